@@ -1,0 +1,120 @@
+import { Command, Flags, type Interfaces } from '@oclif/core';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ArtifactStore } from '../core/artifacts/store.js';
+import { DEFAULT_CONFIG_FILE, DEFAULT_OUT_DIR, loadConfig } from '../core/config/load.js';
+import type { PerfConfig } from '../core/config/types.js';
+import { ExitCode, formatError, isPerfError, UserError } from '../core/errors.js';
+import { interruptSignal } from '../core/interrupt.js';
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+
+/**
+ * Every perf command extends this: global flags of the contract, config and artifact store access,
+ * human output to stdout (stderr under --json) and the error → exit code mapping.
+ */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override baseFlags = {
+    config: Flags.string({
+      description: `config file (YAML or JSON) [default: ${DEFAULT_CONFIG_FILE}]`,
+      helpGroup: 'GLOBAL',
+    }),
+    'out-dir': Flags.string({
+      description: `output directory for reports and artifacts [default: config outDir or ${DEFAULT_OUT_DIR}]`,
+      helpGroup: 'GLOBAL',
+    }),
+    json: Flags.boolean({
+      description: 'print one JSON document on stdout; human text goes to stderr',
+      helpGroup: 'GLOBAL',
+      default: false,
+    }),
+  };
+
+  protected flags!: BaseFlags<T>;
+  private cachedConfig: PerfConfig | undefined;
+  private cachedStore: ArtifactStore | undefined;
+
+  public override async init(): Promise<void> {
+    await super.init();
+    const { flags } = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    });
+    this.flags = flags as BaseFlags<T>;
+  }
+
+  /** Human-readable output: stdout normally, stderr under --json so stdout stays one JSON document. */
+  protected say(message = ''): void {
+    if (this.flags?.json) process.stderr.write(`${message}\n`);
+    else process.stdout.write(`${message}\n`);
+  }
+
+  /** The one JSON document of --json mode. */
+  protected emitJson(value: unknown): void {
+    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** The validated config from --config (default perf.config.yaml). */
+  protected perfConfig(): PerfConfig {
+    if (!this.cachedConfig) {
+      const file = this.flags.config ?? DEFAULT_CONFIG_FILE;
+      if (!this.flags.config && !existsSync(resolve(file))) {
+        throw new UserError(`no ${DEFAULT_CONFIG_FILE} in ${process.cwd()}`, {
+          fix: 'run "perf init" to create one, or pass --config <file>',
+        });
+      }
+      this.cachedConfig = loadConfig(file);
+    }
+    return this.cachedConfig;
+  }
+
+  /** Config if one exists (explicit --config must exist), else undefined. */
+  protected optionalConfig(): PerfConfig | undefined {
+    if (this.flags.config || existsSync(resolve(DEFAULT_CONFIG_FILE))) return this.perfConfig();
+    return undefined;
+  }
+
+  /** The artifact store under --out-dir, else the config's outDir, else .aiwg. */
+  protected store(config?: PerfConfig): ArtifactStore {
+    if (!this.cachedStore) {
+      const outDir = this.flags['out-dir'] ?? config?.outDir ?? DEFAULT_OUT_DIR;
+      this.cachedStore = new ArtifactStore(outDir);
+    }
+    return this.cachedStore;
+  }
+
+  /** Aborted on the first Ctrl-C; long operations stop and keep what they finished. */
+  protected interruptSignal(): AbortSignal {
+    return interruptSignal();
+  }
+
+  /** Maps our errors to one clear message and the contract's exit code; never a stack trace. */
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    if (isPerfError(err)) {
+      process.stderr.write(`${err.exitCode === ExitCode.CheckFailed ? '' : 'error: '}${formatError(err)}\n`);
+      process.exitCode = err.exitCode;
+      return undefined;
+    }
+    // oclif's own parse errors (unknown flag, missing arg) are usage errors.
+    const oclifExit = (err as { oclif?: { exit?: number } }).oclif?.exit;
+    if (oclifExit !== undefined && oclifExit !== 0 && err.name !== 'ExitError') {
+      process.stderr.write(`error: ${err.message.split('\n')[0]}\n  fix: see "perf ${this.id ?? ''} --help"\n`);
+      process.exitCode = ExitCode.Usage;
+      return undefined;
+    }
+    if (err.name === 'ExitError') throw err;
+    if (process.env.PERF_DEBUG) process.stderr.write(`${err.stack ?? String(err)}\n`);
+    process.stderr.write(`error: unexpected failure: ${err.message}\n  fix: re-run with PERF_DEBUG=1 for details and report it\n`);
+    process.exitCode = ExitCode.Runtime;
+    return undefined;
+  }
+}
+
+/** Thrown by commands whose feature is not built yet: honest, exit 2, no fake output. */
+export function notBuiltYet(command: string, issue: number): UserError {
+  return new UserError(`"perf ${command}" is not built yet (tracked in issue #${issue})`, {
+    fix: 'see the README "Commands" table for what works today',
+  });
+}

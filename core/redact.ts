@@ -1,0 +1,42 @@
+/** Header names whose values are always secret, whatever they hold. */
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|x-csrf-token)$/i;
+const SECRET_KEY = /(token|secret|password|passwd|apikey|api_key|authorization|cookie|session)/i;
+
+export const REDACTED = '[REDACTED]';
+
+/** Collects values that must never leave the process: resolved secret headers and env-sourced values. */
+export class SecretSet {
+  private readonly values = new Set<string>();
+
+  add(value: string | undefined): void {
+    if (value && value.length >= 4) this.values.add(value);
+  }
+
+  addHeaders(resolved: Record<string, string>, templates: Record<string, string> = {}): void {
+    for (const [name, value] of Object.entries(resolved)) {
+      const fromEnv = /\$\{/.test(templates[name] ?? '');
+      if (SECRET_HEADER.test(name) || SECRET_KEY.test(name) || fromEnv) {
+        this.add(value);
+        // Also the token part of "Bearer xyz" / "Basic xyz".
+        const parts = value.split(/\s+/);
+        if (parts.length > 1) this.add(parts[parts.length - 1]);
+      }
+    }
+  }
+
+  /** Replaces every known secret value in `text`. */
+  redact(text: string): string {
+    let out = text;
+    for (const v of this.values) out = out.split(v).join(REDACTED);
+    return out;
+  }
+}
+
+/** Deep copy of a headers map with secret-looking values replaced (for display). */
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    out[k] = SECRET_HEADER.test(k) || SECRET_KEY.test(k) || /\$\{/.test(v) ? REDACTED : v;
+  }
+  return out;
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sets up (idempotent) and runs every test suite: vitest (unit, then integration/e2e one file at a
+# time, since they put load on a 2-core machine) and go test for the k6 extensions. Ends with one
+# line "N passed, N failed[, N skipped]" summing all suites.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+results=$(mktemp -d)
+status=0
+
+npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$results/unit.json" || status=1
+npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$results/integration.json" || status=1
+
+if [ -f xk6/go.mod ]; then
+  (cd xk6 && go vet ./... && go test -count=1 -json ./... > "$results/go.json") || status=1
+  (cd xk6 && go test -count=1 ./... 2>&1 | tail -20) || true
+fi
+
+node scripts/sum-results.mjs "$results" || status=1
+exit $status
