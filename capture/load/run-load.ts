@@ -1,0 +1,213 @@
+import autocannon from 'autocannon';
+import { performance } from 'node:perf_hooks';
+import { buildMixCycle, type MixEntry } from '../../analyzers/baseline/request-mix.js';
+import { percentileMs } from '../../analyzers/histogram.js';
+import type { Journey, JourneyStep } from '../../core/config/types.js';
+import { LatencyRecorder } from './recorder.js';
+import { OpenSchedule } from './open-schedule.js';
+
+export type LoadModel = { kind: 'open'; rateRps: number; connections: number } | { kind: 'closed'; connections: number };
+
+export interface LoadProgress {
+  elapsedMs: number;
+  totalMs: number;
+  requests: number;
+  rps: number;
+  p95Ms: number;
+  errors: number;
+  warmingUp: boolean;
+}
+
+export interface RunLoadOptions {
+  baseUrl: string;
+  journeys: readonly Journey[];
+  /** Resolved target headers (secrets): they only go into autocannon's request buffers. */
+  headers: Record<string, string>;
+  model: LoadModel;
+  durationMs: number;
+  /** Responses to requests sent (closed) or due (open) before this point are not recorded. */
+  warmupMs: number;
+  /** Per-request timeout. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: LoadProgress) => void;
+  /** Every recorded sample (tests compare HDR percentiles with an exact sort of these). */
+  onSample?: (journey: string, serviceMs: number, correctedMs: number | undefined, status: number) => void;
+}
+
+export interface LoadResult {
+  journeys: LatencyRecorder[];
+  overall: LatencyRecorder;
+  /** The measured window (after warm-up). */
+  durationMs: number;
+  open: boolean;
+  /** Requests still unanswered when the run ended (counted nowhere else). */
+  unfinished: number;
+  interrupted: boolean;
+}
+
+interface InFlight {
+  entry: MixEntry;
+  sentAt: number;
+  intendedAt: number | undefined;
+  measured: boolean;
+}
+
+/** The parts of autocannon's per-connection Client we hook into (see autocannon/lib/httpClient.js). */
+interface AutocannonClient {
+  _doRequest(): void;
+  destroyed: boolean;
+  requestIterator: { currentRequestIndex: number };
+  on(event: 'response', fn: (status: number, bytes: number, durationMs: number) => void): void;
+  on(event: 'timeout' | 'connError', fn: () => void): void;
+}
+
+const DRAIN_MS = 2000;
+
+/**
+ * Drives autocannon with our own pacing and recording. Each connection walks the weighted journey
+ * mix; every response is recorded per journey and overall into HDR histograms. Closed model:
+ * connections send back to back. Open model: sends follow the OpenSchedule and latency is measured
+ * from the intended send time (autocannon's own `overallRate` is bursty per second and its
+ * coordinated-omission back-fill uses `ceil(1/rate)` ms as the interval, so neither is used).
+ */
+export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
+  const base = new URL(opts.baseUrl);
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const cycle = buildMixCycle(opts.journeys);
+  const requests = cycle.map((e) => toRequest((opts.journeys[e.journey] as Journey).steps[e.step] as JourneyStep, basePath, opts.headers));
+  const recorders = opts.journeys.map((j) => new LatencyRecorder(j.name));
+  const overall = new LatencyRecorder('overall');
+  const open = opts.model.kind === 'open';
+
+  const t0 = performance.now();
+  const measureStart = t0 + opts.warmupMs;
+  const measureEnd = measureStart + opts.durationMs;
+  const schedule = opts.model.kind === 'open' ? new OpenSchedule(t0, opts.model.rateRps, measureEnd) : undefined;
+  const inflight = new Set<InFlight[]>();
+  let interrupted = false;
+  let measuredUnfinished = 0;
+
+  const record = (f: InFlight, status: number | undefined, now: number): void => {
+    if (!f.measured) return;
+    const rec = recorders[f.entry.journey] as LatencyRecorder;
+    if (status === undefined) {
+      rec.recordFailure();
+      overall.recordFailure();
+      opts.onSample?.(rec.name, Number.NaN, undefined, 0);
+      return;
+    }
+    const step = (opts.journeys[f.entry.journey] as Journey).steps[f.entry.step] as JourneyStep;
+    const ok = step.expectStatus.includes(status);
+    const serviceMs = now - f.sentAt;
+    const correctedMs = f.intendedAt === undefined ? undefined : now - f.intendedAt;
+    rec.recordResponse(status, ok, serviceMs, correctedMs);
+    overall.recordResponse(status, ok, serviceMs, correctedMs);
+    opts.onSample?.(rec.name, serviceMs, correctedMs, status);
+  };
+
+  const setupClient = (raw: unknown): void => {
+    const client = raw as AutocannonClient;
+    const pending: InFlight[] = [];
+    inflight.add(pending);
+    const send = client._doRequest;
+    const sendNow = (intendedAt: number | undefined): void => {
+      if (client.destroyed) return;
+      send.call(client);
+      const sentAt = performance.now();
+      const entry = cycle[client.requestIterator.currentRequestIndex] as MixEntry;
+      // A timer may fire a hair early: never count from a point after the actual send.
+      const intended = intendedAt === undefined ? undefined : Math.min(intendedAt, sentAt);
+      const due = intended ?? sentAt;
+      pending.push({ entry, sentAt, intendedAt: intended, measured: due >= measureStart && due < measureEnd });
+    };
+    client._doRequest = () => {
+      if (interrupted) return;
+      if (!schedule) {
+        if (performance.now() < measureEnd) sendNow(undefined);
+        return;
+      }
+      const slot = schedule.next();
+      if (slot === undefined) return;
+      const wait = slot - performance.now();
+      if (wait <= 0) sendNow(slot);
+      else setTimeout(() => sendNow(slot), wait);
+    };
+    client.on('response', (status) => {
+      const f = pending.shift();
+      if (f) record(f, status, performance.now());
+    });
+    const failAll = (): void => {
+      const now = performance.now();
+      for (const f of pending.splice(0)) record(f, undefined, now);
+    };
+    client.on('timeout', () => {
+      const f = pending.shift();
+      if (f) record(f, undefined, performance.now());
+    });
+    client.on('connError', failAll);
+  };
+
+  const totalMs = opts.warmupMs + opts.durationMs;
+  let finish: (err: Error | null) => void = () => undefined;
+  const finished = new Promise<void>((resolve, reject) => {
+    finish = (err) => (err ? reject(err) : resolve());
+  });
+  const instance = autocannon({
+    url: `${base.protocol}//${base.host}`,
+    connections: opts.model.connections,
+    pipelining: 1,
+    duration: (totalMs + DRAIN_MS) / 1000,
+    timeout: Math.max(1, Math.ceil((opts.timeoutMs ?? 10_000) / 1000)),
+    sampleInt: 100,
+    requests,
+    setupClient,
+  } as autocannon.Options, (err) => finish(err ?? null));
+
+  let lastCount = 0;
+  let lastTick = performance.now();
+  const progress = setInterval(() => {
+    const now = performance.now();
+    const rps = ((overall.requests - lastCount) * 1000) / Math.max(1, now - lastTick);
+    lastCount = overall.requests;
+    lastTick = now;
+    opts.onProgress?.({
+      elapsedMs: Math.min(totalMs, now - t0),
+      totalMs,
+      requests: overall.requests,
+      rps,
+      p95Ms: overall.requests > 0 ? percentileMs(open ? overall.corrected : overall.serviceTime, 95) : Number.NaN,
+      errors: overall.errors,
+      warmingUp: now < measureStart,
+    });
+  }, 1000);
+  // Stop as soon as the window is over and every measured request has been answered.
+  const watcher = setInterval(() => {
+    const now = performance.now();
+    if (opts.signal?.aborted) interrupted = true;
+    if (interrupted || (now >= measureEnd && [...inflight].every((p) => p.every((f) => !f.measured)))) instance.stop();
+  }, 50);
+
+  try {
+    await finished;
+  } finally {
+    clearInterval(progress);
+    clearInterval(watcher);
+  }
+  for (const p of inflight) measuredUnfinished += p.filter((f) => f.measured).length;
+  const ended = performance.now();
+  const durationMs = Math.round(Math.max(0, Math.min(ended, measureEnd) - measureStart));
+  return { journeys: recorders, overall, durationMs: interrupted ? durationMs : opts.durationMs, open, unfinished: measuredUnfinished, interrupted };
+}
+
+function toRequest(step: JourneyStep, basePath: string, targetHeaders: Record<string, string>): autocannon.Request {
+  const headers: Record<string, string> = { ...targetHeaders, ...step.headers };
+  let body: string | undefined = step.body;
+  if (step.json !== undefined) {
+    body = JSON.stringify(step.json);
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  }
+  const req: autocannon.Request = { method: step.method, path: basePath + step.path, headers };
+  if (body !== undefined) req.body = body;
+  return req;
+}
