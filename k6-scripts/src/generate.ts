@@ -1,0 +1,151 @@
+/**
+ * `perf generate`: journeys × load profiles → readable TypeScript scripts → esbuild bundles under
+ * `.aiwg/testing/scripts/`, plus the load-test plan. The rendering is pure (script-source.ts,
+ * profiles/); this module only reads the baseline and writes files.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { writeFileAtomic } from '../../core/artifacts/atomic.js';
+import { DIRS } from '../../core/artifacts/layout.js';
+import type { BaselinePayload } from '../../core/artifacts/schemas.js';
+import type { ArtifactStore } from '../../core/artifacts/store.js';
+import type { PerfConfig, ScenarioName } from '../../core/config/types.js';
+import { TOOL_VERSION } from '../../core/version.js';
+import { buildLoadProfile, type LoadProfile } from '../../profiles/index.js';
+import { renderLoadTestPlan, type LoadTestPlanPayload } from '../../templates/load-test-plan.js';
+import { bundleScript } from './bundle.js';
+import { renderScript, requestsPerIteration } from './script-source.js';
+
+export interface ShapeOverrides {
+  /** --rate: peak requests/s. */
+  rate?: number;
+  /** --duration: hold duration in ms. */
+  durationMs?: number;
+  quick?: boolean;
+  quickBudgetMs?: number;
+}
+
+export interface GenerateOptions extends ShapeOverrides {
+  config: PerfConfig;
+  store: ArtifactStore;
+  scenarios: ScenarioName[];
+  /** Where scripts go; default `<outDir>/testing/scripts`. loadtest puts one-off shapes in its run dir. */
+  scriptsDir?: string;
+  /** Write `.aiwg/testing/load-test-plan.md` (+ JSON twin). Default true. */
+  writePlan?: boolean;
+}
+
+export interface GeneratedScript {
+  scenario: ScenarioName;
+  tsPath: string;
+  jsPath: string;
+  bundleBytes: number;
+  profile: LoadProfile;
+}
+
+export interface GenerateResult {
+  scripts: GeneratedScript[];
+  capacity: { maxRps: number; latencyThresholdMs: number } | null;
+  planPath: string | null;
+}
+
+/** The baseline's measured capacity, if a baseline was captured. */
+export function readCapacity(store: ArtifactStore): { maxRps: number; latencyThresholdMs: number } | null {
+  const baseline = store.readLatest<BaselinePayload>('baseline');
+  const c = baseline?.capacity;
+  return c && c.maxRps > 0 ? { maxRps: c.maxRps, latencyThresholdMs: c.latencyThresholdMs } : null;
+}
+
+/** Profiles for the given scenarios; throws the first missing-rate UserError. */
+export function profilesFor(config: PerfConfig, capacityRps: number | null, scenarios: ScenarioName[], o: ShapeOverrides): LoadProfile[] {
+  return scenarios.map((s) => buildLoadProfile(s, { config, capacityRps, ...o }));
+}
+
+export async function generateScripts(opts: GenerateOptions): Promise<GenerateResult> {
+  const { config, store } = opts;
+  const capacity = readCapacity(store);
+  const profiles = profilesFor(config, capacity?.maxRps ?? null, opts.scenarios, opts);
+  const dir = opts.scriptsDir ?? store.dir(DIRS.scripts);
+  mkdirSync(dir, { recursive: true });
+  const dataPaths = Object.fromEntries(
+    config.journeys.filter((j) => j.data).map((j) => [j.name, toPosix(relative(dir, j.data!.file))]),
+  );
+
+  const scripts: GeneratedScript[] = [];
+  for (const profile of profiles) {
+    const tsPath = join(dir, `${profile.scenario}.ts`);
+    const jsPath = join(dir, `${profile.scenario}.js`);
+    const source = renderScript({
+      config,
+      profile,
+      dataPaths,
+      fallbackLatencyMs: capacity?.latencyThresholdMs,
+      rerun: {
+        perf: `perf loadtest --scenario ${profile.scenario}${profile.quick ? ' --quick' : ''}`,
+        k6: `k6 run ${toPosix(relative(process.cwd(), jsPath))}`,
+      },
+      toolVersion: TOOL_VERSION,
+      configSource: config.source === '<defaults>' ? 'the default config' : toPosix(relative(process.cwd(), config.source)),
+    });
+    mkdirSync(dirname(tsPath), { recursive: true });
+    writeFileAtomic(tsPath, source);
+    const { bytes } = await bundleScript(tsPath, jsPath);
+    scripts.push({ scenario: profile.scenario, tsPath, jsPath, bundleBytes: bytes, profile });
+  }
+
+  let planPath: string | null = null;
+  if (opts.writePlan !== false) {
+    const plan = planPayload(config, scripts, capacity, store);
+    planPath = store.writeReport('loadTestPlan', plan, renderLoadTestPlan(plan)).markdownPath;
+  }
+  return { scripts, capacity, planPath };
+}
+
+function planPayload(
+  config: PerfConfig,
+  scripts: GeneratedScript[],
+  capacity: { maxRps: number; latencyThresholdMs: number } | null,
+  store: ArtifactStore,
+): LoadTestPlanPayload {
+  const totalWeight = config.journeys.reduce((a, j) => a + j.weight, 0);
+  return {
+    target: { baseUrl: config.target.baseUrl },
+    capacity,
+    requestsPerIteration: requestsPerIteration(config.journeys),
+    mix: config.journeys.map((j) => ({
+      journey: j.name,
+      weight: j.weight,
+      share: j.weight / totalWeight,
+      steps: j.steps.map((s) => `${s.method} ${s.path}`),
+      thinkTimeMs: j.steps.reduce((a, s) => a + s.thinkTimeMs, 0),
+      data: j.data ? toPosix(relative(process.cwd(), j.data.file)) : null,
+    })),
+    scenarios: scripts.map((s) => ({
+      scenario: s.scenario,
+      model: s.profile.model,
+      peak: s.profile.peak,
+      rateSource: s.profile.rateSource,
+      totalMs: s.profile.totalMs,
+      startTarget: s.profile.startTarget,
+      stages: s.profile.stages,
+      maxVUs: s.profile.maxVUs,
+      abortOnThresholds: s.profile.abortOnThresholds,
+      quick: s.profile.quick,
+      notes: s.profile.notes,
+      script: store.display(s.jsPath),
+      source: store.display(s.tsPath),
+    })),
+    successCriteria: config.slos.map((slo) => ({
+      name: slo.name,
+      sli: slo.sli,
+      journey: slo.journey ?? null,
+      objective: slo.objective,
+      percentile: slo.percentile ?? null,
+      thresholdMs: slo.thresholdMs ?? null,
+    })),
+  };
+}
+
+function toPosix(p: string): string {
+  return p.split('\\').join('/');
+}
