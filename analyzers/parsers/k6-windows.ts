@@ -1,0 +1,163 @@
+import type { K6Run, K6SummaryLine, K6WindowLine, K6WindowsHeader } from '../../core/artifacts/k6-windows.js';
+import { UserError } from '../../core/errors.js';
+import { emptyTotals, mergeSeriesSets } from './k6-aggregate.js';
+import { CorruptLineTracker, excerpt, forEachLine } from './lines.js';
+
+export const K6_WINDOWS_SCHEMA = 'perf.k6-windows/v1';
+
+export interface ReadK6WindowsOptions {
+  /** Count and skip corrupt lines in the middle instead of failing on the first. */
+  lenient?: boolean;
+  signal?: AbortSignal;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Why a parsed series-set line does not match the contract, or null when it does. */
+function seriesProblem(o: Record<string, unknown>): string | null {
+  for (const k of ['trends', 'counters', 'rates', 'gauges'] as const) {
+    const arr = o[k];
+    if (arr === undefined || arr === null) continue;
+    if (!Array.isArray(arr)) return `"${k}" is not an array`;
+    for (const s of arr) {
+      if (!isObj(s) || typeof s.metric !== 'string') return `a "${k}" entry has no metric name`;
+      if (s.tags !== undefined && !isObj(s.tags)) return `a "${k}" entry has non-object tags`;
+      if (k === 'trends' && (!isNum(s.count) || typeof s.histogram !== 'string' || !isNum(s.min) || !isNum(s.max) || !isNum(s.sum))) {
+        return `trend "${s.metric}" lacks count/min/max/sum/histogram`;
+      }
+      if (k === 'counters' && !isNum(s.value)) return `counter "${s.metric}" has no numeric value`;
+      if (k === 'rates' && (!isNum(s.trues) || !isNum(s.total))) return `rate "${s.metric}" lacks trues/total`;
+      if (k === 'gauges' && (!isNum(s.value) || !isNum(s.max))) return `gauge "${s.metric}" lacks value/max`;
+    }
+  }
+  return null;
+}
+
+function normaliseSeries<T extends { tags?: unknown }>(arr: unknown): T[] {
+  if (!Array.isArray(arr)) return [];
+  return (arr as T[]).map((s) => (s.tags ? s : { ...s, tags: {} }));
+}
+
+/**
+ * Reads our `perf.k6-windows/v1` NDJSON (written by `k6 run --out perf=…`) line by line, never the
+ * whole file. A truncated last line (k6 killed mid-write) is skipped with a warning; a corrupt line in
+ * the middle is a UserError naming file:line unless `lenient`.
+ */
+export async function readK6Windows(file: string, opts: ReadK6WindowsOptions = {}): Promise<K6Run> {
+  const tracker = new CorruptLineTracker(file, opts.lenient ?? false, 'perf.k6-windows/v1 NDJSON');
+  let header: K6WindowsHeader | null = null;
+  const windows: K6WindowLine[] = [];
+  let summary: K6SummaryLine | null = null;
+  let aborted: { reason: string; atMs: number } | null = null;
+  let firstLine = true;
+
+  await forEachLine(
+    file,
+    (line, lineNo) => {
+      let o: unknown;
+      try {
+        o = JSON.parse(line);
+      } catch {
+        if (firstLine) throw notK6Windows(file, line);
+        tracker.corrupt(lineNo, `not valid JSON: ${excerpt(line)}`);
+        return;
+      }
+      if (firstLine) {
+        firstLine = false;
+        if (!isObj(o) || o.schema !== K6_WINDOWS_SCHEMA || o.type !== 'header') throw notK6Windows(file, line);
+        if (!isNum(o.startMs) || !isNum(o.windowMs) || o.windowMs <= 0) {
+          throw new UserError('the perf.k6-windows/v1 header lacks a numeric startMs/windowMs', {
+            where: `${file}:${lineNo}`,
+            fix: 'the file was not written by a compatible perf k6 extension; rebuild bin/k6 with "perf setup"',
+          });
+        }
+        header = o as unknown as K6WindowsHeader;
+        return;
+      }
+      if (!isObj(o)) {
+        tracker.corrupt(lineNo, `not a JSON object: ${excerpt(line)}`);
+        return;
+      }
+      switch (o.type) {
+        case 'window': {
+          const problem = !isNum(o.startMs) || !isNum(o.endMs) ? 'window has no numeric startMs/endMs' : seriesProblem(o);
+          if (problem) {
+            tracker.corrupt(lineNo, problem);
+            return;
+          }
+          tracker.ok();
+          windows.push({
+            type: 'window',
+            index: isNum(o.index) ? o.index : windows.length,
+            startMs: o.startMs as number,
+            endMs: o.endMs as number,
+            trends: normaliseSeries(o.trends),
+            counters: normaliseSeries(o.counters),
+            rates: normaliseSeries(o.rates),
+            gauges: normaliseSeries(o.gauges),
+          });
+          return;
+        }
+        case 'abort': {
+          tracker.ok();
+          aborted = { reason: typeof o.reason === 'string' ? o.reason : 'aborted', atMs: isNum(o.atMs) ? o.atMs : 0 };
+          return;
+        }
+        case 'summary': {
+          const problem = seriesProblem(o);
+          if (problem) {
+            tracker.corrupt(lineNo, problem);
+            return;
+          }
+          tracker.ok();
+          summary = {
+            ...(o as unknown as K6SummaryLine),
+            trends: normaliseSeries(o.trends),
+            counters: normaliseSeries(o.counters),
+            rates: normaliseSeries(o.rates),
+            gauges: normaliseSeries(o.gauges),
+          };
+          return;
+        }
+        default:
+          // Unknown line types are a newer writer's additions: ignore them, they break nothing.
+          tracker.ok();
+      }
+    },
+    opts.signal ? { signal: opts.signal } : {},
+  );
+
+  if (!header) {
+    throw new UserError(`${file} is empty`, { where: file, fix: 'pass a perf.k6-windows/v1 file that k6 finished writing at least the header of' });
+  }
+  const h = header as K6WindowsHeader;
+  const warnings = tracker.finish();
+  const s = summary as K6SummaryLine | null;
+  windows.sort((a, b) => a.startMs - b.startMs);
+  if (!s) warnings.push(`${file}: no summary line (k6 stopped before finishing); using the ${windows.length} complete window(s)`);
+  const totals = s
+    ? { trends: s.trends, counters: s.counters, rates: s.rates, gauges: s.gauges }
+    : windows.length > 0
+      ? mergeSeriesSets(windows)
+      : emptyTotals();
+  const lastEnd = windows.length > 0 ? windows[windows.length - 1]!.endMs : h.startMs;
+  return {
+    format: 'perf.k6-windows/v1',
+    startMs: s && isNum(s.startMs) ? s.startMs : h.startMs,
+    endMs: s && isNum(s.endMs) ? s.endMs : lastEnd,
+    windowMs: h.windowMs,
+    windows,
+    totals,
+    aborted: s?.aborted ?? aborted,
+    complete: s !== null,
+    warnings,
+  };
+}
+
+function notK6Windows(file: string, line: string): UserError {
+  return new UserError(`${file} is not a perf.k6-windows/v1 file: its first line is ${excerpt(line)}`, {
+    where: `${file}:1`,
+    fix: 'pass the NDJSON written by "k6 run --out perf=<file>", or let perf detect the format (drop --format)',
+  });
+}

@@ -1,0 +1,139 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { UserError } from '../../core/errors.js';
+
+/**
+ * Streams a text file line by line without ever holding the whole file: chunks are split on the
+ * newline byte (safe for UTF-8), decoded once per chunk. `onLine` gets the line text (without the
+ * trailing `\r\n`/`\n`) and its 1-based line number; empty lines are skipped.
+ *
+ * Returns the number of lines seen and whether the file ended with a newline.
+ */
+export async function forEachLine(
+  file: string,
+  onLine: (line: string, lineNo: number) => void,
+  opts: { signal?: AbortSignal; chunkBytes?: number } = {},
+): Promise<{ lines: number; endedWithNewline: boolean; bytes: number }> {
+  await assertReadableFile(file);
+  const stream = createReadStream(file, { highWaterMark: opts.chunkBytes ?? 1 << 20 });
+  let carry: Buffer | null = null;
+  let lineNo = 0;
+  let bytes = 0;
+  let lastByte = -1;
+  const emitText = (text: string): void => {
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      const end = nl === -1 ? text.length : nl;
+      lineNo++;
+      let line = text.slice(start, end);
+      if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+      if (line.length > 0) onLine(line, lineNo);
+      if (nl === -1) return;
+      start = nl + 1;
+      if (start >= text.length) return;
+    }
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (opts.signal?.aborted) break;
+      bytes += chunk.length;
+      lastByte = chunk[chunk.length - 1] ?? lastByte;
+      const lastNl = chunk.lastIndexOf(10);
+      if (lastNl === -1) {
+        carry = carry ? Buffer.concat([carry, chunk]) : chunk;
+        continue;
+      }
+      const head = carry ? Buffer.concat([carry, chunk.subarray(0, lastNl)]) : chunk.subarray(0, lastNl);
+      carry = lastNl + 1 < chunk.length ? chunk.subarray(lastNl + 1) : null;
+      emitText(head.toString('utf8'));
+    }
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (e.code) throw new UserError(`cannot read ${file}: ${e.code}`, { where: file, fix: 'check the path and its permissions' });
+    throw err;
+  } finally {
+    stream.destroy();
+  }
+  if (carry && carry.length > 0) emitText(carry.toString('utf8'));
+  return { lines: lineNo, endedWithNewline: lastByte === 10, bytes };
+}
+
+export async function assertReadableFile(file: string): Promise<number> {
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) throw new UserError(`${file} is not a file`, { where: file, fix: 'pass the path of a result file' });
+    return s.size;
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new UserError(code === 'ENOENT' ? `${file} does not exist` : `cannot read ${file} (${code})`, {
+      where: file,
+      fix: code === 'ENOENT' ? 'check the path of the result file' : 'check the file permissions',
+    });
+  }
+}
+
+/**
+ * Tracks corrupt lines of an NDJSON file: a corrupt line in the middle is an error naming file:line
+ * (or is counted and skipped when lenient); a corrupt LAST line is what a killed writer leaves and is
+ * skipped with a warning. Call `corrupt()` for a bad line, `ok()` for every good one, `finish()` at EOF.
+ */
+export class CorruptLineTracker {
+  private pending: { lineNo: number; reason: string } | null = null;
+  private skipped = 0;
+  private firstSkipped: number | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly lenient: boolean,
+    private readonly what: string,
+  ) {}
+
+  corrupt(lineNo: number, reason: string): void {
+    this.flushPending();
+    this.pending = { lineNo, reason };
+  }
+
+  ok(): void {
+    if (this.pending) this.flushPending();
+  }
+
+  private flushPending(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = null;
+    if (!this.lenient) {
+      throw new UserError(`corrupt line in ${this.what}: ${p.reason}`, {
+        where: `${this.file}:${p.lineNo}`,
+        fix: 'repair or remove the line, or pass --lenient to count and skip corrupt lines',
+      });
+    }
+    this.skipped++;
+    this.firstSkipped ??= p.lineNo;
+  }
+
+  /** Warnings to report at the end of the file. */
+  finish(): string[] {
+    const warnings: string[] = [];
+    if (this.pending) {
+      warnings.push(`${this.file}:${this.pending.lineNo}: last line is truncated or corrupt (${this.pending.reason}); skipped it (a writer killed mid-line leaves this)`);
+      this.pending = null;
+    }
+    if (this.skipped > 0) {
+      warnings.push(`${this.file}: skipped ${this.skipped} corrupt line(s) (--lenient), the first at line ${this.firstSkipped}`);
+    }
+    return warnings;
+  }
+
+  get skippedCount(): number {
+    return this.skipped;
+  }
+}
+
+/** A short, printable excerpt of a line for messages. */
+export function excerpt(line: string, max = 60): string {
+  const s = line.length > max ? `${line.slice(0, max)}…` : line;
+  return JSON.stringify(s);
+}
