@@ -1,11 +1,47 @@
-import { BaseCommand, notBuiltYet } from '../base-command.js';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.js';
+import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
+import { parseDuration } from '../../core/duration.js';
+import { generateScripts, parseRate } from '../../k6-scripts/src/generate.js';
 
 export default class Generate extends BaseCommand<typeof Generate> {
-  static override description = 'Write k6 load-test scripts for the critical journeys';
-  static override examples = ['<%= config.bin %> generate'];
-  static override flags = {};
+  static override description =
+    'Write k6 load-test scripts (TypeScript + bundled JS) for the critical journeys, and the load-test plan';
+  static override examples = [
+    '<%= config.bin %> generate',
+    '<%= config.bin %> generate --scenario stress',
+    '<%= config.bin %> generate --scenario soak --duration 4h',
+    '<%= config.bin %> generate --scenario all --rate 50   # no baseline yet: peak 50 req/s',
+  ];
+  static override flags = {
+    scenario: Flags.string({ description: 'which scenario to write', options: [...SCENARIO_NAMES, 'all'], default: 'all' }),
+    rate: Flags.string({ description: 'peak rate in requests/s (default: from scenarios.<name>.rate, else from the baseline capacity)' }),
+    duration: Flags.string({ description: 'hold duration, e.g. 10m (soak: the whole soak; spike: the spike)' }),
+    quick: Flags.boolean({ description: 'scale durations down to about a minute (CI smoke tests); rates unchanged', default: false }),
+  };
 
   public async run(): Promise<void> {
-    throw notBuiltYet('generate', 5);
+    const config = this.perfConfig();
+    const store = this.store(config);
+    const scenarios: ScenarioName[] = this.flags.scenario === 'all' ? [...SCENARIO_NAMES] : [this.flags.scenario as ScenarioName];
+    const result = await generateScripts({
+      config,
+      store,
+      scenarios,
+      ...(this.flags.rate !== undefined ? { rate: parseRate(this.flags.rate) } : {}),
+      ...(this.flags.duration !== undefined ? { durationMs: parseDuration(this.flags.duration, '--duration') } : {}),
+      quick: this.flags.quick,
+    });
+    if (this.flags.json) {
+      this.emitJson({
+        scripts: result.scripts.map((s) => ({ scenario: s.scenario, script: s.jsPath, source: s.tsPath, bundleBytes: s.bundleBytes, totalMs: s.profile.totalMs, peak: s.profile.peak, rateSource: s.profile.rateSource })),
+        plan: result.planPath,
+      });
+    }
+    for (const s of result.scripts) {
+      this.say(`wrote ${store.display(s.jsPath)}  (${s.scenario}: peak ${Math.round(s.profile.peak * 100) / 100} ${s.profile.model === 'vus' ? 'VUs' : 'req/s'} from ${s.profile.rateSource}; source ${store.display(s.tsPath)})`);
+    }
+    if (result.planPath) this.say(`wrote ${store.display(result.planPath)}`);
+    this.say(`next: perf loadtest --scenario ${scenarios[0] ?? 'baseline'}`);
   }
 }

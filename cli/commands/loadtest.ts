@@ -1,11 +1,74 @@
-import { BaseCommand, notBuiltYet } from '../base-command.js';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.js';
+import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
+import { parseDuration } from '../../core/duration.js';
+import { Interrupted } from '../../core/errors.js';
+import { parseRate } from '../../k6-scripts/src/generate.js';
+import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
+
+/** Without a TTY, progress is a plain line this often. */
+const PLAIN_PROGRESS_EVERY_MS = 10_000;
 
 export default class Loadtest extends BaseCommand<typeof Loadtest> {
-  static override description = 'Run a k6 load-test scenario against the target';
-  static override examples = ['<%= config.bin %> loadtest'];
-  static override flags = {};
+  static override description =
+    'Run a k6 load-test scenario against the target and write .aiwg/testing/load-test-results.md (+ perf.loadtest/v1 JSON)';
+  static override examples = [
+    '<%= config.bin %> loadtest --scenario baseline',
+    '<%= config.bin %> loadtest --scenario soak --duration 4h',
+    '<%= config.bin %> loadtest --scenario stress --quick',
+    'PERF_QUICK_TOTAL=15s <%= config.bin %> loadtest --scenario spike --quick   # CI smoke: whole profile in 15 s',
+  ];
+  static override flags = {
+    scenario: Flags.string({ description: 'the load profile to run', options: [...SCENARIO_NAMES], required: true }),
+    duration: Flags.string({ description: 'hold duration, e.g. 10m (soak: the whole soak; spike: the spike)' }),
+    rate: Flags.string({ description: 'peak rate in requests/s (default: scenarios.<name>.rate, else from the baseline capacity)' }),
+    quick: Flags.boolean({
+      description: 'scale every duration down so the whole profile takes about a minute (PERF_QUICK_TOTAL overrides); rates and shapes unchanged',
+      default: false,
+    }),
+    'abort-on-burn': Flags.boolean({ description: 'stop early when the live SLO guard sees a fast error-budget burn (perf k6 extension only)', default: false }),
+  };
 
   public async run(): Promise<void> {
-    throw notBuiltYet('loadtest', 5);
+    const config = this.perfConfig();
+    const store = this.store(config);
+    const signal = this.interruptSignal();
+    const tty = process.stderr.isTTY === true && !this.flags.json;
+    let lastPlain = 0;
+    const quickTotal = process.env.PERF_QUICK_TOTAL;
+    const result = await runLoadtest({
+      config,
+      store,
+      scenario: this.flags.scenario as ScenarioName,
+      ...(this.flags.duration !== undefined ? { durationMs: parseDuration(this.flags.duration, '--duration') } : {}),
+      ...(this.flags.rate !== undefined ? { rate: parseRate(this.flags.rate) } : {}),
+      quick: this.flags.quick,
+      ...(quickTotal ? { quickBudgetMs: parseDuration(quickTotal, 'PERF_QUICK_TOTAL') } : {}),
+      abortOnBurn: this.flags['abort-on-burn'],
+      signal,
+      onNote: (line) => this.say(line),
+      onProgress: (line) => {
+        if (tty) {
+          process.stderr.write(`\r\x1b[2K${line}`);
+        } else if (Date.now() - lastPlain >= PLAIN_PROGRESS_EVERY_MS) {
+          lastPlain = Date.now();
+          process.stderr.write(`${line}\n`);
+        }
+      },
+    });
+    if (tty) process.stderr.write('\r\x1b[2K');
+    const p = result.payload;
+    if (this.flags.json) this.emitJson({ ...p, markdown: result.markdownPath, json: result.jsonPath, script: result.script });
+    const o = p.overall;
+    this.say(
+      `${p.scenario}: ${o.requests} requests, ${o.throughputRps} req/s, p95 ${o.latencyMs.p95} ms, errors ${(o.errorRate * 100).toFixed(2)}%, dropped iterations ${p.droppedIterations}`,
+    );
+    if (p.breakingPoint) this.say(`breaking point: ${p.breakingPoint.rps} req/s (${p.breakingPoint.reason})`);
+    if (p.recovery) this.say(`recovery: ${p.recovery.recoveryTimeMs === null ? 'not measured' : `${p.recovery.recoveryTimeMs} ms`} — ${p.recovery.note}`);
+    if (p.drift) this.say(`drift: p95 ${p.drift.firstP95Ms} → ${p.drift.lastP95Ms} ms (${p.drift.changePct}%)`);
+    this.say(`wrote ${store.display(result.markdownPath)}`);
+    this.say(`wrote ${store.display(result.jsonPath)}`);
+    if (p.partial) throw new Interrupted('interrupted: partial load-test report written (partial: true)');
+    this.say('next: perf slo-check');
   }
 }

@@ -10,6 +10,7 @@ import { DIRS } from '../../core/artifacts/layout.js';
 import type { BaselinePayload } from '../../core/artifacts/schemas.js';
 import type { ArtifactStore } from '../../core/artifacts/store.js';
 import type { PerfConfig, ScenarioName } from '../../core/config/types.js';
+import { UserError } from '../../core/errors.js';
 import { TOOL_VERSION } from '../../core/version.js';
 import { buildLoadProfile, type LoadProfile } from '../../profiles/index.js';
 import { renderLoadTestPlan, type LoadTestPlanPayload } from '../../templates/load-test-plan.js';
@@ -148,4 +149,11 @@ function planPayload(
 
 function toPosix(p: string): string {
   return p.split('\\').join('/');
+}
+
+/** --rate: a peak rate in requests/s > 0. */
+export function parseRate(text: string, where = '--rate'): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UserError(`expected a rate in requests/s > 0, found "${text}"`, { where, fix: 'pass e.g. --rate 50' });
+  return n;
 }

@@ -1,0 +1,150 @@
+/**
+ * `perf loadtest`: generate the scenario's script if needed, start the target (if configured), run
+ * k6, read its windows back, and write `.aiwg/testing/load-test-results.md` + its perf.loadtest/v1
+ * twin. Ctrl-C stops k6 gracefully and still writes the report, marked partial.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { readK6Run } from '../../analyzers/parsers/k6-json.js';
+import { startTarget, waitUntilReachable, type RunningTarget } from '../../capture/target/start-target.js';
+import { DIRS } from '../../core/artifacts/layout.js';
+import type { LoadTestPayload } from '../../core/artifacts/schemas.js';
+import type { ArtifactStore } from '../../core/artifacts/store.js';
+import { resolveHeaders } from '../../core/config/headers.js';
+import { RuntimeFailure } from '../../core/errors.js';
+import type { PerfConfig, ScenarioName } from '../../core/config/types.js';
+import { renderLoadTestResults } from '../../templates/loadtest-results.js';
+import { buildLoadProfile, QUICK_BUDGET_MS } from '../../profiles/index.js';
+import { generateScripts, readCapacity } from './generate.js';
+import { findK6 } from './k6-binary.js';
+import { formatProgress, ProgressTail, type ProgressSnapshot } from './progress.js';
+import { buildLoadTestPayload } from './results.js';
+import { runK6 } from './run-k6.js';
+import { requestsPerIteration } from './script-source.js';
+
+export interface LoadtestOptions {
+  config: PerfConfig;
+  store: ArtifactStore;
+  scenario: ScenarioName;
+  durationMs?: number;
+  rate?: number;
+  quick?: boolean;
+  /** Whole-profile budget of --quick (default 60 s; `PERF_QUICK_TOTAL` in the CLI). */
+  quickBudgetMs?: number;
+  /** Let the live SLO guard of the perf extension abort on a fast error-budget burn. */
+  abortOnBurn?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (line: string, snapshot: ProgressSnapshot) => void;
+  /** Human notes (which script, which k6, what the fallback loses). */
+  onNote?: (line: string) => void;
+}
+
+export interface LoadtestResult {
+  payload: LoadTestPayload;
+  markdownPath: string;
+  jsonPath: string;
+  script: string;
+}
+
+export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult> {
+  const { config, store, scenario } = opts;
+  const note = opts.onNote ?? (() => {});
+  const k6 = findK6();
+  // Fail fast (exit 2) on unset ${ENV} header secrets; the values go to k6 through its environment only.
+  resolveHeaders(config.target.headers, 'target.headers');
+  config.journeys.forEach((j, i) => j.steps.forEach((s, k) => resolveHeaders(s.headers, `journeys[${i}].steps[${k}].headers`)));
+
+  const capacity = readCapacity(store);
+  const shape = { rate: opts.rate, durationMs: opts.durationMs, quick: opts.quick, quickBudgetMs: opts.quickBudgetMs ?? QUICK_BUDGET_MS };
+  const profile = buildLoadProfile(scenario, { config, capacityRps: capacity?.maxRps ?? null, ...shape });
+  const script = await scriptFor(opts, shape, note);
+
+  if (opts.abortOnBurn && !k6.extension) note('--abort-on-burn needs the perf k6 extension (bin/k6); running without the live guard');
+  if (!k6.extension) note(`stock k6 ${k6.version} at ${k6.path}: falling back to --out json; this run loses: ${k6.lost.join('; ')}`);
+
+  let target: RunningTarget | undefined;
+  if (config.target.start) {
+    note(`starting the target: ${config.target.start.command}`);
+    target = await startTarget(config.target, opts.signal ? { signal: opts.signal } : {});
+  } else {
+    await waitUntilReachable(config.target.baseUrl, 5000);
+  }
+
+  const runDir = store.runDir();
+  const outFile = join(runDir, k6.extension ? `${scenario}.perf.ndjson` : `${scenario}.k6.json`);
+  const windowMs = Math.min(10_000, Math.max(1000, Math.round(profile.totalMs / 30 / 1000) * 1000));
+  const availability = config.slos.filter((s) => s.sli !== 'latency').map((s) => 1 - s.objective / 100);
+  const tail = new ProgressTail(outFile, k6.extension ? 'windows' : 'json', availability.length ? Math.min(...availability) : null);
+  const started = Date.now();
+  const tick = (): void => {
+    if (!opts.onProgress) return;
+    const snap = tail.snapshot(Date.now() - started, profile.totalMs);
+    opts.onProgress(formatProgress(scenario, snap), snap);
+  };
+
+  let outcome;
+  try {
+    outcome = await runK6({
+      k6,
+      script,
+      outFile,
+      windowMs,
+      // Thresholds stay on for stock k6 (users' own gate) and for breakpoint, where they are the abort.
+      keepThresholds: !k6.extension || profile.abortOnThresholds,
+      env: { PERF_BASE_URL: config.target.baseUrl },
+      signal: opts.signal,
+      onTick: tick,
+    });
+  } finally {
+    await target?.stop();
+  }
+  if (!existsSync(outFile)) {
+    throw new RuntimeFailure('k6 wrote no results', {
+      where: outFile,
+      fix: outcome.interrupted ? 'the run was interrupted before k6 started; re-run it' : 'check the k6 output above',
+    });
+  }
+
+  const run = await readK6Run(outFile, { windowMs, lenient: true });
+  const latencySlos = config.slos.filter((s) => s.sli === 'latency' && s.thresholdMs !== undefined).map((s) => s.thresholdMs as number);
+  const payload = buildLoadTestPayload(run, {
+    profile,
+    partial: outcome.interrupted,
+    k6: { binary: k6.path, version: k6.version, extension: k6.extension, ...(k6.lost.length ? { lost: k6.lost } : {}) },
+    rawArtifact: store.display(outFile),
+    requestsPerIteration: requestsPerIteration(config.journeys),
+    latencyLimitMs: latencySlos.length ? Math.min(...latencySlos) : (capacity?.latencyThresholdMs ?? 1000),
+    errorLimit: availability.length ? Math.max(0.01, Math.min(...availability)) : 0.05,
+  });
+  if (outcome.thresholdsFailed && !payload.aborted && profile.abortOnThresholds) {
+    const lastEnd = payload.windows.at(-1)?.endMs ?? payload.durationMs;
+    if (lastEnd < profile.totalMs - windowMs) payload.aborted = { reason: 'k6 thresholds crossed (abortOnFail)', atMs: lastEnd };
+  }
+  const written = store.writeReport('loadtest', payload, renderLoadTestResults(payload));
+  return { payload, markdownPath: written.markdownPath, jsonPath: written.jsonPath, script };
+}
+
+/**
+ * The script to run: the one `perf generate` wrote (kept as is, user edits included) when the run
+ * asks for the standard shape and the script is newer than the config; otherwise a fresh one — in
+ * the run dir when --quick/--duration/--rate change the shape, so the standard script stays intact.
+ */
+async function scriptFor(
+  opts: LoadtestOptions,
+  shape: { rate?: number; durationMs?: number; quick?: boolean; quickBudgetMs?: number },
+  note: (s: string) => void,
+): Promise<string> {
+  const { config, store, scenario } = opts;
+  const custom = shape.rate !== undefined || shape.durationMs !== undefined || shape.quick === true;
+  const standard = store.path(DIRS.scripts, `${scenario}.js`);
+  const configTime = config.source !== '<defaults>' && existsSync(config.source) ? statSync(config.source).mtimeMs : 0;
+  if (!custom && existsSync(standard) && statSync(standard).mtimeMs >= configTime) {
+    note(`running ${store.display(standard)} (delete it or run "perf generate" to regenerate)`);
+    return standard;
+  }
+  const dir = custom ? join(store.runDir(), 'scripts') : undefined;
+  const res = await generateScripts({ config, store, scenarios: [scenario], ...shape, ...(dir ? { scriptsDir: dir } : {}), writePlan: !custom });
+  const js = (res.scripts[0] as { jsPath: string }).jsPath;
+  note(`generated ${store.display(js)}`);
+  return js;
+}

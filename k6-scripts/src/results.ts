@@ -1,0 +1,228 @@
+/**
+ * Builds the perf.loadtest/v1 payload from a K6Run (either k6 reader) and the load profile that
+ * ran. PURE: no files, no clocks. Finds the breaking point (stress/breakpoint), the recovery time
+ * (spike) and the drift over time (soak).
+ */
+import type { K6Run, K6WindowLine, SeriesTags } from '../../core/artifacts/k6-windows.js';
+import type { LoadFigures, LoadStage, LoadTestPayload, LoadWindow } from '../../core/artifacts/schemas.js';
+import { decodeHistogram, encodeHistogram, latencyStats, mergeHistograms, newHistogram, percentileMs, type Histogram } from '../../analyzers/histogram.js';
+import { targetAt, type LoadProfile } from '../../profiles/index.js';
+
+export interface ResultContext {
+  profile: LoadProfile;
+  partial: boolean;
+  k6: LoadTestPayload['k6'];
+  rawArtifact: string;
+  /** Requests per journey iteration (to read arrival-rate targets as req/s). */
+  requestsPerIteration: number;
+  /** p95 (ms) above which a window counts as broken: the tightest latency SLO, else the baseline's, else 1000. */
+  latencyLimitMs: number;
+  /** Error rate (0..1) above which a window counts as broken. */
+  errorLimit: number;
+}
+
+type Series = Pick<K6WindowLine, 'trends' | 'counters' | 'rates' | 'gauges'>;
+
+const DURATION = 'http_req_duration';
+/** A window with fewer requests says little about latency; it is not used to judge breaking/recovery. */
+const MIN_WINDOW_REQUESTS = 5;
+/** Spike: recovered when p95 is back within this factor of the pre-spike p95 (and errors too). */
+const RECOVERY_FACTOR = 1.5;
+/** Open model: achieved throughput below this share of the target rate means the service fell behind. */
+const SATURATION_SHARE = 0.85;
+
+export function buildLoadTestPayload(run: K6Run, ctx: ResultContext): LoadTestPayload {
+  const { profile } = ctx;
+  const t0 = run.startMs;
+  const windows = run.windows.map((w) => toLoadWindow(w, t0));
+  const journeyNames = [...new Set(run.totals.trends.filter((t) => t.metric === DURATION && t.tags.journey).map((t) => t.tags.journey as string))].sort();
+  const durationMs = Math.max(0, run.endMs - run.startMs);
+  const overall = figures('overall', run.totals, durationMs, () => true);
+  const journeys = journeyNames.map((j) => figures(j, run.totals, durationMs, (tags) => tags.journey === j));
+
+  const checksByName: Record<string, { passes: number; fails: number }> = {};
+  let passes = 0;
+  let fails = 0;
+  for (const r of run.totals.rates) {
+    if (r.metric !== 'checks') continue;
+    const name = r.tags.check ?? '(unnamed)';
+    const e = (checksByName[name] ??= { passes: 0, fails: 0 });
+    e.passes += r.trues;
+    e.fails += r.total - r.trues;
+    passes += r.trues;
+    fails += r.total - r.trues;
+  }
+
+  const stages: LoadStage[] = [];
+  let at = 0;
+  for (const s of profile.stages) {
+    stages.push({ startMs: at, endMs: at + s.durationMs, target: s.target, label: s.label });
+    at += s.durationMs;
+  }
+
+  const aborted = run.aborted ? { reason: run.aborted.reason, atMs: Math.max(0, run.aborted.atMs - t0) } : null;
+  return {
+    scenario: profile.scenario,
+    partial: ctx.partial || !run.complete,
+    quick: profile.quick,
+    startedAt: new Date(run.startMs).toISOString(),
+    endedAt: new Date(run.endMs).toISOString(),
+    durationMs,
+    k6: ctx.k6,
+    rawArtifact: ctx.rawArtifact,
+    journeys,
+    overall,
+    windowMs: run.windowMs,
+    windows,
+    stages,
+    droppedIterations: sumCounters(run.totals, 'dropped_iterations', () => true),
+    checks: { passes, fails, byName: checksByName },
+    breakingPoint: profile.scenario === 'stress' || profile.scenario === 'breakpoint' ? findBreakingPoint(windows, run, ctx, aborted) : null,
+    recovery: profile.scenario === 'spike' ? findRecovery(windows, profile) : null,
+    drift: profile.scenario === 'soak' ? findDrift(windows, durationMs) : null,
+    aborted,
+  };
+}
+
+function toLoadWindow(w: K6WindowLine, t0: number): LoadWindow {
+  const h = mergedHistogram(w, () => true);
+  const requests = sumCounters(w, 'http_reqs', () => true);
+  const errors = failed(w, () => true);
+  const spanS = Math.max(1e-3, (w.endMs - w.startMs) / 1000);
+  const journeys: LoadWindow['journeys'] = {};
+  for (const j of new Set(w.trends.filter((t) => t.metric === DURATION && t.tags.journey).map((t) => t.tags.journey as string))) {
+    const match = (tags: SeriesTags): boolean => tags.journey === j;
+    journeys[j] = { requests: sumCounters(w, 'http_reqs', match), errors: failed(w, match), histogram: encodeHistogram(mergedHistogram(w, match)) };
+  }
+  return {
+    startMs: w.startMs - t0,
+    endMs: w.endMs - t0,
+    requests,
+    errors,
+    rps: round2(requests / spanS),
+    errorRate: requests > 0 ? errors / requests : 0,
+    latencyMs: h.totalCount > 0 ? { p50: percentileMs(h, 50), p95: percentileMs(h, 95), p99: percentileMs(h, 99) } : { p50: 0, p95: 0, p99: 0 },
+    vus: Math.max(0, ...w.gauges.filter((g) => g.metric === 'vus').map((g) => g.max)),
+    histogram: encodeHistogram(h),
+    journeys,
+  };
+}
+
+function figures(name: string, s: Series, durationMs: number, match: (t: SeriesTags) => boolean): LoadFigures {
+  const h = mergedHistogram(s, match);
+  const requests = sumCounters(s, 'http_reqs', match);
+  const errors = failed(s, match);
+  const statusCodes: Record<string, number> = {};
+  for (const c of s.counters) {
+    if (c.metric !== 'http_reqs' || !match(c.tags)) continue;
+    const k = c.tags.status ?? 'unknown';
+    statusCodes[k] = (statusCodes[k] ?? 0) + c.value;
+  }
+  return {
+    name,
+    requests,
+    errors,
+    errorRate: requests > 0 ? errors / requests : 0,
+    statusCodes,
+    throughputRps: durationMs > 0 ? round2(requests / (durationMs / 1000)) : 0,
+    durationMs,
+    latencyMs: latencyStats(h),
+    histogram: encodeHistogram(h),
+  };
+}
+
+function mergedHistogram(s: Series, match: (t: SeriesTags) => boolean): Histogram {
+  const hs = s.trends.filter((t) => t.metric === DURATION && match(t.tags) && t.count > 0).map((t) => decodeHistogram(t.histogram));
+  return hs.length ? mergeHistograms(hs) : newHistogram();
+}
+
+function sumCounters(s: Series, metric: string, match: (t: SeriesTags) => boolean): number {
+  return s.counters.filter((c) => c.metric === metric && match(c.tags)).reduce((a, c) => a + c.value, 0);
+}
+
+function failed(s: Series, match: (t: SeriesTags) => boolean): number {
+  return s.rates.filter((r) => r.metric === 'http_req_failed' && match(r.tags)).reduce((a, r) => a + r.trues, 0);
+}
+
+/**
+ * The first window where the service stopped keeping up: p95 above the latency limit, errors above
+ * the error limit, or (open model) achieved throughput well under the target rate. The breaking
+ * point is the target rate (req/s) at that moment; a threshold abort counts too.
+ */
+export function findBreakingPoint(
+  windows: LoadWindow[],
+  run: Pick<K6Run, 'windows'>,
+  ctx: ResultContext,
+  aborted: { reason: string; atMs: number } | null,
+): LoadTestPayload['breakingPoint'] {
+  const rateAt = (ms: number): number => {
+    const t = targetAt(ctx.profile, ms);
+    return ctx.profile.model === 'arrival-rate' ? t : t; // VUs for the closed model
+  };
+  const unit = ctx.profile.model === 'arrival-rate' ? 'req/s' : 'VUs';
+  for (const [i, w] of windows.entries()) {
+    if (w.requests < MIN_WINDOW_REQUESTS) continue;
+    const mid = (w.startMs + w.endMs) / 2;
+    const target = rateAt(mid);
+    const dropped = sumCounters(run.windows[i] as K6WindowLine, 'dropped_iterations', () => true);
+    let reason: string | null = null;
+    if (w.latencyMs.p95 > ctx.latencyLimitMs) reason = `p95 ${w.latencyMs.p95} ms > ${ctx.latencyLimitMs} ms`;
+    else if (w.errorRate > ctx.errorLimit) reason = `error rate ${pct(w.errorRate)} > ${pct(ctx.errorLimit)}`;
+    else if (ctx.profile.model === 'arrival-rate' && dropped > 0 && w.rps < SATURATION_SHARE * target)
+      reason = `throughput ${w.rps} req/s < ${Math.round(SATURATION_SHARE * 100)}% of the target ${round2(target)} req/s (${dropped} dropped iterations)`;
+    if (reason) return { rps: round2(target), atMs: w.startMs, reason: `${reason} at ${round2(target)} ${unit}` };
+  }
+  if (aborted) {
+    const target = rateAt(aborted.atMs);
+    return { rps: round2(target), atMs: aborted.atMs, reason: `test aborted at ${round2(target)} ${unit}: ${aborted.reason}` };
+  }
+  return null;
+}
+
+/** Spike: time from the end of the spike until p95 and errors are back near the pre-spike level. */
+export function findRecovery(windows: LoadWindow[], profile: LoadProfile): LoadTestPayload['recovery'] {
+  const spike = profile.spike;
+  if (!spike) return null;
+  const before = windows.filter((w) => w.endMs <= spike.startMs && w.requests >= MIN_WINDOW_REQUESTS);
+  const note = (s: string): LoadTestPayload['recovery'] => ({ recoveryTimeMs: null, spikeEndMs: spike.endMs, note: s });
+  if (before.length === 0) return note('no complete window before the spike: nothing to compare the recovery against');
+  const ref = mergeHistograms(before.map((w) => decodeHistogram(w.histogram)));
+  const refP95 = percentileMs(ref, 95);
+  const refErr = before.reduce((a, w) => a + w.errors, 0) / Math.max(1, before.reduce((a, w) => a + w.requests, 0));
+  const limit = refP95 * RECOVERY_FACTOR;
+  const healthy = (w: LoadWindow): boolean => w.latencyMs.p95 <= limit && w.errorRate <= refErr + 0.01;
+  const during = windows.filter((w) => w.startMs >= spike.startMs && w.endMs <= spike.endMs && w.requests >= MIN_WINDOW_REQUESTS);
+  if (during.length > 0 && during.every(healthy)) {
+    return { recoveryTimeMs: 0, spikeEndMs: spike.endMs, note: `never degraded: p95 stayed within ${RECOVERY_FACTOR}× the pre-spike ${refP95} ms during the spike` };
+  }
+  const after = windows.filter((w) => w.endMs > spike.endMs && w.requests >= MIN_WINDOW_REQUESTS);
+  const firstOk = after.findIndex(healthy);
+  if (firstOk < 0) return note(`not recovered by the end of the test: p95 never returned within ${RECOVERY_FACTOR}× the pre-spike ${refP95} ms`);
+  const w = after[firstOk] as LoadWindow;
+  return {
+    recoveryTimeMs: Math.max(0, w.endMs - spike.endMs),
+    spikeEndMs: spike.endMs,
+    note: `p95 back to ${w.latencyMs.p95} ms (≤ ${RECOVERY_FACTOR}× the pre-spike ${refP95} ms) in the window ending ${Math.round(w.endMs / 1000)} s into the test`,
+  };
+}
+
+/** Soak: p95 of the first vs the last hour (or third, for runs shorter than three hours). */
+export function findDrift(windows: LoadWindow[], durationMs: number): LoadTestPayload['drift'] {
+  const seg = Math.min(3_600_000, durationMs / 3);
+  const first = windows.filter((w) => w.endMs <= seg && w.requests > 0);
+  const last = windows.filter((w) => w.startMs >= durationMs - seg && w.requests > 0);
+  if (first.length === 0 || last.length === 0) return null;
+  const p95 = (ws: LoadWindow[]): number => percentileMs(mergeHistograms(ws.map((w) => decodeHistogram(w.histogram))), 95);
+  const a = p95(first);
+  const b = p95(last);
+  const label = seg >= 3_600_000 ? 'hour' : 'third';
+  return {
+    firstP95Ms: a,
+    lastP95Ms: b,
+    changePct: a > 0 ? round2(((b - a) / a) * 100) : 0,
+    note: `p95 of the first ${label} vs the last ${label} of the run`,
+  };
+}
+
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+const pct = (f: number): string => `${(f * 100).toFixed(2)}%`;

@@ -1,0 +1,116 @@
+/**
+ * Runs one k6 process: `k6 run` with our output (`--out perf=…`) or, on stock k6, `--out json=…`.
+ * Ctrl-C (the signal) is forwarded ONCE as SIGINT so k6 stops gracefully and flushes its output;
+ * k6 runs in its own process group so a terminal's Ctrl-C does not reach it twice.
+ */
+import { spawn } from 'node:child_process';
+import { RuntimeFailure } from '../../core/errors.js';
+import type { K6Binary } from './k6-binary.js';
+
+export interface K6RunRequest {
+  k6: K6Binary;
+  script: string;
+  outFile: string;
+  windowMs: number;
+  /** Keep k6 thresholds and its end-of-test summary (stock k6, breakpoint aborts). */
+  keepThresholds: boolean;
+  env: Record<string, string>;
+  signal?: AbortSignal;
+  /** Called about every second while k6 runs. */
+  onTick?: () => void;
+}
+
+export interface K6RunOutcome {
+  exitCode: number | null;
+  interrupted: boolean;
+  /** k6's own error lines (level=error), for messages. */
+  errorLines: string[];
+  /** Thresholds crossed (99) or aborted by a threshold / the live guard. */
+  thresholdsFailed: boolean;
+}
+
+/** k6 exit codes we read (go.k6.io/k6/errext/exitcodes). */
+export const K6_EXIT = { ThresholdsFailed: 99, ExternalAbort: 105, ScriptAborted: 108 } as const;
+
+export function k6Args(req: Omit<K6RunRequest, 'signal' | 'onTick' | 'env' | 'k6'> & { extension: boolean }): string[] {
+  const args = ['run', '--no-usage-report', '--quiet', '--no-color'];
+  if (req.extension) args.push('--out', `perf=file=${req.outFile},window=${Math.max(1, Math.round(req.windowMs / 1000))}s`);
+  else args.push('--out', `json=${req.outFile}`);
+  if (!req.keepThresholds) args.push('--no-thresholds', '--summary-mode=disabled');
+  args.push(req.script);
+  return args;
+}
+
+export async function runK6(req: K6RunRequest): Promise<K6RunOutcome> {
+  const args = k6Args({ ...req, extension: req.k6.extension });
+  const child = spawn(req.k6.path, args, {
+    env: { ...process.env, ...req.env, K6_NO_USAGE_REPORT: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const errorLines: string[] = [];
+  const tail: string[] = [];
+  const keep = (chunk: Buffer): void => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      tail.push(line);
+      if (tail.length > 30) tail.shift();
+      if (/level=error|ERRO\[/.test(line)) errorLines.push(cleanK6Line(line));
+    }
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+
+  let interrupted = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const onAbort = (): void => {
+    if (interrupted) return;
+    interrupted = true;
+    try {
+      child.kill('SIGINT');
+    } catch {
+      // already gone
+    }
+    // k6 needs a moment to stop VUs and flush; a hung k6 is killed rather than waited on forever.
+    killTimer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  };
+  req.signal?.addEventListener('abort', onAbort, { once: true });
+  if (req.signal?.aborted) onAbort();
+  // A perf that dies must not leave k6 running detached.
+  const onExit = (): void => {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', onExit);
+  const ticker = req.onTick ? setInterval(req.onTick, 1000) : undefined;
+
+  const { code, spawnError } = await new Promise<{ code: number | null; spawnError?: Error }>((resolve) => {
+    child.on('error', (err) => resolve({ code: null, spawnError: err }));
+    child.on('close', (c) => resolve({ code: c }));
+  });
+  if (ticker) clearInterval(ticker);
+  if (killTimer) clearTimeout(killTimer);
+  process.removeListener('exit', onExit);
+  req.signal?.removeEventListener('abort', onAbort);
+
+  if (spawnError) throw new RuntimeFailure(`could not start k6: ${spawnError.message}`, { where: req.k6.path, fix: 'rebuild it with: bash xk6/build.sh' });
+  const ok = code === 0 || code === K6_EXIT.ThresholdsFailed || code === K6_EXIT.ScriptAborted;
+  if (!ok && !interrupted) {
+    const shown = errorLines.length ? errorLines.slice(-3) : tail.slice(-5);
+    throw new RuntimeFailure(`k6 failed (exit code ${code ?? 'killed'}): ${shown[0] ?? 'no error output'}`, {
+      where: req.script,
+      fix: 'fix the error k6 reports above (script error? target down?), then re-run',
+      detail: shown.slice(1).join('\n') || undefined,
+    });
+  }
+  return { exitCode: code, interrupted, errorLines, thresholdsFailed: code === K6_EXIT.ThresholdsFailed };
+}
+
+/** `time="…" level=error msg="boom" source=…` → `boom …`. */
+function cleanK6Line(line: string): string {
+  const msg = /msg="((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
+  return msg ? msg.replace(/\\"/g, '"').replace(/\\n/g, ' ') : line.trim();
+}

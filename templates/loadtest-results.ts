@@ -1,0 +1,87 @@
+/** Markdown of `.aiwg/testing/load-test-results.md`, a pure function of the perf.loadtest/v1 payload. */
+import type { LoadTestPayload } from '../core/artifacts/schemas.js';
+import { formatDuration } from '../core/duration.js';
+import { fmtMs, fmtNum, fmtPct, mdTable } from '../core/markdown.js';
+
+export function renderLoadTestResults(p: LoadTestPayload): string {
+  const out: string[] = [
+    `# Load-test results: ${p.scenario}${p.partial ? ' (PARTIAL: interrupted)' : ''}`,
+    '',
+    `${p.startedAt} → ${p.endedAt} · ${formatDuration(p.durationMs)}${p.quick ? ' · --quick (durations scaled down; shapes and rates unchanged)' : ''}`,
+    `k6 ${p.k6.version} (${p.k6.extension ? 'perf extension: windowed HDR results' : 'stock k6 fallback, --out json'}) · raw results: \`${p.rawArtifact}\``,
+    '',
+  ];
+  if (p.partial) out.push('> The run was stopped early. Every finished window is kept; figures cover only the time that ran.', '');
+  if (p.k6.lost?.length) out.push(`> Fallback mode loses: ${p.k6.lost.join('; ')}.`, '');
+  if (p.aborted) out.push(`> Aborted after ${formatDuration(p.aborted.atMs)}: ${p.aborted.reason}`, '');
+
+  out.push('## Per journey', '');
+  out.push(
+    mdTable(
+      ['journey', 'requests', 'req/s', 'errors', 'p50', 'p90', 'p95', 'p99', 'max', 'status'],
+      [...p.journeys, p.overall].map((f) => [
+        f.name === 'overall' ? '**overall**' : f.name,
+        fmtNum(f.requests),
+        fmtNum(f.throughputRps),
+        `${fmtNum(f.errors)} (${fmtPct(f.errorRate)})`,
+        fmtMs(f.latencyMs.p50),
+        fmtMs(f.latencyMs.p90),
+        fmtMs(f.latencyMs.p95),
+        fmtMs(f.latencyMs.p99),
+        fmtMs(f.latencyMs.max),
+        Object.entries(f.statusCodes)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', '),
+      ]),
+    ),
+    '',
+    `Dropped iterations: **${fmtNum(p.droppedIterations)}**${p.droppedIterations > 0 ? ' (k6 ran out of VUs to keep the arrival rate: the service was too slow for the rate, or maxVUs is too low)' : ''}.`,
+    '',
+    `Checks: ${fmtNum(p.checks.passes)} passed, ${fmtNum(p.checks.fails)} failed.`,
+    '',
+  );
+  const failing = Object.entries(p.checks.byName).filter(([, c]) => c.fails > 0);
+  if (failing.length) out.push(mdTable(['check', 'passes', 'fails'], failing.map(([n, c]) => [n, c.passes, c.fails])), '');
+
+  if (p.scenario === 'stress' || p.scenario === 'breakpoint') {
+    out.push('## Breaking point', '');
+    out.push(
+      p.breakingPoint
+        ? `**${fmtNum(p.breakingPoint.rps)}** (target rate) after ${formatDuration(p.breakingPoint.atMs)}: ${p.breakingPoint.reason}.`
+        : 'None found: the service kept up with the highest rate of this run. Raise the rate (`scenarios.<name>.rate` or `--rate`) to find it.',
+      '',
+    );
+  }
+  if (p.recovery) {
+    out.push('## Recovery after the spike', '');
+    out.push(
+      p.recovery.recoveryTimeMs === null
+        ? `Not measured: ${p.recovery.note}.`
+        : `Recovery time: **${formatDuration(p.recovery.recoveryTimeMs)}** after the spike ended (${formatDuration(p.recovery.spikeEndMs)} into the test): ${p.recovery.note}.`,
+      '',
+    );
+  }
+  if (p.drift) {
+    out.push('## Drift over time', '');
+    out.push(`p95 ${fmtMs(p.drift.firstP95Ms)} → ${fmtMs(p.drift.lastP95Ms)} (${p.drift.changePct >= 0 ? '+' : ''}${p.drift.changePct}%): ${p.drift.note}.`, '');
+  }
+
+  out.push('## Over time', '', `Windows of ${formatDuration(p.windowMs)}.`, '');
+  out.push(
+    mdTable(
+      ['from', 'req/s', 'VUs', 'p50', 'p95', 'p99', 'errors'],
+      p.windows.map((w) => [formatDuration(w.startMs), fmtNum(w.rps), w.vus, fmtMs(w.latencyMs.p50), fmtMs(w.latencyMs.p95), fmtMs(w.latencyMs.p99), fmtPct(w.errorRate)]),
+    ),
+    '',
+    '## Load shape',
+    '',
+    mdTable(
+      ['stage', 'from', 'to', 'target'],
+      p.stages.map((s) => [s.label ?? '', formatDuration(s.startMs), formatDuration(s.endMs), fmtNum(s.target)]),
+    ),
+    '',
+    'Next: `perf slo-check` evaluates the SLOs and error budgets on this run.',
+    '',
+  );
+  return out.join('\n');
+}
