@@ -1,11 +1,66 @@
-import { BaseCommand, notBuiltYet } from '../base-command.js';
+import { Flags } from '@oclif/core';
+import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { BaseCommand } from '../base-command.js';
+import { inputsFromFiles, inputsFromRun, inputsFromStore, writeHtmlReport } from '../../report/index.js';
 
 export default class Report extends BaseCommand<typeof Report> {
-  static override description = 'Write a standalone HTML report with charts from the JSON artifacts';
-  static override examples = ['<%= config.bin %> report'];
-  static override flags = {};
+  static override description =
+    'Write a standalone HTML report with charts (reports/index.html) from the JSON artifacts; works offline, no script';
+  static override examples = [
+    '<%= config.bin %> report',
+    '<%= config.bin %> report --run 20261123-101500-ab12',
+    '<%= config.bin %> report --from before/loadtest.json after/loadtest.json slo.json --open',
+  ];
+  static override flags = {
+    run: Flags.string({ description: 'report on one run: the JSON copies under <out-dir>/working/runs/<id>/', exclusive: ['from'] }),
+    from: Flags.string({
+      description: 'JSON artifacts to report on, any mix (baseline, profile, loadtest, slo, bottlenecks, plan, compare); later files of a kind are "after"',
+      multiple: true,
+      exclusive: ['run'],
+    }),
+    open: Flags.boolean({ description: 'open the report in the default browser', default: false }),
+  };
 
   public async run(): Promise<void> {
-    throw notBuiltYet('report', 8);
+    const store = this.store(this.flags['out-dir'] ? undefined : this.optionalConfigQuiet());
+    const inputs = this.flags.from ? inputsFromFiles(this.flags.from) : this.flags.run ? inputsFromRun(store, this.flags.run) : inputsFromStore(store);
+    const written = writeHtmlReport(store, inputs);
+    for (const s of inputs.skipped) this.say(`skipped ${s.file}: ${s.reason}`);
+    for (const m of written.missing) this.say(`no chart "${m.title}": ${m.reason}`);
+    this.say(`wrote ${store.display(written.htmlPath)} (${written.charts.length} chart${written.charts.length === 1 ? '' : 's'})`);
+    for (const p of written.svgPaths) this.say(`  ${store.display(p)}`);
+    for (const p of written.linkedMarkdown) this.say(`linked the charts from ${store.display(p)}`);
+    if (this.flags.json) {
+      this.emitJson({
+        html: written.htmlPath,
+        svg: written.svgPaths,
+        linkedMarkdown: written.linkedMarkdown,
+        charts: written.charts.map((c) => ({ id: c.id, title: c.title, summary: c.summary })),
+        missing: written.missing,
+        skipped: inputs.skipped,
+      });
+    }
+    if (this.flags.open) this.openInBrowser(written.htmlPath);
+  }
+
+  /** The config only matters for its outDir; a broken or absent config must not block a report. */
+  private optionalConfigQuiet(): ReturnType<BaseCommand<typeof Report>['optionalConfig']> {
+    try {
+      return this.optionalConfig();
+    } catch (err) {
+      if (this.flags.config) throw err;
+      return undefined;
+    }
+  }
+
+  private openInBrowser(file: string): void {
+    const url = pathToFileURL(file).href;
+    const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+    const child = spawn(cmd as string, args as string[], { detached: true, stdio: 'ignore' });
+    child.on('error', () => this.say(`could not start ${cmd as string}; open ${url} yourself`));
+    child.unref();
+    if (!child.pid) return;
+    this.say(`opening ${url}`);
   }
 }

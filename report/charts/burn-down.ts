@@ -1,0 +1,97 @@
+import { countAboveMs, decodeHistogram } from '../../analyzers/histogram.js';
+import type { LoadTestPayload, LoadWindow, SloPayload, SloResult } from '../../core/artifacts/schemas.js';
+import type { Artifact } from '../../core/artifacts/store.js';
+import { fmtNum } from '../../core/markdown.js';
+import { renderLineChart, type LineSeries } from '../svg/line-chart.js';
+import { OKABE_ITO, SERIES_COLOURS, SERIES_DASHES } from '../svg/palette.js';
+import { formatOffset } from '../svg/scale.js';
+import { offsetOf, runOrigin } from './time.js';
+import type { ChartOutcome } from './types.js';
+
+export const BURN_DOWN_CHART = { id: 'error-budget-burn-down', title: 'Error budget remaining across the run' } as const;
+
+export interface BurnDown {
+  slo: string;
+  x: number[];
+  /** Percent of the run's error budget left after each window (negative once overspent). */
+  remainingPct: number[];
+  totalEvents: number;
+  badEvents: number;
+}
+
+/**
+ * Budget burn-down of one SLO over the load-test windows. The budget is the SLO's allowed bad
+ * fraction of all the run's events; each window spends its bad events: errors for availability and
+ * error-rate SLIs, requests slower than the threshold (from the window's HDR histogram) for latency.
+ */
+export function burnDown(lt: LoadTestPayload, s: SloResult, origin: number): BurnDown | undefined {
+  const allowed = s.errorBudget?.allowedBadFraction;
+  if (!(typeof allowed === 'number' && allowed > 0)) return undefined;
+  const counts = lt.windows.map((w) => windowEvents(w, s));
+  if (counts.some((c) => c === undefined)) return undefined;
+  const total = counts.reduce((n, c) => n + (c as { total: number }).total, 0);
+  if (total === 0) return undefined;
+  const budget = allowed * total;
+  let bad = 0;
+  const x: number[] = [0];
+  const remainingPct: number[] = [100];
+  lt.windows.forEach((w, i) => {
+    bad += (counts[i] as { bad: number }).bad;
+    x.push(offsetOf(w.endMs, origin));
+    remainingPct.push(100 * (1 - bad / budget));
+  });
+  return { slo: s.name, x, remainingPct, totalEvents: total, badEvents: bad };
+}
+
+function windowEvents(w: LoadWindow, s: SloResult): { total: number; bad: number } | undefined {
+  const src = s.journey ? w.journeys?.[s.journey] : w;
+  if (!src) return { total: 0, bad: 0 };
+  if (s.sli !== 'latency') return { total: src.requests, bad: src.errors };
+  if (src.requests === 0) return { total: 0, bad: 0 };
+  if (typeof src.histogram !== 'string' || src.histogram === '') return undefined;
+  return { total: src.requests, bad: countAboveMs(decodeHistogram(src.histogram), s.target) };
+}
+
+export function burnDownChart(lt: Artifact<LoadTestPayload> | undefined, slo: Artifact<SloPayload> | undefined): ChartOutcome {
+  if (!slo) return { ...BURN_DOWN_CHART, reason: 'no SLO artifact (run perf slo-check)' };
+  if (!lt || !Array.isArray(lt.windows) || lt.windows.length === 0) return { ...BURN_DOWN_CHART, reason: 'no load-test windows to spread the budget over (run perf loadtest)' };
+  const origin = runOrigin(lt);
+  const series: LineSeries[] = [];
+  const figures: string[] = [];
+  const skipped: string[] = [];
+  slo.slos.forEach((s, i) => {
+    const b = burnDown(lt, s, origin);
+    if (!b) {
+      skipped.push(s.name);
+      return;
+    }
+    const end = b.remainingPct[b.remainingPct.length - 1] as number;
+    const exhaustedAt = b.remainingPct.findIndex((v) => v <= 0);
+    series.push({
+      key: s.name,
+      label: `${s.name} (${s.status})`,
+      colour: SERIES_COLOURS[i % SERIES_COLOURS.length] as string,
+      dash: SERIES_DASHES[i % SERIES_DASHES.length] as string,
+      x: b.x,
+      y: b.remainingPct,
+    });
+    const reported = s.errorBudget.remainingPct;
+    const differs = Number.isFinite(reported) && Math.abs(reported - end) > 1 ? ` (slo-check reported ${fmtNum(reported)}% on its source)` : '';
+    figures.push(
+      `${s.name} [${s.status}]: ${fmtNum(b.badEvents)} bad of ${fmtNum(b.totalEvents)} events, ${fmtNum(end)}% of the budget left at the end${differs}` +
+        (exhaustedAt >= 0 ? `, exhausted at ${formatOffset(b.x[exhaustedAt] as number)}` : ''),
+    );
+  });
+  if (series.length === 0) return { ...BURN_DOWN_CHART, reason: `no SLO could be spread over the windows (${skipped.join(', ') || 'none defined'})` };
+  const summary = `${figures.join('. ')}.${skipped.length ? ` Not drawn: ${skipped.join(', ')} (no per-window data or no budget).` : ''}`;
+  const svg = renderLineChart({
+    id: BURN_DOWN_CHART.id,
+    title: BURN_DOWN_CHART.title,
+    description: summary,
+    x: { kind: 'time', label: 'time since start' },
+    y: { label: 'error budget left (%)', max: 100 },
+    series,
+    refLines: [{ value: 0, label: 'budget exhausted', colour: OKABE_ITO.vermillion }],
+  });
+  return { ...BURN_DOWN_CHART, svg, summary, kind: 'slo', runId: slo.runId };
+}

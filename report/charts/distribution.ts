@@ -1,0 +1,118 @@
+import { decodeHistogram, type Histogram } from '../../analyzers/histogram.js';
+import type { SloPayload } from '../../core/artifacts/schemas.js';
+import type { Artifact } from '../../core/artifacts/store.js';
+import { fmtMs, fmtNum } from '../../core/markdown.js';
+import { primary, type ReportInputs } from '../inputs.js';
+import { renderLineChart, type LineSeries } from '../svg/line-chart.js';
+import { SERIES_COLOURS, SERIES_DASHES } from '../svg/palette.js';
+import { percentileToX, xToPercentile } from '../svg/scale.js';
+import { sloThresholdLines } from './latency.js';
+import type { ChartOutcome } from './types.js';
+
+export const DISTRIBUTION_CHART = { id: 'latency-distribution', title: 'Latency by percentile (HdrHistogram)' } as const;
+
+/** One latency distribution to plot: a label and an encoded HDR histogram. */
+export interface NamedHistogram {
+  key: string;
+  label: string;
+  histogram: string;
+  runId: string;
+}
+
+/** Steps along the log percentile axis: 20 points per decade (90 %, 99 %, …). */
+const X_STEP = 0.05;
+/** The axis stops at 99.9999 % even for huge runs: beyond that the HDR buckets are the max. */
+const X_LIMIT = 6;
+
+/** Points of the HdrHistogram plotter curve: x = log10(1/(1-p)), y = value at p in ms. */
+export function percentileCurve(h: Histogram): { x: number[]; y: number[]; percentiles: number[] } {
+  const x: number[] = [];
+  const y: number[] = [];
+  const percentiles: number[] = [];
+  if (h.totalCount === 0) return { x, y, percentiles };
+  // No point plotting finer than one sample: the last step is where 1/(1-p) reaches the count.
+  const xMax = Math.min(X_LIMIT, Math.log10(Math.max(10, h.totalCount)));
+  for (let i = 0; i * X_STEP <= xMax + 1e-9; i++) {
+    const xv = i * X_STEP;
+    const p = xToPercentile(xv);
+    x.push(xv);
+    percentiles.push(p);
+    y.push(h.getValueAtPercentile(p) / 1000);
+  }
+  return { x, y, percentiles };
+}
+
+/**
+ * Distributions to overlay: the compare artifact's before/after when it carries histograms,
+ * else every baseline and load-test run given (several of a kind read as before → after).
+ */
+export function distributionsOf(inputs: ReportInputs): NamedHistogram[] {
+  const compare = primary(inputs.summary);
+  if (compare) {
+    const pair = findBeforeAfter(compare.artifact);
+    if (pair) {
+      return [
+        { key: 'before', label: 'before', histogram: pair.before, runId: compare.artifact.runId },
+        { key: 'after', label: 'after', histogram: pair.after, runId: compare.artifact.runId },
+      ];
+    }
+  }
+  const out: NamedHistogram[] = [];
+  const push = (kind: 'baseline' | 'loadtest', list: { artifact: { runId: string; overall?: { histogram?: string }; scenario?: string } }[]): void => {
+    list.forEach((l, i) => {
+      const h = l.artifact.overall?.histogram;
+      if (typeof h !== 'string' || h === '') return;
+      const name = kind === 'baseline' ? 'baseline' : `load test (${l.artifact.scenario ?? 'run'})`;
+      const when = list.length > 1 ? (i === 0 ? ' — before' : i === list.length - 1 ? ' — after' : ` — run ${i + 1}`) : '';
+      out.push({ key: `${kind}-${i + 1}`, label: `${name}${when}`, histogram: h, runId: l.artifact.runId });
+    });
+  };
+  push('baseline', inputs.baseline);
+  push('loadtest', inputs.loadtest);
+  return out;
+}
+
+/** Looks for `before`/`after` objects with an encoded `histogram` up to three levels deep. */
+function findBeforeAfter(v: unknown, depth = 0): { before: string; after: string } | undefined {
+  if (typeof v !== 'object' || v === null || depth > 3) return undefined;
+  const o = v as Record<string, unknown>;
+  const hist = (x: unknown): string | undefined => {
+    const h = (x as { histogram?: unknown } | null)?.histogram;
+    return typeof h === 'string' && h !== '' ? h : undefined;
+  };
+  const before = hist(o.before);
+  const after = hist(o.after);
+  if (before && after) return { before, after };
+  for (const child of Object.values(o)) {
+    if (Array.isArray(child)) continue;
+    const found = findBeforeAfter(child, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function distributionChart(inputs: ReportInputs, slo: Artifact<SloPayload> | undefined): ChartOutcome {
+  const dists = distributionsOf(inputs);
+  if (dists.length === 0) return { ...DISTRIBUTION_CHART, reason: 'no baseline, load-test or comparison artifact with a latency histogram' };
+  const series: LineSeries[] = [];
+  const figures: string[] = [];
+  dists.forEach((d, i) => {
+    const h = decodeHistogram(d.histogram);
+    const c = percentileCurve(h);
+    series.push({ key: d.key, label: d.label, colour: SERIES_COLOURS[i % SERIES_COLOURS.length] as string, dash: SERIES_DASHES[i % SERIES_DASHES.length] as string, x: c.x, y: c.y });
+    const at = (p: number): string => fmtMs(h.getValueAtPercentile(p) / 1000);
+    figures.push(`${d.label}: ${fmtNum(h.totalCount)} requests, p50 ${at(50)}, p90 ${at(90)}, p99 ${at(99)}, p99.9 ${at(99.9)}, max ${fmtMs(h.maxValue / 1000)}`);
+  });
+  const summary = `${figures.join('. ')}.`;
+  const svg = renderLineChart({
+    id: DISTRIBUTION_CHART.id,
+    title: DISTRIBUTION_CHART.title,
+    description: summary,
+    x: { kind: 'percentile', label: 'percentile (log scale: each step is ten times rarer)', min: percentileToX(0) },
+    y: { label: 'latency (ms)' },
+    series,
+    refLines: sloThresholdLines(slo),
+  });
+  const kind = inputs.summary.length && dists[0]?.key === 'before' ? 'summary' : inputs.loadtest.length ? 'loadtest' : 'baseline';
+  return { ...DISTRIBUTION_CHART, svg, summary, kind, runId: dists[dists.length - 1]?.runId ?? '' };
+}

@@ -1,0 +1,116 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { ARTIFACTS, DIRS, type ArtifactKind } from '../core/artifacts/layout.js';
+import type { BaselinePayload, LoadTestPayload, ProfilePayload, SloPayload } from '../core/artifacts/schemas.js';
+import { readArtifactFile, type Artifact, type ArtifactStore } from '../core/artifacts/store.js';
+import { UserError } from '../core/errors.js';
+
+/** Kinds the report knows how to show (the load-test plan is a plan for scripts, not a result). */
+export const REPORT_KINDS = ['baseline', 'profile', 'loadtest', 'slo', 'bottlenecks', 'plan', 'summary'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** An artifact whose payload shape the report reads defensively (owned by another module). */
+export type LooseArtifact = Artifact<Record<string, unknown>>;
+
+export interface Loaded<T> {
+  artifact: Artifact<T>;
+  /** Where it was read from (for the report's "sources" list). */
+  file: string;
+}
+
+/**
+ * What a report is built from. Each kind may appear more than once (e.g. `--from before.json
+ * after.json`): the LAST one is the primary; earlier ones are overlaid as "before" where a chart can.
+ */
+export interface ReportInputs {
+  baseline: Loaded<BaselinePayload>[];
+  profile: Loaded<ProfilePayload>[];
+  loadtest: Loaded<LoadTestPayload>[];
+  slo: Loaded<SloPayload>[];
+  bottlenecks: Loaded<Record<string, unknown>>[];
+  plan: Loaded<Record<string, unknown>>[];
+  summary: Loaded<Record<string, unknown>>[];
+  /** Files that were read but are not a kind the report shows, and why. */
+  skipped: { file: string; reason: string }[];
+}
+
+export function emptyInputs(): ReportInputs {
+  return { baseline: [], profile: [], loadtest: [], slo: [], bottlenecks: [], plan: [], summary: [], skipped: [] };
+}
+
+export function inputCount(inputs: ReportInputs): number {
+  return REPORT_KINDS.reduce((n, k) => n + inputs[k].length, 0);
+}
+
+/** The report kind of a `schema` key, or undefined when it is not one the report shows. */
+export function kindOfSchema(schema: unknown): ReportKind | undefined {
+  if (typeof schema !== 'string') return undefined;
+  return REPORT_KINDS.find((k) => ARTIFACTS[k].schema === schema);
+}
+
+function add(inputs: ReportInputs, file: string, artifact: LooseArtifact): void {
+  const kind = kindOfSchema(artifact.schema);
+  if (!kind) {
+    const known = Object.values(ARTIFACTS).some((a) => a.schema === artifact.schema);
+    inputs.skipped.push({
+      file,
+      reason: known ? `${String(artifact.schema)} is not shown in the HTML report` : `unknown schema ${JSON.stringify(artifact.schema ?? null)}`,
+    });
+    return;
+  }
+  (inputs[kind] as Loaded<unknown>[]).push({ artifact: artifact as Artifact<unknown>, file });
+}
+
+/** `--from a.json b.json …`: any mix of JSON twins, detected by their `schema` key, in the given order. */
+export function inputsFromFiles(files: readonly string[]): ReportInputs {
+  const inputs = emptyInputs();
+  for (const file of files) {
+    const artifact = readArtifactFile<Record<string, unknown>>(file);
+    if (typeof artifact !== 'object' || artifact === null || Array.isArray(artifact)) {
+      throw new UserError('expected a JSON object with a "schema" key', { where: file });
+    }
+    add(inputs, file, artifact);
+  }
+  return inputs;
+}
+
+/** `--run <id>`: the copies ArtifactStore keeps under `working/runs/<id>/`. */
+export function inputsFromRun(store: ArtifactStore, runId: string): ReportInputs {
+  const dir = store.path(DIRS.runs, runId);
+  if (!/^[A-Za-z0-9._-]+$/.test(runId) || !existsSync(dir)) {
+    const runsDir = store.path(DIRS.runs);
+    const runs = existsSync(runsDir) ? readdirSync(runsDir).sort().slice(-5) : [];
+    throw new UserError(`no run "${runId}"`, {
+      where: dir,
+      fix: runs.length ? `pick one of the latest runs: ${runs.join(', ')}` : 'run perf baseline or perf loadtest first, or pass --from <files>',
+    });
+  }
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort(byKindOrder)
+    .map((f) => join(dir, f));
+  return inputsFromFiles(files);
+}
+
+/** No flags: the latest JSON twin of each kind in the output dir. */
+export function inputsFromStore(store: ArtifactStore): ReportInputs {
+  const inputs = emptyInputs();
+  for (const kind of REPORT_KINDS) {
+    const file = store.path(ARTIFACTS[kind].json);
+    if (existsSync(file)) add(inputs, file, readArtifactFile<Record<string, unknown>>(file));
+  }
+  return inputs;
+}
+
+function byKindOrder(a: string, b: string): number {
+  const rank = (f: string): number => {
+    const i = (REPORT_KINDS as readonly string[]).indexOf(basename(f, '.json') as ArtifactKind);
+    return i < 0 ? REPORT_KINDS.length : i;
+  };
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
+/** The primary (last given) artifact of a kind. */
+export function primary<T>(list: Loaded<T>[]): Loaded<T> | undefined {
+  return list[list.length - 1];
+}
