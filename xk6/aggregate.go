@@ -1,0 +1,348 @@
+package perf
+
+import (
+	"math"
+	"sort"
+	"time"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// Histogram parameters shared with the TypeScript side (analyzers/histogram.ts): values are
+// round(sample × 1000) (µs for time Trends), lowest discernible value 1, 3 significant digits.
+const (
+	histLowest  int64 = 1
+	histHighest int64 = 3_600_000_000 // 1 h in µs; larger values are clamped (and counted in `clamped`)
+	histDigits        = 3
+	otherName         = "other"
+)
+
+// MetricKind mirrors k6's metric types without importing k6 (keeps the aggregator testable alone).
+type MetricKind int
+
+// Metric kinds.
+const (
+	KindCounter MetricKind = iota
+	KindGauge
+	KindRate
+	KindTrend
+)
+
+// Point is one sample as the aggregator sees it.
+type Point struct {
+	Metric string
+	Kind   MetricKind
+	Time   time.Time
+	Value  float64
+	Tags   SeriesTags
+}
+
+// SeriesTags are the tags a series is keyed by (perf.k6-windows/v1 `SeriesTags`).
+type SeriesTags struct {
+	Journey  string `json:"journey,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Scenario string `json:"scenario,omitempty"`
+	Status   string `json:"status,omitempty"`
+	Check    string `json:"check,omitempty"`
+}
+
+type seriesKey struct {
+	metric string
+	tags   SeriesTags
+}
+
+// StatusClass maps an HTTP status tag to its class: "2xx", "4xx", "5xx", "0xx" (network error).
+func StatusClass(status string) string {
+	if status == "" {
+		return ""
+	}
+	if len(status) == 3 && status[0] >= '0' && status[0] <= '9' {
+		return status[:1] + "xx"
+	}
+	return "0xx"
+}
+
+type trendAgg struct {
+	h             *hdrhistogram.Histogram
+	count         int64
+	min, max, sum float64
+}
+
+func newTrendAgg() *trendAgg {
+	return &trendAgg{h: hdrhistogram.New(histLowest, histHighest, histDigits), min: math.Inf(1), max: math.Inf(-1)}
+}
+
+// histValue converts a sample to the integer the histogram records, clamped into its range.
+func histValue(v float64) (int64, bool) {
+	r := math.Round(v * 1000)
+	switch {
+	case r < 0 || math.IsNaN(r):
+		return 0, true
+	case r > float64(histHighest):
+		return histHighest, true
+	}
+	return int64(r), false
+}
+
+func (t *trendAgg) add(v float64) bool {
+	iv, clamped := histValue(v)
+	_ = t.h.RecordValue(iv) // cannot fail: iv is in range
+	t.count++
+	t.sum += v
+	if v < t.min {
+		t.min = v
+	}
+	if v > t.max {
+		t.max = v
+	}
+	return clamped
+}
+
+func (t *trendAgg) merge(o *trendAgg) {
+	t.h.Merge(o.h)
+	t.count += o.count
+	t.sum += o.sum
+	t.min = math.Min(t.min, o.min)
+	t.max = math.Max(t.max, o.max)
+}
+
+type rateAgg struct{ trues, total int64 }
+
+type gaugeAgg struct {
+	value, max float64
+	last       time.Time
+}
+
+// Window holds the aggregates of one time window (or of the whole run, for the totals).
+type Window struct {
+	Index    int64
+	Start    time.Time
+	End      time.Time
+	trends   map[seriesKey]*trendAgg
+	counters map[seriesKey]float64
+	rates    map[seriesKey]*rateAgg
+	gauges   map[seriesKey]*gaugeAgg
+}
+
+func newWindow(index int64, start, end time.Time) *Window {
+	return &Window{
+		Index: index, Start: start, End: end,
+		trends:   map[seriesKey]*trendAgg{},
+		counters: map[seriesKey]float64{},
+		rates:    map[seriesKey]*rateAgg{},
+		gauges:   map[seriesKey]*gaugeAgg{},
+	}
+}
+
+// add returns true when the value had to be clamped into the histogram range.
+func (w *Window) add(p Point) bool {
+	k := seriesKey{p.Metric, p.Tags}
+	switch p.Kind {
+	case KindTrend:
+		t := w.trends[k]
+		if t == nil {
+			t = newTrendAgg()
+			w.trends[k] = t
+		}
+		return t.add(p.Value)
+	case KindCounter:
+		w.counters[k] += p.Value
+	case KindRate:
+		r := w.rates[k]
+		if r == nil {
+			r = &rateAgg{}
+			w.rates[k] = r
+		}
+		r.total++
+		if p.Value != 0 {
+			r.trues++
+		}
+	case KindGauge:
+		g := w.gauges[k]
+		if g == nil {
+			g = &gaugeAgg{value: p.Value, max: p.Value, last: p.Time}
+			w.gauges[k] = g
+			return false
+		}
+		if !p.Time.Before(g.last) {
+			g.value, g.last = p.Value, p.Time
+		}
+		g.max = math.Max(g.max, p.Value)
+	}
+	return false
+}
+
+func (w *Window) merge(o *Window) {
+	for k, t := range o.trends {
+		if cur := w.trends[k]; cur != nil {
+			cur.merge(t)
+		} else {
+			n := newTrendAgg()
+			n.merge(t)
+			w.trends[k] = n
+		}
+	}
+	for k, v := range o.counters {
+		w.counters[k] += v
+	}
+	for k, r := range o.rates {
+		cur := w.rates[k]
+		if cur == nil {
+			cur = &rateAgg{}
+			w.rates[k] = cur
+		}
+		cur.trues += r.trues
+		cur.total += r.total
+	}
+	for k, g := range o.gauges {
+		cur := w.gauges[k]
+		if cur == nil {
+			w.gauges[k] = &gaugeAgg{value: g.value, max: g.max, last: g.last}
+			continue
+		}
+		if !g.last.Before(cur.last) {
+			cur.value, cur.last = g.value, g.last
+		}
+		cur.max = math.Max(cur.max, g.max)
+	}
+}
+
+// Aggregator buckets points into fixed windows relative to the start time. Only the open windows and
+// the run totals are held in memory: bounded by series × open windows, never by sample count.
+type Aggregator struct {
+	start    time.Time
+	window   time.Duration
+	maxNames int
+	names    map[string]struct{}
+	open     map[int64]*Window
+	next     int64 // index of the oldest window not closed yet
+	totals   *Window
+	Late     int64 // samples that arrived after their window closed (folded into the oldest open one)
+	Clamped  int64 // trend samples outside the histogram range
+	Folded   int64 // samples whose `name` tag was folded into "other"
+}
+
+// NewAggregator starts windows at `start`.
+func NewAggregator(start time.Time, window time.Duration, maxNames int) *Aggregator {
+	return &Aggregator{
+		start: start, window: window, maxNames: maxNames,
+		names: map[string]struct{}{},
+		open:  map[int64]*Window{},
+		totals: newWindow(-1, start, start),
+	}
+}
+
+func (a *Aggregator) windowAt(idx int64) *Window {
+	w := a.open[idx]
+	if w == nil {
+		s := a.start.Add(time.Duration(idx) * a.window)
+		w = newWindow(idx, s, s.Add(a.window))
+		a.open[idx] = w
+	}
+	return w
+}
+
+// Add aggregates one point.
+func (a *Aggregator) Add(p Point) {
+	if p.Tags.Name != "" {
+		if _, ok := a.names[p.Tags.Name]; !ok {
+			if len(a.names) < a.maxNames {
+				a.names[p.Tags.Name] = struct{}{}
+			} else {
+				p.Tags.Name = otherName
+				a.Folded++
+			}
+		}
+	}
+	idx := int64(0)
+	if d := p.Time.Sub(a.start); d > 0 {
+		idx = int64(d / a.window)
+	}
+	if idx < a.next {
+		idx = a.next
+		a.Late++
+	}
+	if a.windowAt(idx).add(p) {
+		a.Clamped++
+	}
+}
+
+// CloseUntil closes, in order, every window that ended at or before `t` (including empty ones, so
+// windows are contiguous) and returns them. Their aggregates are merged into the totals.
+func (a *Aggregator) CloseUntil(t time.Time) []*Window {
+	var out []*Window
+	for {
+		end := a.start.Add(time.Duration(a.next+1) * a.window)
+		if end.After(t) {
+			return out
+		}
+		out = append(out, a.closeNext(end))
+	}
+}
+
+func (a *Aggregator) closeNext(end time.Time) *Window {
+	w := a.windowAt(a.next)
+	delete(a.open, a.next)
+	w.End = end
+	a.next++
+	a.totals.merge(w)
+	a.totals.End = end
+	return w
+}
+
+// CloseAll closes every remaining window at the end of the run: the last one ends at `stop` (a
+// partial window) unless it is already complete.
+func (a *Aggregator) CloseAll(stop time.Time) []*Window {
+	out := a.CloseUntil(stop)
+	var last int64 = -1
+	for idx := range a.open {
+		if idx > last {
+			last = idx
+		}
+	}
+	// The window `stop` falls into, if it has started, plus any that hold (clock-skewed) samples.
+	if stop.After(a.start.Add(time.Duration(a.next) * a.window)) && a.next > last {
+		last = a.next
+	}
+	for a.next <= last {
+		end := a.start.Add(time.Duration(a.next+1) * a.window)
+		if stop.Before(end) && a.next == last {
+			end = stop
+		}
+		out = append(out, a.closeNext(end))
+	}
+	return out
+}
+
+// Totals are the whole-run aggregates of the closed windows.
+func (a *Aggregator) Totals() *Window { return a.totals }
+
+// OpenWindows is the number of windows currently held in memory.
+func (a *Aggregator) OpenWindows() int { return len(a.open) }
+
+func sortedKeys[V any](m map[seriesKey]V) []seriesKey {
+	keys := make([]seriesKey, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.metric != b.metric {
+			return a.metric < b.metric
+		}
+		if a.tags.Journey != b.tags.Journey {
+			return a.tags.Journey < b.tags.Journey
+		}
+		if a.tags.Name != b.tags.Name {
+			return a.tags.Name < b.tags.Name
+		}
+		if a.tags.Scenario != b.tags.Scenario {
+			return a.tags.Scenario < b.tags.Scenario
+		}
+		if a.tags.Status != b.tags.Status {
+			return a.tags.Status < b.tags.Status
+		}
+		return a.tags.Check < b.tags.Check
+	})
+	return keys
+}

@@ -1,0 +1,179 @@
+package perf
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config of the `perf` output. Set through the --out argument
+// (`perf=<file>` or `perf=file=<f>,window=10s,slos=<json>,guard=on,...`) or the K6_PERF_* environment
+// variables; the --out argument wins.
+type Config struct {
+	File        string
+	Window      time.Duration
+	SLOsPath    string
+	Guard       bool
+	Duration    time.Duration // expected test duration; 0 = take it from the execution plan
+	Factor      float64       // fast-burn factor (SRE workbook: 14.4)
+	MaxNames    int           // distinct `name` tag values kept per run; the rest fold into "other"
+	MinEvents   int           // events the short window needs before the guard may fire
+	FlushPeriod time.Duration // how often buffered samples are aggregated
+}
+
+// DefaultConfig is the configuration with nothing set.
+func DefaultConfig() Config {
+	return Config{
+		File:        "perf-k6-windows.ndjson",
+		Window:      10 * time.Second,
+		Factor:      14.4,
+		MaxNames:    100,
+		MinEvents:   20,
+		FlushPeriod: time.Second,
+	}
+}
+
+var envKeys = map[string]string{
+	"K6_PERF_FILE":      "file",
+	"K6_PERF_WINDOW":    "window",
+	"K6_PERF_SLOS":      "slos",
+	"K6_PERF_GUARD":     "guard",
+	"K6_PERF_DURATION":  "duration",
+	"K6_PERF_FACTOR":    "factor",
+	"K6_PERF_MAX_NAMES": "maxNames",
+	"K6_PERF_MIN_EVENTS": "minEvents",
+}
+
+// ParseConfig reads the environment, then the --out argument.
+func ParseConfig(arg string, env map[string]string) (Config, error) {
+	c := DefaultConfig()
+	for envKey, key := range envKeys {
+		if v, ok := env[envKey]; ok && v != "" {
+			if err := c.set(key, v); err != nil {
+				return c, fmt.Errorf("%s: %w", envKey, err)
+			}
+		}
+	}
+	arg = strings.TrimSpace(arg)
+	if arg != "" {
+		if !strings.Contains(arg, "=") {
+			c.File = arg
+		} else {
+			for _, part := range strings.Split(arg, ",") {
+				k, v, ok := strings.Cut(part, "=")
+				if !ok {
+					return c, fmt.Errorf("perf output option %q is not key=value (fix: e.g. --out perf=file=out.ndjson,window=10s)", part)
+				}
+				if err := c.set(strings.TrimSpace(k), strings.TrimSpace(v)); err != nil {
+					return c, err
+				}
+			}
+		}
+	}
+	if c.File == "" {
+		return c, fmt.Errorf("perf output needs a file (fix: --out perf=<file>)")
+	}
+	return c, nil
+}
+
+func (c *Config) set(key, v string) error {
+	var err error
+	switch key {
+	case "file":
+		c.File = v
+	case "window":
+		c.Window, err = time.ParseDuration(v)
+		if err == nil && c.Window < 100*time.Millisecond {
+			err = fmt.Errorf("must be at least 100ms")
+		}
+	case "slos":
+		c.SLOsPath = v
+	case "guard":
+		switch strings.ToLower(v) {
+		case "on", "true", "1", "yes":
+			c.Guard = true
+		case "off", "false", "0", "no", "":
+			c.Guard = false
+		default:
+			err = fmt.Errorf("want on or off")
+		}
+	case "duration":
+		c.Duration, err = time.ParseDuration(v)
+	case "factor":
+		c.Factor, err = strconv.ParseFloat(v, 64)
+		if err == nil && c.Factor <= 1 {
+			err = fmt.Errorf("must be greater than 1")
+		}
+	case "maxNames":
+		c.MaxNames, err = strconv.Atoi(v)
+		if err == nil && c.MaxNames < 1 {
+			err = fmt.Errorf("must be at least 1")
+		}
+	case "minEvents":
+		c.MinEvents, err = strconv.Atoi(v)
+	case "flush":
+		c.FlushPeriod, err = time.ParseDuration(v)
+		if err == nil && c.FlushPeriod <= 0 {
+			err = fmt.Errorf("must be positive")
+		}
+	default:
+		return fmt.Errorf("unknown perf output option %q (known: file, window, slos, guard, duration, factor, maxNames, minEvents, flush)", key)
+	}
+	if err != nil {
+		return fmt.Errorf("perf output option %s=%q: %w", key, v, err)
+	}
+	return nil
+}
+
+// SLO is the `Slo` shape of the perf CLI config (core/config/types.ts).
+type SLO struct {
+	Name        string  `json:"name"`
+	SLI         string  `json:"sli"` // latency | availability | error-rate
+	Journey     string  `json:"journey,omitempty"`
+	Objective   float64 `json:"objective"` // percent of good events
+	Window      string  `json:"window,omitempty"`
+	WindowMs    float64 `json:"windowMs,omitempty"`
+	Percentile  string  `json:"percentile,omitempty"`
+	ThresholdMs float64 `json:"thresholdMs,omitempty"`
+}
+
+// LoadSLOs reads a JSON array of SLOs (or {"slos": [...]}) and validates what the guard needs.
+func LoadSLOs(path string) ([]SLO, json.RawMessage, error) {
+	if path == "" {
+		return nil, json.RawMessage("[]"), nil
+	}
+	raw, err := os.ReadFile(path) //nolint:gosec // path given by the user
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot read SLO file %s: %w", path, err)
+	}
+	var slos []SLO
+	if err := json.Unmarshal(raw, &slos); err != nil {
+		var wrapped struct {
+			SLOs []SLO `json:"slos"`
+		}
+		if err2 := json.Unmarshal(raw, &wrapped); err2 != nil || wrapped.SLOs == nil {
+			return nil, nil, fmt.Errorf("SLO file %s is not a JSON array of SLOs: %w", path, err)
+		}
+		slos = wrapped.SLOs
+	}
+	for i, s := range slos {
+		where := fmt.Sprintf("SLO file %s, entry %d (%q)", path, i, s.Name)
+		if s.Objective <= 0 || s.Objective >= 100 {
+			return nil, nil, fmt.Errorf("%s: objective must be a percent between 0 and 100, got %v", where, s.Objective)
+		}
+		switch s.SLI {
+		case "latency":
+			if s.ThresholdMs <= 0 {
+				return nil, nil, fmt.Errorf("%s: a latency SLO needs thresholdMs > 0", where)
+			}
+		case "availability", "error-rate":
+		default:
+			return nil, nil, fmt.Errorf("%s: unknown sli %q (want latency, availability or error-rate)", where, s.SLI)
+		}
+	}
+	out, _ := json.Marshal(slos)
+	return slos, out, nil
+}

@@ -1,0 +1,249 @@
+package perf
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"go.k6.io/k6/v2/lib"
+	"go.k6.io/k6/v2/metrics"
+	"go.k6.io/k6/v2/output"
+)
+
+// ExtensionVersion is reported in the artifact header and in `k6 version`.
+const ExtensionVersion = "0.1.0"
+
+// closeGrace is how long after its end a window stays open for samples that are still in flight.
+const closeGrace = 2 * time.Second
+
+// Output is the `perf` k6 output: HDR-histogram windows written as perf.k6-windows/v1 NDJSON.
+type Output struct {
+	output.SampleBuffer
+
+	cfg     Config
+	logger  logrus.FieldLogger
+	slos    []SLO
+	rawSLOs []byte
+	testDur time.Duration
+
+	file    *os.File
+	lines   *LineWriter
+	flusher *output.PeriodicFlusher
+
+	mu       sync.Mutex // guards everything below (flusher vs Stop)
+	agg      *Aggregator
+	guard    *Guard
+	start    time.Time
+	aborted  *Aborted
+	stopFn   func(error)
+	stopped  bool
+	writeErr error
+	now      func() time.Time
+}
+
+var (
+	_ output.WithTestRunStop        = &Output{}
+	_ output.WithStopWithTestError  = &Output{}
+)
+
+// New is the output constructor registered as `perf`.
+func New(p output.Params) (output.Output, error) {
+	cfg, err := ParseConfig(p.ConfigArgument, p.Environment)
+	if err != nil {
+		return nil, err
+	}
+	slos, raw, err := LoadSLOs(cfg.SLOsPath)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Guard && len(slos) == 0 {
+		return nil, errors.New("perf output: guard=on needs SLOs (fix: add slos=<file.json> or K6_PERF_SLOS)")
+	}
+	dur := cfg.Duration
+	if dur == 0 && len(p.ExecutionPlan) > 0 {
+		dur, _ = lib.GetEndOffset(p.ExecutionPlan)
+	}
+	return &Output{cfg: cfg, logger: p.Logger.WithField("output", "perf"), slos: slos, rawSLOs: raw, testDur: dur, now: time.Now}, nil
+}
+
+// Description is shown by `k6 run`.
+func (o *Output) Description() string {
+	d := fmt.Sprintf("perf v%s (%s, %s windows", ExtensionVersion, o.cfg.File, o.cfg.Window)
+	if o.guard != nil {
+		d += fmt.Sprintf(", SLO guard %s/%s at %.1fx", o.guard.Long, o.guard.Short, o.guard.Factor)
+	}
+	return d + ")"
+}
+
+func k6Version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "go.k6.io/k6/v2" || d.Path == "go.k6.io/k6" {
+				return d.Version
+			}
+		}
+	}
+	return "unknown"
+}
+
+// Start opens the artifact, writes the header and starts the periodic flusher.
+func (o *Output) Start() error {
+	if dir := filepath.Dir(o.cfg.File); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil { //nolint:gosec
+			return fmt.Errorf("perf output: cannot create %s: %w", dir, err)
+		}
+	}
+	f, err := os.Create(o.cfg.File) //nolint:gosec
+	if err != nil {
+		return fmt.Errorf("perf output: cannot create %s: %w", o.cfg.File, err)
+	}
+	o.file = f
+	o.lines = &LineWriter{w: f}
+	o.start = o.now()
+	o.agg = NewAggregator(o.start, o.cfg.Window, o.cfg.MaxNames)
+	var gi *GuardInfo
+	if len(o.slos) > 0 {
+		long, short := GuardWindows(o.testDur)
+		gi = &GuardInfo{Enabled: o.cfg.Guard, LongWindowMs: long.Milliseconds(), ShortWindowMs: short.Milliseconds(), Factor: o.cfg.Factor}
+		if o.cfg.Guard {
+			o.guard = NewGuard(o.slos, o.start, long, short, o.cfg.Factor, o.cfg.MinEvents)
+		}
+	}
+	hdr := HeaderLine{
+		Schema: Schema, Type: "header", StartMs: ms(o.start), WindowMs: o.cfg.Window.Milliseconds(),
+		K6Version: k6Version(), ExtensionVersion: ExtensionVersion, SLOs: o.rawSLOs, Guard: gi,
+	}
+	if err := o.lines.Write(hdr, true); err != nil {
+		return fmt.Errorf("perf output: writing %s: %w", o.cfg.File, err)
+	}
+	o.flusher, err = output.NewPeriodicFlusher(o.cfg.FlushPeriod, o.flush)
+	return err
+}
+
+// SetTestRunStopCallback receives the function the guard calls to stop the test.
+func (o *Output) SetTestRunStopCallback(fn func(error)) {
+	o.mu.Lock()
+	o.stopFn = fn
+	o.mu.Unlock()
+}
+
+func kindOf(t metrics.MetricType) MetricKind {
+	switch t {
+	case metrics.Counter:
+		return KindCounter
+	case metrics.Gauge:
+		return KindGauge
+	case metrics.Rate:
+		return KindRate
+	default:
+		return KindTrend
+	}
+}
+
+// PointFromSample keeps only the tags series are keyed by.
+func PointFromSample(s metrics.Sample) Point {
+	p := Point{Metric: s.Metric.Name, Kind: kindOf(s.Metric.Type), Time: s.Time, Value: s.Value}
+	if tags := s.Tags; tags != nil {
+		p.Tags.Journey, _ = tags.Get("journey")
+		p.Tags.Name, _ = tags.Get("name")
+		p.Tags.Scenario, _ = tags.Get("scenario")
+		status, _ := tags.Get("status")
+		p.Tags.Status = StatusClass(status)
+		p.Tags.Check, _ = tags.Get("check")
+	}
+	return p
+}
+
+// flush runs on the periodic flusher: aggregate what the hot path buffered, close finished windows,
+// evaluate the guard.
+func (o *Output) flush() {
+	containers := o.GetBufferedSamples()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.stopped {
+		return
+	}
+	for _, c := range containers {
+		for _, s := range c.GetSamples() {
+			p := PointFromSample(s)
+			o.agg.Add(p)
+			if o.guard != nil {
+				o.guard.Observe(p)
+			}
+		}
+	}
+	now := o.now()
+	o.writeWindows(o.agg.CloseUntil(now.Add(-closeGrace)))
+	if o.guard != nil && o.aborted == nil {
+		if trip := o.guard.Check(now); trip != nil {
+			o.abort(trip)
+		}
+	}
+}
+
+func (o *Output) writeWindows(ws []*Window) {
+	for _, w := range ws {
+		line, err := WindowToLine(w)
+		if err == nil {
+			err = o.lines.Write(line, true)
+		}
+		if err != nil && o.writeErr == nil {
+			o.writeErr = err
+			o.logger.WithError(err).Error("perf output: cannot write a window; later windows are lost")
+		}
+	}
+}
+
+func (o *Output) abort(t *Trip) {
+	o.aborted = &Aborted{Reason: t.Reason, AtMs: ms(t.At)}
+	_ = o.lines.Write(AbortLine{
+		Type: "abort", AtMs: ms(t.At), SLO: t.SLO, Reason: t.Reason,
+		LongBurnRate: t.LongBurnRate, ShortBurnRate: t.ShortBurn,
+	}, true)
+	o.logger.Error("perf SLO guard: stopping the test: " + t.Reason)
+	if o.stopFn != nil {
+		go o.stopFn(fmt.Errorf("perf SLO guard: %s", t.Reason))
+	}
+}
+
+// Stop flushes everything, closes the last (partial) window and writes the summary line.
+func (o *Output) Stop() error { return o.StopWithTestError(nil) }
+
+// StopWithTestError is Stop, also when the test ended with an error.
+func (o *Output) StopWithTestError(_ error) error {
+	if o.flusher != nil {
+		o.flusher.Stop()
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.stopped || o.file == nil {
+		return nil
+	}
+	o.stopped = true
+	end := o.now()
+	o.writeWindows(o.agg.CloseAll(end))
+	s, err := o.agg.Totals().series()
+	if err == nil {
+		err = o.lines.Write(SummaryLine{
+			Type: "summary", StartMs: ms(o.start), EndMs: ms(end), Windows: o.agg.next,
+			seriesSet: s, Aborted: o.aborted,
+			LateSamples: o.agg.Late, ClampedSamples: o.agg.Clamped, FoldedNames: o.agg.Folded,
+		}, true)
+	}
+	if cerr := o.file.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = o.writeErr
+	}
+	if err != nil {
+		return fmt.Errorf("perf output: %s: %w", o.cfg.File, err)
+	}
+	return nil
+}
