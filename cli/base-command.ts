@@ -30,6 +30,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }),
   };
 
+  /**
+   * Whether an explicit `--config <file>` is loaded and validated before `run()`, so a bad config
+   * is reported first (exit 2, naming the path) by every command. `perf init` writes that file instead.
+   */
+  static validatesConfigFirst = true;
+
   protected flags!: BaseFlags<T>;
   private cachedConfig: PerfConfig | undefined;
   private cachedStore: ArtifactStore | undefined;
@@ -43,6 +49,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       strict: this.ctor.strict,
     });
     this.flags = flags as BaseFlags<T>;
+    if (this.flags.config && (this.ctor as typeof BaseCommand).validatesConfigFirst) this.perfConfig();
   }
 
   /** Human-readable output: stdout normally, stderr under --json so stdout stays one JSON document. */
@@ -100,7 +107,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     // oclif's own parse errors (unknown flag, missing arg) are usage errors.
     const oclifExit = (err as { oclif?: { exit?: number } }).oclif?.exit;
     if (oclifExit !== undefined && oclifExit !== 0 && err.name !== 'ExitError') {
-      process.stderr.write(`error: ${err.message.split('\n')[0]}\n  fix: see "perf ${this.id ?? ''} --help"\n`);
+      // oclif wraps flag errors in "The following error occurred:" / "See more help with --help".
+      const what = err.message
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !/^The following errors? occurred:?$/i.test(l) && !/^See more help with/i.test(l));
+      process.stderr.write(`error: ${what.join('; ') || err.message}\n  fix: see "perf ${this.id ?? ''} --help"\n`);
       process.exitCode = ExitCode.Usage;
       return undefined;
     }

@@ -15,6 +15,8 @@ export default class Init extends BaseCommand<typeof Init> {
     '<%= config.bin %> init --yes --target http://127.0.0.1:8080',
     '<%= config.bin %> init --yes --target http://127.0.0.1:3000 --path /api/health --p95 200 --objective 99.5 --force',
   ];
+  /** --config names the file to write, so it is not loaded first. */
+  static override validatesConfigFirst = false;
   static override flags = {
     yes: Flags.boolean({ char: 'y', description: 'do not prompt; use flags and defaults', default: false }),
     target: Flags.string({ description: 'base URL of the service under test' }),

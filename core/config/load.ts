@@ -4,7 +4,7 @@ import { parseDocument } from 'yaml';
 import { tryParseDuration } from '../duration.js';
 import { UserError } from '../errors.js';
 import { configSchema } from './schema.js';
-import { isPlainObject, validate, type Problem } from './schema-dsl.js';
+import { describeFound, isPlainObject, validate, type Problem } from './schema-dsl.js';
 import type { AgentConfig, HttpMethod, Journey, PercentileName, PerfConfig, ScenarioName, ScenarioOverride, Slo } from './types.js';
 
 export const DEFAULT_CONFIG_FILE = 'perf.config.yaml';
@@ -30,12 +30,14 @@ export function loadConfig(file: string, cwd = process.cwd()): PerfConfig {
 
 /** Parses config text (YAML or JSON; YAML is a superset) and validates it. */
 export function parseConfig(text: string, source: string): PerfConfig {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  // prettyErrors computes the line and column of each error (linePos); the message gets a code frame.
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const pos = e.linePos?.[0];
     const at = pos ? `${source}:${pos.line}:${pos.col}` : source;
-    throw new UserError(`config is not valid YAML/JSON: ${e.message.split('\n')[0]}`, {
+    const what = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw new UserError(`config is not valid YAML/JSON: ${what}`, {
       where: at,
       fix: 'fix the syntax at that line (indentation, quotes, a missing ":")',
     });
@@ -43,7 +45,7 @@ export function parseConfig(text: string, source: string): PerfConfig {
   const raw: unknown = doc.toJS();
   const problems: Problem[] = [];
   if (!isPlainObject(raw)) {
-    throw new UserError(`expected a config object with at least "target.baseUrl", found ${raw === null ? 'an empty file' : typeof raw}`, {
+    throw new UserError(`expected a config object with at least "target.baseUrl", found ${raw === null || raw === undefined ? 'an empty file' : describeFound(raw)}`, {
       where: source,
       fix: 'run "perf init --yes --target URL" for a starter config',
     });

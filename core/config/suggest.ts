@@ -21,7 +21,8 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   let bestDist = Infinity;
   for (const c of candidates) {
     const d = editDistance(word, c);
-    if (d < bestDist) {
+    // On a tie, the candidate sharing the longer prefix reads as the intended word (soke → soak).
+    if (d < bestDist || (d === bestDist && best !== undefined && commonPrefix(word, c) > commonPrefix(word, best))) {
       best = c;
       bestDist = d;
     }
@@ -30,4 +31,10 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   if (best !== undefined && bestDist <= limit) return best;
   // Also accept a case-insensitive prefix match (`thresh` → `thresholdMs`).
   return candidates.find((c) => c.toLowerCase().startsWith(word.toLowerCase()) && word.length >= 4);
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i]!.toLowerCase() === b[i]!.toLowerCase()) i++;
+  return i;
 }
