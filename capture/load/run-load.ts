@@ -41,6 +41,8 @@ export interface LoadResult {
   /** The measured window (after warm-up). */
   durationMs: number;
   open: boolean;
+  /** Responses that arrived inside the measured window: the throughput the service really gave. */
+  completedInWindow: number;
   /** Requests still unanswered when the run ended (counted nowhere else). */
   unfinished: number;
   interrupted: boolean;
@@ -57,7 +59,8 @@ interface InFlight {
 interface AutocannonClient {
   _doRequest(): void;
   destroyed: boolean;
-  requestIterator: { currentRequestIndex: number };
+  reqsMade: number;
+  requestIterator: { currentRequestIndex: number; currentRequest: unknown; requests: unknown[] };
   on(event: 'response', fn: (status: number, bytes: number, durationMs: number) => void): void;
   on(event: 'timeout' | 'connError', fn: () => void): void;
 }
@@ -85,11 +88,14 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
   const measureEnd = measureStart + opts.durationMs;
   const schedule = opts.model.kind === 'open' ? new OpenSchedule(t0, opts.model.rateRps, measureEnd) : undefined;
   const inflight = new Set<InFlight[]>();
+  let cursor = 0;
   let interrupted = false;
   let measuredUnfinished = 0;
 
+  let completedInWindow = 0;
   const record = (f: InFlight, status: number | undefined, now: number): void => {
     if (!f.measured) return;
+    if (status !== undefined && now <= measureEnd) completedInWindow++;
     const rec = recorders[f.entry.journey] as LatencyRecorder;
     if (status === undefined) {
       rec.recordFailure();
@@ -113,9 +119,17 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
     const send = client._doRequest;
     const sendNow = (intendedAt: number | undefined): void => {
       if (client.destroyed) return;
+      // One global cursor over the mix cycle, so any stretch of the run follows the weights
+      // (per-connection iterators would all start with the first journey).
+      const k = cursor++ % cycle.length;
+      const it = client.requestIterator;
+      if (client.reqsMade === 0) {
+        it.currentRequestIndex = k;
+        it.currentRequest = it.requests[k];
+      } else it.currentRequestIndex = k - 1; // autocannon's nextRequest() advances to k
       send.call(client);
       const sentAt = performance.now();
-      const entry = cycle[client.requestIterator.currentRequestIndex] as MixEntry;
+      const entry = cycle[k] as MixEntry;
       // A timer may fire a hair early: never count from a point after the actual send.
       const intended = intendedAt === undefined ? undefined : Math.min(intendedAt, sentAt);
       const due = intended ?? sentAt;
@@ -197,7 +211,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
   for (const p of inflight) measuredUnfinished += p.filter((f) => f.measured).length;
   const ended = performance.now();
   const durationMs = Math.round(Math.max(0, Math.min(ended, measureEnd) - measureStart));
-  return { journeys: recorders, overall, durationMs: interrupted ? durationMs : opts.durationMs, open, unfinished: measuredUnfinished, interrupted };
+  return { journeys: recorders, overall, durationMs: interrupted ? durationMs : opts.durationMs, open, completedInWindow, unfinished: measuredUnfinished, interrupted };
 }
 
 function toRequest(step: JourneyStep, basePath: string, targetHeaders: Record<string, string>): autocannon.Request {

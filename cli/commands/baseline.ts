@@ -1,11 +1,84 @@
-import { BaseCommand, notBuiltYet } from '../base-command.js';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.js';
+import { runBaseline, type BaselineProgress } from '../../capture/baseline/run-baseline.js';
+import { parseDuration } from '../../core/duration.js';
+import { fmtMs, fmtNum, fmtPct, mdTable } from '../../core/markdown.js';
+import { rankByP99 } from '../../templates/baseline.js';
+import { progressLine } from '../../capture/load/progress-line.js';
 
 export default class Baseline extends BaseCommand<typeof Baseline> {
-  static override description = 'Capture a latency baseline with autocannon and find the capacity';
-  static override examples = ['<%= config.bin %> baseline'];
-  static override flags = {};
+  static override description =
+    'Capture a latency baseline with autocannon (per journey and overall, coordinated-omission corrected under the open model) and find the capacity';
+  static override examples = [
+    '<%= config.bin %> baseline',
+    '<%= config.bin %> baseline --duration 30s --rate 200',
+    '<%= config.bin %> baseline --journey checkout --connections 20 --no-capacity',
+    '<%= config.bin %> baseline --quick --json',
+  ];
+  static override flags = {
+    journey: Flags.string({ description: 'measure only this journey [default: the weighted mix of all journeys]' }),
+    duration: Flags.string({ description: 'measured duration after warm-up, e.g. 15s [default: 15s, --quick: 5s]' }),
+    connections: Flags.integer({ description: 'closed model: concurrent connections [default: 10]', min: 1, max: 10_000 }),
+    rate: Flags.integer({ description: 'open model: arrival rate in requests/s [default with a latency SLO: half the capacity knee]', min: 1 }),
+    capacity: Flags.boolean({ description: 'run the capacity step search (--no-capacity skips it)', default: true, allowNo: true }),
+    quick: Flags.boolean({ description: 'short run: 1 s probe and capacity steps, 5 s measurement', default: false }),
+    profile: Flags.boolean({ description: 'also profile the target afterwards (same as perf profile)', default: false }),
+  };
 
   public async run(): Promise<void> {
-    throw notBuiltYet('baseline', 3);
+    const config = this.perfConfig();
+    const store = this.store(config);
+    const durationMs = this.flags.duration ? parseDuration(this.flags.duration, '--duration') : undefined;
+    const live = process.stderr.isTTY === true;
+    const result = await runBaseline({
+      config,
+      store,
+      ...(durationMs !== undefined ? { durationMs } : {}),
+      ...(this.flags.connections !== undefined ? { connections: this.flags.connections } : {}),
+      ...(this.flags.rate !== undefined ? { rateRps: this.flags.rate } : {}),
+      ...(this.flags.journey !== undefined ? { journey: this.flags.journey } : {}),
+      capacity: this.flags.capacity,
+      quick: this.flags.quick,
+      profile: this.flags.profile,
+      signal: this.interruptSignal(),
+      onProgress: (p) => this.progress(p, live),
+    });
+    if (live) process.stderr.write('\r\x1b[K');
+    const a = result.artifact;
+    if (this.flags.json) this.emitJson(a);
+    const rows = [...rankByP99(a.journeys), a.overall].map((f) => [
+      f.name,
+      fmtNum(f.requests),
+      fmtNum(f.throughputRps),
+      fmtPct(f.errorRate),
+      fmtMs(f.latencyMs.p50),
+      fmtMs(f.latencyMs.p95),
+      fmtMs(f.latencyMs.p99),
+      fmtMs(f.latencyMs.max),
+    ]);
+    this.say(a.model.kind === 'open' ? `open model, ${a.model.rateRps} req/s (latency from intended send time)` : `closed model, ${a.model.connections} connections`);
+    this.say(mdTable(['journey', 'requests', 'req/s', 'errors', 'p50', 'p95', 'p99', 'max'], rows));
+    if (a.capacity) this.say(`capacity: ${fmtNum(a.capacity.maxRps)} req/s (limited by ${a.capacity.limitedBy})`);
+    for (const j of a.journeys) if (j.errors > 0) this.say(`warning: journey "${j.name}" had ${fmtNum(j.errors)} failed requests (${fmtPct(j.errorRate)}) — see the report`);
+    this.say(`wrote ${store.display(result.markdownPath)} and ${store.display(result.jsonPath)}`);
+  }
+
+  private progress(p: BaselineProgress, live: boolean): void {
+    if (p.phase === 'capacity') {
+      const s = p.step;
+      this.clearLine(live);
+      process.stderr.write(`capacity step ${p.index + 1}/${p.planned}: ${fmtNum(s.rateRps)}/s → achieved ${fmtNum(s.achievedRps)}/s, p95 ${fmtMs(s.p95Ms)}, errors ${fmtPct(s.errorRate)} [${s.verdict}]\n`);
+      return;
+    }
+    if (p.phase === 'profile') {
+      this.clearLine(live);
+      process.stderr.write('profiling the target under load…\n');
+      return;
+    }
+    if (live) process.stderr.write(`\r\x1b[K${progressLine(p.phase === 'probe' ? 'probe' : 'baseline', p)}`);
+  }
+
+  private clearLine(live: boolean): void {
+    if (live) process.stderr.write('\r\x1b[K');
   }
 }

@@ -1,11 +1,52 @@
-import { BaseCommand, notBuiltYet } from '../base-command.js';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.js';
+import { runProfile } from '../../capture/profile/run-profile.js';
+import { parseDuration } from '../../core/duration.js';
+import { fmtMs, fmtPct, mdTable } from '../../core/markdown.js';
+import { progressLine } from '../../capture/load/progress-line.js';
 
 export default class Profile extends BaseCommand<typeof Profile> {
-  static override description = 'Profile the target under load (V8 CPU profile, event loop, GC, clinic)';
-  static override examples = ['<%= config.bin %> profile'];
-  static override flags = {};
+  static override description =
+    'Profile the target under load: V8 CPU profile hot functions with file:line, event-loop delay and GC share';
+  static override examples = ['<%= config.bin %> profile', '<%= config.bin %> profile --duration 20s --connections 20', '<%= config.bin %> profile --journey search --json'];
+  static override flags = {
+    journey: Flags.string({ description: 'load only this journey [default: the weighted mix]' }),
+    duration: Flags.string({ description: 'load duration while profiling, e.g. 10s [default: 10s, --quick: 5s]' }),
+    connections: Flags.integer({ description: 'closed model: concurrent connections [default: 10]', min: 1, max: 10_000 }),
+    rate: Flags.integer({ description: 'open model: arrival rate in requests/s instead of the closed model', min: 1 }),
+    quick: Flags.boolean({ description: 'short run (5 s)', default: false }),
+  };
 
   public async run(): Promise<void> {
-    throw notBuiltYet('profile', 3);
+    const config = this.perfConfig();
+    const store = this.store(config);
+    const durationMs = this.flags.duration ? parseDuration(this.flags.duration, '--duration') : undefined;
+    const live = process.stderr.isTTY === true;
+    const result = await runProfile({
+      config,
+      store,
+      ...(durationMs !== undefined ? { durationMs } : {}),
+      ...(this.flags.connections !== undefined ? { connections: this.flags.connections } : {}),
+      ...(this.flags.rate !== undefined ? { rateRps: this.flags.rate } : {}),
+      ...(this.flags.journey !== undefined ? { journey: this.flags.journey } : {}),
+      quick: this.flags.quick,
+      signal: this.interruptSignal(),
+      onProgress: (p) => {
+        if (live) process.stderr.write(`\r\x1b[K${progressLine('profile', p)}`);
+      },
+    });
+    if (live) process.stderr.write('\r\x1b[K');
+    const a = result.artifact;
+    if (this.flags.json) this.emitJson(a);
+    if (!a.profiled) this.say(`profiling skipped: ${a.skippedReason ?? ''}`);
+    else {
+      const app = a.hotFunctions.filter((f) => f.category === 'app').sort((x, y) => y.totalMs - x.totalMs).slice(0, 8);
+      this.say("hot functions of the application's own code (by total time):");
+      this.say(mdTable(['function', 'file:line', 'self %', 'total %'], app.map((f) => [f.functionName, f.location, fmtPct(f.selfShare, 1), fmtPct(f.totalShare, 1)])));
+      if (a.eventLoopDelayMs) this.say(`event-loop delay p99 ${fmtMs(a.eventLoopDelayMs.p99)}, max ${fmtMs(a.eventLoopDelayMs.max)}`);
+      if (a.gc) this.say(`GC ${fmtPct(a.gc.share)} of wall time (${a.gc.count} pauses)`);
+    }
+    if (a.load) this.say(`load: ${a.load.requests} requests, p95 ${fmtMs(a.load.latencyMs.p95)}, errors ${fmtPct(a.load.errorRate)}`);
+    this.say(`wrote ${store.display(result.markdownPath)} and ${store.display(result.jsonPath)}`);
   }
 }

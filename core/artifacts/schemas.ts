@@ -53,6 +53,10 @@ export interface BaselinePayload {
   journeys: LoadFigures[];
   overall: LoadFigures;
   capacity: Capacity | null;
+  /** Optional: honest remarks about the run (unanswered requests, interrupted, model choice). */
+  notes?: string[];
+  /** Optional: path of the perf.profile/v1 twin when `perf baseline --profile` ran. */
+  profileJson?: string;
 }
 
 /** perf.profile/v1 */

@@ -1,0 +1,146 @@
+import { capacityThresholdMs } from '../../analyzers/baseline/capacity.js';
+import { sloCards } from '../../analyzers/baseline/slo-status.js';
+import type { Artifact, ArtifactStore } from '../../core/artifacts/store.js';
+import type { BaselinePayload, Capacity, CapacityStep } from '../../core/artifacts/schemas.js';
+import { resolveHeaders } from '../../core/config/headers.js';
+import type { PerfConfig } from '../../core/config/types.js';
+import { Interrupted, RuntimeFailure } from '../../core/errors.js';
+import { resolveJourneyHeaders, selectJourneys } from '../load/select-journeys.js';
+import { renderBaselineMarkdown } from '../../templates/baseline.js';
+import { runLoad, type LoadModel, type LoadProgress } from '../load/run-load.js';
+import { withTarget } from '../target/with-target.js';
+import { openConnections, searchCapacity } from './capacity.js';
+import { runProfile } from '../profile/run-profile.js';
+
+export type BaselineProgress =
+  | ({ phase: 'probe' | 'measure' } & LoadProgress)
+  | { phase: 'capacity'; step: CapacityStep; index: number; planned: number }
+  | { phase: 'profile' };
+
+export interface RunBaselineOptions {
+  config: PerfConfig;
+  store: ArtifactStore;
+  /** Measured duration after warm-up. Default 15 s (quick: 5 s). */
+  durationMs?: number;
+  /** Closed model with this many connections (default 10 when no rate is given and no latency SLO exists). */
+  connections?: number;
+  /** Open model at this arrival rate (requests/s). Default when a latency SLO exists: half the capacity knee. */
+  rateRps?: number;
+  /** Only this journey (default: the weighted mix of all journeys, reported per journey and overall). */
+  journey?: string;
+  /** Run the capacity step search (default true). */
+  capacity?: boolean;
+  /** Short everything: 1 s probe and steps, 5 s measurement, 0.5 s warm-up. */
+  quick?: boolean;
+  /** Also run `perf profile` afterwards (target restarted under the profiler). */
+  profile?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: BaselineProgress) => void;
+  /** Tests: every recorded sample of the measured run. */
+  onSample?: (journey: string, serviceMs: number, correctedMs: number | undefined, status: number) => void;
+}
+
+export interface BaselineRun {
+  artifact: Artifact<BaselinePayload>;
+  markdownPath: string;
+  jsonPath: string;
+}
+
+/** Step 1 of the flow: measure the service as it is, per journey and overall, and find its knee. */
+export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun> {
+  const { config } = opts;
+  const resolved = resolveJourneyHeaders(selectJourneys(config.journeys, opts.journey));
+  const headers = resolveHeaders(config.target.headers, 'target.headers');
+  const quick = opts.quick ?? false;
+  const durationMs = opts.durationMs ?? (quick ? 5000 : 15_000);
+  const warmupMs = quick ? 500 : Math.min(2000, Math.max(500, durationMs / 10));
+  const stepMs = quick ? 1000 : 2000;
+  const { thresholdMs, fromSlo } = capacityThresholdMs(config.slos);
+  const latencySlo = config.slos.some((s) => s.sli === 'latency');
+  const notes: string[] = [];
+  const base = { baseUrl: config.target.baseUrl, journeys: resolved, headers, ...(opts.signal ? { signal: opts.signal } : {}) };
+
+  const payload = await withTarget(config, opts.signal ? { signal: opts.signal } : {}, async () => {
+    let capacity: Capacity | null = null;
+    const wantOpen = opts.rateRps !== undefined || (opts.connections === undefined && latencySlo);
+    let probeRps: number | undefined;
+    if (opts.capacity !== false || (wantOpen && opts.rateRps === undefined)) {
+      const probe = await runLoad({
+        ...base,
+        model: { kind: 'closed', connections: opts.connections ?? 10 },
+        durationMs: stepMs,
+        warmupMs: Math.min(500, stepMs / 4),
+        onProgress: (p) => opts.onProgress?.({ phase: 'probe', ...p }),
+      });
+      probeRps = probe.durationMs > 0 ? probe.completedInWindow / (probe.durationMs / 1000) : 0;
+      if (probe.overall.requests === 0) {
+        throw new RuntimeFailure(`no request to ${config.target.baseUrl} got an answer during a ${stepMs} ms probe`, {
+          where: 'target.baseUrl',
+          fix: 'check that the service is up and that baseUrl and the journey paths are right',
+        });
+      }
+    }
+    if (opts.capacity !== false && probeRps !== undefined) {
+      capacity = await searchCapacity({
+        ...base,
+        probeRps,
+        thresholdMs,
+        stepMs,
+        onStep: (step, index, planned) => opts.onProgress?.({ phase: 'capacity', step, index, planned }),
+      });
+      if (!fromSlo) notes.push(`No latency SLO configured: the capacity search used a default p95 threshold of ${thresholdMs} ms.`);
+    }
+    let model: LoadModel;
+    if (opts.rateRps !== undefined) model = { kind: 'open', rateRps: opts.rateRps, connections: opts.connections ?? openConnections(opts.rateRps) };
+    else if (wantOpen) {
+      const knee = capacity && capacity.maxRps > 0 ? capacity.maxRps : Math.max(1, (probeRps ?? 0) * 0.5);
+      const rateRps = Math.max(1, Math.round(knee * 0.5));
+      model = { kind: 'open', rateRps, connections: openConnections(rateRps) };
+      notes.push(
+        `Open model chosen because a latency SLO exists; arrival rate ${rateRps}/s = half of ${capacity && capacity.maxRps > 0 ? 'the capacity knee' : 'a closed-model probe\'s throughput'} (pass --rate to choose it).`,
+      );
+    } else model = { kind: 'closed', connections: opts.connections ?? 10 };
+
+    const run = await runLoad({
+      ...base,
+      model,
+      durationMs,
+      warmupMs,
+      onProgress: (p) => opts.onProgress?.({ phase: 'measure', ...p }),
+      ...(opts.onSample ? { onSample: opts.onSample } : {}),
+    });
+    if (run.unfinished > 0) notes.push(`${run.unfinished} request(s) were still unanswered when the run ended; they are not in the figures.`);
+    if (run.interrupted) notes.push('Interrupted: the figures cover only the part of the run that finished.');
+    if (resolved.some((j) => j.steps.some((s) => s.thinkTimeMs > 0))) notes.push('Think times are not applied by the baseline (it measures request latency); k6 load tests apply them.');
+    if (!opts.journey && resolved.length > 1) notes.push('Journeys ran together as the weighted mix; per-journey figures are the mix\'s requests of each journey.');
+    const result: BaselinePayload & { interrupted: boolean } = {
+      target: { baseUrl: config.target.baseUrl },
+      model: model.kind === 'open' ? { kind: 'open', rateRps: model.rateRps } : { kind: 'closed', connections: model.connections },
+      durationMs: run.durationMs,
+      warmupMs,
+      journeys: run.journeys.map((r) => r.figures(run.durationMs, run.open)),
+      overall: run.overall.figures(run.durationMs, run.open),
+      capacity,
+      notes,
+      interrupted: run.interrupted,
+    };
+    return result;
+  });
+
+  const { interrupted, ...body } = payload;
+  if (opts.profile && !interrupted) {
+    opts.onProgress?.({ phase: 'profile' });
+    const prof = await runProfile({
+      config,
+      store: opts.store,
+      durationMs: Math.min(durationMs, quick ? 5000 : 10_000),
+      ...(opts.journey ? { journey: opts.journey } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    body.profileJson = prof.jsonPath;
+  }
+  const cards = sloCards(config.slos, body.journeys, body.overall);
+  const written = opts.store.writeReport('baseline', body, renderBaselineMarkdown(body, cards));
+  if (interrupted) throw new Interrupted('interrupted: partial baseline written', { where: written.markdownPath });
+  return written;
+}

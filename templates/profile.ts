@@ -1,0 +1,59 @@
+import type { HotFunction, ProfilePayload } from '../core/artifacts/schemas.js';
+import { fmtMs, fmtNum, fmtPct, mdTable } from '../core/markdown.js';
+import { formatDuration } from '../core/duration.js';
+import { relative } from 'node:path';
+
+function hotTable(fns: readonly HotFunction[], by: 'self' | 'total', limit: number): string {
+  const sorted = [...fns].sort((a, b) => (by === 'self' ? b.selfMs - a.selfMs : b.totalMs - a.totalMs)).slice(0, limit);
+  if (sorted.length === 0) return '_none sampled_';
+  return mdTable(
+    ['function', 'file:line', 'category', 'self', 'self %', 'total', 'total %'],
+    sorted.map((f) => [`\`${f.functionName}\``, f.location, f.category, fmtMs(f.selfMs), fmtPct(f.selfShare, 1), fmtMs(f.totalMs), fmtPct(f.totalShare, 1)]),
+  );
+}
+
+/** `.aiwg/working/performance/profiling-results.md`, a pure function of the payload. */
+export function renderProfileMarkdown(p: ProfilePayload, ctx: { cwd?: string | undefined; interrupted?: boolean } = {}): string {
+  const lines: string[] = ['# Profiling results', '', `- target: ${p.target.baseUrl}${p.target.command ? ` (started with \`${p.target.command}\`)` : ''}`];
+  if (p.load) {
+    lines.push(
+      `- load: ${fmtNum(p.load.requests)} requests in ${formatDuration(p.durationMs)} (${fmtNum(p.load.throughputRps)} req/s), p95 ${fmtMs(p.load.latencyMs.p95)}, p99 ${fmtMs(p.load.latencyMs.p99)}, errors ${fmtPct(p.load.errorRate)}`,
+    );
+  }
+  if (ctx.interrupted) lines.push('- interrupted: partial run');
+  if (!p.profiled) {
+    lines.push('', `**Profiling skipped:** ${p.skippedReason ?? 'unknown reason'}`, '');
+    return `${lines.join('\n')}\n`;
+  }
+  const app = p.hotFunctions.filter((f) => f.category === 'app');
+  lines.push(
+    `- CPU samples: ${fmtNum(p.sampleCount)} (V8 CPU profiler, 1 ms sampling); shares are of non-idle samples`,
+    '',
+    "## The application's own code (by total time)",
+    '',
+    hotTable(app, 'total', 10),
+    '',
+    '## Top functions by self time (all code)',
+    '',
+    hotTable(p.hotFunctions, 'self', 15),
+    '',
+    '## Dependencies (node_modules) by self time',
+    '',
+    hotTable(p.hotFunctions.filter((f) => f.category === 'node_modules'), 'self', 8),
+    '',
+    '## Event loop and GC',
+    '',
+  );
+  if (p.eventLoopDelayMs) {
+    const e = p.eventLoopDelayMs;
+    lines.push(`- event-loop delay: p50 ${fmtMs(e.p50)}, p90 ${fmtMs(e.p90)}, p99 ${fmtMs(e.p99)}, max ${fmtMs(e.max)}, mean ${fmtMs(e.mean)}`);
+  } else lines.push('- event-loop delay: not recorded (the monitor preload did not report)');
+  if (p.gc) {
+    const kinds = Object.entries(p.gc.byKind).map(([k, v]) => `${k} ${fmtMs(v)}`).join(', ');
+    lines.push(`- GC: ${fmtNum(p.gc.count)} pauses, ${fmtMs(p.gc.totalMs)} total, ${fmtPct(p.gc.share)} of wall time${kinds ? ` (${kinds})` : ''}`);
+  } else lines.push('- GC: not recorded');
+  lines.push('', '## clinic.js', '', p.clinic.ran ? `- diagnosis: ${p.clinic.diagnosis ?? 'none'}` : `- ${p.clinic.note ?? 'clinic did not run'}`, '', '## Raw profiles', '');
+  for (const f of p.rawProfiles) lines.push(`- ${ctx.cwd ? relative(process.cwd(), f) : f} (open in Chrome DevTools → Performance, or speedscope.app)`);
+  for (const h of p.clinic.htmlPaths ?? []) lines.push(`- ${h}`);
+  return `${lines.join('\n')}\n`;
+}
