@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { countAboveMs, decodeHistogram } from '../../analyzers/histogram.js';
+import { burnDown } from '../../report/charts/burn-down.js';
+import { distributionsOf, percentileCurve } from '../../report/charts/distribution.js';
+import { buildCharts, isChart, type Chart } from '../../report/charts/index.js';
+import { topHotFunctions } from '../../report/charts/hot-functions.js';
+import { emptyInputs, type ReportInputs } from '../../report/inputs.js';
+import { percentileToX } from '../../report/svg/scale.js';
+import { polylineValues } from '../fixtures/report/svg-points.js';
+import { syntheticBaseline, syntheticLoadtest, syntheticProfile, syntheticSlo } from '../fixtures/report/synthetic.js';
+
+const lt = syntheticLoadtest();
+const slo = syntheticSlo(lt);
+
+function inputsWith(parts: Partial<ReportInputs>): ReportInputs {
+  return { ...emptyInputs(), ...parts };
+}
+const all = inputsWith({
+  baseline: [{ artifact: syntheticBaseline(), file: 'baseline.json' }],
+  profile: [{ artifact: syntheticProfile(), file: 'profiling.json' }],
+  loadtest: [{ artifact: lt, file: 'loadtest.json' }],
+  slo: [{ artifact: slo, file: 'slo.json' }],
+});
+const chart = (id: string, inputs = all): Chart => {
+  const c = buildCharts(inputs).find((x) => x.id === id);
+  if (!c || !isChart(c)) throw new Error(`chart ${id} not drawn: ${c && !isChart(c) ? c.reason : 'absent'}`);
+  return c;
+};
+
+describe('latency over time', () => {
+  it('plots p50/p95/p99 of every window, matching the JSON', () => {
+    const c = chart('latency-over-time');
+    for (const k of ['p50', 'p95', 'p99'] as const) {
+      const pts = polylineValues(c.svg, k);
+      expect(pts).toHaveLength(lt.windows.length);
+      const tol = (Math.max(...lt.windows.map((w) => w.latencyMs.p99)) / 200) * 1.5; // ~1.5 px of the y range
+      lt.windows.forEach((w, i) => expect(Math.abs((pts[i] as { y: number }).y - w.latencyMs[k])).toBeLessThan(tol));
+    }
+  });
+
+  it('draws the latency SLO threshold and names the worst window in its text alternative', () => {
+    const c = chart('latency-over-time');
+    expect(c.svg).toMatch(/class="refline" data-value="100"/);
+    const worst = Math.max(...lt.windows.map((w) => w.latencyMs.p99));
+    expect(c.summary).toContain(`Highest window p99 ${Math.round(worst)} ms`);
+    expect(c.svg).toContain('<desc id="latency-over-time-desc">');
+  });
+});
+
+describe('throughput and errors', () => {
+  it('puts throughput on the left axis, error rate in percent on the right, and marks the stages', () => {
+    const c = chart('throughput-errors');
+    const rps = polylineValues(c.svg, 'rps');
+    const err = polylineValues(c.svg, 'error-rate');
+    lt.windows.forEach((w, i) => {
+      expect(Math.abs((rps[i] as { y: number }).y - w.rps)).toBeLessThan(0.2);
+      expect(Math.abs((err[i] as { y: number }).y - w.errorRate * 100)).toBeLessThan(0.3);
+    });
+    expect(c.svg.match(/class="vmark"/g)).toHaveLength(3);
+    expect(c.svg).toContain('ramp to 100');
+  });
+});
+
+describe('HDR percentile distribution', () => {
+  it('plots the value at each percentile on the log axis, ending at the max', () => {
+    const h = decodeHistogram(lt.overall.histogram);
+    const curve = percentileCurve(h);
+    const at99 = curve.x.findIndex((x) => Math.abs(x - percentileToX(99)) < 1e-9);
+    expect(curve.y[at99]).toBeCloseTo(h.getValueAtPercentile(99) / 1000, 6);
+    expect(curve.y[0]).toBeCloseTo(h.minNonZeroValue / 1000, 1);
+    expect(Math.max(...curve.x)).toBeLessThanOrEqual(Math.log10(h.totalCount) + 1e-9);
+  });
+
+  it('overlays before and after when two load tests are given', () => {
+    const before = syntheticLoadtest({ runId: 'before', slowdown: 1.5, seed: 11 });
+    const inputs = inputsWith({ loadtest: [{ artifact: before, file: 'a.json' }, { artifact: lt, file: 'b.json' }] });
+    expect(distributionsOf(inputs).map((d) => d.label)).toEqual(['load test (stress) — before', 'load test (stress) — after']);
+    const c = chart('latency-distribution', inputs);
+    expect(c.svg).toContain('data-series="loadtest-1"');
+    expect(c.svg).toContain('data-series="loadtest-2"');
+  });
+
+  it('prefers the before/after histograms of a comparison artifact', () => {
+    const before = syntheticLoadtest({ runId: 'before', slowdown: 2, seed: 5 });
+    const compare = { schema: 'perf.compare/v1', runId: 'cmp', generatedAt: '', tool: { name: 'perf' as const, version: '0' }, overall: { before: { histogram: before.overall.histogram }, after: { histogram: lt.overall.histogram } } };
+    const inputs = inputsWith({ loadtest: [{ artifact: lt, file: 'b.json' }], summary: [{ artifact: compare, file: 'c.json' }] });
+    expect(distributionsOf(inputs).map((d) => d.key)).toEqual(['before', 'after']);
+  });
+});
+
+describe('error budget burn-down', () => {
+  it('spends the availability budget by the errors of each window and ends where the totals say', () => {
+    const s = slo.slos[0]!;
+    const b = burnDown(lt, s, 0)!;
+    expect(b.x).toHaveLength(lt.windows.length + 1);
+    expect(b.remainingPct[0]).toBe(100);
+    const end = 100 * (1 - lt.overall.errors / (0.01 * lt.overall.requests));
+    expect(b.remainingPct[b.remainingPct.length - 1]).toBeCloseTo(end, 9);
+    // Budget only goes down.
+    for (let i = 1; i < b.remainingPct.length; i++) expect(b.remainingPct[i]!).toBeLessThanOrEqual(b.remainingPct[i - 1]!);
+  });
+
+  it('counts slow requests of the SLO journey from the window histograms for a latency SLO', () => {
+    const s = slo.slos[1]!;
+    const b = burnDown(lt, s, 0)!;
+    const bad = lt.windows.reduce((n, w) => n + countAboveMs(decodeHistogram(w.journeys.checkout!.histogram), 100), 0);
+    expect(b.badEvents).toBe(bad);
+    expect(b.totalEvents).toBe(lt.journeys[1]!.requests);
+  });
+
+  it('says why there is no burn-down without an SLO artifact', () => {
+    const c = buildCharts(inputsWith({ loadtest: [{ artifact: lt, file: 'x' }] })).find((x) => x.id === 'error-budget-burn-down')!;
+    expect(isChart(c)).toBe(false);
+    expect(!isChart(c) && c.reason).toMatch(/no SLO artifact/);
+  });
+});
+
+describe('hot functions and capacity', () => {
+  it('ranks functions by self time and leaves out idle and (program)', () => {
+    const top = topHotFunctions(syntheticProfile());
+    expect(top.map((f) => f.functionName)).toEqual(['fibonacci', 'JSON.stringify', 'renderTemplate', '(garbage collector)', 'parse']);
+    const c = chart('hot-functions');
+    expect(c.svg).toMatch(/<g class="bar" data-label="fibonacci" data-value="612.5">/);
+    expect(c.svg).toContain('· app');
+  });
+
+  it('plots each capacity step with a shape per verdict and the knee', () => {
+    const c = chart('capacity-search');
+    const achieved = polylineValues(c.svg, 'achieved');
+    expect(achieved.map((p) => Math.round(p.y))).toEqual([100, 199, 397, 512]);
+    expect(c.svg).toContain('capacity 400 req/s');
+    expect(c.summary).toContain('limited by latency');
+    expect(c.svg).toMatch(/<g class="markers" data-series="achieved">\s*<circle[^]*?<path d="M[^"]*Z"/); // ● ok … ▲ latency
+  });
+
+  it('turns every chart without data into a note with a reason', () => {
+    const outcomes = buildCharts(inputsWith({ profile: [{ artifact: syntheticProfile(), file: 'p' }] }));
+    expect(outcomes.filter(isChart).map((c) => c.id)).toEqual(['hot-functions']);
+    for (const o of outcomes.filter((x) => !isChart(x))) expect('reason' in o && o.reason.length).toBeGreaterThan(10);
+  });
+});
