@@ -22,7 +22,12 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     throw err;
   }
   closeSync(fd);
-  renameSync(tmp, file);
+  try {
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 /** Atomic JSON write with a trailing newline, stable 2-space indentation. */
