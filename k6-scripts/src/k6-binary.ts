@@ -22,10 +22,9 @@ export const FALLBACK_LOSSES = [
 
 /** `PERF_K6` (explicit path) → `bin/k6` → `k6` on PATH; none → UserError with the build command. */
 export function findK6(env: NodeJS.ProcessEnv = process.env): K6Binary {
-  const candidates: string[] = [];
-  if (env.PERF_K6) candidates.push(env.PERF_K6);
-  candidates.push(builtK6Path());
-  for (const dir of (env.PATH ?? '').split(delimiter)) if (dir) candidates.push(join(dir, 'k6'));
+  // PERF_K6 pins one binary (no fallback), e.g. a k6 built elsewhere.
+  const candidates: string[] = env.PERF_K6 ? [env.PERF_K6] : [builtK6Path()];
+  if (!env.PERF_K6) for (const dir of (env.PATH ?? '').split(delimiter)) if (dir) candidates.push(join(dir, 'k6'));
   for (const path of candidates) {
     if (!existsSync(path)) continue;
     const r = spawnSync(path, ['version'], { encoding: 'utf8', timeout: 15_000, env: { ...env, K6_NO_USAGE_REPORT: 'true' } });
@@ -35,6 +34,7 @@ export function findK6(env: NodeJS.ProcessEnv = process.env): K6Binary {
     const extension = /\bperf \[output\]/.test(text) || /k6\/x\/perf/.test(text);
     return { path, version, extension, lost: extension ? [] : FALLBACK_LOSSES };
   }
+  if (env.PERF_K6) throw new UserError(`no working k6 at PERF_K6=${env.PERF_K6}`, { where: 'PERF_K6', fix: 'unset PERF_K6, or build perf\'s k6 with: bash xk6/build.sh' });
   throw new UserError('no k6 binary found: neither bin/k6 (perf\'s build with its extensions) nor "k6" on PATH', {
     fix: 'build it once with: bash xk6/build.sh',
   });
