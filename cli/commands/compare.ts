@@ -1,11 +1,57 @@
-import { BaseCommand, notBuiltYet } from '../base-command.js';
+import { Args, Flags } from '@oclif/core';
+import { signedPct } from '../../analyzers/compare/compare.js';
+import { CheckFailed, UserError } from '../../core/errors.js';
+import { BaseCommand } from '../base-command.js';
+import { runCompare } from '../flow/steps.js';
 
 export default class Compare extends BaseCommand<typeof Compare> {
   static override description = 'Compare a before and an after run with statistical significance';
-  static override examples = ['<%= config.bin %> compare'];
-  static override flags = {};
+  static override examples = [
+    '<%= config.bin %> compare before/baseline.json .aiwg/working/performance/baseline.json',
+    '<%= config.bin %> compare before.json after.json --fail-on-regression --effort-days 2',
+  ];
+  static override args = {
+    before: Args.string({ description: 'baseline or load-test JSON twin of the "before" run', required: true }),
+    after: Args.string({ description: 'baseline or load-test JSON twin of the "after" run', required: true }),
+  };
+  static override flags = {
+    'fail-on-regression': Flags.boolean({ description: 'exit 1 when any journey regressed significantly (CI gate)', default: false }),
+    'effort-days': Flags.string({ description: 'development effort in days for the ROI section [default: from the plan]' }),
+    plan: Flags.string({ description: 'perf.plan/v1 JSON to take the effort from [default: latest in the output dir]' }),
+    alpha: Flags.string({ description: 'significance level of the tests [default: 0.01]' }),
+    'min-effect': Flags.string({ description: 'smallest p95 change that counts, in percent [default: 20]' }),
+  };
 
   public async run(): Promise<void> {
-    throw notBuiltYet('compare', 7);
+    const { args } = await this.parse(Compare);
+    const config = this.optionalConfig();
+    const store = this.store(config);
+    const num = (v: string | undefined, flag: string, ok: (n: number) => boolean, hint: string): number | undefined => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isFinite(n) || !ok(n)) throw new UserError(`expected ${hint}, found "${v}"`, { where: flag });
+      return n;
+    };
+    const effortDays = num(this.flags['effort-days'], '--effort-days', (n) => n > 0, 'a number of days > 0');
+    const alpha = num(this.flags.alpha, '--alpha', (n) => n > 0 && n < 1, 'a probability between 0 and 1, e.g. 0.01');
+    const minEffect = num(this.flags['min-effect'], '--min-effect', (n) => n > 0 && n < 1000, 'a percent > 0, e.g. 20');
+    const r = await runCompare(store, {
+      config,
+      before: args.before,
+      after: args.after,
+      effortDays,
+      plan: this.flags.plan,
+      options: { ...(alpha !== undefined ? { alpha } : {}), ...(minEffect !== undefined ? { minP95Change: minEffect / 100 } : {}) },
+    });
+    const c = r.comparison;
+    if (this.flags.json) this.emitJson({ markdown: r.markdownPath, json: r.jsonPath, ...c, narrative: r.synthesis });
+    this.say(`✓ Optimization summary: ${store.display(r.markdownPath)}`);
+    for (const j of [...c.journeys, { ...c.overall, name: 'overall' }]) {
+      const mark = j.verdict === 'improved' ? '📈' : j.verdict === 'regressed' || j.verdict === 'mixed' ? '⚠️ ' : '  ';
+      this.say(`${mark} ${j.name}: p95 ${j.before.p95Ms.toFixed(1)} → ${j.after.p95Ms.toFixed(1)} ms (${signedPct(j.change.p95)}) — ${j.verdict}${j.confidence !== null ? `, confidence ${(Math.min(0.9999, j.confidence) * 100).toFixed(2)}%` : ''}`);
+    }
+    if (this.flags['fail-on-regression'] && c.regressions.length > 0) {
+      throw new CheckFailed(`significant regression in ${c.regressions.join(', ')}`, { fix: `see ${store.display(r.markdownPath)}` });
+    }
   }
 }

@@ -1,11 +1,24 @@
-import { BaseCommand, notBuiltYet } from '../base-command.js';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.js';
+import { runPlan } from '../flow/steps.js';
 
 export default class Plan extends BaseCommand<typeof Plan> {
   static override description = 'Turn the bottleneck analysis into a prioritised optimisation plan';
-  static override examples = ['<%= config.bin %> plan'];
-  static override flags = {};
+  static override examples = ['<%= config.bin %> plan', '<%= config.bin %> plan --guidance "Focus on database performance"'];
+  static override flags = {
+    analysis: Flags.string({ description: 'perf.bottlenecks/v1 JSON [default: latest in the output dir]' }),
+    guidance: Flags.string({ description: 'priorities; keywords: database, API, frontend, cost, latency, throughput' }),
+  };
 
   public async run(): Promise<void> {
-    throw notBuiltYet('plan', 7);
+    const config = this.optionalConfig();
+    const store = this.store(config);
+    const r = await runPlan(store, { config, guidance: this.flags.guidance, analysis: this.flags.analysis });
+    if (this.flags.json) this.emitJson({ markdown: r.markdownPath, json: r.jsonPath, ...r.plan, narrative: r.synthesis });
+    this.say(`✓ Optimization plan created: ${store.display(r.markdownPath)}`);
+    this.say(`  - Quick wins: ${r.plan.counts['quick-win']} optimizations`);
+    this.say(`  - Strategic improvements: ${r.plan.counts.strategic} optimizations`);
+    this.say(`  - Major refactoring: ${r.plan.counts['major-refactor']} optimizations`);
+    if (r.synthesis.fallback) this.say(`⚠️  agent ${r.synthesis.fallback.from} failed (${r.synthesis.fallback.reason}); deterministic narrative used`);
   }
 }

@@ -1,0 +1,163 @@
+/**
+ * The rule catalogue: every bottleneck kind perf can recognise, with the optimisation approach it
+ * recommends, the typical improvement of that approach on the affected work, and its effort. The
+ * figures are planning priors (stated as such in the reports), not measurements.
+ */
+export type RuleId =
+  | 'sync-cpu'
+  | 'db-query'
+  | 'blocking-io'
+  | 'gc-pressure'
+  | 'caching'
+  | 'serialisation'
+  | 'pool-saturation'
+  | 'payload-size';
+
+export interface Rule {
+  id: RuleId;
+  title: string;
+  /** What the signature in the data means. */
+  meaning: string;
+  approach: string;
+  alternatives: string[];
+  /** Expected reduction of the affected work when the approach is applied, 0..1. */
+  expectedReduction: number;
+  effortDays: number;
+  risk: 'low' | 'moderate' | 'high';
+  /** Implementation steps of the plan item. */
+  steps: string[];
+  rollback: string;
+  /** Guidance keywords (seed: database, API, frontend, cost, latency, throughput) this rule serves. */
+  serves: Array<'database' | 'api' | 'frontend' | 'cost' | 'latency' | 'throughput'>;
+}
+
+export const RULES: Record<RuleId, Rule> = {
+  'sync-cpu': {
+    id: 'sync-cpu',
+    title: 'Synchronous CPU work in the request path',
+    meaning: 'an application function holds the CPU for a large share of the samples while serving requests',
+    approach: 'make the hot function cheaper (better algorithm, less repeated work) or move it off the request path (worker thread, precomputation)',
+    alternatives: ['memoise the result per input', 'offload to a worker_threads pool', 'precompute at startup or on write'],
+    expectedReduction: 0.7,
+    effortDays: 1,
+    risk: 'low',
+    steps: [
+      'Read the hot function at the location given in the evidence and find the work repeated per request',
+      'Replace it with a cheaper algorithm, or compute the result once and reuse it',
+      'If the work is inherently heavy, move it to a worker thread so the event loop keeps serving',
+    ],
+    rollback: 'revert the change to the hot function (one commit); no data migration involved',
+    serves: ['api', 'latency', 'throughput', 'cost'],
+  },
+  'db-query': {
+    id: 'db-query',
+    title: 'Unindexed or N+1 database queries',
+    meaning: 'database frames (driver, SQL engine, query helpers) are hot: full scans or one query per item',
+    approach: 'add the missing index for the filtered column(s) and batch per-item queries into one (JOIN / IN (...))',
+    alternatives: ['cache query results with a short TTL', 'denormalise the read path'],
+    expectedReduction: 0.8,
+    effortDays: 1,
+    risk: 'low',
+    steps: [
+      'List the queries issued by the affected journey (log them or read the handler at the evidence location)',
+      'Run EXPLAIN (QUERY PLAN) on each: a full table SCAN on a filtered column needs an index',
+      'Create the index in a migration; replace per-item queries in loops with one batched query',
+    ],
+    rollback: 'drop the new index / revert the batched query; indexes are additive and safe to remove',
+    serves: ['database', 'latency', 'throughput', 'cost'],
+  },
+  'blocking-io': {
+    id: 'blocking-io',
+    title: 'Event-loop blocking (synchronous I/O or stalls)',
+    meaning: 'the event loop stops for long stretches: every in-flight request waits, not only the one that blocks',
+    approach: 'replace the synchronous call with its async form (fs.promises, crypto async, child_process async) or move it to a worker',
+    alternatives: ['split the work into chunks with setImmediate', 'move it to a background job'],
+    expectedReduction: 0.85,
+    effortDays: 1,
+    risk: 'low',
+    steps: [
+      'Find the synchronous call at the evidence location (…Sync APIs, busy waits, large synchronous loops)',
+      'Replace it with the promise-based API and await it, or hand it to a worker thread',
+      'Confirm with perf profile that event-loop delay p99 drops below a few milliseconds',
+    ],
+    rollback: 'revert the handler change; behaviour is unchanged, only the scheduling differs',
+    serves: ['api', 'latency', 'throughput'],
+  },
+  'gc-pressure': {
+    id: 'gc-pressure',
+    title: 'Garbage-collection pressure',
+    meaning: 'a large share of time goes to GC: the request path allocates heavily',
+    approach: 'cut allocations on the hot path (reuse buffers, avoid intermediate arrays/strings), then size the heap',
+    alternatives: ['raise --max-semi-space-size for a young-generation-heavy load'],
+    expectedReduction: 0.5,
+    effortDays: 3,
+    risk: 'moderate',
+    steps: [
+      'Take a heap allocation profile under load (node --heap-prof) of the affected journey',
+      'Remove the biggest allocation sites on the request path',
+      'Re-run perf profile and check the GC share',
+    ],
+    rollback: 'revert the allocation changes; heap flags are removed from the start command',
+    serves: ['cost', 'throughput', 'latency'],
+  },
+  caching: {
+    id: 'caching',
+    title: 'Missing caching of repeated identical work',
+    meaning: 'the same request computes the same answer every time',
+    approach: 'cache the computed result (in-process LRU or a shared cache) keyed by the request parameters, with explicit invalidation',
+    alternatives: ['HTTP caching headers (ETag / Cache-Control)', 'precompute on write'],
+    expectedReduction: 0.8,
+    effortDays: 2,
+    risk: 'moderate',
+    steps: [
+      'Confirm the response depends only on the request parameters and data that changes rarely',
+      'Add a bounded LRU keyed by those parameters; invalidate on writes',
+      'Measure the hit rate under perf loadtest',
+    ],
+    rollback: 'disable the cache with a config switch; reads fall back to computing',
+    serves: ['cost', 'latency', 'throughput'],
+  },
+  serialisation: {
+    id: 'serialisation',
+    title: 'Serialisation cost',
+    meaning: 'JSON/template rendering dominates: large objects are serialised per request',
+    approach: 'serialise less (select fields, paginate) or use a schema-based serialiser',
+    alternatives: ['cache the serialised form', 'stream large responses'],
+    expectedReduction: 0.5,
+    effortDays: 2,
+    risk: 'low',
+    steps: ['Find which response serialises the most data', 'Return only the fields clients use, paginate lists', 'Re-measure'],
+    rollback: 'revert the response shape change behind a version flag',
+    serves: ['api', 'frontend', 'latency', 'cost'],
+  },
+  'pool-saturation': {
+    id: 'pool-saturation',
+    title: 'Connection-pool or capacity saturation',
+    meaning: 'throughput stops growing while latency and errors climb: a pool or queue is full',
+    approach: 'size the pool to the measured concurrency and add back-pressure (timeouts, 503 with Retry-After)',
+    alternatives: ['scale out horizontally', 'queue work asynchronously'],
+    expectedReduction: 0.4,
+    effortDays: 3,
+    risk: 'moderate',
+    steps: [
+      'Find the pool or queue that fills (database, HTTP agent maxSockets, worker pool)',
+      'Size it from the breaking point measured by perf loadtest --scenario stress',
+      'Add timeouts and fast rejection so overload fails quickly',
+    ],
+    rollback: 'restore the previous pool size settings',
+    serves: ['throughput', 'cost'],
+  },
+  'payload-size': {
+    id: 'payload-size',
+    title: 'Payload size',
+    meaning: 'compression or buffer copying of large bodies is hot',
+    approach: 'shrink responses (fields, pagination) and compress at the edge rather than per request in-process',
+    alternatives: ['cache compressed responses', 'serve static content from a CDN'],
+    expectedReduction: 0.4,
+    effortDays: 2,
+    risk: 'low',
+    steps: ['Measure response sizes per journey', 'Trim and paginate the largest', 'Move compression to the proxy/CDN'],
+    rollback: 'revert the response or proxy change',
+    serves: ['frontend', 'cost', 'api'],
+  },
+};

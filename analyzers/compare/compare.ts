@@ -1,0 +1,246 @@
+import type { LoadFigures } from '../../core/artifacts/schemas.js';
+import type { Slo } from '../../core/config/types.js';
+import { countAboveMs, decodeHistogram } from '../histogram.js';
+import { bootstrapPercentileChange, mannWhitney, twoProportion, type BootstrapChange, type MannWhitney } from './stats.js';
+
+export type Verdict = 'improved' | 'regressed' | 'mixed' | 'no-significant-change' | 'insufficient-data';
+
+export interface CompareOptions {
+  /** Significance level of the tests (default 0.01). */
+  alpha: number;
+  /** Minimum |Cliff's delta| for a shift of the whole distribution to count (default 0.147, "small"). */
+  minDelta: number;
+  /** Minimum |relative p95 change| for a tail change to count (default 0.2 = 20%). */
+  minP95Change: number;
+  /** Minimum error-rate change (fraction, default 0.005 = 0.5 points) for an error regression to count. */
+  minErrorRateChange: number;
+}
+
+export const DEFAULT_COMPARE_OPTIONS: CompareOptions = { alpha: 0.01, minDelta: 0.147, minP95Change: 0.2, minErrorRateChange: 0.005 };
+
+export interface FiguresSnapshot {
+  requests: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  throughputRps: number;
+  errorRate: number;
+}
+
+export interface JourneyComparison {
+  name: string;
+  before: FiguresSnapshot;
+  after: FiguresSnapshot;
+  /** Relative changes (fractions) of latency percentiles and throughput; error rate as a difference in points (fraction). */
+  change: { p50: number; p95: number; p99: number; throughput: number; errorRatePoints: number };
+  mannWhitney: MannWhitney | null;
+  p95Bootstrap: BootstrapChange | null;
+  errorTest: { z: number; pValue: number };
+  verdict: Verdict;
+  /** Confidence of the verdict: 1 - p of the test that decided it (null when nothing was significant). */
+  confidence: number | null;
+  reasons: string[];
+}
+
+export interface SloSnapshot {
+  name: string;
+  sli: Slo['sli'];
+  journey?: string;
+  objective: number;
+  before: { badFraction: number; budgetConsumedPct: number; met: boolean } | null;
+  after: { badFraction: number; budgetConsumedPct: number; met: boolean } | null;
+  /** Error budget recovered (percentage points of the budget): before consumed − after consumed. */
+  budgetRecoveredPct: number | null;
+}
+
+export interface RunRef {
+  file: string;
+  schema: string;
+  runId: string;
+}
+
+/** perf.compare/v1 */
+export interface ComparePayload {
+  before: RunRef;
+  after: RunRef;
+  options: CompareOptions;
+  overall: JourneyComparison;
+  journeys: JourneyComparison[];
+  /** Journeys present on one side only. */
+  unmatched: { beforeOnly: string[]; afterOnly: string[] };
+  verdict: Verdict;
+  regressions: string[];
+  improvements: string[];
+  slos: SloSnapshot[];
+  roi: { effortDays: number | null; effortSource: 'flag' | 'plan' | null; p95ImprovementPct: number; improvementPerDayPct: number | null } | null;
+  notes: string[];
+}
+
+function snap(f: LoadFigures): FiguresSnapshot {
+  return { requests: f.requests, p50Ms: f.latencyMs.p50, p95Ms: f.latencyMs.p95, p99Ms: f.latencyMs.p99, throughputRps: f.throughputRps, errorRate: f.errorRate };
+}
+
+const rel = (a: number, b: number): number => (a === 0 ? (b === 0 ? 0 : Infinity) : b / a - 1);
+
+/** Compares two load figures of the same journey: tests on the HDR data decide the verdict. */
+export function compareFigures(before: LoadFigures, after: LoadFigures, opts: CompareOptions = DEFAULT_COMPARE_OPTIONS): JourneyComparison {
+  const hb = decodeHistogram(before.histogram);
+  const ha = decodeHistogram(after.histogram);
+  const enough = hb.totalCount >= 20 && ha.totalCount >= 20;
+  const mw = enough ? mannWhitney(hb, ha) : null;
+  const boot = enough ? bootstrapPercentileChange(hb, ha, 95) : null;
+  const errorTest = twoProportion(before.errors, before.requests, after.errors, after.requests);
+  const reasons: string[] = [];
+  let better = 0;
+  let worse = 0;
+  let confidence: number | null = null;
+  if (mw && mw.pValue < opts.alpha && Math.abs(mw.cliffsDelta) >= opts.minDelta) {
+    if (mw.cliffsDelta < 0) better++;
+    else worse++;
+    confidence = 1 - mw.pValue;
+    reasons.push(`Mann–Whitney p=${fmtP(mw.pValue)}, Cliff's delta ${mw.cliffsDelta.toFixed(2)}: latencies ${mw.cliffsDelta < 0 ? 'lower' : 'higher'} across the distribution`);
+  }
+  if (boot && (boot.ciHigh < 0 || boot.ciLow > 0) && Math.abs(boot.change) >= opts.minP95Change) {
+    if (boot.change < 0) better++;
+    else worse++;
+    confidence ??= boot.confidence;
+    reasons.push(`p95 ${signedPct(boot.change)} (bootstrap ${Math.round(boot.confidence * 100)}% CI ${signedPct(boot.ciLow)} … ${signedPct(boot.ciHigh)})`);
+  }
+  const errDiff = after.errorRate - before.errorRate;
+  if (errorTest.pValue < opts.alpha && Math.abs(errDiff) >= opts.minErrorRateChange) {
+    if (errDiff < 0) better++;
+    else worse++;
+    confidence = Math.max(confidence ?? 0, 1 - errorTest.pValue);
+    reasons.push(`error rate ${(before.errorRate * 100).toFixed(2)}% → ${(after.errorRate * 100).toFixed(2)}% (two-proportion p=${fmtP(errorTest.pValue)})`);
+  }
+  let verdict: Verdict;
+  if (!enough) {
+    verdict = 'insufficient-data';
+    reasons.push(`too few requests for a test (${hb.totalCount} before, ${ha.totalCount} after; need 20 each)`);
+  } else if (better > 0 && worse > 0) verdict = 'mixed';
+  else if (better > 0) verdict = 'improved';
+  else if (worse > 0) verdict = 'regressed';
+  else {
+    verdict = 'no-significant-change';
+    if (mw) reasons.push(`Mann–Whitney p=${fmtP(mw.pValue)}, Cliff's delta ${mw.cliffsDelta.toFixed(2)}; p95 ${boot ? signedPct(boot.change) : 'n/a'}: below the significance/effect thresholds`);
+  }
+  return {
+    name: before.name,
+    before: snap(before),
+    after: snap(after),
+    change: {
+      p50: rel(before.latencyMs.p50, after.latencyMs.p50),
+      p95: rel(before.latencyMs.p95, after.latencyMs.p95),
+      p99: rel(before.latencyMs.p99, after.latencyMs.p99),
+      throughput: rel(before.throughputRps, after.throughputRps),
+      errorRatePoints: errDiff,
+    },
+    mannWhitney: mw,
+    p95Bootstrap: boot,
+    errorTest,
+    verdict,
+    confidence,
+    reasons,
+  };
+}
+
+export function fmtP(p: number): string {
+  return p < 0.0001 ? '<0.0001' : p.toFixed(4);
+}
+
+export function signedPct(f: number): string {
+  if (!Number.isFinite(f)) return 'n/a';
+  return `${f >= 0 ? '+' : ''}${(f * 100).toFixed(1)}%`;
+}
+
+function sloFigures(slo: Slo, figures: { journeys: LoadFigures[]; overall: LoadFigures }): { badFraction: number; budgetConsumedPct: number; met: boolean } | null {
+  const f = slo.journey ? figures.journeys.find((j) => j.name === slo.journey) : figures.overall;
+  if (!f || f.requests === 0) return null;
+  let bad: number;
+  if (slo.sli === 'latency') {
+    if (slo.thresholdMs === undefined) return null;
+    bad = countAboveMs(decodeHistogram(f.histogram), slo.thresholdMs) / Math.max(1, decodeHistogram(f.histogram).totalCount);
+  } else bad = f.errorRate;
+  const allowed = 1 - slo.objective / 100;
+  return {
+    badFraction: bad,
+    budgetConsumedPct: allowed > 0 ? (bad / allowed) * 100 : bad > 0 ? Infinity : 0,
+    met: bad <= allowed,
+  };
+}
+
+export interface CompareInput {
+  ref: RunRef;
+  journeys: LoadFigures[];
+  overall: LoadFigures;
+}
+
+/** Before/after comparison of two runs (baseline or load-test twins), with SLO compliance and ROI. */
+export function compareRuns(
+  before: CompareInput,
+  after: CompareInput,
+  extra: { slos?: Slo[]; effortDays?: number; effortSource?: 'flag' | 'plan'; options?: Partial<CompareOptions> } = {},
+): ComparePayload {
+  const opts = { ...DEFAULT_COMPARE_OPTIONS, ...extra.options };
+  const notes: string[] = [];
+  if (before.ref.schema !== after.ref.schema) notes.push(`comparing a ${before.ref.schema} run with a ${after.ref.schema} run: load shapes differ, read throughput changes with care`);
+  const journeys: JourneyComparison[] = [];
+  const afterNames = new Set(after.journeys.map((j) => j.name));
+  for (const b of before.journeys) {
+    const a = after.journeys.find((j) => j.name === b.name);
+    if (a) journeys.push(compareFigures(b, a, opts));
+  }
+  const overall = compareFigures(before.overall, after.overall, opts);
+  const regressions = journeys.filter((j) => j.verdict === 'regressed' || j.verdict === 'mixed').map((j) => j.name);
+  const improvements = journeys.filter((j) => j.verdict === 'improved').map((j) => j.name);
+  if (overall.verdict === 'regressed' && regressions.length === 0) regressions.push('overall');
+  let verdict: Verdict;
+  if (regressions.length > 0 && improvements.length > 0) verdict = 'mixed';
+  else if (regressions.length > 0) verdict = 'regressed';
+  else if (improvements.length > 0 || overall.verdict === 'improved') verdict = 'improved';
+  else verdict = overall.verdict === 'insufficient-data' ? 'insufficient-data' : 'no-significant-change';
+
+  const slos: SloSnapshot[] = (extra.slos ?? []).map((slo) => {
+    const b = sloFigures(slo, before);
+    const a = sloFigures(slo, after);
+    return {
+      name: slo.name,
+      sli: slo.sli,
+      ...(slo.journey ? { journey: slo.journey } : {}),
+      objective: slo.objective,
+      before: b,
+      after: a,
+      budgetRecoveredPct: b && a && Number.isFinite(b.budgetConsumedPct) && Number.isFinite(a.budgetConsumedPct) ? b.budgetConsumedPct - a.budgetConsumedPct : null,
+    };
+  });
+
+  const p95ImprovementPct = -overall.change.p95 * 100;
+  const roi =
+    extra.effortDays !== undefined
+      ? {
+          effortDays: extra.effortDays,
+          effortSource: extra.effortSource ?? 'flag',
+          p95ImprovementPct,
+          improvementPerDayPct: extra.effortDays > 0 ? p95ImprovementPct / extra.effortDays : null,
+        }
+      : { effortDays: null, effortSource: null, p95ImprovementPct, improvementPerDayPct: null };
+
+  return {
+    before: before.ref,
+    after: after.ref,
+    options: opts,
+    overall,
+    journeys,
+    unmatched: {
+      beforeOnly: before.journeys.filter((j) => !afterNames.has(j.name)).map((j) => j.name),
+      afterOnly: after.journeys.filter((j) => !before.journeys.some((b) => b.name === j.name)).map((j) => j.name),
+    },
+    verdict,
+    regressions,
+    improvements,
+    slos,
+    roi,
+    notes,
+  };
+}
+

@@ -1,0 +1,3 @@
+/** Before/after comparison: significance from the HDR histograms (Mann–Whitney U, percentile bootstrap). */
+export * from './compare.js';
+export * from './stats.js';

@@ -1,0 +1,2 @@
+/** Optimisation plan: tiers, steps, success criteria and rollback from the ranked bottlenecks. */
+export * from './plan.js';

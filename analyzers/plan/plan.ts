@@ -1,0 +1,129 @@
+import type { Slo } from '../../core/config/types.js';
+import { RULES, type Rule } from '../bottlenecks/catalogue.js';
+import type { Bottleneck, BottlenecksPayload } from '../bottlenecks/types.js';
+
+export type Tier = 'quick-win' | 'strategic' | 'major-refactor';
+export type GuidanceKeyword = Rule['serves'][number];
+export const GUIDANCE_KEYWORDS: readonly GuidanceKeyword[] = ['database', 'api', 'frontend', 'cost', 'latency', 'throughput'];
+
+export interface PlanItem {
+  id: string;
+  bottleneckId: string;
+  title: string;
+  tier: Tier;
+  priority: number;
+  effortDays: number;
+  estimatedImprovementPct: number;
+  roi: number;
+  /** Guidance keywords that raised this item's priority. */
+  boostedBy: GuidanceKeyword[];
+  risk: Rule['risk'];
+  journeys: string[];
+  steps: string[];
+  successCriteria: string[];
+  testing: string[];
+  rollback: string;
+}
+
+/** perf.plan/v1 */
+export interface PlanPayload {
+  source: string | null;
+  guidance: { text: string; keywords: GuidanceKeyword[] };
+  items: PlanItem[];
+  counts: Record<Tier, number>;
+  totalEffortDays: number;
+}
+
+/** Guidance keywords found in free text ("Focus on database…", "API latency is critical"). */
+export function guidanceKeywords(text: string): GuidanceKeyword[] {
+  const t = text.toLowerCase();
+  const found = new Set<GuidanceKeyword>();
+  const map: Array<[RegExp, GuidanceKeyword]> = [
+    [/\b(database|db|sql|quer(y|ies)|index(es)?)\b/, 'database'],
+    [/\b(api|endpoint|backend|service)\b/, 'api'],
+    [/\b(frontend|front-end|page load|browser|bundle|ui)\b/, 'frontend'],
+    [/\b(cost|spend|budget|cheaper|instances?)\b/, 'cost'],
+    [/\b(latency|p9\d|response time|slow)\b/, 'latency'],
+    [/\b(throughput|rps|capacity|scale|requests per second)\b/, 'throughput'],
+  ];
+  for (const [re, k] of map) if (re.test(t)) found.add(k);
+  return [...found];
+}
+
+/** Effort tiers of the seed: quick wins < 1 day… here ≤ 1 day, strategic 2–5 days, major > 5 days. */
+export function tierOf(effortDays: number): Tier {
+  if (effortDays <= 1) return 'quick-win';
+  if (effortDays <= 5) return 'strategic';
+  return 'major-refactor';
+}
+
+/** Guidance boost: each matching keyword multiplies ROI by 1.5 for ordering (the ROI itself is unchanged). */
+const BOOST = 1.5;
+
+function criteria(b: Bottleneck, slos: Slo[]): string[] {
+  const out: string[] = [];
+  for (const slo of slos) {
+    if (slo.journey && !b.impact.journeys.includes(slo.journey)) continue;
+    if (slo.sli === 'latency' && slo.thresholdMs !== undefined) {
+      out.push(`SLO "${slo.name}": ${slo.objective}% of ${slo.journey ? `"${slo.journey}"` : 'all'} requests under ${slo.thresholdMs} ms (perf slo-check PASS)`);
+    } else if (slo.sli !== 'latency') {
+      out.push(`SLO "${slo.name}" (${slo.sli}, objective ${slo.objective}%) stays PASS`);
+    }
+  }
+  for (const j of b.impact.journeys.slice(0, 3)) out.push(`perf compare shows "${j}" improved (significant) and no journey regressed`);
+  if (b.rule === 'blocking-io') out.push('event-loop delay p99 under 20 ms in perf profile');
+  if (b.rule === 'gc-pressure') out.push('GC share under 5% in perf profile');
+  if (b.rule === 'pool-saturation') out.push('breaking point of perf loadtest --scenario stress moves up');
+  if (b.impact.cpuShare !== null) out.push(`the hot frame's CPU share drops from ${(b.impact.cpuShare * 100).toFixed(1)}% in perf profile`);
+  return out;
+}
+
+function testing(b: Bottleneck): string[] {
+  const out = ['perf baseline (after the change) then perf compare <before baseline.json> <after baseline.json>'];
+  if (b.impact.cpuShare !== null || b.rule === 'blocking-io' || b.rule === 'gc-pressure') out.push('perf profile: confirm the hot frame is gone');
+  out.push(b.rule === 'pool-saturation' ? 'perf loadtest --scenario stress' : 'perf loadtest --scenario baseline');
+  out.push('perf slo-check');
+  return out;
+}
+
+/** Turns ranked bottlenecks into tiers with steps, SLO-tied success criteria, testing and rollback. */
+export function buildPlan(analysis: BottlenecksPayload, opts: { guidance?: string; slos?: Slo[]; source?: string | null } = {}): PlanPayload {
+  const keywords = guidanceKeywords(opts.guidance ?? '');
+  const items: PlanItem[] = analysis.bottlenecks.map((b) => {
+    const rule = RULES[b.rule];
+    const boostedBy = rule.serves.filter((s) => keywords.includes(s));
+    const location = b.evidence.find((e) => e.location)?.location;
+    return {
+      id: '',
+      bottleneckId: b.id,
+      title: `${rule.approach.charAt(0).toUpperCase()}${rule.approach.slice(1)}${location ? ` — ${location}` : ''}`,
+      tier: tierOf(b.effortDays),
+      priority: 0,
+      effortDays: b.effortDays,
+      estimatedImprovementPct: b.estimatedImprovementPct,
+      roi: b.roi,
+      boostedBy,
+      risk: rule.risk,
+      journeys: b.impact.journeys,
+      steps: location ? [`Start at ${location} (${b.title})`, ...rule.steps] : rule.steps,
+      successCriteria: criteria(b, opts.slos ?? []),
+      testing: testing(b),
+      rollback: rule.rollback,
+    };
+  });
+  const order = (i: PlanItem): number => i.roi * BOOST ** i.boostedBy.length;
+  items.sort((a, b) => order(b) - order(a));
+  items.forEach((it, i) => {
+    it.priority = i + 1;
+    it.id = `P${i + 1}`;
+  });
+  const counts: Record<Tier, number> = { 'quick-win': 0, strategic: 0, 'major-refactor': 0 };
+  for (const it of items) counts[it.tier]++;
+  return {
+    source: opts.source ?? null,
+    guidance: { text: opts.guidance ?? '', keywords },
+    items,
+    counts,
+    totalEffortDays: items.reduce((a, i) => a + i.effortDays, 0),
+  };
+}

@@ -1,0 +1,138 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { synthesise } from '../../agents/synthesise.js';
+import type { SynthesisResult } from '../../agents/types.js';
+import { analyzeBottlenecks } from '../../analyzers/bottlenecks/detect.js';
+import type { CpuProfile } from '../../analyzers/cpuprofile.js';
+import type { BottlenecksPayload } from '../../analyzers/bottlenecks/types.js';
+import { compareRuns, type CompareInput, type CompareOptions, type ComparePayload } from '../../analyzers/compare/compare.js';
+import { buildPlan, type PlanPayload } from '../../analyzers/plan/plan.js';
+import { ARTIFACTS } from '../../core/artifacts/layout.js';
+import type { BaselinePayload, LoadFigures, LoadTestPayload, ProfilePayload } from '../../core/artifacts/schemas.js';
+import { readArtifactFile, type Artifact, type ArtifactStore, type WrittenReport } from '../../core/artifacts/store.js';
+import type { AgentConfig, PerfConfig } from '../../core/config/types.js';
+import { UserError } from '../../core/errors.js';
+import { SecretSet } from '../../core/redact.js';
+import { renderBottleneckAnalysis } from '../../templates/bottleneck-analysis.js';
+import { renderPlan } from '../../templates/plan.js';
+import { renderSummary } from '../../templates/summary.js';
+import { configSecrets } from './secrets.js';
+
+const DEFAULT_AGENT: AgentConfig = { provider: 'deterministic', timeoutMs: 60_000, retries: 2 };
+
+export interface SynthesisContext {
+  config?: PerfConfig;
+  guidance?: string;
+  secrets?: SecretSet;
+  /** Agent override (tests, --agent); else the config's agent; else deterministic. */
+  agent?: AgentConfig;
+}
+
+function agentOf(ctx: SynthesisContext): AgentConfig {
+  return ctx.agent ?? ctx.config?.agent ?? DEFAULT_AGENT;
+}
+
+function secretsOf(ctx: SynthesisContext): SecretSet {
+  return ctx.secrets ?? configSecrets(ctx.config);
+}
+
+/** Reads an explicit file (must exist) or the latest artifact of a kind (may be absent). */
+function input<T>(store: ArtifactStore, kind: 'baseline' | 'profile' | 'loadtest', file?: string): { file: string; payload: Artifact<T> } | undefined {
+  if (file) return { file, payload: readArtifactFile<T>(resolve(file), ARTIFACTS[kind].schema) };
+  const p = store.path(ARTIFACTS[kind].json);
+  return existsSync(p) ? { file: store.display(p), payload: readArtifactFile<T>(p, ARTIFACTS[kind].schema) } : undefined;
+}
+
+export interface AnalyzeResult extends WrittenReport {
+  analysis: BottlenecksPayload;
+  synthesis: SynthesisResult;
+}
+
+/** Step 2: bottleneck analysis from the baseline, profile and load test (explicit files or the latest artifacts). */
+export async function runAnalyze(store: ArtifactStore, ctx: SynthesisContext & { baseline?: string; profile?: string; loadtest?: string }): Promise<AnalyzeResult> {
+  const baseline = input<BaselinePayload>(store, 'baseline', ctx.baseline);
+  const profile = input<ProfilePayload>(store, 'profile', ctx.profile);
+  const loadtest = input<LoadTestPayload>(store, 'loadtest', ctx.loadtest);
+  if (!baseline && !profile && !loadtest) {
+    throw new UserError(`nothing to analyze: no baseline, profile or load-test results in ${store.display(store.root)}`, {
+      fix: 'run "perf baseline" and "perf profile" first, or pass --baseline/--profile/--loadtest <file>',
+    });
+  }
+  const cpuProfiles = (profile?.payload.rawProfiles ?? []).flatMap((f) => {
+    try {
+      return [JSON.parse(readFileSync(f, 'utf8')) as CpuProfile];
+    } catch {
+      return []; // moved or archived: the flat hot-function list is used instead
+    }
+  });
+  const analysis = analyzeBottlenecks({ baseline, profile, loadtest, journeys: ctx.config?.journeys, cpuProfiles, cwd: ctx.config?.target.start?.cwd });
+  const synthesis = await synthesise('bottlenecks', analysis, ctx.guidance ?? '', { agent: agentOf(ctx), secrets: secretsOf(ctx) });
+  const written = store.writeReport('bottlenecks', { ...analysis, narrative: synthesis }, renderBottleneckAnalysis(analysis, synthesis));
+  return { ...written, analysis, synthesis };
+}
+
+export interface PlanResult extends WrittenReport {
+  plan: PlanPayload;
+  synthesis: SynthesisResult;
+}
+
+/** Step 3: the optimisation plan from the bottleneck analysis. */
+export async function runPlan(store: ArtifactStore, ctx: SynthesisContext & { analysis?: string }): Promise<PlanResult> {
+  let analysis: Artifact<BottlenecksPayload> | undefined;
+  let source: string;
+  if (ctx.analysis) {
+    analysis = readArtifactFile<BottlenecksPayload>(resolve(ctx.analysis), ARTIFACTS.bottlenecks.schema);
+    source = ctx.analysis;
+  } else {
+    analysis = store.readLatest<BottlenecksPayload>('bottlenecks');
+    source = store.display(store.path(ARTIFACTS.bottlenecks.json));
+  }
+  if (!analysis) throw new UserError(`no bottleneck analysis in ${store.display(store.root)}`, { fix: 'run "perf analyze" first, or pass --analysis <bottlenecks.json>' });
+  const plan = buildPlan(analysis, { guidance: ctx.guidance, slos: ctx.config?.slos, source });
+  const synthesis = await synthesise('plan', plan, ctx.guidance ?? '', { agent: agentOf(ctx), secrets: secretsOf(ctx) });
+  const written = store.writeReport('plan', { ...plan, narrative: synthesis }, renderPlan(plan, synthesis));
+  return { ...written, plan, synthesis };
+}
+
+/** Reads a before/after side: a perf.baseline/v1 or perf.loadtest/v1 JSON twin (both carry HDR histograms). */
+export function readRun(file: string, where: string): CompareInput {
+  const art = readArtifactFile<{ journeys?: LoadFigures[]; overall?: LoadFigures }>(resolve(file));
+  const accepted = [ARTIFACTS.baseline.schema, ARTIFACTS.loadtest.schema];
+  if (!accepted.includes(art.schema as (typeof accepted)[number])) {
+    throw new UserError(`expected a ${accepted.join(' or ')} artifact, found ${typeof art.schema === 'string' ? `schema "${art.schema}"` : 'no "schema" key'}`, {
+      where: `${where} ${file}`,
+      fix: `pass the JSON twin of a baseline or load test, e.g. .aiwg/${ARTIFACTS.baseline.json}`,
+    });
+  }
+  if (!art.overall?.histogram || !Array.isArray(art.journeys)) {
+    throw new UserError('the artifact has no overall histogram: it cannot be tested for significance', { where: `${where} ${file}`, fix: 're-run the measurement with this perf version' });
+  }
+  return { ref: { file, schema: art.schema, runId: art.runId }, journeys: art.journeys, overall: art.overall };
+}
+
+export interface CompareResult extends WrittenReport {
+  comparison: ComparePayload;
+  synthesis: SynthesisResult;
+}
+
+/** Step 6: before/after comparison with significance, SLO compliance and ROI → optimization summary. */
+export async function runCompare(
+  store: ArtifactStore,
+  ctx: SynthesisContext & { before: string; after: string; effortDays?: number; plan?: string; options?: Partial<CompareOptions>; title?: string; trigger?: string },
+): Promise<CompareResult> {
+  const before = readRun(ctx.before, 'before');
+  const after = readRun(ctx.after, 'after');
+  let effortDays = ctx.effortDays;
+  let effortSource: 'flag' | 'plan' | undefined = effortDays !== undefined ? 'flag' : undefined;
+  if (effortDays === undefined) {
+    const plan = ctx.plan ? readArtifactFile<PlanPayload>(resolve(ctx.plan), ARTIFACTS.plan.schema) : store.readLatest<PlanPayload>('plan');
+    if (plan) {
+      effortDays = plan.totalEffortDays;
+      effortSource = 'plan';
+    }
+  }
+  const comparison = compareRuns(before, after, { slos: ctx.config?.slos, effortDays, effortSource, options: ctx.options });
+  const synthesis = await synthesise('summary', comparison, ctx.guidance ?? '', { agent: agentOf(ctx), secrets: secretsOf(ctx) });
+  const written = store.writeReport('summary', { ...comparison, narrative: synthesis }, renderSummary(comparison, synthesis, { title: ctx.title, trigger: ctx.trigger }));
+  return { ...written, comparison, synthesis };
+}

@@ -1,0 +1,33 @@
+import type { PlanPayload, Tier } from '../analyzers/plan/plan.js';
+import type { SynthesisResult } from '../agents/types.js';
+import { mdTable } from '../core/markdown.js';
+import { narrative } from './bottleneck-analysis.js';
+
+const TIERS: Array<[Tier, string]> = [
+  ['quick-win', 'Quick wins (≤ 1 day)'],
+  ['strategic', 'Strategic improvements (2–5 days)'],
+  ['major-refactor', 'Major refactoring (> 5 days)'],
+];
+
+/** `planning/optimization-plan.md` */
+export function renderPlan(p: PlanPayload, s: SynthesisResult): string {
+  const out: string[] = ['# Optimization Plan', ''];
+  out.push(`Source: ${p.source ?? '—'} · guidance: ${p.guidance.text ? `"${p.guidance.text}" (${p.guidance.keywords.join(', ') || 'no keywords'})` : 'none'}`, '');
+  out.push(narrative(s));
+  out.push('## Overview', '');
+  out.push(mdTable(['#', 'item', 'tier', 'effort', 'est. improvement', 'risk', 'boosted by'], p.items.map((i) => [i.id, i.title, i.tier, `${i.effortDays} d`, `${i.estimatedImprovementPct}%`, i.risk, i.boostedBy.join(', ') || '—'])), '');
+  for (const [tier, label] of TIERS) {
+    const items = p.items.filter((i) => i.tier === tier);
+    out.push(`## ${label}`, '');
+    if (items.length === 0) {
+      out.push('None.', '');
+      continue;
+    }
+    for (const i of items) {
+      out.push(`### ${i.id}. ${i.title}`, '', `From bottleneck ${i.bottleneckId}; journeys: ${i.journeys.join(', ') || '—'}; ~${i.effortDays} day(s); ${i.risk} risk.`, '', '**Implementation steps**', '');
+      i.steps.forEach((st, n) => out.push(`${n + 1}. ${st}`));
+      out.push('', '**Success criteria**', '', ...i.successCriteria.map((c) => `- ${c}`), '', '**Testing**', '', ...i.testing.map((t) => `- \`${t}\``), '', `**Rollback**: ${i.rollback}.`, '');
+    }
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,110 @@
+import type { ComparePayload, JourneyComparison, Verdict } from '../analyzers/compare/compare.js';
+import { fmtP, signedPct } from '../analyzers/compare/compare.js';
+import type { SynthesisResult } from '../agents/types.js';
+import { mdTable } from '../core/markdown.js';
+import { narrative } from './bottleneck-analysis.js';
+
+const LABEL: Record<Verdict, string> = {
+  improved: '📈 improved',
+  regressed: '⚠️ regressed',
+  mixed: '⚠️ mixed',
+  'no-significant-change': 'no significant change',
+  'insufficient-data': 'insufficient data',
+};
+
+const ms = (x: number): string => `${x.toFixed(1)} ms`;
+const conf = (j: JourneyComparison): string => (j.confidence === null ? '—' : `${Math.min(99.99, j.confidence * 100).toFixed(2)}%`);
+
+/** `reports/optimization-summary.md` */
+export function renderSummary(c: ComparePayload, s: SynthesisResult, extra: { title?: string; trigger?: string } = {}): string {
+  const o = c.overall;
+  const out: string[] = [`# ${extra.title ?? 'Optimization Summary'}`, ''];
+  out.push('## Executive Summary', '');
+  if (extra.trigger) out.push(`- Trigger: ${extra.trigger}`);
+  out.push(
+    `- Before: ${c.before.file} (${c.before.schema}, run ${c.before.runId})`,
+    `- After: ${c.after.file} (${c.after.schema}, run ${c.after.runId})`,
+    `- Verdict: **${LABEL[c.verdict]}**${c.improvements.length ? ` — improved: ${c.improvements.join(', ')}` : ''}${c.regressions.length ? ` — regressed: ${c.regressions.join(', ')}` : ''}`,
+    `- Overall p95: ${ms(o.before.p95Ms)} → ${ms(o.after.p95Ms)} (${signedPct(o.change.p95)})`,
+    '',
+  );
+  for (const n of c.notes) out.push(`> ${n}`, '');
+  out.push(narrative(s));
+  out.push('## Before vs After', '');
+  out.push(
+    mdTable(
+      ['Metric', 'Before', 'After', 'Change'],
+      [
+        ['p50 Latency', ms(o.before.p50Ms), ms(o.after.p50Ms), signedPct(o.change.p50)],
+        ['p95 Latency', ms(o.before.p95Ms), ms(o.after.p95Ms), signedPct(o.change.p95)],
+        ['p99 Latency', ms(o.before.p99Ms), ms(o.after.p99Ms), signedPct(o.change.p99)],
+        ['Throughput', `${o.before.throughputRps.toFixed(1)} RPS`, `${o.after.throughputRps.toFixed(1)} RPS`, signedPct(o.change.throughput)],
+        ['Error Rate', `${(o.before.errorRate * 100).toFixed(2)}%`, `${(o.after.errorRate * 100).toFixed(2)}%`, `${o.change.errorRatePoints >= 0 ? '+' : ''}${(o.change.errorRatePoints * 100).toFixed(2)} pts`],
+      ],
+    ),
+    '',
+  );
+  out.push('## Per journey', '');
+  out.push(
+    mdTable(
+      ['journey', 'p50', 'p95', 'p99', 'throughput', 'errors', 'verdict', 'confidence'],
+      [...c.journeys, { ...o, name: 'overall' }].map((j) => [
+        j.name,
+        `${ms(j.before.p50Ms)} → ${ms(j.after.p50Ms)} (${signedPct(j.change.p50)})`,
+        `${ms(j.before.p95Ms)} → ${ms(j.after.p95Ms)} (${signedPct(j.change.p95)})`,
+        `${ms(j.before.p99Ms)} → ${ms(j.after.p99Ms)} (${signedPct(j.change.p99)})`,
+        `${j.before.throughputRps.toFixed(1)} → ${j.after.throughputRps.toFixed(1)} RPS`,
+        `${(j.before.errorRate * 100).toFixed(2)}% → ${(j.after.errorRate * 100).toFixed(2)}%`,
+        LABEL[j.verdict],
+        conf(j),
+      ]),
+    ),
+    '',
+  );
+  out.push('## Statistical significance', '');
+  out.push(
+    `Computed from the HDR histograms: Mann–Whitney U (normal approximation with tie correction; each HDR bucket is a tie group) and a ${o.p95Bootstrap ? `${o.p95Bootstrap.iterations}-iteration` : ''} percentile bootstrap of the p95 change. A change counts when p < ${c.options.alpha} and |Cliff's delta| ≥ ${c.options.minDelta}, or when the bootstrap interval of the p95 change excludes 0 and the change is at least ${(c.options.minP95Change * 100).toFixed(0)}%; error rates use a two-proportion test (≥ ${(c.options.minErrorRateChange * 100).toFixed(1)} points). These tests see sampling noise within each run, not run-to-run drift of the machine.`,
+    '',
+  );
+  out.push(
+    mdTable(
+      ['journey', 'Mann–Whitney p', "Cliff's delta", 'p95 change (95% CI)', 'why'],
+      [...c.journeys, { ...o, name: 'overall' }].map((j) => [
+        j.name,
+        j.mannWhitney ? fmtP(j.mannWhitney.pValue) : '—',
+        j.mannWhitney ? j.mannWhitney.cliffsDelta.toFixed(3) : '—',
+        j.p95Bootstrap ? `${signedPct(j.p95Bootstrap.change)} (${signedPct(j.p95Bootstrap.ciLow)} … ${signedPct(j.p95Bootstrap.ciHigh)})` : '—',
+        j.reasons.join('; '),
+      ]),
+    ),
+    '',
+  );
+  if (c.unmatched.beforeOnly.length || c.unmatched.afterOnly.length) {
+    out.push(`Journeys on one side only — before: ${c.unmatched.beforeOnly.join(', ') || '—'}; after: ${c.unmatched.afterOnly.join(', ') || '—'}.`, '');
+  }
+  out.push('## SLO compliance', '');
+  if (c.slos.length === 0) out.push('No SLOs given (pass --config with slos to see compliance and error budgets).', '');
+  else {
+    const side = (x: { badFraction: number; budgetConsumedPct: number; met: boolean } | null): string =>
+      x ? `${x.met ? 'PASS' : 'FAIL'} (${(x.badFraction * 100).toFixed(2)}% bad, ${Number.isFinite(x.budgetConsumedPct) ? x.budgetConsumedPct.toFixed(0) : '∞'}% of budget)` : 'no data';
+    out.push(
+      mdTable(
+        ['SLO', 'objective', 'before', 'after', 'error budget recovered'],
+        c.slos.map((x) => [x.name, `${x.objective}%${x.journey ? ` (${x.journey})` : ''}`, side(x.before), side(x.after), x.budgetRecoveredPct === null ? '—' : `${x.budgetRecoveredPct >= 0 ? '+' : ''}${x.budgetRecoveredPct.toFixed(0)} pts`]),
+      ),
+      '',
+      'Budget use here is the bad-event fraction of this run against the allowed fraction (1 − objective); perf slo-check adds burn-rate alerts over time windows.',
+      '',
+    );
+  }
+  out.push('## ROI Analysis', '');
+  if (c.roi && c.roi.effortDays !== null) {
+    out.push(
+      `- Development effort: ${c.roi.effortDays} day(s) (${c.roi.effortSource === 'plan' ? 'from the optimisation plan' : 'entered by the user'})`,
+      `- Overall p95 improvement: ${c.roi.p95ImprovementPct.toFixed(1)}%`,
+      `- Improvement per effort day: ${c.roi.improvementPerDayPct === null ? 'n/a' : `${c.roi.improvementPerDayPct.toFixed(1)}%`}`,
+      '',
+    );
+  } else out.push(`- Overall p95 improvement: ${(c.roi?.p95ImprovementPct ?? 0).toFixed(1)}%`, '- Development effort: not given (pass --effort-days, or --plan with an optimisation plan)', '');
+  return out.join('\n');
+}
