@@ -100,7 +100,7 @@ function quadrant(impactShare: number, effortDays: number): MatrixQuadrant {
   return cheap ? 'fill-in' : 'deprioritise';
 }
 
-const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+const upperFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const ms = (x: number): string => `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms`;
 
@@ -176,7 +176,7 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
       drafts.push({
         rule: g.rule,
         title: `${rule.title}: ${g.rule === 'db-query' ? 'database frames' : main.functionName || '(anonymous)'}${g.journeys.length ? ` (${g.journeys.join(', ')})` : ''}`,
-        description: `${cap(rule.meaning)}. Hottest frame: ${main.functionName || '(anonymous)'} at ${main.location}.${g.journeys.length ? '' : ' Not attributable to one journey by name: all journeys are counted as affected.'}`,
+        description: `${upperFirst(rule.meaning)}. Hottest frame: ${main.functionName || '(anonymous)'} at ${main.location}.${g.journeys.length ? '' : ' Not attributable to one journey by name: all journeys are counted as affected.'}`,
         evidence,
         impact: { cpuShare: selfShare, latencyShare, journeys: affected },
         impactShare: g.rule === 'blocking-io' ? Math.max(selfShare, loopBlocked ? (latencyShare ?? 0) : 0) : selfShare,
@@ -187,7 +187,7 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
       drafts.push({
         rule: 'blocking-io',
         title: `${RULES['blocking-io'].title}: event-loop stalls`,
-        description: `${cap(RULES['blocking-io'].meaning)}. No hot frame names the blocking call; look for synchronous calls in the slowest journey.`,
+        description: `${upperFirst(RULES['blocking-io'].meaning)}. No hot frame names the blocking call; look for synchronous calls in the slowest journey.`,
         evidence: [
           { kind: 'event-loop', text: `event-loop delay p99 ${ms(loopBlocked.p99)}, max ${ms(loopBlocked.max)} (limit ${BLOCKED_LOOP_P99_MS} ms)`, value: loopBlocked.p99 },
           ...journeyEvidence(all),
@@ -201,7 +201,7 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
       drafts.push({
         rule: 'gc-pressure',
         title: RULES['gc-pressure'].title,
-        description: `${cap(RULES['gc-pressure'].meaning)}.`,
+        description: `${upperFirst(RULES['gc-pressure'].meaning)}.`,
         evidence: [{ kind: 'gc', text: `GC took ${pct(profile.gc.share)} of the profile (${profile.gc.count} collections, ${profile.gc.totalMs.toFixed(0)} ms)`, value: profile.gc.share }],
         impact: { cpuShare: profile.gc.share, latencyShare: latencyShareOf(all), journeys: all },
         impactShare: profile.gc.share,
@@ -228,7 +228,7 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
     drafts.push({
       rule: 'pool-saturation',
       title: RULES['pool-saturation'].title,
-      description: `${cap(RULES['pool-saturation'].meaning)}.`,
+      description: `${upperFirst(RULES['pool-saturation'].meaning)}.`,
       evidence: satEvidence,
       impact: { cpuShare: null, latencyShare: latencyShareOf(all), journeys: all },
       impactShare: Math.max(errorShare, 0.05),
@@ -311,7 +311,7 @@ function draftsFromStacks(
     out.push({
       rule: g.rule,
       title: `${rule.title}: ${main ? main.functionName : 'unknown frame'}${attributed.length ? ` (${attributed.join(', ')})` : ''}`,
-      description: `${cap(rule.meaning)}. ${pct(share)} of CPU samples, charged to ${main ? `${main.functionName} at ${main.location}` : 'no app frame'}.${attributed.length ? '' : ' No frame on these stacks names a journey: all journeys are counted as affected.'}`,
+      description: `${upperFirst(rule.meaning)}. ${pct(share)} of CPU samples, charged to ${main ? `${main.functionName} at ${main.location}` : 'no app frame'}.${attributed.length ? '' : ' No frame on these stacks names a journey: all journeys are counted as affected.'}`,
       evidence,
       impact: { cpuShare: share, latencyShare, journeys: affected },
       impactShare: g.rule === 'blocking-io' && loopBlocked ? Math.max(share, Math.min(1, latencyShare ?? 0)) : share,
