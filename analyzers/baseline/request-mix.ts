@@ -9,18 +9,22 @@ export interface MixEntry {
 /**
  * The weighted journey mix as one cycle of requests: journeys are interleaved by smooth weighted
  * round-robin (nginx style), so any window of the cycle is close to the configured weights, and
- * each journey iteration contributes all its steps in order. `slots` journey iterations per cycle.
+ * each journey iteration contributes all its steps in order. At least `slots` journey iterations
+ * per cycle, more when needed for every journey to appear.
  */
 export function buildMixCycle(journeys: readonly Pick<Journey, 'weight' | 'steps'>[], slots = 20): MixEntry[] {
   if (journeys.length === 0) return [];
   const total = journeys.reduce((s, j) => s + j.weight, 0);
   const current = journeys.map(() => 0);
   const out: MixEntry[] = [];
-  for (let n = 0; n < Math.max(slots, journeys.length); n++) {
+  // Long enough that the lightest journey gets a slot too (bounded: weights 1000:1 still fit).
+  const minWeight = Math.min(...journeys.map((j) => j.weight));
+  const n = Math.min(10_000, Math.max(slots, journeys.length, Math.ceil(total / minWeight)));
+  for (let i = 0; i < n; i++) {
     let best = 0;
-    for (let i = 0; i < journeys.length; i++) {
-      current[i] = (current[i] as number) + (journeys[i] as Journey).weight;
-      if ((current[i] as number) > (current[best] as number)) best = i;
+    for (let j = 0; j < journeys.length; j++) {
+      current[j] = (current[j] as number) + (journeys[j] as Journey).weight;
+      if ((current[j] as number) > (current[best] as number)) best = j;
     }
     current[best] = (current[best] as number) - total;
     const steps = (journeys[best] as Journey).steps.length;
