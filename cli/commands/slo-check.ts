@@ -1,11 +1,126 @@
-import { BaseCommand, notBuiltYet } from '../base-command.js';
+import { Args, Flags } from '@oclif/core';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { BaseCommand } from '../base-command.js';
+import { gateFails, loadOpenSloFile, runSloCheck, slosFromConfig, type FailOn } from '../../analyzers/slo/check.js';
+import { INPUT_FORMATS, type InputFormat } from '../../analyzers/parsers/detect.js';
+import { writeFileAtomic } from '../../core/artifacts/atomic.js';
+import { ARTIFACTS } from '../../core/artifacts/layout.js';
+import { tryParseDuration } from '../../core/duration.js';
+import { CheckFailed, UserError } from '../../core/errors.js';
+import { renderJunit } from '../../templates/junit.js';
+import { renderAnnotations, renderSloMarkdown, renderStepSummary, sloLine } from '../../templates/slo.js';
 
 export default class SloCheck extends BaseCommand<typeof SloCheck> {
-  static override description = 'Evaluate SLOs, error budgets and burn rates from a result file (CI gate)';
-  static override examples = ['<%= config.bin %> slo-check'];
-  static override flags = {};
+  static override description =
+    'Evaluate SLOs, error budgets and burn rates from a result file (CI gate)\n\n' +
+    'Reads perf artifacts (baseline.json, loadtest.json, the perf.k6-windows/v1 NDJSON), k6 --out json (streamed), ' +
+    'k6 --summary-export / handleSummary / --new-machine-readable-summary JSON and autocannon --json; the format is detected. ' +
+    'Without FILE it uses the latest loadtest (else baseline) artifact under --out-dir. ' +
+    'Exit 0 when all SLOs pass, 1 on a breach (see --fail-on), 2 on bad input.';
+  static override examples = [
+    '<%= config.bin %> slo-check',
+    '<%= config.bin %> slo-check results.json --junit slo-junit.xml --annotations',
+    '<%= config.bin %> slo-check k6-summary.json --openslo slos.yaml --fail-on partial',
+  ];
+  static override args = {
+    file: Args.string({ description: 'result file to evaluate [default: latest loadtest, else baseline, artifact]', required: false }),
+  };
+  static override flags = {
+    format: Flags.string({ description: 'input format (skips detection)', options: [...INPUT_FORMATS] }),
+    openslo: Flags.string({ description: 'read SLOs from an OpenSLO v1 YAML file instead of perf.config.yaml' }),
+    'fail-on': Flags.string({
+      description: 'exit 1 on: "breach" (FAIL), "partial" (FAIL or PARTIAL) or "never"',
+      options: ['breach', 'partial', 'never'],
+      default: 'breach',
+    }),
+    'warn-margin': Flags.string({
+      description: 'warning margin in percent: a met SLO within this margin of its target is PARTIAL',
+      default: '10',
+    }),
+    junit: Flags.string({ description: 'also write JUnit XML (one testcase per SLO) to this file' }),
+    annotations: Flags.boolean({ description: 'print GitHub ::error / ::warning annotations for FAIL / PARTIAL SLOs', default: false }),
+    lenient: Flags.boolean({ description: 'count and skip corrupt lines in NDJSON input instead of failing', default: false }),
+    window: Flags.string({ description: 'window width for bucketing k6 --out json points (burn-rate alerts)', default: '10s' }),
+  };
 
   public async run(): Promise<void> {
-    throw notBuiltYet('slo-check', 6);
+    const f = this.flags;
+    const { args } = await this.parse(SloCheck);
+    const margin = Number(f['warn-margin']);
+    if (!Number.isFinite(margin) || margin < 0 || margin >= 100) {
+      throw new UserError(`warning margin "${f['warn-margin']}" is not a percent in [0, 100)`, { where: '--warn-margin', fix: 'pass e.g. --warn-margin 10' });
+    }
+    const windowMs = tryParseDuration(f.window);
+    if (!windowMs || windowMs <= 0) throw new UserError(`"${f.window}" is not a duration`, { where: '--window', fix: 'pass e.g. --window 10s' });
+
+    let slos;
+    let slosFrom: string;
+    let config;
+    if (f.openslo) {
+      slos = await loadOpenSloFile(f.openslo);
+      slosFrom = resolve(f.openslo);
+      config = this.optionalConfig();
+    } else {
+      config = this.perfConfig();
+      slos = slosFromConfig(config);
+      slosFrom = config.source;
+    }
+    const store = this.store(config);
+    const file = args.file ?? this.defaultInput(store.path(ARTIFACTS.loadtest.json), store.path(ARTIFACTS.baseline.json));
+
+    const report = await runSloCheck({
+      file,
+      slos,
+      slosFrom,
+      ...(f.format ? { format: f.format as InputFormat } : {}),
+      lenient: f.lenient,
+      windowMs,
+      warnMargin: margin / 100,
+      signal: this.interruptSignal(),
+    });
+    const failOn: FailOn = f['fail-on'] === 'partial' ? 'partial' : f['fail-on'] === 'never' ? 'never' : 'fail';
+    const written = store.writeReport('slo', report, renderSloMarkdown(report));
+
+    if (f.junit) {
+      const junitPath = resolve(f.junit);
+      mkdirSync(dirname(junitPath), { recursive: true });
+      writeFileAtomic(junitPath, renderJunit(report, { failOnPartial: failOn === 'partial' }));
+      this.say(`junit: ${junitPath}`);
+    }
+    const stepSummary = process.env.GITHUB_STEP_SUMMARY;
+    if (stepSummary) {
+      try {
+        appendFileSync(stepSummary, renderStepSummary(report));
+      } catch (err) {
+        process.stderr.write(`warning: could not append to GITHUB_STEP_SUMMARY (${stepSummary}): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+      }
+    }
+    if (f.annotations) {
+      // Workflow commands must reach the runner's stdout; under --json they go to stderr, which GitHub also reads.
+      for (const line of renderAnnotations(report)) this.say(line);
+    }
+    for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
+
+    if (f.json) this.emitJson(written.artifact);
+    this.say(`SLO compliance: ${report.status}  (${report.source.format}, ${report.slos.length} SLO${report.slos.length === 1 ? '' : 's'})`);
+    for (const s of report.slos) this.say(`  ${sloLine(s)}${s.note ? `\n    note: ${s.note}` : ''}`);
+    this.say(`report: ${written.markdownPath}`);
+
+    if (gateFails(report.status, failOn)) {
+      const bad = report.slos.filter((s) => s.status === 'FAIL' || (failOn === 'partial' && s.status === 'PARTIAL')).map((s) => s.name);
+      throw new CheckFailed(`SLO check ${report.status}: ${bad.join(', ')}`, {
+        fix: failOn === 'partial' ? 'PARTIAL fails because of --fail-on partial' : 'see the report for the numbers',
+      });
+    }
+  }
+
+  private defaultInput(loadtest: string, baseline: string): string {
+    if (existsSync(loadtest)) return loadtest;
+    if (existsSync(baseline)) return baseline;
+    throw new UserError('no result file given and no loadtest or baseline artifact found', {
+      where: loadtest,
+      fix: 'pass a result file (perf slo-check results.json), or run "perf loadtest" / "perf baseline" first',
+    });
   }
 }

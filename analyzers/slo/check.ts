@@ -1,0 +1,85 @@
+import { readFile } from 'node:fs/promises';
+import type { SloPayload, SloStatus } from '../../core/artifacts/schemas.js';
+import type { PerfConfig } from '../../core/config/types.js';
+import { UserError } from '../../core/errors.js';
+import { assertReadableFile } from '../parsers/lines.js';
+import type { InputFormat } from '../parsers/detect.js';
+import { evaluateSlos } from './evaluate.js';
+import { loadSloInput } from './inputs.js';
+import { fromConfigSlo, type EvalSlo } from './model.js';
+import { parseOpenSlo } from './openslo.js';
+
+/** perf.slo/v1 payload plus the optional, additive fields slo-check writes. */
+export interface SloReport extends SloPayload {
+  /** Warning margin used for PARTIAL, as a fraction. */
+  warnMargin: number;
+  /** Where the SLOs came from: the config file or the OpenSLO file. */
+  slosFrom: string;
+  /** What the input format cannot tell (summary-only percentiles, no windows, ...). */
+  limits: string[];
+  /** Problems met while reading (truncated last line, skipped lines). */
+  warnings: string[];
+  /** k6 thresholds as the input reports them (summary formats), with `ok` already un-inverted. */
+  k6Thresholds?: Array<{ metric: string; expression: string; ok: boolean }>;
+}
+
+export interface SloCheckOptions {
+  file: string;
+  slos: readonly EvalSlo[];
+  slosFrom: string;
+  format?: InputFormat;
+  lenient?: boolean;
+  windowMs?: number;
+  warnMargin?: number;
+  signal?: AbortSignal;
+}
+
+/** Reads a result file and evaluates the SLOs: the library entry point of `perf slo-check` and `perf flow`. */
+export async function runSloCheck(opts: SloCheckOptions): Promise<SloReport> {
+  if (opts.slos.length === 0) {
+    throw new UserError('there are no SLOs to check', {
+      where: opts.slosFrom,
+      fix: 'add "slos:" to perf.config.yaml (see "perf init"), or pass --openslo <file>',
+    });
+  }
+  const input = await loadSloInput(opts.file, {
+    ...(opts.format ? { format: opts.format } : {}),
+    ...(opts.lenient !== undefined ? { lenient: opts.lenient } : {}),
+    ...(opts.windowMs !== undefined ? { windowMs: opts.windowMs } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  const warnMargin = opts.warnMargin ?? 0.1;
+  const { status, slos } = evaluateSlos(opts.slos, input, { warnMargin });
+  const report: SloReport = {
+    status,
+    source: { file: opts.file, format: input.format },
+    runDurationMs: Math.round(input.durationMs),
+    slos,
+    warnMargin,
+    slosFrom: opts.slosFrom,
+    limits: input.limits,
+    warnings: input.warnings,
+  };
+  if (input.thresholds && input.thresholds.length > 0) report.k6Thresholds = input.thresholds;
+  return report;
+}
+
+/** SLOs from an OpenSLO v1 file. */
+export async function loadOpenSloFile(file: string): Promise<EvalSlo[]> {
+  await assertReadableFile(file);
+  return parseOpenSlo(await readFile(file, 'utf8'), file);
+}
+
+/** SLOs from the validated config. */
+export function slosFromConfig(config: PerfConfig): EvalSlo[] {
+  return config.slos.map(fromConfigSlo);
+}
+
+/** Exit decision of the CI gate. */
+export type FailOn = 'fail' | 'partial' | 'never';
+
+export function gateFails(status: SloStatus, failOn: FailOn): boolean {
+  if (failOn === 'never') return false;
+  if (failOn === 'partial') return status !== 'PASS';
+  return status === 'FAIL';
+}

@@ -1,0 +1,288 @@
+import type { LoadFigures } from '../../core/artifacts/schemas.js';
+import { UserError } from '../../core/errors.js';
+import { countAboveMs, decodeHistogram, percentileMs, type Histogram } from '../histogram.js';
+import { detectFormat, INPUT_FORMATS, readJsonDocument, documentFormat, describeDocument, type InputFormat } from '../parsers/detect.js';
+import { readK6Json } from '../parsers/k6-json.js';
+import { parseK6Summary, type K6Summary, type SummaryMetric } from '../parsers/k6-summary.js';
+import { readK6Windows } from '../parsers/k6-windows.js';
+import { sloInputFromK6Run } from './inputs-k6.js';
+import type { Aggregate, InputWindow, SloInput } from './model.js';
+
+export interface LoadInputOptions {
+  /** Skip auto-detection. */
+  format?: InputFormat;
+  lenient?: boolean;
+  /** Window width for bucketing k6 --out json points (default 10 s). */
+  windowMs?: number;
+  signal?: AbortSignal;
+}
+
+/** The k6 metrics SLO evaluation needs: everything else in a k6 --out json file is skipped unparsed. */
+export const SLO_K6_METRICS: ReadonlySet<string> = new Set(['http_reqs', 'http_req_duration', 'http_req_failed']);
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Reads any supported result file into what SLO evaluation needs. */
+export async function loadSloInput(file: string, opts: LoadInputOptions = {}): Promise<SloInput> {
+  let format = opts.format;
+  let doc: unknown;
+  if (format !== undefined && !INPUT_FORMATS.includes(format)) {
+    throw new UserError(`unknown input format "${String(format)}"`, { where: '--format', fix: `use one of: ${INPUT_FORMATS.join(', ')}` });
+  }
+  if (!format) {
+    const d = await detectFormat(file);
+    format = d.format;
+    doc = d.doc;
+  }
+  const lenient = opts.lenient ?? false;
+  switch (format) {
+    case 'perf.k6-windows/v1':
+      return sloInputFromK6Run(await readK6Windows(file, { lenient, ...(opts.signal ? { signal: opts.signal } : {}) }), file);
+    case 'k6-json':
+      return sloInputFromK6Run(
+        await readK6Json(file, {
+          lenient,
+          metrics: SLO_K6_METRICS,
+          ...(opts.windowMs !== undefined ? { windowMs: opts.windowMs } : {}),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        }),
+        file,
+      );
+    default: {
+      doc ??= await readJsonDocument(file);
+      const actual = documentFormat(doc);
+      if (actual !== format) {
+        throw new UserError(`${file} is not ${format}: it looks like ${actual ?? describeDocument(doc)}`, {
+          where: file,
+          fix: 'drop --format to let perf detect the format, or pass the right file',
+        });
+      }
+      return sloInputFromDocument(doc, format, file);
+    }
+  }
+}
+
+/** SloInput of a whole-document format (already parsed). Pure. */
+export function sloInputFromDocument(doc: unknown, format: InputFormat, file: string): SloInput {
+  switch (format) {
+    case 'perf.baseline/v1':
+    case 'perf.loadtest/v1':
+      return fromArtifact(doc, format, file);
+    case 'k6-summary-export':
+    case 'k6-handle-summary':
+    case 'k6-new-summary':
+      return fromK6Summary(parseK6Summary(doc, format, file), file);
+    case 'autocannon':
+      return fromAutocannon(doc, file);
+    default:
+      throw new UserError(`${format} is a streamed format, not a JSON document`, { where: file });
+  }
+}
+
+function decodeOrFail(b64: unknown, file: string, what: string): Histogram {
+  if (typeof b64 !== 'string' || b64 === '') throw new UserError(`${what} has no histogram`, { where: file, fix: 'pass the artifact perf wrote, unchanged' });
+  try {
+    return decodeHistogram(b64);
+  } catch {
+    throw new UserError(`${what} has a corrupt histogram (not HdrHistogram compressed base64)`, { where: file, fix: 'pass the artifact perf wrote, unchanged' });
+  }
+}
+
+/** An aggregate over requests/errors/histogram figures (perf artifacts). Errors are the failures. */
+function figuresAggregate(requests: number, errors: number, histogram: () => Histogram): Aggregate {
+  return {
+    total: requests,
+    failed: errors,
+    failedSource: 'errors',
+    slowerThan(thresholdMs) {
+      // The artifact's histogram covers every request, failed ones too: count slow ones, then the caller
+      // caps failed + slow at the total (a slow failure may count twice when both are present).
+      return countAboveMs(histogram(), thresholdMs);
+    },
+    percentile(p) {
+      const h = histogram();
+      return h.totalCount === 0 ? null : percentileMs(h, p);
+    },
+  };
+}
+
+function lazy<T>(f: () => T): () => T {
+  let v: T | undefined;
+  let done = false;
+  return () => {
+    if (!done) {
+      v = f();
+      done = true;
+    }
+    return v as T;
+  };
+}
+
+function checkFigures(f: unknown, file: string, where: string): LoadFigures {
+  if (!isObj(f) || typeof f.name !== 'string' || !isNum(f.requests) || !isNum(f.errors) || typeof f.histogram !== 'string') {
+    throw new UserError(`${where} lacks name/requests/errors/histogram`, { where: file, fix: 'pass the artifact perf wrote, unchanged' });
+  }
+  return f as unknown as LoadFigures;
+}
+
+function fromArtifact(doc: unknown, format: 'perf.baseline/v1' | 'perf.loadtest/v1', file: string): SloInput {
+  if (!isObj(doc)) throw new UserError(`${file} is not a JSON object`, { where: file });
+  const overall = checkFigures(doc.overall, file, '"overall"');
+  if (!Array.isArray(doc.journeys)) throw new UserError('"journeys" is not an array', { where: file, fix: 'pass the artifact perf wrote, unchanged' });
+  const journeys = doc.journeys.map((j, i) => checkFigures(j, file, `journeys[${i}]`));
+  const hists = new Map<string, () => Histogram>();
+  const histOf = (f: LoadFigures, what: string): (() => Histogram) => {
+    let h = hists.get(what);
+    if (!h) hists.set(what, (h = lazy(() => decodeOrFail(f.histogram, file, what))));
+    return h;
+  };
+  const aggregate = (journey?: string): Aggregate | null => {
+    if (journey === undefined) return figuresAggregate(overall.requests, overall.errors, histOf(overall, 'overall'));
+    const f = journeys.find((j) => j.name === journey);
+    return f ? figuresAggregate(f.requests, f.errors, histOf(f, `journey "${journey}"`)) : null;
+  };
+  let windows: InputWindow[] | null = null;
+  const limits: string[] = [];
+  if (format === 'perf.loadtest/v1') {
+    if (Array.isArray(doc.windows)) {
+      windows = doc.windows.map((w, i): InputWindow => {
+        if (!isObj(w) || !isNum(w.startMs) || !isNum(w.endMs) || !isNum(w.requests) || !isNum(w.errors)) {
+          throw new UserError(`windows[${i}] lacks startMs/endMs/requests/errors`, { where: file, fix: 'pass the artifact perf wrote, unchanged' });
+        }
+        const js = isObj(w.journeys) ? w.journeys : {};
+        const whole = lazy(() => decodeOrFail(w.histogram, file, `windows[${i}]`));
+        return {
+          startMs: w.startMs,
+          endMs: w.endMs,
+          aggregate(journey?: string) {
+            if (journey === undefined) return figuresAggregate(w.requests as number, w.errors as number, whole);
+            const j = js[journey];
+            if (!isObj(j) || !isNum(j.requests) || !isNum(j.errors)) return null;
+            return figuresAggregate(j.requests, j.errors, lazy(() => decodeOrFail(j.histogram, file, `windows[${i}].journeys.${journey}`)));
+          },
+        };
+      });
+    }
+    if (doc.partial === true) limits.push('the load test was partial (interrupted or aborted): results cover what ran');
+  } else {
+    limits.push('a baseline has no per-window data: multi-window burn rates use the whole-run rate');
+  }
+  return {
+    format,
+    file,
+    durationMs: isNum(doc.durationMs) ? doc.durationMs : isNum(overall.durationMs) ? overall.durationMs : 0,
+    percentiles: 'exact',
+    aggregate,
+    windows,
+    journeys: journeys.map((j) => j.name),
+    warnings: [],
+    limits,
+  };
+}
+
+const tagsMatch = (m: SummaryMetric, journey: string | undefined): boolean => {
+  const keys = Object.keys(m.tags);
+  if (journey === undefined) return keys.length === 0;
+  if (keys.length !== 1) return false;
+  return m.tags.journey === journey || (m.tags.name === journey && !('journey' in m.tags));
+};
+
+function fromK6Summary(s: K6Summary, file: string): SloInput {
+  const find = (name: string, journey: string | undefined): SummaryMetric | undefined => {
+    const cands = s.metrics.filter((m) => m.name === name && tagsMatch(m, journey));
+    // prefer a journey submetric over a name submetric
+    return cands.find((m) => journey === undefined || m.tags.journey === journey) ?? cands[0];
+  };
+  const aggregate = (journey?: string): Aggregate | null => {
+    const reqs = find('http_reqs', journey);
+    const failed = find('http_req_failed', journey);
+    const dur = find('http_req_duration', journey);
+    if (!reqs && !failed && !dur) return null;
+    const total = reqs?.count ?? failed?.total ?? 0;
+    return {
+      total,
+      failed: failed?.trues ?? null,
+      failedSource: 'http_req_failed',
+      slowerThan: () => null,
+      percentile(p) {
+        if (!dur) return null;
+        if (p === 100 && dur.max !== undefined) return dur.max;
+        if (p === 0 && dur.min !== undefined) return dur.min;
+        return dur.percentiles.get(p) ?? null;
+      },
+    };
+  };
+  const journeys = [...new Set(s.metrics.flatMap((m) => (m.tags.journey ? [m.tags.journey] : m.tags.name ? [m.tags.name] : [])))].sort();
+  const limits = [
+    `a k6 summary carries only ${s.trendStats.length > 0 ? s.trendStats.map((p) => `p${p}`).join(', ') : 'no percentiles'} (plus min/max/avg): other percentiles cannot be judged, and requests slower than a threshold cannot be counted`,
+    'journey-filtered SLOs need a submetric in the summary (a threshold on http_req_duration{journey:<name>} makes k6 export it)',
+    'no per-window data: multi-window burn rates use the whole-run rate',
+  ];
+  if (s.durationSource !== 'reported') limits.push(`run length ${s.durationSource === 'unknown' ? 'unknown' : s.durationSource}`);
+  return {
+    format: s.format,
+    file,
+    durationMs: s.durationMs,
+    percentiles: [...s.trendStats, 0, 100].sort((a, b) => a - b),
+    aggregate,
+    windows: null,
+    journeys,
+    warnings: [],
+    thresholds: s.thresholds,
+    limits,
+  };
+}
+
+const AUTOCANNON_PCT: Array<[string, number]> = [
+  ['p0_001', 0.001],
+  ['p0_01', 0.01],
+  ['p0_1', 0.1],
+  ['p1', 1],
+  ['p2_5', 2.5],
+  ['p10', 10],
+  ['p25', 25],
+  ['p50', 50],
+  ['p75', 75],
+  ['p90', 90],
+  ['p97_5', 97.5],
+  ['p99', 99],
+  ['p99_9', 99.9],
+  ['p99_99', 99.99],
+  ['p99_999', 99.999],
+];
+
+function fromAutocannon(doc: unknown, file: string): SloInput {
+  if (!isObj(doc) || !isObj(doc.latency) || !isObj(doc.requests)) throw new UserError(`${file} is not autocannon --json output`, { where: file });
+  const lat = doc.latency;
+  const pct = new Map<number, number>();
+  for (const [k, p] of AUTOCANNON_PCT) if (isNum(lat[k])) pct.set(p, lat[k]);
+  if (isNum(lat.min)) pct.set(0, lat.min);
+  if (isNum(lat.max)) pct.set(100, lat.max);
+  const responses = isNum(doc.requests.total) ? doc.requests.total : 0;
+  const errors = isNum(doc.errors) ? doc.errors : 0;
+  const s5xx = isNum(doc['5xx']) ? doc['5xx'] : 0;
+  const total = responses + errors;
+  const agg: Aggregate = {
+    total,
+    failed: errors + s5xx,
+    failedSource: 'status >= 500',
+    slowerThan: () => null,
+    percentile: (p) => pct.get(p) ?? null,
+  };
+  return {
+    format: 'autocannon',
+    file,
+    durationMs: isNum(doc.duration) ? doc.duration * 1000 : 0,
+    percentiles: [...pct.keys()].sort((a, b) => a - b),
+    aggregate: (journey?: string) => (journey === undefined ? agg : null),
+    windows: null,
+    journeys: [],
+    warnings: [],
+    limits: [
+      'autocannon --json carries fixed percentiles (p50, p75, p90, p97.5, p99, p99.9 …, no p95) at 1 ms resolution; requests slower than a threshold cannot be counted',
+      'autocannon results have no journeys: journey-filtered SLOs cannot be judged',
+      'no per-window data: multi-window burn rates use the whole-run rate',
+    ],
+  };
+}

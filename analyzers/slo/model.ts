@@ -1,0 +1,77 @@
+import type { PercentileName, SliKind, Slo } from '../../core/config/types.js';
+import { PERCENTILE_VALUES } from '../../core/config/types.js';
+
+/**
+ * An SLO ready for evaluation, from perf.config.yaml (`Slo`) or from OpenSLO: percentiles as numbers
+ * (OpenSLO targets such as 0.975 map to p97.5, which the config enum cannot name).
+ */
+export interface EvalSlo {
+  name: string;
+  sli: SliKind;
+  journey?: string;
+  /** Percent of good events, e.g. 99.9. */
+  objective: number;
+  window: string;
+  windowMs: number;
+  /** Latency SLIs: the percentile (0-100) whose observed value is compared with thresholdMs. */
+  percentile?: number;
+  thresholdMs?: number;
+}
+
+export function fromConfigSlo(s: Slo): EvalSlo {
+  const out: EvalSlo = { name: s.name, sli: s.sli, objective: s.objective, window: s.window, windowMs: s.windowMs };
+  if (s.journey) out.journey = s.journey;
+  if (s.sli === 'latency') {
+    out.percentile = PERCENTILE_VALUES[(s.percentile ?? 'p95') as PercentileName];
+    if (s.thresholdMs !== undefined) out.thresholdMs = s.thresholdMs;
+  }
+  return out;
+}
+
+/** "p95", "p99.9", "p97.5". */
+export function percentileLabel(p: number): string {
+  return `p${p}`;
+}
+
+/** Request counts and latency of the requests an SLO counts (one journey or all), over some span. */
+export interface Aggregate {
+  total: number;
+  /** Failed requests, or null when the data cannot tell. */
+  failed: number | null;
+  /** Where `failed` comes from: "http_req_failed", "status >= 500", "errors". */
+  failedSource: string;
+  /**
+   * Requests slower than `thresholdMs` that are not already counted as failed (so a slow failure counts
+   * once), or null when the data is a summary without a distribution.
+   */
+  slowerThan(thresholdMs: number): number | null;
+  /** Observed percentile in ms, or null when the data cannot give it (summary without that percentile). */
+  percentile(p: number): number | null;
+}
+
+export interface InputWindow {
+  startMs: number;
+  endMs: number;
+  aggregate(journey?: string): Aggregate | null;
+}
+
+/** What a result file offers to SLO evaluation, whatever its format. */
+export interface SloInput {
+  format: string;
+  file: string;
+  /** Length of the run in ms (0 when unknown). */
+  durationMs: number;
+  /** 'exact' when samples or histograms exist; else the percentiles the summary carries. */
+  percentiles: 'exact' | number[];
+  /** Aggregate of the requests matching a journey filter (all requests without one); null when none match. */
+  aggregate(journey?: string): Aggregate | null;
+  /** Per-window data for multi-window burn rates, or null for summary-only formats. */
+  windows: InputWindow[] | null;
+  /** Journey (or name-tag) values present in the data, for "did you mean" messages. */
+  journeys: string[];
+  warnings: string[];
+  /** k6 thresholds as the file reports them (summary formats). */
+  thresholds?: Array<{ metric: string; expression: string; ok: boolean }>;
+  /** Short notes on what the format cannot tell. */
+  limits: string[];
+}

@@ -1,0 +1,123 @@
+/**
+ * Renderers of an SLO check: the `.aiwg/reports/slo-compliance.md` report, the GitHub step summary
+ * table and the GitHub workflow-command annotations. Pure string functions of the perf.slo/v1 payload.
+ */
+import type { SloAlert, SloResult } from '../core/artifacts/schemas.js';
+import { formatDuration } from '../core/duration.js';
+import { mdTable } from '../core/markdown.js';
+import type { SloReport } from '../analyzers/slo/check.js';
+
+/** A figure for humans: ∞ for an exhausted zero budget, otherwise at most 6 significant digits, no float noise. */
+export function fig(x: number | null | undefined): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return 'n/a';
+  if (x === Number.POSITIVE_INFINITY) return '∞';
+  if (x === Number.NEGATIVE_INFINITY) return '-∞';
+  if (x === 0) return '0';
+  return String(Number(x.toPrecision(6)));
+}
+
+const ICON: Record<string, string> = { PASS: '✅ PASS', PARTIAL: '⚠️ PARTIAL', FAIL: '❌ FAIL' };
+
+export function targetText(s: SloResult): string {
+  if (s.sli === 'latency') return `≤ ${fig(s.target)} ms`;
+  if (s.sli === 'availability') return `≥ ${fig(s.target)}% good`;
+  return `≤ ${fig(s.target)}% bad`;
+}
+
+export function actualText(s: SloResult): string {
+  if (s.actual === null) return 'cannot be judged';
+  return s.sli === 'latency' ? `${fig(s.actual)} ms` : `${fig(s.actual)}%`;
+}
+
+export function sliText(s: SloResult): string {
+  const scope = s.journey ? ` (${s.journey})` : '';
+  return `${s.sli}${scope}`;
+}
+
+const firingText = (alerts: SloAlert[]): string => {
+  const f = alerts.filter((a) => a.firing);
+  if (alerts.length === 0 || alerts.every((a) => a.longBurnRate === null && a.shortBurnRate === null)) return 'n/a';
+  return f.length === 0 ? 'none' : f.map((a) => `${a.severity} ${a.factor}×`).join(', ');
+};
+
+/** One line per SLO with the numbers: used by JUnit failures, annotations and the console. */
+export function sloLine(s: SloResult): string {
+  return (
+    `${s.name}: ${s.status} — ${s.sli === 'latency' ? 'observed' : 'SLI'} ${actualText(s)} (target ${targetText(s)}, objective ${fig(s.objective)}%); ` +
+    `bad ${s.events.bad}/${s.events.total} = ${fig(s.errorBudget.badFraction)} vs allowed ${fig(s.errorBudget.allowedBadFraction)}; ` +
+    `burn rate ${fig(s.burnRate)}; budget consumed ${fig(s.errorBudget.consumedPct)}%, remaining ${fig(s.errorBudget.remainingPct)}%`
+  );
+}
+
+export function summaryTable(r: SloReport): string {
+  return mdTable(
+    ['SLO', 'SLI', 'target', 'actual', 'status', 'bad / total', 'burn rate', 'budget consumed', 'alerts firing'],
+    r.slos.map((s) => [
+      s.name,
+      sliText(s),
+      targetText(s),
+      actualText(s),
+      ICON[s.status] ?? s.status,
+      `${s.events.bad} / ${s.events.total}`,
+      fig(s.burnRate),
+      `${fig(s.errorBudget.consumedPct)}%`,
+      firingText(s.alerts),
+    ]),
+  );
+}
+
+export function renderSloMarkdown(r: SloReport): string {
+  const lines: string[] = [];
+  lines.push(`# SLO compliance — ${ICON[r.status] ?? r.status}`, '');
+  lines.push(`- Source: \`${r.source.file}\` (${r.source.format})`);
+  lines.push(`- Run length: ${r.runDurationMs > 0 ? formatDuration(r.runDurationMs) : 'unknown'}`);
+  lines.push(`- SLOs from: \`${r.slosFrom}\``);
+  lines.push(`- PARTIAL = target met but within the ${fig(r.warnMargin * 100)}% warning margin (latency above ${fig((1 - r.warnMargin) * 100)}% of its threshold, or burn rate above ${fig(1 - r.warnMargin)})`);
+  lines.push('', summaryTable(r), '');
+  for (const s of r.slos) {
+    lines.push(`## ${s.name} — ${ICON[s.status] ?? s.status}`, '');
+    lines.push(`- SLI: ${sliText(s)}; objective ${fig(s.objective)}% good events; target ${targetText(s)}; observed ${actualText(s)}`);
+    lines.push(
+      `- Error budget: allowed bad fraction ${fig(s.errorBudget.allowedBadFraction)}, observed ${fig(s.errorBudget.badFraction)} (${s.events.bad} of ${s.events.total}); ` +
+        `this run consumed ${fig(s.errorBudget.consumedPct)}% of the window's budget, ${fig(s.errorBudget.remainingPct)}% remains`,
+    );
+    lines.push(`- Burn rate: ${fig(s.burnRate)} (1 = spending the budget exactly over the SLO window)`);
+    if (s.note) lines.push(`- Note: ${s.note}`);
+    if (s.alerts.length > 0) {
+      lines.push(
+        '',
+        mdTable(
+          ['alert', 'factor', 'long window', 'short window', 'long burn', 'short burn', 'firing', 'note'],
+          s.alerts.map((a) => [a.severity, `${a.factor}×`, a.longWindow, a.shortWindow, fig(a.longBurnRate), fig(a.shortBurnRate), a.firing ? 'yes' : 'no', a.note ?? '']),
+        ),
+      );
+    }
+    lines.push('');
+  }
+  if (r.k6Thresholds && r.k6Thresholds.length > 0) {
+    lines.push('## k6 thresholds (as k6 judged them)', '');
+    lines.push(mdTable(['metric', 'threshold', 'result'], r.k6Thresholds.map((t) => [t.metric, t.expression, t.ok ? 'ok' : 'FAILED'])), '');
+  }
+  if (r.limits.length > 0) {
+    lines.push('## What this input cannot tell', '', ...r.limits.map((l) => `- ${l}`), '');
+  }
+  if (r.warnings.length > 0) {
+    lines.push('## Warnings', '', ...r.warnings.map((w) => `- ${w}`), '');
+  }
+  return lines.join('\n');
+}
+
+/** The markdown appended to $GITHUB_STEP_SUMMARY. */
+export function renderStepSummary(r: SloReport): string {
+  return `### perf slo-check: ${ICON[r.status] ?? r.status}\n\nSource: \`${r.source.file}\` (${r.source.format})\n\n${summaryTable(r)}\n\n`;
+}
+
+const escData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escProp = (s: string): string => escData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/** GitHub workflow commands: ::error for FAIL, ::warning for PARTIAL. */
+export function renderAnnotations(r: SloReport): string[] {
+  return r.slos
+    .filter((s) => s.status !== 'PASS')
+    .map((s) => `::${s.status === 'FAIL' ? 'error' : 'warning'} title=${escProp(`SLO ${s.name} ${s.status}`)}::${escData(sloLine(s) + (s.note ? `. ${s.note}` : ''))}`);
+}
