@@ -16,6 +16,9 @@ export interface CompareOptions {
   minErrorRateChange: number;
 }
 
+/** Fewest requests per side for the Mann–Whitney normal approximation. */
+export const MIN_SAMPLES = 10;
+
 export const DEFAULT_COMPARE_OPTIONS: CompareOptions = { alpha: 0.01, minDelta: 0.147, minP95Change: 0.2, minErrorRateChange: 0.005 };
 
 export interface FiguresSnapshot {
@@ -86,9 +89,10 @@ const rel = (a: number, b: number): number => (a === 0 ? (b === 0 ? 0 : Infinity
 export function compareFigures(before: LoadFigures, after: LoadFigures, opts: CompareOptions = DEFAULT_COMPARE_OPTIONS): JourneyComparison {
   const hb = decodeHistogram(before.histogram);
   const ha = decodeHistogram(after.histogram);
-  const enough = hb.totalCount >= 20 && ha.totalCount >= 20;
+  const enough = hb.totalCount >= MIN_SAMPLES && ha.totalCount >= MIN_SAMPLES;
   const mw = enough ? mannWhitney(hb, ha) : null;
-  const boot = enough ? bootstrapPercentileChange(hb, ha, 95) : null;
+  // A p95 from fewer than 20 requests is one of the top two samples: not worth a bootstrap.
+  const boot = hb.totalCount >= 20 && ha.totalCount >= 20 ? bootstrapPercentileChange(hb, ha, 95) : null;
   const errorTest = twoProportion(before.errors, before.requests, after.errors, after.requests);
   const reasons: string[] = [];
   let better = 0;
@@ -116,7 +120,7 @@ export function compareFigures(before: LoadFigures, after: LoadFigures, opts: Co
   let verdict: Verdict;
   if (!enough) {
     verdict = 'insufficient-data';
-    reasons.push(`too few requests for a test (${hb.totalCount} before, ${ha.totalCount} after; need 20 each)`);
+    reasons.push(`too few requests for a test (${hb.totalCount} before, ${ha.totalCount} after; need ${MIN_SAMPLES} each)`);
   } else if (better > 0 && worse > 0) verdict = 'mixed';
   else if (better > 0) verdict = 'improved';
   else if (worse > 0) verdict = 'regressed';
