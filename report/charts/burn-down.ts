@@ -1,4 +1,5 @@
-import { countAboveMs, decodeHistogram } from '../../analyzers/histogram.js';
+import * as hdr from 'hdr-histogram-js';
+import { countAboveMs, type Histogram } from '../../analyzers/histogram.js';
 import type { LoadTestPayload, LoadWindow, SloPayload, SloResult } from '../../core/artifacts/schemas.js';
 import type { Artifact } from '../../core/artifacts/store.js';
 import { fmtNum } from '../../core/markdown.js';
@@ -49,7 +50,7 @@ function windowEvents(w: LoadWindow, s: SloResult): { total: number; bad: number
   if (s.sli !== 'latency') return { total: src.requests, bad: src.errors };
   if (src.requests === 0) return { total: 0, bad: 0 };
   if (typeof src.histogram !== 'string' || src.histogram === '') return undefined;
-  return { total: src.requests, bad: countAboveMs(decodeHistogram(src.histogram), s.target) };
+  return { total: src.requests, bad: countAboveMsFast(hdr.decodeFromCompressedBase64(src.histogram, 32, false), s.target) };
 }
 
 export function burnDownChart(lt: Artifact<LoadTestPayload> | undefined, slo: Artifact<SloPayload> | undefined): ChartOutcome {
@@ -94,4 +95,29 @@ export function burnDownChart(lt: Artifact<LoadTestPayload> | undefined, slo: Ar
     refLines: [{ value: 0, label: 'budget exhausted', colour: OKABE_ITO.vermillion }],
   });
   return { ...BURN_DOWN_CHART, svg, summary, kind: 'slo', runId: slo.runId };
+}
+
+interface CountsInternals {
+  countsArrayLength: number;
+  countsArrayIndex(value: number): number;
+  getCountAtIndex(index: number): number;
+}
+
+/**
+ * Same result as `countAboveMs` (a bucket counts when its lowest equivalent value is above the
+ * threshold) but walks only the buckets between the threshold and the max, not every recorded
+ * value: a 24 h soak asks this of 8,640 window histograms. The decoded histogram is used as is
+ * (no re-homing copy), since nothing is merged into it.
+ */
+export function countAboveMsFast(h: Histogram, thresholdMs: number): number {
+  const jsh = h as unknown as Partial<CountsInternals>;
+  if (typeof jsh.countsArrayIndex !== 'function' || typeof jsh.getCountAtIndex !== 'function' || typeof jsh.countsArrayLength !== 'number') {
+    return countAboveMs(h, thresholdMs);
+  }
+  const limitUs = Math.floor(thresholdMs * 1000);
+  if (h.totalCount === 0 || h.maxValue <= limitUs) return 0;
+  const last = Math.min(jsh.countsArrayLength - 1, jsh.countsArrayIndex(h.maxValue));
+  let above = 0;
+  for (let i = jsh.countsArrayIndex(limitUs) + 1; i <= last; i++) above += jsh.getCountAtIndex(i);
+  return above;
 }

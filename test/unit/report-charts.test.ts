@@ -139,3 +139,22 @@ describe('hot functions and capacity', () => {
     for (const o of outcomes.filter((x) => !isChart(x))) expect('reason' in o && o.reason.length).toBeGreaterThan(10);
   });
 });
+
+describe('fast count of slow requests', () => {
+  it('agrees with countAboveMs for any latencies and threshold', async () => {
+    const fc = await import('fast-check');
+    const hdr = await import('hdr-histogram-js');
+    const { newHistogram, recordMs, encodeHistogram } = await import('../../analyzers/histogram.js');
+    const { countAboveMsFast } = await import('../../report/charts/burn-down.js');
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0.001, max: 60_000, noNaN: true }), { maxLength: 300 }), fc.double({ min: 0, max: 70_000, noNaN: true }), (lat, thr) => {
+        const h = newHistogram();
+        for (const v of lat) recordMs(h, v);
+        const enc = encodeHistogram(h);
+        expect(countAboveMsFast(decodeHistogram(enc), thr)).toBe(countAboveMs(h, thr));
+        expect(countAboveMsFast(hdr.decodeFromCompressedBase64(enc, 32, false), thr)).toBe(countAboveMs(h, thr));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
