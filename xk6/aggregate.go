@@ -51,6 +51,11 @@ type seriesKey struct {
 	tags   SeriesTags
 }
 
+type seriesInfo struct {
+	key  seriesKey
+	kind MetricKind
+}
+
 // StatusClass maps an HTTP status tag to its class: "2xx", "4xx", "5xx", "0xx" (network error).
 func StatusClass(status string) string {
 	if status == "" {
@@ -118,35 +123,38 @@ type Window struct {
 	Index    int64
 	Start    time.Time
 	End      time.Time
-	trends   map[seriesKey]*trendAgg
-	counters map[seriesKey]float64
-	rates    map[seriesKey]*rateAgg
-	gauges   map[seriesKey]*gaugeAgg
+	series   *[]seriesInfo // the aggregator's interned series, indexed by id
+	trends   map[int]*trendAgg
+	counters map[int]float64
+	rates    map[int]*rateAgg
+	gauges   map[int]*gaugeAgg
 }
 
-func newWindow(index int64, start, end time.Time) *Window {
+func newWindow(index int64, start, end time.Time, series *[]seriesInfo) *Window {
 	return &Window{
-		Index: index, Start: start, End: end,
-		trends:   map[seriesKey]*trendAgg{},
-		counters: map[seriesKey]float64{},
-		rates:    map[seriesKey]*rateAgg{},
-		gauges:   map[seriesKey]*gaugeAgg{},
+		Index: index, Start: start, End: end, series: series,
+		trends:   map[int]*trendAgg{},
+		counters: map[int]float64{},
+		rates:    map[int]*rateAgg{},
+		gauges:   map[int]*gaugeAgg{},
 	}
 }
 
+// keyOf is the metric and tags of a series id.
+func (w *Window) keyOf(id int) seriesKey { return (*w.series)[id].key }
+
 // add returns true when the value had to be clamped into the histogram range.
-func (w *Window) add(p Point) bool {
-	k := seriesKey{p.Metric, p.Tags}
-	switch p.Kind {
+func (w *Window) add(k int, kind MetricKind, at time.Time, value float64) bool {
+	switch kind {
 	case KindTrend:
 		t := w.trends[k]
 		if t == nil {
 			t = newTrendAgg()
 			w.trends[k] = t
 		}
-		return t.add(p.Value)
+		return t.add(value)
 	case KindCounter:
-		w.counters[k] += p.Value
+		w.counters[k] += value
 	case KindRate:
 		r := w.rates[k]
 		if r == nil {
@@ -154,20 +162,20 @@ func (w *Window) add(p Point) bool {
 			w.rates[k] = r
 		}
 		r.total++
-		if p.Value != 0 {
+		if value != 0 {
 			r.trues++
 		}
 	case KindGauge:
 		g := w.gauges[k]
 		if g == nil {
-			g = &gaugeAgg{value: p.Value, max: p.Value, last: p.Time}
+			g = &gaugeAgg{value: value, max: value, last: at}
 			w.gauges[k] = g
 			return false
 		}
-		if !p.Time.Before(g.last) {
-			g.value, g.last = p.Value, p.Time
+		if !at.Before(g.last) {
+			g.value, g.last = value, at
 		}
-		g.max = math.Max(g.max, p.Value)
+		g.max = math.Max(g.max, value)
 	}
 	return false
 }
@@ -214,55 +222,88 @@ type Aggregator struct {
 	window   time.Duration
 	maxNames int
 	names    map[string]struct{}
+	folded   map[string]struct{}
+	ids      map[seriesKey]int
+	series   []seriesInfo
 	open     map[int64]*Window
 	next     int64 // index of the oldest window not closed yet
 	totals   *Window
 	Late     int64 // samples that arrived after their window closed (folded into the oldest open one)
 	Clamped  int64 // trend samples outside the histogram range
-	Folded   int64 // samples whose `name` tag was folded into "other"
+	Folded   int64 // distinct `name` tag values folded into "other"
 }
 
 // NewAggregator starts windows at `start`.
 func NewAggregator(start time.Time, window time.Duration, maxNames int) *Aggregator {
-	return &Aggregator{
+	a := &Aggregator{
 		start: start, window: window, maxNames: maxNames,
-		names: map[string]struct{}{},
-		open:  map[int64]*Window{},
-		totals: newWindow(-1, start, start),
+		names:  map[string]struct{}{},
+		folded: map[string]struct{}{},
+		ids:    map[seriesKey]int{},
+		open:   map[int64]*Window{},
 	}
+	a.totals = newWindow(-1, start, start, &a.series)
+	return a
 }
 
 func (a *Aggregator) windowAt(idx int64) *Window {
 	w := a.open[idx]
 	if w == nil {
 		s := a.start.Add(time.Duration(idx) * a.window)
-		w = newWindow(idx, s, s.Add(a.window))
+		w = newWindow(idx, s, s.Add(a.window), &a.series)
 		a.open[idx] = w
 	}
 	return w
 }
 
-// Add aggregates one point.
-func (a *Aggregator) Add(p Point) {
-	if p.Tags.Name != "" {
-		if _, ok := a.names[p.Tags.Name]; !ok {
+// Intern returns the id of a series, folding `name` values beyond the cap into "other". Ids are
+// stable for the run, so callers may cache them (the output caches them per k6 time series).
+func (a *Aggregator) Intern(metric string, kind MetricKind, tags SeriesTags) int {
+	if tags.Name != "" {
+		if _, ok := a.names[tags.Name]; !ok {
 			if len(a.names) < a.maxNames {
-				a.names[p.Tags.Name] = struct{}{}
+				a.names[tags.Name] = struct{}{}
 			} else {
-				p.Tags.Name = otherName
-				a.Folded++
+				if _, seen := a.folded[tags.Name]; !seen {
+					a.folded[tags.Name] = struct{}{}
+					a.Folded++
+				}
+				tags.Name = otherName
 			}
 		}
 	}
+	k := seriesKey{metric, tags}
+	id, ok := a.ids[k]
+	if !ok {
+		id = len(a.series)
+		a.series = append(a.series, seriesInfo{key: k, kind: kind})
+		a.ids[k] = id
+	}
+	return id
+}
+
+// Key is the metric and tags of an interned series.
+func (a *Aggregator) Key(id int) (string, SeriesTags) {
+	k := a.series[id].key
+	return k.metric, k.tags
+}
+
+// Add aggregates one point.
+func (a *Aggregator) Add(p Point) {
+	a.AddSample(a.Intern(p.Metric, p.Kind, p.Tags), p.Time, p.Value)
+}
+
+// AddSample aggregates one sample of an interned series.
+func (a *Aggregator) AddSample(id int, at time.Time, value float64) {
 	idx := int64(0)
-	if d := p.Time.Sub(a.start); d > 0 {
+	if d := at.Sub(a.start); d > 0 {
 		idx = int64(d / a.window)
 	}
 	if idx < a.next {
 		idx = a.next
 		a.Late++
 	}
-	if a.windowAt(idx).add(p) {
+	if a.windowAt(idx).add(id, a.series[id].kind, at, value) {
 		a.Clamped++
 	}
 }
@@ -301,7 +342,7 @@ func (a *Aggregator) CloseAll(stop time.Time) []*Window {
 		}
 	}
 	// The window `stop` falls into, if it has started, plus any that hold (clock-skewed) samples.
-	if stop.After(a.start.Add(time.Duration(a.next) * a.window)) && a.next > last {
+	if stop.After(a.start.Add(time.Duration(a.next)*a.window)) && a.next > last {
 		last = a.next
 	}
 	for a.next <= last {
@@ -320,13 +361,13 @@ func (a *Aggregator) Totals() *Window { return a.totals }
 // OpenWindows is the number of windows currently held in memory.
 func (a *Aggregator) OpenWindows() int { return len(a.open) }
 
-func sortedKeys[V any](m map[seriesKey]V) []seriesKey {
-	keys := make([]seriesKey, 0, len(m))
+func sortedKeys[V any](w *Window, m map[int]V) []int {
+	ids := make([]int, 0, len(m))
 	for k := range m {
-		keys = append(keys, k)
+		ids = append(ids, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
+	sort.Slice(ids, func(i, j int) bool {
+		a, b := w.keyOf(ids[i]), w.keyOf(ids[j])
 		if a.metric != b.metric {
 			return a.metric < b.metric
 		}
@@ -344,5 +385,5 @@ func sortedKeys[V any](m map[seriesKey]V) []seriesKey {
 		}
 		return a.tags.Check < b.tags.Check
 	})
-	return keys
+	return ids
 }

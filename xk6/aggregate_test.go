@@ -15,12 +15,12 @@ func trend(metric string, at time.Duration, v float64, tags SeriesTags) Point {
 
 func TestWindowRollover(t *testing.T) {
 	cases := []struct {
-		name        string
-		at          []time.Duration
-		closeAt     time.Duration
-		wantClosed  []int64 // counts per closed window, in order
-		wantOpen    int
-		wantLate    int64
+		name       string
+		at         []time.Duration
+		closeAt    time.Duration
+		wantClosed []int64 // counts per closed window, in order
+		wantOpen   int
+		wantLate   int64
 	}{
 		{"nothing closes before the first window ends", []time.Duration{0, 9 * time.Second}, 9 * time.Second, nil, 1, 0},
 		{"a window closes exactly at its end", []time.Duration{0, 9 * time.Second, 10 * time.Second}, 10 * time.Second, []int64{2}, 1, 0},
@@ -68,7 +68,7 @@ func TestLateSamplesFoldIntoTheOldestOpenWindow(t *testing.T) {
 		t.Fatalf("late = %d, want 1", a.Late)
 	}
 	ws := a.CloseAll(t0.Add(15 * time.Second))
-	if len(ws) != 1 || ws[0].Index != 1 || ws[0].trends[seriesKey{"m", SeriesTags{}}].count != 1 {
+	if len(ws) != 1 || ws[0].Index != 1 || ws[0].trends[idOf(ws[0], seriesKey{"m", SeriesTags{}})].count != 1 {
 		t.Fatalf("late sample not in window 1: %+v", ws)
 	}
 	if !ws[0].End.Equal(t0.Add(15 * time.Second)) {
@@ -101,20 +101,20 @@ func TestSeriesAreKeyedByMetricAndTagsAndTotalsMergeWindows(t *testing.T) {
 		t.Fatalf("%d windows, want 5", len(ws))
 	}
 	tot := a.Totals()
-	l := tot.trends[seriesKey{"http_req_duration", login}]
+	l := tot.trends[idOf(tot, seriesKey{"http_req_duration", login})]
 	if l.count != 100 || l.min != 1 || l.max != 100 || l.sum != 5050 {
 		t.Errorf("login totals = count %d min %v max %v sum %v", l.count, l.min, l.max, l.sum)
 	}
 	if got := l.h.ValueAtPercentile(50); !l.h.ValuesAreEquivalent(got, 50000) {
 		t.Errorf("login p50 = %d µs, want 50000 within HDR precision", got)
 	}
-	if tot.counters[seriesKey{"http_reqs", login}] != 100 {
-		t.Errorf("http_reqs = %v", tot.counters[seriesKey{"http_reqs", login}])
+	if tot.counters[idOf(tot, seriesKey{"http_reqs", login})] != 100 {
+		t.Errorf("http_reqs = %v", tot.counters[idOf(tot, seriesKey{"http_reqs", login})])
 	}
-	if r := tot.rates[seriesKey{"http_req_failed", login}]; r.trues != 25 || r.total != 100 {
+	if r := tot.rates[idOf(tot, seriesKey{"http_req_failed", login})]; r.trues != 25 || r.total != 100 {
 		t.Errorf("failed = %d/%d, want 25/100", r.trues, r.total)
 	}
-	if g := tot.gauges[seriesKey{"vus", SeriesTags{}}]; g.max != 6 || g.value != float64(99%7) {
+	if g := tot.gauges[idOf(tot, seriesKey{"vus", SeriesTags{}})]; g.max != 6 || g.value != float64(99%7) {
 		t.Errorf("vus gauge = %+v", g)
 	}
 }
@@ -128,7 +128,7 @@ func TestNameCardinalityIsCapped(t *testing.T) {
 	if n := len(ws[0].trends); n != 4 {
 		t.Errorf("%d series, want 3 names + other", n)
 	}
-	if c := ws[0].trends[seriesKey{"http_req_duration", SeriesTags{Name: "other"}}].count; c != 7 {
+	if c := ws[0].trends[idOf(ws[0], seriesKey{"http_req_duration", SeriesTags{Name: "other"}})].count; c != 7 {
 		t.Errorf("other holds %d samples, want 7", c)
 	}
 	if a.Folded != 7 {
@@ -163,10 +163,10 @@ func TestHistogramValuesAreMicrosecondsClamped(t *testing.T) {
 
 func TestHistogramEncodingRoundTrips(t *testing.T) {
 	cases := map[string][]int64{
-		"single":    {1500},
-		"small":     {1, 2, 3, 4, 5},
-		"wide":      {1, 1000, 1_000_000, 60_000_000, histHighest},
-		"repeated":  {777, 777, 777, 778},
+		"single":   {1500},
+		"small":    {1, 2, 3, 4, 5},
+		"wide":     {1, 1000, 1_000_000, 60_000_000, histHighest},
+		"repeated": {777, 777, 777, 778},
 	}
 	for name, values := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -194,4 +194,14 @@ func TestHistogramEncodingRoundTrips(t *testing.T) {
 			}
 		})
 	}
+}
+
+// idOf finds the id of a series key in a window (-1 when unknown).
+func idOf(w *Window, k seriesKey) int {
+	for id, info := range *w.series {
+		if info.key == k {
+			return id
+		}
+	}
+	return -1
 }

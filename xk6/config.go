@@ -37,13 +37,13 @@ func DefaultConfig() Config {
 }
 
 var envKeys = map[string]string{
-	"K6_PERF_FILE":      "file",
-	"K6_PERF_WINDOW":    "window",
-	"K6_PERF_SLOS":      "slos",
-	"K6_PERF_GUARD":     "guard",
-	"K6_PERF_DURATION":  "duration",
-	"K6_PERF_FACTOR":    "factor",
-	"K6_PERF_MAX_NAMES": "maxNames",
+	"K6_PERF_FILE":       "file",
+	"K6_PERF_WINDOW":     "window",
+	"K6_PERF_SLOS":       "slos",
+	"K6_PERF_GUARD":      "guard",
+	"K6_PERF_DURATION":   "duration",
+	"K6_PERF_FACTOR":     "factor",
+	"K6_PERF_MAX_NAMES":  "maxNames",
 	"K6_PERF_MIN_EVENTS": "minEvents",
 }
 

@@ -62,8 +62,8 @@ func TestLoadSLOs(t *testing.T) {
 		t.Fatalf("wrapped: %v %v", slos, err)
 	}
 	for body, want := range map[string]string{
-		`[{"name":"x","sli":"latency","objective":99}]`:    "thresholdMs",
-		`[{"name":"x","sli":"speed","objective":99}]`:      "unknown sli",
+		`[{"name":"x","sli":"latency","objective":99}]`:       "thresholdMs",
+		`[{"name":"x","sli":"speed","objective":99}]`:         "unknown sli",
 		`[{"name":"x","sli":"availability","objective":100}]`: "between 0 and 100",
 		`nope`: "not a JSON array",
 	} {

@@ -23,10 +23,10 @@ var fixturePercentiles = []float64{0, 50, 90, 95, 99, 99.9, 100}
 type crossCase struct {
 	Name string `json:"name"`
 	// What a k6 Trend would report, in ms.
-	SampleCount int64   `json:"sampleCount"`
-	Histogram   string  `json:"histogram"`
-	MinUs       int64   `json:"minUs"`
-	MaxUs       int64   `json:"maxUs"`
+	SampleCount int64  `json:"sampleCount"`
+	Histogram   string `json:"histogram"`
+	MinUs       int64  `json:"minUs"`
+	MaxUs       int64  `json:"maxUs"`
 	// Percentile → µs, with the rank rule both HdrHistogram ports document for getValueAtPercentile
 	// (count at percentile rounded up, then the highest value equivalent to that bucket).
 	PercentilesUs map[string]int64 `json:"percentilesUs"`

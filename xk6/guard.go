@@ -64,10 +64,11 @@ func (t *sloTracker) record(at time.Time, bad bool) {
 }
 
 func (t *sloTracker) sum(now time.Time, window time.Duration) (bad, total int64) {
+	// One-second buckets overlapping (now-window, now]: the oldest and the current may be partial.
 	end := now.Unix()
-	from := end - int64(window/time.Second) // buckets (from, end]
+	from := now.Add(-window).Unix()
 	for _, b := range t.buckets {
-		if b.sec > from && b.sec <= end {
+		if b.sec >= from && b.sec <= end {
 			bad += b.bad
 			total += b.good + b.bad
 		}

@@ -132,12 +132,12 @@ func finite(v float64) float64 {
 	return v
 }
 
-func (w *Window) series() (seriesSet, error) {
+func (w *Window) seriesSet() (seriesSet, error) {
 	s := seriesSet{
 		Trends: []TrendSeries{}, Counters: []CounterSeries{}, Rates: []RateSeries{}, Gauges: []GaugeSeries{},
 	}
-	for _, k := range sortedKeys(w.trends) {
-		t := w.trends[k]
+	for _, id := range sortedKeys(w, w.trends) {
+		t, k := w.trends[id], w.keyOf(id)
 		enc, err := EncodeHistogram(t.h)
 		if err != nil {
 			return s, fmt.Errorf("encoding histogram of %s: %w", k.metric, err)
@@ -147,15 +147,16 @@ func (w *Window) series() (seriesSet, error) {
 			Min: finite(t.min), Max: finite(t.max), Sum: t.sum, Histogram: enc,
 		})
 	}
-	for _, k := range sortedKeys(w.counters) {
-		s.Counters = append(s.Counters, CounterSeries{Metric: k.metric, Tags: k.tags, Value: w.counters[k]})
+	for _, id := range sortedKeys(w, w.counters) {
+		k := w.keyOf(id)
+		s.Counters = append(s.Counters, CounterSeries{Metric: k.metric, Tags: k.tags, Value: w.counters[id]})
 	}
-	for _, k := range sortedKeys(w.rates) {
-		r := w.rates[k]
+	for _, id := range sortedKeys(w, w.rates) {
+		r, k := w.rates[id], w.keyOf(id)
 		s.Rates = append(s.Rates, RateSeries{Metric: k.metric, Tags: k.tags, Trues: r.trues, Total: r.total})
 	}
-	for _, k := range sortedKeys(w.gauges) {
-		g := w.gauges[k]
+	for _, id := range sortedKeys(w, w.gauges) {
+		g, k := w.gauges[id], w.keyOf(id)
 		s.Gauges = append(s.Gauges, GaugeSeries{Metric: k.metric, Tags: k.tags, Value: g.value, Max: g.max})
 	}
 	return s, nil
@@ -163,7 +164,7 @@ func (w *Window) series() (seriesSet, error) {
 
 // WindowToLine renders a closed window.
 func WindowToLine(w *Window) (WindowLine, error) {
-	s, err := w.series()
+	s, err := w.seriesSet()
 	return WindowLine{Type: "window", Index: w.Index, StartMs: ms(w.Start), EndMs: ms(w.End), seriesSet: s}, err
 }
 

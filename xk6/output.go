@@ -19,6 +19,9 @@ import (
 // ExtensionVersion is reported in the artifact header and in `k6 version`.
 const ExtensionVersion = "0.1.0"
 
+// maxCachedTimeSeries bounds the k6 time series → series id cache.
+const maxCachedTimeSeries = 100_000
+
 // closeGrace is how long after its end a window stays open for samples that are still in flight.
 const closeGrace = 2 * time.Second
 
@@ -38,6 +41,7 @@ type Output struct {
 
 	mu       sync.Mutex // guards everything below (flusher vs Stop)
 	agg      *Aggregator
+	ids      map[metrics.TimeSeries]int // k6 time series → our series id (tags resolved once)
 	guard    *Guard
 	start    time.Time
 	aborted  *Aborted
@@ -48,8 +52,8 @@ type Output struct {
 }
 
 var (
-	_ output.WithTestRunStop        = &Output{}
-	_ output.WithStopWithTestError  = &Output{}
+	_ output.WithTestRunStop       = &Output{}
+	_ output.WithStopWithTestError = &Output{}
 )
 
 // New is the output constructor registered as `perf`.
@@ -107,6 +111,7 @@ func (o *Output) Start() error {
 	o.lines = &LineWriter{w: f}
 	o.start = o.now()
 	o.agg = NewAggregator(o.start, o.cfg.Window, o.cfg.MaxNames)
+	o.ids = map[metrics.TimeSeries]int{}
 	var gi *GuardInfo
 	if len(o.slos) > 0 {
 		long, short := GuardWindows(o.testDur)
@@ -171,10 +176,19 @@ func (o *Output) flush() {
 	}
 	for _, c := range containers {
 		for _, s := range c.GetSamples() {
-			p := PointFromSample(s)
-			o.agg.Add(p)
+			id, ok := o.ids[s.TimeSeries]
+			if !ok {
+				p := PointFromSample(s)
+				id = o.agg.Intern(p.Metric, p.Kind, p.Tags)
+				if len(o.ids) >= maxCachedTimeSeries { // e.g. a unique url tag per request
+					clear(o.ids)
+				}
+				o.ids[s.TimeSeries] = id
+			}
+			o.agg.AddSample(id, s.Time, s.Value)
 			if o.guard != nil {
-				o.guard.Observe(p)
+				metric, tags := o.agg.Key(id)
+				o.guard.Observe(Point{Metric: metric, Time: s.Time, Value: s.Value, Tags: tags})
 			}
 		}
 	}
@@ -228,7 +242,7 @@ func (o *Output) StopWithTestError(_ error) error {
 	o.stopped = true
 	end := o.now()
 	o.writeWindows(o.agg.CloseAll(end))
-	s, err := o.agg.Totals().series()
+	s, err := o.agg.Totals().seriesSet()
 	if err == nil {
 		err = o.lines.Write(SummaryLine{
 			Type: "summary", StartMs: ms(o.start), EndMs: ms(end), Windows: o.agg.next,
