@@ -118,7 +118,7 @@ export async function readJsonDocument(file: string): Promise<unknown> {
       const line = upTo.split('\n').length;
       where = `${file}:${line}`;
     }
-    const truncated = /Unexpected end of JSON input|Unterminated string/.test(msg);
+    const truncated = /Unexpected end of JSON input|Unterminated string/.test(msg) || (pos !== null && Number(pos[1]) >= text.trimEnd().length - 1);
     throw new UserError(`${file} is not valid JSON${truncated ? ' (it ends early: truncated?)' : ''}: ${msg.split('\n')[0]}`, {
       where,
       fix: 'pass the file the tool wrote, unchanged and complete',

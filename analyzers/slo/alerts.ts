@@ -27,7 +27,7 @@ export interface WindowEvents {
  * 14.4× over 14 min with a 70 s short window). With per-window data the rule is evaluated at every
  * data-window boundary, exactly as an alerting system would have during the run; an alert is firing
  * when both windows burn at least `factor` at the same moment. The reported rates are those of the
- * moment that came closest to firing (or fired first).
+ * moment that burned hardest (among firing moments when it fired).
  */
 export function burnRateAlerts(opts: {
   sloWindowMs: number;
@@ -108,7 +108,7 @@ export function burnRateAlerts(opts: {
       const short = burn(pb[k + 1]! - pb[si]!, pt[k + 1]! - pt[si]!);
       const firing = long !== null && short !== null && long >= rule.factor && short >= rule.factor;
       const score = Math.min(long ?? 0, short ?? 0);
-      if (!best || (firing && !best.firing) || (firing === best.firing && !best.firing && score > best.score)) {
+      if (!best || (firing && !best.firing) || (firing === best.firing && score > best.score)) {
         best = { long, short, score, firing };
       }
     }

@@ -51,7 +51,7 @@ function evaluateOne(slo: EvalSlo, input: SloInput, margin: number): SloResult {
     target,
   };
   const agg = input.aggregate(slo.journey);
-  if (!agg || agg.total === 0) {
+  if (!agg || (agg.total === 0 && !agg.countUnknown)) {
     const seen = input.journeys.length > 0 ? ` (the data has: ${input.journeys.slice(0, 8).join(', ')})` : '';
     return {
       ...base,
@@ -71,7 +71,7 @@ function evaluateOne(slo: EvalSlo, input: SloInput, margin: number): SloResult {
   if (bad === null) notes.push(`${input.format} does not say which requests failed: the error budget cannot be computed`);
   if (partial) notes.push(`${input.format} has no latency distribution: requests slower than ${slo.thresholdMs} ms cannot be counted, so the error budget counts failures only (a lower bound)`);
   const badN = bad ?? 0;
-  const badFraction = dec(badN / agg.total);
+  const badFraction = agg.total > 0 ? dec(badN / agg.total) : 0;
   const burnRate = allowed === 0 ? (badN > 0 ? Number.POSITIVE_INFINITY : 0) : dec(badFraction / allowed);
   const runShare = slo.windowMs > 0 && input.durationMs > 0 ? input.durationMs / slo.windowMs : 0;
   if (input.durationMs <= 0) notes.push('the run length is unknown: the budget consumed by this run cannot be scaled and shows 0');
@@ -100,8 +100,8 @@ function evaluateOne(slo: EvalSlo, input: SloInput, margin: number): SloResult {
       if (actual <= threshold && budgetFail) notes.push(`${percentileLabel(p)} is within ${threshold} ms but the error budget is overspent (burn rate ${burnRate})`);
     }
   } else {
-    actual = bad === null ? null : slo.sli === 'availability' ? dec((1 - badN / agg.total) * 100) : dec((badN / agg.total) * 100);
-    if (bad === null) status = 'FAIL';
+    actual = bad === null || agg.total === 0 ? null : slo.sli === 'availability' ? dec((1 - badN / agg.total) * 100) : dec((badN / agg.total) * 100);
+    if (bad === null || agg.total === 0) status = 'FAIL';
     else if (burnRate > 1) status = 'FAIL';
     else if (burnRate > 1 - margin) status = 'PARTIAL';
     else status = 'PASS';

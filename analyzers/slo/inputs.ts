@@ -202,7 +202,8 @@ function fromK6Summary(s: K6Summary, file: string): SloInput {
     const total = reqs?.count ?? failed?.total ?? 0;
     return {
       total,
-      failed: failed?.trues ?? null,
+      ...(total === 0 && dur ? { countUnknown: true } : {}),
+      failed: total === 0 ? null : (failed?.trues ?? null),
       failedSource: 'http_req_failed',
       slowerThan: () => null,
       percentile(p) {

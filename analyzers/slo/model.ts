@@ -36,6 +36,8 @@ export function percentileLabel(p: number): string {
 /** Request counts and latency of the requests an SLO counts (one journey or all), over some span. */
 export interface Aggregate {
   total: number;
+  /** True when the data has a latency distribution for these requests but no request count (summary submetrics). */
+  countUnknown?: boolean;
   /** Failed requests, or null when the data cannot tell. */
   failed: number | null;
   /** Where `failed` comes from: "http_req_failed", "status >= 500", "errors". */
