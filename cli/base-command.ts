@@ -114,6 +114,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         .filter((l) => l !== '' && !/^The following errors? occurred:?$/i.test(l) && !/^See more help with/i.test(l));
       process.stderr.write(`error: ${what.join('; ') || err.message}\n  fix: see "perf ${this.id ?? ''} --help"\n`);
       process.exitCode = ExitCode.Usage;
+      this.parsed = true; // parsing ran and rejected the input: no "did not parse" warning
       return undefined;
     }
     if (err.name === 'ExitError') throw err;
