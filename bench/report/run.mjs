@@ -187,7 +187,7 @@ try {
   console.log(`  perf report (server side)     ${ms(reportMs)} for ${written.charts.length} charts (decodes ${WINDOWS} window histograms for the latency SLO burn-down)`);
   console.log(`  HTML size                     ${kb(htmlBytes)}  = ${(htmlBytes / BUDGET_BYTES).toFixed(4)} of the 5 MB budget  ${htmlBytes < BUDGET_BYTES ? 'OK' : 'OVER BUDGET'}`);
   console.log(`  Chromium render (median of 3) ${ms(full.wall)} to load + layout (loadEventEnd ${ms(full.loadEventEnd)}, first paint ${full.fcp === null ? 'n/a' : ms(full.fcp)})  = ${(full.wall / BUDGET_MS).toFixed(3)} of the 3 s budget  ${full.wall < BUDGET_MS ? 'OK' : 'OVER BUDGET'}`);
-  console.log('  reference, same run: the latency chart alone, 3 series × ${WINDOWS} windows');
+  console.log(`  reference, same run: the latency chart alone, 3 series × ${WINDOWS} windows`);
   console.log(`    all points drawn            ${kb(naiveBytes)}, render ${ms(naive.wall)}`);
   console.log(`    min/max buckets (ours)      ${kb(bucketBytes)}, render ${ms(bucketed.wall)}  → ${(naiveBytes / bucketBytes).toFixed(1)}× smaller, ${(naive.wall / bucketed.wall).toFixed(2)}× faster`);
   process.exitCode = htmlBytes < BUDGET_BYTES && full.wall < BUDGET_MS ? 0 : 1;

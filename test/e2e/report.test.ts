@@ -236,3 +236,34 @@ describe('perf report in headless Chromium', () => {
     await p.close();
   });
 });
+
+describe('perf report on the command line', () => {
+  const perf = (cwd: string, args: string[]): { status: number | null; stdout: string; stderr: string } =>
+    spawnSync(process.execPath, [runJs, ...args], { cwd, encoding: 'utf8' });
+
+  it('exits 2 with what to run when there is nothing to report on', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perf-report-cli-'));
+    const r = perf(dir, ['report']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no artifacts to report on\n {2}fix: run perf baseline, perf loadtest or perf slo-check first/);
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/); // no stack trace
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports one run by id and links its charts from the markdown of that run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perf-report-cli-'));
+    const { ArtifactStore } = await import('../../core/artifacts/store.js');
+    const store = new ArtifactStore('.aiwg', 'run-42', dir);
+    const { schema: _s, runId: _r, generatedAt: _g, tool: _t, ...payload } = lt;
+    store.writeReport('loadtest', payload, '# Load test results\n');
+    const r = perf(dir, ['report', '--run', 'run-42']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('wrote .aiwg/reports/index.html (3 charts)');
+    expect(r.stdout).toContain('no chart "Top hot functions (self time)": no profile artifact (run perf profile)');
+    expect(readFileSync(join(dir, '.aiwg/testing/load-test-results.md'), 'utf8')).toContain('](charts/throughput-errors.svg)');
+    const unknown = perf(dir, ['report', '--run', 'run-41']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('fix: pick one of the latest runs: run-42');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
