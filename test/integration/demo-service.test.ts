@@ -252,6 +252,19 @@ describe('demo shop (examples/shop)', () => {
 });
 
 describe('SHOP_FIXES', () => {
+  it('applies only the fixes listed', async () => {
+    const shop = await startShop('index,cache');
+    try {
+      expect((await call(shop, 'GET', '/health')).body.fixes).toBe('index,cache');
+      expect((await call(shop, 'GET', '/debug/explain')).body.plans.orderHistory.join(' ')).toMatch(/USING INDEX/);
+      await call(shop, 'GET', '/products/5');
+      expect((await call(shop, 'GET', '/debug/stats')).body.recommendationsCached).toBe(1);
+    } finally {
+      shop.child.kill('SIGTERM');
+    }
+  });
+
+
   it('rejects an unknown fix name with exit 2 and the list of known fixes', () => {
     const r = spawnSync(process.execPath, [SERVER], { env: { ...process.env, PORT: '0', SHOP_FIXES: 'index,speed' }, encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(2);
