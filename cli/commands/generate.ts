@@ -18,6 +18,7 @@ export default class Generate extends BaseCommand<typeof Generate> {
     rate: Flags.string({ description: 'peak rate in requests/s (default: from scenarios.<name>.rate, else from the baseline capacity)' }),
     duration: Flags.string({ description: 'hold duration, e.g. 10m (soak: the whole soak; spike: the spike)' }),
     quick: Flags.boolean({ description: 'scale durations down to about a minute (CI smoke tests); rates unchanged', default: false }),
+    portable: Flags.boolean({ description: 'write scripts for stock k6 (no k6/x/perf import) even when bin/k6 is built', default: false }),
   };
 
   public async run(): Promise<void> {
@@ -31,16 +32,19 @@ export default class Generate extends BaseCommand<typeof Generate> {
       ...(this.flags.rate !== undefined ? { rate: parseRate(this.flags.rate) } : {}),
       ...(this.flags.duration !== undefined ? { durationMs: parseDuration(this.flags.duration, '--duration') } : {}),
       quick: this.flags.quick,
+      ...(this.flags.portable ? { extension: false } : {}),
     });
     if (this.flags.json) {
       this.emitJson({
         scripts: result.scripts.map((s) => ({ scenario: s.scenario, script: s.jsPath, source: s.tsPath, bundleBytes: s.bundleBytes, totalMs: s.profile.totalMs, peak: s.profile.peak, rateSource: s.profile.rateSource })),
         plan: result.planPath,
+        extension: result.extension,
       });
     }
     for (const s of result.scripts) {
       this.say(`wrote ${store.display(s.jsPath)}  (${s.scenario}: peak ${Math.round(s.profile.peak * 100) / 100} ${s.profile.model === 'vus' ? 'VUs' : 'req/s'} from ${s.profile.rateSource}; source ${store.display(s.tsPath)})`);
     }
+    this.say(result.extension ? 'scripts use k6/x/perf: run them with bin/k6 (or regenerate with --portable for stock k6)' : 'scripts are portable: any k6 v2 runs them');
     if (result.planPath) this.say(`wrote ${store.display(result.planPath)}`);
     this.say(`next: perf loadtest --scenario ${scenarios[0] ?? 'baseline'}`);
   }

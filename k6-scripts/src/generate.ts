@@ -15,6 +15,7 @@ import { TOOL_VERSION } from '../../core/version.js';
 import { buildLoadProfile, type LoadProfile } from '../../profiles/index.js';
 import { renderLoadTestPlan, type LoadTestPlanPayload } from '../../templates/load-test-plan.js';
 import { bundleScript } from './bundle.js';
+import { findK6 } from './k6-binary.js';
 import { renderScript, requestsPerIteration } from './script-source.js';
 
 export interface ShapeOverrides {
@@ -34,6 +35,8 @@ export interface GenerateOptions extends ShapeOverrides {
   scriptsDir?: string;
   /** Write `.aiwg/testing/load-test-plan.md` (+ JSON twin). Default true. */
   writePlan?: boolean;
+  /** Scripts for perf's k6 (k6/x/perf) or portable ones; default: whichever k6 findK6() would run. */
+  extension?: boolean;
 }
 
 export interface GeneratedScript {
@@ -46,8 +49,19 @@ export interface GeneratedScript {
 
 export interface GenerateResult {
   scripts: GeneratedScript[];
+  /** Whether the scripts import k6/x/perf (need bin/k6). */
+  extension: boolean;
   capacity: { maxRps: number; latencyThresholdMs: number } | null;
   planPath: string | null;
+}
+
+/** True when the k6 perf would run has our extension; no k6 at all → portable scripts. */
+function detectExtension(): boolean {
+  try {
+    return findK6().extension;
+  } catch {
+    return false;
+  }
 }
 
 /** The baseline's measured capacity, if a baseline was captured. */
@@ -66,6 +80,7 @@ export async function generateScripts(opts: GenerateOptions): Promise<GenerateRe
   const { config, store } = opts;
   const capacity = readCapacity(store);
   const profiles = profilesFor(config, capacity?.maxRps ?? null, opts.scenarios, opts);
+  const extension = opts.extension ?? detectExtension();
   const dir = opts.scriptsDir ?? store.dir(DIRS.scripts);
   mkdirSync(dir, { recursive: true });
   const dataPaths = Object.fromEntries(
@@ -86,6 +101,7 @@ export async function generateScripts(opts: GenerateOptions): Promise<GenerateRe
         k6: `k6 run ${toPosix(relative(process.cwd(), jsPath))}`,
       },
       toolVersion: TOOL_VERSION,
+      extension,
       configSource: config.source === '<defaults>' ? 'the default config' : toPosix(relative(process.cwd(), config.source)),
     });
     mkdirSync(dirname(tsPath), { recursive: true });
@@ -99,7 +115,7 @@ export async function generateScripts(opts: GenerateOptions): Promise<GenerateRe
     const plan = planPayload(config, scripts, capacity, store);
     planPath = store.writeReport('loadTestPlan', plan, renderLoadTestPlan(plan)).markdownPath;
   }
-  return { scripts, capacity, planPath };
+  return { scripts, extension, capacity, planPath };
 }
 
 function planPayload(

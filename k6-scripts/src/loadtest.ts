@@ -3,7 +3,7 @@
  * k6, read its windows back, and write `.aiwg/testing/load-test-results.md` + its perf.loadtest/v1
  * twin. Ctrl-C stops k6 gracefully and still writes the report, marked partial.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readK6Run } from '../../analyzers/parsers/k6-json.js';
 import { startTarget, waitUntilReachable, type RunningTarget } from '../../capture/target/start-target.js';
@@ -57,7 +57,7 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
   const capacity = readCapacity(store);
   const shape = { rate: opts.rate, durationMs: opts.durationMs, quick: opts.quick, quickBudgetMs: opts.quickBudgetMs ?? QUICK_BUDGET_MS };
   const profile = buildLoadProfile(scenario, { config, capacityRps: capacity?.maxRps ?? null, ...shape });
-  const script = await scriptFor(opts, shape, note);
+  const script = await scriptFor(opts, shape, k6.extension, note);
 
   if (opts.abortOnBurn && !k6.extension) note('--abort-on-burn needs the perf k6 extension (bin/k6); running without the live guard');
   if (!k6.extension) note(`stock k6 ${k6.version} at ${k6.path}: falling back to --out json; this run loses: ${k6.lost.join('; ')}`);
@@ -82,6 +82,12 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
     opts.onProgress(formatProgress(scenario, snap), snap);
   };
 
+  let guard: { slosFile: string; durationMs: number } | undefined;
+  if (opts.abortOnBurn && k6.extension) {
+    if (config.slos.length === 0) note('--abort-on-burn: no SLOs in the config, so the guard has nothing to watch');
+    else guard = { slosFile: store.writeJson(join(DIRS.runs, store.runId, 'slos.json'), config.slos), durationMs: profile.totalMs };
+  }
+
   let outcome;
   try {
     outcome = await runK6({
@@ -89,6 +95,9 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
       script,
       outFile,
       windowMs,
+      ...(guard ? { guard } : {}),
+      // The guard's stop (and a breakpoint threshold abort) exit k6 non-zero: the artifact says so.
+      stoppedOnPurpose: () => k6.extension && existsSync(outFile) && /"type":"abort"/.test(readFileSync(outFile, 'utf8').slice(-1_000_000)),
       // Thresholds stay on for stock k6 (users' own gate) and for breakpoint, where they are the abort.
       keepThresholds: !k6.extension || profile.abortOnThresholds,
       env: { PERF_BASE_URL: config.target.baseUrl },
@@ -132,18 +141,24 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
 async function scriptFor(
   opts: LoadtestOptions,
   shape: { rate?: number; durationMs?: number; quick?: boolean; quickBudgetMs?: number },
+  extension: boolean,
   note: (s: string) => void,
 ): Promise<string> {
   const { config, store, scenario } = opts;
-  const custom = shape.rate !== undefined || shape.durationMs !== undefined || shape.quick === true;
+  let custom = shape.rate !== undefined || shape.durationMs !== undefined || shape.quick === true;
   const standard = store.path(DIRS.scripts, `${scenario}.js`);
   const configTime = config.source !== '<defaults>' && existsSync(config.source) ? statSync(config.source).mtimeMs : 0;
   if (!custom && existsSync(standard) && statSync(standard).mtimeMs >= configTime) {
-    note(`running ${store.display(standard)} (delete it or run "perf generate" to regenerate)`);
-    return standard;
+    if (extension || !readFileSync(standard, 'utf8').includes("'k6/x/perf'")) {
+      note(`running ${store.display(standard)} (delete it or run "perf generate" to regenerate)`);
+      return standard;
+    }
+    // The standard script needs perf's k6; leave it alone and run a portable copy.
+    note(`${store.display(standard)} imports k6/x/perf, which stock k6 lacks: running a portable version`);
+    custom = true;
   }
   const dir = custom ? join(store.runDir(), 'scripts') : undefined;
-  const res = await generateScripts({ config, store, scenarios: [scenario], ...shape, ...(dir ? { scriptsDir: dir } : {}), writePlan: !custom });
+  const res = await generateScripts({ config, store, scenarios: [scenario], ...shape, extension, ...(dir ? { scriptsDir: dir } : {}), writePlan: !custom });
   const js = (res.scripts[0] as { jsPath: string }).jsPath;
   note(`generated ${store.display(js)}`);
   return js;

@@ -15,6 +15,10 @@ export interface K6RunRequest {
   /** Keep k6 thresholds and its end-of-test summary (stock k6, breakpoint aborts). */
   keepThresholds: boolean;
   env: Record<string, string>;
+  /** Live SLO guard of the perf extension (--abort-on-burn): SLO JSON file and expected duration. */
+  guard?: { slosFile: string; durationMs: number };
+  /** Asked when k6 exits non-zero: true when the stop was intended (guard abort written to the artifact). */
+  stoppedOnPurpose?: () => boolean;
   signal?: AbortSignal;
   /** Called about every second while k6 runs. */
   onTick?: () => void;
@@ -32,9 +36,13 @@ export interface K6RunOutcome {
 /** k6 exit codes we read (go.k6.io/k6/errext/exitcodes). */
 export const K6_EXIT = { ThresholdsFailed: 99, ExternalAbort: 105, ScriptAborted: 108 } as const;
 
-export function k6Args(req: Omit<K6RunRequest, 'signal' | 'onTick' | 'env' | 'k6'> & { extension: boolean }): string[] {
+export function k6Args(req: Omit<K6RunRequest, 'signal' | 'onTick' | 'env' | 'k6' | 'stoppedOnPurpose'> & { extension: boolean }): string[] {
   const args = ['run', '--no-usage-report', '--quiet', '--no-color'];
-  if (req.extension) args.push('--out', `perf=file=${req.outFile},window=${Math.max(1, Math.round(req.windowMs / 1000))}s`);
+  if (req.extension) {
+    let out = `perf=file=${req.outFile},window=${Math.max(1, Math.round(req.windowMs / 1000))}s`;
+    if (req.guard) out += `,slos=${req.guard.slosFile},guard=on,duration=${Math.max(1, Math.round(req.guard.durationMs / 1000))}s`;
+    args.push('--out', out);
+  }
   else args.push('--out', `json=${req.outFile}`);
   if (!req.keepThresholds) args.push('--no-thresholds', '--summary-mode=disabled');
   args.push(req.script);
@@ -97,7 +105,7 @@ export async function runK6(req: K6RunRequest): Promise<K6RunOutcome> {
   req.signal?.removeEventListener('abort', onAbort);
 
   if (spawnError) throw new RuntimeFailure(`could not start k6: ${spawnError.message}`, { where: req.k6.path, fix: 'rebuild it with: bash xk6/build.sh' });
-  const ok = code === 0 || code === K6_EXIT.ThresholdsFailed || code === K6_EXIT.ScriptAborted;
+  const ok = code === 0 || code === K6_EXIT.ThresholdsFailed || code === K6_EXIT.ScriptAborted || (code !== null && req.stoppedOnPurpose?.() === true);
   if (!ok && !interrupted) {
     const shown = errorLines.length ? errorLines.slice(-3) : tail.slice(-5);
     throw new RuntimeFailure(`k6 failed (exit code ${code ?? 'killed'}): ${shown[0] ?? 'no error output'}`, {

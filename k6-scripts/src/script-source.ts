@@ -17,6 +17,11 @@ export interface ScriptInput {
   rerun: { perf: string; k6: string };
   toolVersion: string;
   configSource: string;
+  /**
+   * Write for perf's k6 (bin/k6): `journey()` and `serverTiming()` from `k6/x/perf`. False: a
+   * portable script for stock k6 (journeys tagged by hand only).
+   */
+  extension: boolean;
 }
 
 /** Mean HTTP requests per journey iteration, weighted by the mix (converts requests/s → iterations/s). */
@@ -45,12 +50,16 @@ export function renderScript(input: ScriptInput): string {
     `//   or:     ${input.rerun.k6}`,
     `// Target:   set PERF_BASE_URL to point the script elsewhere. Secrets come only from environment variables (__ENV).`,
     `// This file is yours to edit; "perf generate" rewrites it, so copy it elsewhere to keep changes.`,
+    input.extension
+      ? '// Needs perf\'s k6 (bin/k6, "bash xk6/build.sh") for k6/x/perf; "perf generate --portable" writes a stock-k6 version.'
+      : '// Portable: runs on stock k6 (journeys are tagged by hand; no Server-Timing metrics).',
     '',
     "import http from 'k6/http';",
     "import { check, sleep } from 'k6';",
     "import exec from 'k6/execution';",
   );
   if (usesData) out.push("import { SharedArray } from 'k6/data';");
+  if (input.extension) out.push("import { journey, serverTiming } from 'k6/x/perf';");
   out.push("import type { Options } from 'k6/options';", '');
   out.push(`const BASE_URL = __ENV.PERF_BASE_URL || ${JSON.stringify(config.target.baseUrl)};`, '');
 
@@ -126,12 +135,12 @@ export function renderScript(input: ScriptInput): string {
   );
 
   const baseHeaders = config.target.headers;
-  for (const j of journeys) out.push(...renderJourney(j, baseHeaders), '');
+  for (const j of journeys) out.push(...renderJourney(j, baseHeaders, input.extension), '');
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-function renderJourney(j: Journey, baseHeaders: Record<string, string>): string[] {
-  const lines = [`function ${fnName(j)}(): void {`];
+function renderJourney(j: Journey, baseHeaders: Record<string, string>, extension: boolean): string[] {
+  const lines: string[] = [];
   if (j.data) lines.push(`  const row = ${dataVar(j)}[exec.scenario.iterationInTest % ${dataVar(j)}.length] as Record<string, string>;`);
   const hasRow = j.data !== undefined;
   j.steps.forEach((step, i) => {
@@ -151,10 +160,12 @@ function renderJourney(j: Journey, baseHeaders: Record<string, string>): string[
       '  });',
       `  check(${res}, { ${JSON.stringify(`${j.name} ${step.name}: status ${step.expectStatus.join('|')}`)}: (r) => ${statusTest(step.expectStatus)} });`,
     );
+    if (extension) lines.push(`  serverTiming(${res}); // server_timing_<component> metrics from the Server-Timing header`);
     if (step.thinkTimeMs > 0) lines.push(`  sleep(${round3(step.thinkTimeMs / 1000)}); // think time`);
   });
-  lines.push('}');
-  return lines;
+  if (!extension) return [`function ${fnName(j)}(): void {`, ...lines, '}'];
+  // journey() tags everything inside (checks, Server-Timing trends) with journey=<name>.
+  return [`function ${fnName(j)}(): void {`, `  journey(${JSON.stringify(j.name)}, () => {`, ...lines.map((l) => `  ${l}`), '  });', '}'];
 }
 
 function statusTest(codes: number[]): string {
