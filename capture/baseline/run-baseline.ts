@@ -1,7 +1,9 @@
 import { capacityThresholdMs } from '../../analyzers/baseline/capacity.js';
 import { sloCards } from '../../analyzers/baseline/slo-status.js';
 import type { Artifact, ArtifactStore } from '../../core/artifacts/store.js';
-import type { BaselinePayload, Capacity, CapacityStep } from '../../core/artifacts/schemas.js';
+import type { BaselinePayload, Capacity, CapacityStep, LoadFigures } from '../../core/artifacts/schemas.js';
+import { formatDuration } from '../../core/duration.js';
+import type { LatencyRecorder } from '../load/recorder.js';
 import { resolveHeaders } from '../../core/config/headers.js';
 import type { PerfConfig } from '../../core/config/types.js';
 import { Interrupted, RuntimeFailure } from '../../core/errors.js';
@@ -14,6 +16,7 @@ import { runProfile } from '../profile/run-profile.js';
 
 export type BaselineProgress =
   | ({ phase: 'probe' | 'measure' } & LoadProgress)
+  | ({ phase: 'journey'; journey: string; index: number; count: number } & LoadProgress)
   | { phase: 'capacity'; step: CapacityStep; index: number; planned: number }
   | { phase: 'profile' };
 
@@ -112,13 +115,44 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
     if (run.unfinished > 0) notes.push(`${run.unfinished} request(s) were still unanswered when the run ended; they are not in the figures.`);
     if (run.interrupted) notes.push('Interrupted: the figures cover only the part of the run that finished.');
     if (resolved.some((j) => j.steps.some((s) => s.thinkTimeMs > 0))) notes.push('Think times are not applied by the baseline (it measures request latency); k6 load tests apply them.');
-    if (!opts.journey && resolved.length > 1) notes.push('Journeys ran together as the weighted mix; per-journey figures are the mix\'s requests of each journey.');
+    // Each journey alone too: in the mix, one journey's stall (e.g. a blocking handler) lands in
+    // every journey's tail, so the per-journey figures come from isolated runs.
+    let isolated: LoadFigures[] | undefined;
+    if (resolved.length > 1 && !run.interrupted) {
+      const totalWeight = resolved.reduce((a, j) => a + j.weight, 0);
+      const eachMs = Math.min(durationMs, Math.max(quick ? 1500 : 2500, durationMs / resolved.length));
+      isolated = [];
+      for (const [i, j] of resolved.entries()) {
+        if (opts.signal?.aborted) break;
+        const jm: LoadModel =
+          model.kind === 'open'
+            ? { kind: 'open', rateRps: Math.max(5, Math.round((model.rateRps * j.weight) / totalWeight)), connections: openConnections(model.rateRps) }
+            : model;
+        const r = await runLoad({
+          ...base,
+          journeys: [j],
+          model: jm,
+          durationMs: eachMs,
+          warmupMs: Math.min(warmupMs, 500),
+          onProgress: (p) => opts.onProgress?.({ phase: 'journey', journey: j.name, index: i, count: resolved.length, ...p }),
+        });
+        const f = (r.journeys[0] as LatencyRecorder).figures(r.durationMs, r.open);
+        if (jm.kind === 'open') f.rateRps = jm.rateRps;
+        isolated.push(f);
+      }
+      if (isolated.length === resolved.length) {
+        notes.push(
+          `Per-journey figures come from each journey run alone (${formatDuration(eachMs)} each${model.kind === 'open' ? ', at its weighted share of the arrival rate, at least 5/s' : ''}); "overall" is the weighted mix run. The mix's own per-journey split is in journeysInMix.`,
+        );
+      } else isolated = undefined;
+    }
     const result: BaselinePayload & { interrupted: boolean } = {
       target: { baseUrl: config.target.baseUrl },
       model: model.kind === 'open' ? { kind: 'open', rateRps: model.rateRps } : { kind: 'closed', connections: model.connections },
       durationMs: run.durationMs,
       warmupMs,
-      journeys: run.journeys.map((r) => r.figures(run.durationMs, run.open)),
+      journeys: isolated ?? run.journeys.map((r) => r.figures(run.durationMs, run.open)),
+      ...(isolated ? { journeysInMix: run.journeys.map((r) => r.figures(run.durationMs, run.open)) } : {}),
       overall: run.overall.figures(run.durationMs, run.open),
       capacity,
       notes,

@@ -75,7 +75,8 @@ export default class Baseline extends BaseCommand<typeof Baseline> {
       process.stderr.write('profiling the target under load…\n');
       return;
     }
-    if (live) process.stderr.write(`\r\x1b[K${progressLine(p.phase === 'probe' ? 'probe' : 'baseline', p)}`);
+    const label = p.phase === 'journey' ? `journey ${p.index + 1}/${p.count} ${p.journey}` : p.phase === 'probe' ? 'probe' : 'baseline (mix)';
+    if (live) process.stderr.write(`\r\x1b[K${progressLine(label, p)}`);
   }
 
   private clearLine(live: boolean): void {

@@ -24,6 +24,8 @@ export interface LoadFigures {
   /** Present when an open-model run corrected for coordinated omission: the raw service-time view. */
   latencyMsUncorrected?: LatencyStats;
   histogramUncorrected?: string;
+  /** Optional: the open-model arrival rate this journey ran at (baseline per-journey runs). */
+  rateRps?: number;
 }
 
 /** perf.baseline/v1 */
@@ -53,6 +55,8 @@ export interface BaselinePayload {
   journeys: LoadFigures[];
   overall: LoadFigures;
   capacity: Capacity | null;
+  /** Optional: each journey's share of the weighted mix run (when `journeys` come from isolated runs). */
+  journeysInMix?: LoadFigures[];
   /** Optional: honest remarks about the run (unanswered requests, interrupted, model choice). */
   notes?: string[];
   /** Optional: path of the perf.profile/v1 twin when `perf baseline --profile` ran. */

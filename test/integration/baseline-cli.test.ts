@@ -148,4 +148,30 @@ slos:
     const probe = await fetch(`http://127.0.0.1:${port}/ok`).then(() => 'up', () => 'down');
     expect(probe).toBe('down');
   });
+
+  it('still reports load figures for a target that is not Node, with a clear note instead of a profile', async () => {
+    const port = await freePort();
+    const dir = project(`target:
+  baseUrl: "http://127.0.0.1:${port}"
+  start: { command: "exec python3 -m http.server ${port} --bind 127.0.0.1", readyPath: "/", readyTimeoutMs: 10000 }
+${journeys('/')}`);
+    const r = await perf(['profile', '--quick', '--duration', '2s', '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const a = JSON.parse(r.stdout);
+    expect(a.schema).toBe('perf.profile/v1');
+    expect(a.profiled).toBe(false);
+    expect(a.skippedReason).toMatch(/does not look like a Node\.js process/);
+    expect(a.load.requests).toBeGreaterThan(0);
+    expect(r.stderr).toContain('profiling skipped');
+  });
+
+  it('profiles only a target it starts: without target.start the load figures come with a note', async () => {
+    const dir = project(`target:\n  baseUrl: "${server.url}"\n${journeys('/ok')}`);
+    const r = await perf(['profile', '--quick', '--duration', '1s', '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const a = JSON.parse(r.stdout);
+    expect(a.profiled).toBe(false);
+    expect(a.skippedReason).toContain('no target.start');
+    expect(a.load.statusCodes['200']).toBe(a.load.requests);
+  });
 });
