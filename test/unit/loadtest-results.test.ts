@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { encodeHistogram, newHistogram, recordMs } from '../../analyzers/histogram.js';
+import type { K6Run, K6WindowLine } from '../../core/artifacts/k6-windows.js';
+import { buildLoadTestPayload, type ResultContext } from '../../k6-scripts/src/results.js';
+import { buildLoadProfile, type LoadProfile } from '../../profiles/index.js';
+import { renderLoadTestResults } from '../../templates/loadtest-results.js';
+
+const T0 = 1_700_000_000_000;
+
+interface WindowSpec {
+  /** Latency of every request in this window (ms), per journey. */
+  ms: number;
+  requests: number;
+  failed?: number;
+  dropped?: number;
+}
+
+/** A K6Run of 1 s windows, two journeys splitting each window's requests 3:1. */
+function run(specs: WindowSpec[], complete = true): K6Run {
+  const windows: K6WindowLine[] = specs.map((s, i) => {
+    const trends = [];
+    const counters = [];
+    const rates = [];
+    for (const [journey, share] of [['browse', 0.75], ['checkout', 0.25]] as const) {
+      const n = Math.round(s.requests * share);
+      const h = newHistogram();
+      if (n > 0) recordMs(h, s.ms, n);
+      trends.push({ metric: 'http_req_duration', tags: { journey, status: '2xx' }, count: n, min: s.ms, max: s.ms, sum: s.ms * n, histogram: encodeHistogram(h) });
+      counters.push({ metric: 'http_reqs', tags: { journey, status: '2xx' }, value: n });
+      const bad = Math.round((s.failed ?? 0) * share);
+      rates.push({ metric: 'http_req_failed', tags: { journey }, trues: bad, total: n });
+      rates.push({ metric: 'checks', tags: { journey, check: `${journey} ok` }, trues: n - bad, total: n });
+    }
+    if (s.dropped) counters.push({ metric: 'dropped_iterations', tags: {}, value: s.dropped });
+    return { type: 'window', index: i, startMs: T0 + i * 1000, endMs: T0 + (i + 1) * 1000, trends, counters, rates, gauges: [{ metric: 'vus', tags: {}, value: 3, max: 4 }] };
+  });
+  const all = windows.flatMap((w) => w);
+  return {
+    format: 'perf.k6-windows/v1',
+    startMs: T0,
+    endMs: T0 + specs.length * 1000,
+    windowMs: 1000,
+    windows,
+    totals: { trends: all.flatMap((w) => w.trends), counters: all.flatMap((w) => w.counters), rates: all.flatMap((w) => w.rates), gauges: [] },
+    aborted: null,
+    complete,
+    warnings: [],
+  };
+}
+
+function ctx(profile: LoadProfile, partial = false): ResultContext {
+  return {
+    profile,
+    partial,
+    k6: { binary: 'bin/k6', version: 'v2.2.0', extension: true },
+    rawArtifact: 'x.ndjson',
+    requestsPerIteration: 1,
+    latencyLimitMs: 100,
+    errorLimit: 0.05,
+  };
+}
+
+const flat = (n: number, spec: WindowSpec): WindowSpec[] => Array.from({ length: n }, () => spec);
+
+describe('perf.loadtest/v1 from a k6 run', () => {
+  it('has per-journey figures with the baseline latency keys, windows, dropped iterations and checks', () => {
+    const profile = buildLoadProfile('baseline', { config: { scenarios: { baseline: { rate: 40, rampUp: '2s', duration: '4s', rampDown: '2s' } } }, capacityRps: null });
+    const p = buildLoadTestPayload(run([...flat(7, { ms: 10, requests: 40 }), { ms: 10, requests: 40, failed: 4, dropped: 2 }]), ctx(profile));
+    expect(p.journeys.map((j) => j.name)).toEqual(['browse', 'checkout']);
+    expect(Object.keys(p.overall.latencyMs).sort()).toEqual(['max', 'mean', 'min', 'p50', 'p90', 'p95', 'p99', 'p999']);
+    expect(p.overall.requests).toBe(320);
+    expect(p.overall.throughputRps).toBe(40);
+    expect(p.overall.errors).toBe(4);
+    expect(p.windows).toHaveLength(8);
+    expect(p.windows[0]).toMatchObject({ startMs: 0, endMs: 1000, requests: 40, rps: 40 });
+    expect(p.windows[0]!.journeys.browse!.requests).toBe(30);
+    expect(p.droppedIterations).toBe(2);
+    expect(p.checks.passes + p.checks.fails).toBe(320);
+    expect(p.checks.byName['browse ok']!.fails).toBe(3);
+    expect(p.stages.map((s) => [s.startMs, s.endMs])).toEqual([[0, 2000], [2000, 6000], [6000, 8000]]);
+    expect(p.breakingPoint).toBeNull();
+    expect(p.recovery).toBeNull();
+  });
+
+  it('names the stress breaking point at the first window whose p95 exceeds the limit', () => {
+    const profile = buildLoadProfile('stress', { config: { scenarios: { stress: { rate: 200, rampUp: '1s', duration: '8s', rampDown: '1s' } } }, capacityRps: null });
+    // Stages: up 0-1 s, hold 50 @ 1-3 s, up 3-4, hold 100 @ 4-6 s, up 6-7, hold 150 @ 7-9 s, …
+    const windows = [...flat(6, { ms: 20, requests: 50 }), { ms: 20, requests: 100 }, { ms: 250, requests: 100 }, ...flat(5, { ms: 400, requests: 100 })];
+    const p = buildLoadTestPayload(run(windows), ctx(profile));
+    expect(p.breakingPoint).not.toBeNull();
+    expect(p.breakingPoint!.atMs).toBe(7000);
+    expect(p.breakingPoint!.rps).toBe(150);
+    expect(p.breakingPoint!.reason).toMatch(/p95 250(\.\d+)? ms > 100 ms at 150 req\/s/);
+    expect(renderLoadTestResults(p)).toContain('## Breaking point');
+  });
+
+  it('names a breaking point when the open model falls behind its target rate and drops iterations', () => {
+    const profile = buildLoadProfile('breakpoint', { config: { scenarios: { breakpoint: { rate: 100, duration: '10s' } } }, capacityRps: null });
+    const windows = [...flat(6, { ms: 20, requests: 0 }).map((w, i) => ({ ...w, requests: i * 10 + 5 })), ...flat(4, { ms: 30, requests: 40, dropped: 20 })];
+    const p = buildLoadTestPayload(run(windows), ctx(profile));
+    expect(p.breakingPoint?.reason).toMatch(/throughput 40 req\/s < 85% of the target/);
+    expect(p.breakingPoint?.atMs).toBe(6000);
+  });
+
+  it('reports the spike recovery time from the end of the spike until p95 is back near the pre-spike level', () => {
+    const profile = buildLoadProfile('spike', { config: { scenarios: { spike: { rate: 120, rampUp: '1s', duration: '4s', rampDown: '1s' } } }, capacityRps: null });
+    // base 0-2 s, jump 2-3, spike 3-7 (spike.endMs = 7000), drop 7-8, recovery 8-16.
+    expect(profile.spike).toEqual({ startMs: 2000, endMs: 7000 });
+    const windows = [...flat(2, { ms: 10, requests: 20 }), ...flat(5, { ms: 300, requests: 80 }), ...flat(3, { ms: 200, requests: 20 }), ...flat(6, { ms: 11, requests: 20 })];
+    const p = buildLoadTestPayload(run(windows), ctx(profile));
+    expect(p.recovery).toMatchObject({ recoveryTimeMs: 4000, spikeEndMs: 7000 });
+    expect(renderLoadTestResults(p)).toContain('Recovery time: **4s**');
+  });
+
+  it('says so when the service never recovered', () => {
+    const profile = buildLoadProfile('spike', { config: { scenarios: { spike: { rate: 120, rampUp: '1s', duration: '4s', rampDown: '1s' } } }, capacityRps: null });
+    const windows = [...flat(2, { ms: 10, requests: 20 }), ...flat(14, { ms: 300, requests: 20 })];
+    const p = buildLoadTestPayload(run(windows), ctx(profile));
+    expect(p.recovery?.recoveryTimeMs).toBeNull();
+    expect(p.recovery?.note).toMatch(/not recovered/);
+  });
+
+  it('shows soak drift as p95 of the first vs the last part of the run', () => {
+    const profile = buildLoadProfile('soak', { config: { scenarios: { soak: { rate: 20, rampUp: '1s', duration: '7s', rampDown: '1s' } } }, capacityRps: null });
+    const windows = [...flat(3, { ms: 10, requests: 20 }), ...flat(3, { ms: 15, requests: 20 }), ...flat(3, { ms: 20, requests: 20 })];
+    const p = buildLoadTestPayload(run(windows), ctx(profile));
+    // HDR histograms are exact to 3 significant digits.
+    expect(p.drift?.firstP95Ms).toBeCloseTo(10, 1);
+    expect(p.drift?.lastP95Ms).toBeCloseTo(20, 1);
+    expect(p.drift?.changePct).toBeCloseTo(100, 0);
+  });
+
+  it('marks an interrupted run (or a k6 file without its summary) as partial', () => {
+    const profile = buildLoadProfile('baseline', { config: { scenarios: { baseline: { rate: 10 } } }, capacityRps: null });
+    expect(buildLoadTestPayload(run(flat(3, { ms: 5, requests: 10 })), ctx(profile, true)).partial).toBe(true);
+    expect(buildLoadTestPayload(run(flat(3, { ms: 5, requests: 10 }), false), ctx(profile)).partial).toBe(true);
+    expect(renderLoadTestResults(buildLoadTestPayload(run(flat(3, { ms: 5, requests: 10 })), ctx(profile, true)))).toContain('PARTIAL');
+  });
+});
