@@ -11,7 +11,7 @@ const deflateAsync = promisify(deflate);
 
 export const LEDGER_ORDERS = 25000;
 const LEDGER_SQL = 'SELECT id, customer_id, created_at, item_count, total_cents, status FROM orders ORDER BY id DESC LIMIT ?';
-const SLICE_ROWS = 2000;
+const SLICE_ROWS = 1000;
 
 function renderRows(rows) {
   let out = '';
