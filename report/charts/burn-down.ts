@@ -9,7 +9,7 @@ import { formatOffset } from '../svg/scale.js';
 import { offsetOf, runOrigin } from './time.js';
 import type { ChartOutcome } from './types.js';
 
-export const BURN_DOWN_CHART = { id: 'error-budget-burn-down', title: 'Error budget remaining across the run' } as const;
+export const BURN_DOWN_CHART = { id: 'error-budget-burn-down', title: "Error budget burn-down across the run (the run's budget at the objective)" } as const;
 
 export interface BurnDown {
   slo: string;
@@ -21,9 +21,11 @@ export interface BurnDown {
 }
 
 /**
- * Budget burn-down of one SLO over the load-test windows. The budget is the SLO's allowed bad
- * fraction of all the run's events; each window spends its bad events: errors for availability and
- * error-rate SLIs, requests slower than the threshold (from the window's HDR histogram) for latency.
+ * Budget burn-down of one SLO over the load-test windows, as `perf slo-check` counts events: the
+ * run's budget is the SLO's allowed bad fraction of all the run's events; each window spends its bad
+ * events — failures, plus (latency SLIs) requests slower than the threshold, from the window's HDR
+ * histogram. The line ends at 100 × (1 − burn rate): below 0 the run burnt faster than the
+ * objective allows (FAIL), within the last 10 % it is PARTIAL.
  */
 export function burnDown(lt: LoadTestPayload, s: SloResult, origin: number): BurnDown | undefined {
   const allowed = s.errorBudget?.allowedBadFraction;
@@ -50,7 +52,8 @@ function windowEvents(w: LoadWindow, s: SloResult): { total: number; bad: number
   if (s.sli !== 'latency') return { total: src.requests, bad: src.errors };
   if (src.requests === 0) return { total: 0, bad: 0 };
   if (typeof src.histogram !== 'string' || src.histogram === '') return undefined;
-  return { total: src.requests, bad: countAboveMsFast(hdr.decodeFromCompressedBase64(src.histogram, 32, false), s.target) };
+  const slow = countAboveMsFast(hdr.decodeFromCompressedBase64(src.histogram, 32, false), s.target);
+  return { total: src.requests, bad: Math.min(src.requests, src.errors + slow) };
 }
 
 export function burnDownChart(lt: Artifact<LoadTestPayload> | undefined, slo: Artifact<SloPayload> | undefined): ChartOutcome {
@@ -76,10 +79,10 @@ export function burnDownChart(lt: Artifact<LoadTestPayload> | undefined, slo: Ar
       x: b.x,
       y: b.remainingPct,
     });
-    const reported = s.errorBudget.remainingPct;
-    const differs = Number.isFinite(reported) && Math.abs(reported - end) > 1 ? ` (slo-check reported ${fmtNum(reported)}% on its source)` : '';
+    const burn = b.badEvents / (s.errorBudget.allowedBadFraction * b.totalEvents);
+    const differs = Number.isFinite(s.burnRate) && Math.abs(s.burnRate - burn) > 0.01 ? `; slo-check reported burn rate ${fmtNum(s.burnRate, 2)} on its source` : '';
     figures.push(
-      `${s.name} [${s.status}]: ${fmtNum(b.badEvents)} bad of ${fmtNum(b.totalEvents)} events, ${fmtNum(end)}% of the budget left at the end${differs}` +
+      `${s.name} [${s.status}]: ${fmtNum(b.badEvents)} bad of ${fmtNum(b.totalEvents)} events, burn rate ${fmtNum(burn, 2)}, ${fmtNum(end)}% of the run's budget left at the end${differs}` +
         (exhaustedAt >= 0 ? `, exhausted at ${formatOffset(b.x[exhaustedAt] as number)}` : ''),
     );
   });
@@ -90,9 +93,9 @@ export function burnDownChart(lt: Artifact<LoadTestPayload> | undefined, slo: Ar
     title: BURN_DOWN_CHART.title,
     description: summary,
     x: { kind: 'time', label: 'time since start' },
-    y: { label: 'error budget left (%)', max: 100 },
+    y: { label: "run's error budget left (%)", max: 100 },
     series,
-    refLines: [{ value: 0, label: 'budget exhausted', colour: OKABE_ITO.vermillion }],
+    refLines: [{ value: 0, label: 'budget exhausted (burn rate 1)', colour: OKABE_ITO.vermillion }],
   });
   return { ...BURN_DOWN_CHART, svg, summary, kind: 'slo', runId: slo.runId };
 }

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // perf report end to end: the CLI writes the HTML report from JSON artifacts; Debian's Chromium
 // (/usr/bin/chromium, driven by playwright-core, no browser download) opens it from a file:// URL
 // with the network off, and the charts' drawn points are checked against the JSON.

@@ -96,14 +96,18 @@ describe('error budget burn-down', () => {
     expect(b.remainingPct[0]).toBe(100);
     const end = 100 * (1 - lt.overall.errors / (0.01 * lt.overall.requests));
     expect(b.remainingPct[b.remainingPct.length - 1]).toBeCloseTo(end, 9);
+    expect(b.remainingPct[b.remainingPct.length - 1]).toBeCloseTo(100 * (1 - s.burnRate), 9); // as slo-check counts
     // Budget only goes down.
     for (let i = 1; i < b.remainingPct.length; i++) expect(b.remainingPct[i]!).toBeLessThanOrEqual(b.remainingPct[i - 1]!);
   });
 
-  it('counts slow requests of the SLO journey from the window histograms for a latency SLO', () => {
+  it('counts failed and slow requests of the SLO journey from the window histograms for a latency SLO', () => {
     const s = slo.slos[1]!;
     const b = burnDown(lt, s, 0)!;
-    const bad = lt.windows.reduce((n, w) => n + countAboveMs(decodeHistogram(w.journeys.checkout!.histogram), 100), 0);
+    const bad = lt.windows.reduce((n, w) => {
+      const j = w.journeys.checkout!;
+      return n + Math.min(j.requests, j.errors + countAboveMs(decodeHistogram(j.histogram), 100));
+    }, 0);
     expect(b.badEvents).toBe(bad);
     expect(b.totalEvents).toBe(lt.journeys[1]!.requests);
   });
