@@ -106,9 +106,11 @@ export async function generateScripts(opts: GenerateOptions): Promise<GenerateRe
     });
     mkdirSync(dirname(tsPath), { recursive: true });
     writeFileAtomic(tsPath, source);
-    const { bytes } = await bundleScript(tsPath, jsPath);
-    scripts.push({ scenario: profile.scenario, tsPath, jsPath, bundleBytes: bytes, profile });
+    scripts.push({ scenario: profile.scenario, tsPath, jsPath, bundleBytes: 0, profile });
   }
+  // esbuild runs the bundles concurrently in its own service process.
+  const sizes = await Promise.all(scripts.map((s) => bundleScript(s.tsPath, s.jsPath)));
+  sizes.forEach((b, i) => ((scripts[i] as GeneratedScript).bundleBytes = b.bytes));
 
   let planPath: string | null = null;
   if (opts.writePlan !== false) {
