@@ -94,6 +94,7 @@ export function renderScript(input: ScriptInput): string {
       '      ],',
     );
   }
+  if (profile.quick) out.push("      gracefulStop: '5s', // --quick: wait at most 5 s for iterations still in flight at the end");
   out.push("      exec: 'journeyMix',", '    },', '  },');
   const thresholds = thresholdsFor(config.slos, profile, input.fallbackLatencyMs);
   out.push('  thresholds: {');
