@@ -50,12 +50,13 @@ interface TrendAcc {
 
 /** Accumulates one window (or a whole run) of k6 samples into series. */
 export class WindowAccumulator {
-  readonly trends = new Map<string, TrendAcc>();
-  readonly counters = new Map<string, CounterSeries>();
-  readonly rates = new Map<string, RateSeries>();
-  readonly gauges = new Map<string, GaugeSeries>();
+  // Keys are series keys (strings) or the k6-json reader's numeric ids of (metric, tags).
+  readonly trends = new Map<string | number, TrendAcc>();
+  readonly counters = new Map<string | number, CounterSeries>();
+  readonly rates = new Map<string | number, RateSeries>();
+  readonly gauges = new Map<string | number, GaugeSeries>();
 
-  addTrend(key: string, metric: string, tags: SeriesTags, value: number): void {
+  addTrend(key: string | number, metric: string, tags: SeriesTags, value: number): void {
     let t = this.trends.get(key);
     if (!t) {
       t = { metric, tags, count: 0, min: value, max: value, sum: 0, h: newHistogram() };
@@ -68,13 +69,13 @@ export class WindowAccumulator {
     recordMs(t.h, value);
   }
 
-  addCounter(key: string, metric: string, tags: SeriesTags, value: number): void {
+  addCounter(key: string | number, metric: string, tags: SeriesTags, value: number): void {
     const c = this.counters.get(key);
     if (c) c.value += value;
     else this.counters.set(key, { metric, tags, value });
   }
 
-  addRate(key: string, metric: string, tags: SeriesTags, value: number): void {
+  addRate(key: string | number, metric: string, tags: SeriesTags, value: number): void {
     let r = this.rates.get(key);
     if (!r) {
       r = { metric, tags, trues: 0, total: 0 };
@@ -84,7 +85,7 @@ export class WindowAccumulator {
     if (value !== 0) r.trues++;
   }
 
-  addGauge(key: string, metric: string, tags: SeriesTags, value: number): void {
+  addGauge(key: string | number, metric: string, tags: SeriesTags, value: number): void {
     const g = this.gauges.get(key);
     if (g) {
       g.value = value;

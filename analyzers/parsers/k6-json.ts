@@ -2,7 +2,7 @@ import type { K6Run, K6WindowLine, SeriesTags } from '../../core/artifacts/k6-wi
 import { UserError } from '../../core/errors.js';
 import { emptyTotals, mergeSeriesSets, pickTags, seriesKey, statusClass, WindowAccumulator } from './k6-aggregate.js';
 import { readK6Windows, K6_WINDOWS_SCHEMA } from './k6-windows.js';
-import { CorruptLineTracker, excerpt, forEachLine } from './lines.js';
+import { CorruptLineTracker, excerpt, forEachLineBytes } from './lines.js';
 import { openHead } from './sniff.js';
 
 export const DEFAULT_WINDOW_MS = 10_000;
@@ -25,6 +25,9 @@ const METRIC_TYPES = new Set<string>(['trend', 'counter', 'rate', 'gauge']);
 
 /** Windows still accepting points behind the newest one (k6 flushes points slightly out of order). */
 const OPEN_WINDOWS_GRACE = 2;
+
+/** Buffer#latin1Slice: Node's fastest byte→string for ASCII (not in @types/node). */
+const latin1 = (b: Buffer, start: number, end: number): string => (b as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(start, end);
 
 const POINT_PREFIX = '{"metric":"';
 const POINT_MID = '","type":"Point","data":{"time":"';
@@ -83,6 +86,35 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     return cacheMs + Math.floor(frac);
   };
 
+  /** Time of a point from its position in the line; the seconds part is re-parsed only when it changes. */
+  let cachePrefix = '';
+  let cacheZone = '';
+  const timeAt = (line: string, ts: number, te: number): number => {
+    if (te - ts < 20 || line.charCodeAt(ts + 10) !== 84 /* T */) return Date.parse(line.slice(ts, te));
+    let i = ts + 19;
+    let frac = 0;
+    if (line.charCodeAt(i) === 46 /* . */) {
+      i++;
+      let scale = 100;
+      while (i < te) {
+        const c = line.charCodeAt(i);
+        if (c < 48 || c > 57) break;
+        if (scale >= 1) frac += (c - 48) * scale;
+        scale /= 10;
+        i++;
+      }
+    }
+    const zoneIsZ = te - i === 1 && line.charCodeAt(i) === 90; /* Z */
+    if (!(zoneIsZ && cacheZone === 'Z' && line.startsWith(cachePrefix, ts))) {
+      cachePrefix = line.slice(ts, ts + 19);
+      cacheZone = line.slice(i, te);
+      cacheKey = cachePrefix + cacheZone;
+      cacheMs = Date.parse(cacheKey);
+      if (!zoneIsZ) cacheZone = ''; // only the common "Z" zone takes the no-allocation path
+    }
+    return cacheMs + Math.floor(frac);
+  };
+
   const windowStart = (index: number): number => startMs + index * windowMs;
 
   const closeBefore = (limit: number): void => {
@@ -116,7 +148,25 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     return acc;
   };
 
-  const addPoint = (metric: string, t: number, value: number, tags: SeriesTags, lineNo: number): void => {
+  // Series ids: (metric, tags) → a small integer key, so the hot path builds no key strings.
+  const seriesIds = new Map<string, number>();
+  const seriesId = (metric: string, tags: SeriesTags): number => {
+    const k = seriesKey(metric, tags);
+    let id = seriesIds.get(k);
+    if (id === undefined) seriesIds.set(k, (id = seriesIds.size));
+    return id;
+  };
+  /** Tag regions seen before (k6 repeats the same tag set for every point of a request type). */
+  interface TagInfo {
+    tags: SeriesTags;
+    /** metric → series id */
+    ids: Map<string, number>;
+  }
+  const tagCache = new Map<string, TagInfo>();
+  const checkTagCache = new Map<string, TagInfo>();
+  const TAG_CACHE_MAX = 50_000;
+
+  const addPoint = (metric: string, t: number, value: number, tags: SeriesTags, lineNo: number, id?: number): void => {
     const type = types.get(metric);
     if (type === undefined) {
       unknownMetrics.add(metric);
@@ -129,7 +179,7 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     tracker.ok();
     points++;
     const acc = accFor(t);
-    const key = seriesKey(metric, tags);
+    const key = id ?? seriesId(metric, tags);
     switch (type) {
       case 'trend':
         acc.addTrend(key, metric, tags, value);
@@ -250,27 +300,183 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
       return;
     }
     const region = line.slice(valueEnd + TAGS_MID.length, line.length - 2);
-    if (region.charCodeAt(0) !== 123 /* { */ || region.includes('\\') || region.includes('"metadata":')) {
-      slowPath(line, lineNo);
-      return;
+    const cache = metric === 'checks' ? checkTagCache : tagCache;
+    let info = cache.get(region);
+    if (!info) {
+      if (region.charCodeAt(0) !== 123 /* { */ || region.includes('\\') || region.includes('"metadata":')) {
+        slowPath(line, lineNo);
+        return;
+      }
+      const tags: SeriesTags = {};
+      const journey = tagValue(region, '"journey":"');
+      if (journey) tags.journey = journey;
+      const name = tagValue(region, '"name":"');
+      if (name) tags.name = name;
+      const scenario = tagValue(region, '"scenario":"');
+      if (scenario) tags.scenario = scenario;
+      const status = tagValue(region, '"status":"');
+      if (status) tags.status = statusClass(status);
+      if (metric === 'checks') {
+        const check = tagValue(region, '"check":"');
+        if (check) tags.check = check;
+      }
+      if (cache.size >= TAG_CACHE_MAX) cache.clear();
+      info = { tags, ids: new Map() };
+      cache.set(region, info);
     }
-    const tags: SeriesTags = {};
-    const journey = tagValue(region, '"journey":"');
-    if (journey) tags.journey = journey;
-    const name = tagValue(region, '"name":"');
-    if (name) tags.name = name;
-    const scenario = tagValue(region, '"scenario":"');
-    if (scenario) tags.scenario = scenario;
-    const status = tagValue(region, '"status":"');
-    if (status) tags.status = statusClass(status);
-    if (metric === 'checks') {
-      const check = tagValue(region, '"check":"');
-      if (check) tags.check = check;
-    }
-    addPoint(metric, timeMs(line.slice(timeStart, timeEnd)), value, tags, lineNo);
+    let id = info.ids.get(metric);
+    if (id === undefined) info.ids.set(metric, (id = seriesId(metric, info.tags)));
+    addPoint(metric, timeAt(line, timeStart, timeEnd), value, info.tags, lineNo, id);
   };
 
-  const { lines } = await forEachLine(file, onLine, opts.signal ? { signal: opts.signal } : {});
+  // Byte-level pre-filter: a Point line of a metric we do not aggregate is skipped without decoding it
+  // (most lines of a k6 file are http_req_blocked/_sending/... that SLOs do not need).
+  const bytesOf = (x: string): Uint8Array => Uint8Array.from(Buffer.from(x, 'latin1'));
+  const prefix = bytesOf(POINT_PREFIX);
+  const plen = prefix.length;
+  const midB = bytesOf(POINT_MID);
+  const valueMidB = bytesOf(VALUE_MID);
+  const tagsMidB = bytesOf(TAGS_MID);
+  const wantedList = wanted ? [...wanted] : null;
+  const wantedBytes = wantedList ? wantedList.map(bytesOf) : null;
+  const matchAt = (buf: Buffer, at: number, end: number, pat: Uint8Array): boolean => {
+    const n = pat.length;
+    if (at + n > end) return false;
+    for (let i = 0; i < n; i++) if (buf[at + i] !== pat[i]) return false;
+    return true;
+  };
+  // seconds-resolution time cache on bytes: "YYYY-MM-DDTHH:MM:SS" + "Z"
+  const secBytes = new Uint8Array(19);
+  let secValid = false;
+  let secMs = 0;
+
+  /**
+   * The hot path: a Point line in k6's own layout parsed straight from bytes (no line string, no
+   * JSON.parse). Returns false when the line is unusual in any way; the caller then takes the string path.
+   */
+  const fastPoint = (buf: Buffer, start: number, end: number, lineNo: number, nameStart: number, nameEnd: number, metric: string): boolean => {
+    if (!matchAt(buf, nameEnd, end, midB)) return false;
+    if (buf[end - 1] !== 125 || buf[end - 2] !== 125 || buf[end - 3] !== 125) return false;
+    const ts = nameEnd + midB.length;
+    let te = ts;
+    while (te < end && buf[te] !== 34) te++;
+    if (te - ts < 21 || buf[ts + 10] !== 84 /* T */ || buf[te - 1] !== 90 /* Z */ || !matchAt(buf, te, end, valueMidB)) return false;
+    // fraction of the second → whole ms
+    let i = ts + 19;
+    let frac = 0;
+    if (buf[i] === 46) {
+      i++;
+      let scale = 100;
+      while (i < te - 1) {
+        const c = buf[i]!;
+        if (c < 48 || c > 57) return false;
+        if (scale >= 1) frac += (c - 48) * scale;
+        scale /= 10;
+        i++;
+      }
+    }
+    if (i !== te - 1) return false;
+    let same = secValid;
+    if (same) for (let k = 0; k < 19; k++) if (buf[ts + k] !== secBytes[k]) { same = false; break; }
+    if (!same) {
+      secMs = Date.parse(`${latin1(buf, ts, ts + 19)}Z`);
+      if (!Number.isFinite(secMs)) return false;
+      for (let k = 0; k < 19; k++) secBytes[k] = buf[ts + k]!;
+      secValid = true;
+    }
+    const t = secMs + Math.floor(frac);
+    // value: [-]digits[.digits]; anything else (exponents) via Number()
+    const vs = te + valueMidB.length;
+    let p = vs;
+    let neg = false;
+    if (buf[p] === 45) {
+      neg = true;
+      p++;
+    }
+    let mant = 0;
+    let digits = 0;
+    let fracDigits = 0;
+    let seenDot = false;
+    for (; p < end; p++) {
+      const c = buf[p]!;
+      if (c >= 48 && c <= 57) {
+        mant = mant * 10 + (c - 48);
+        digits++;
+        if (seenDot) fracDigits++;
+      } else if (c === 46 && !seenDot) seenDot = true;
+      else break;
+    }
+    let value: number;
+    if (buf[p] === 44 /* , */ && digits > 0 && digits <= 15 && fracDigits <= 22) {
+      value = fracDigits > 0 ? mant / 10 ** fracDigits : mant;
+      if (neg) value = -value;
+    } else {
+      let q = p;
+      while (q < end && buf[q] !== 44) q++;
+      value = Number(latin1(buf, vs, q));
+      if (!Number.isFinite(value) || q === vs) return false;
+      p = q;
+    }
+    if (!matchAt(buf, p, end, tagsMidB)) return false;
+    const rs = p + tagsMidB.length;
+    const re = end - 2;
+    if (buf[rs] !== 123) return false;
+    const key = latin1(buf, rs, re);
+    const cache = metric === 'checks' ? checkTagCache : tagCache;
+    let info = cache.get(key);
+    if (!info) {
+      const region = buf.toString('utf8', rs, re);
+      if (region.includes('\\') || region.includes('"metadata":')) return false;
+      const tags: SeriesTags = {};
+      const journey = tagValue(region, '"journey":"');
+      if (journey) tags.journey = journey;
+      const name = tagValue(region, '"name":"');
+      if (name) tags.name = name;
+      const scenario = tagValue(region, '"scenario":"');
+      if (scenario) tags.scenario = scenario;
+      const status = tagValue(region, '"status":"');
+      if (status) tags.status = statusClass(status);
+      if (metric === 'checks') {
+        const check = tagValue(region, '"check":"');
+        if (check) tags.check = check;
+      }
+      if (cache.size >= TAG_CACHE_MAX) cache.clear();
+      info = { tags, ids: new Map() };
+      cache.set(key, info);
+    }
+    let id = info.ids.get(metric);
+    if (id === undefined) info.ids.set(metric, (id = seriesId(metric, info.tags)));
+    addPoint(metric, t, value, info.tags, lineNo, id);
+    return true;
+  };
+
+  const onBytes = (buf: Buffer, start: number, end: number, lineNo: number): void => {
+    if (!firstLine && end - start > plen && matchAt(buf, start, end, prefix)) {
+      const nameStart = start + plen;
+      let q = nameStart;
+      while (q < end && buf[q] !== 34 /* " */) q++;
+      let metric: string | null = null;
+      if (wantedBytes && wantedList) {
+        const len = q - nameStart;
+        for (let w = 0; w < wantedBytes.length; w++) {
+          const wb = wantedBytes[w]!;
+          if (wb.length === len && matchAt(buf, nameStart, q, wb)) {
+            metric = wantedList[w]!;
+            break;
+          }
+        }
+        if (metric === null) {
+          // Skipped without decoding; still catch a line cut short in the middle of the file.
+          if (buf[end - 1] !== 125 /* } */) tracker.corrupt(lineNo, `line is cut short: ${excerpt(buf.toString('utf8', start, Math.min(end, start + 200)))}`);
+          else tracker.ok();
+          return;
+        }
+      } else if (q < end) metric = latin1(buf, nameStart, q);
+      if (metric !== null && fastPoint(buf, start, end, lineNo, nameStart, q, metric)) return;
+    }
+    onLine(buf.toString('utf8', start, end), lineNo);
+  };
+  const { lines } = await forEachLineBytes(file, onBytes, opts.signal ? { signal: opts.signal } : {});
   if (lines === 0 || firstLine) {
     throw new UserError(`${file} is empty`, { where: file, fix: 'pass the file written by "k6 run --out json=<file>"' });
   }

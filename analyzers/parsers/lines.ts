@@ -60,6 +60,66 @@ export async function forEachLine(
   return { lines: lineNo, endedWithNewline: lastByte === 10, bytes };
 }
 
+/**
+ * Byte-level variant of forEachLine for hot paths: `onLine(buf, start, end, lineNo)` sees each
+ * non-empty line as a byte range (without `\r\n`), so a caller can skip lines it does not need
+ * without decoding them. The buffer is only valid during the call.
+ */
+export async function forEachLineBytes(
+  file: string,
+  onLine: (buf: Buffer, start: number, end: number, lineNo: number) => void,
+  opts: { signal?: AbortSignal; chunkBytes?: number } = {},
+): Promise<{ lines: number; endedWithNewline: boolean; bytes: number }> {
+  await assertReadableFile(file);
+  const stream = createReadStream(file, { highWaterMark: opts.chunkBytes ?? 4 << 20 });
+  let carry: Buffer | null = null;
+  let lineNo = 0;
+  let bytes = 0;
+  let lastByte = -1;
+  const emit = (buf: Buffer, from: number, to: number): void => {
+    let start = from;
+    while (start < to) {
+      let nl = buf.indexOf(10, start);
+      if (nl === -1 || nl > to) nl = to;
+      lineNo++;
+      let end = nl;
+      if (end > start && buf[end - 1] === 13) end--;
+      if (end > start) onLine(buf, start, end, lineNo);
+      start = nl + 1;
+    }
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (opts.signal?.aborted) break;
+      bytes += chunk.length;
+      lastByte = chunk[chunk.length - 1] ?? lastByte;
+      const lastNl = chunk.lastIndexOf(10);
+      if (lastNl === -1) {
+        carry = carry ? Buffer.concat([carry, chunk]) : chunk;
+        continue;
+      }
+      if (carry) {
+        const firstNl = chunk.indexOf(10);
+        const joined = Buffer.concat([carry, chunk.subarray(0, firstNl)]);
+        emit(joined, 0, joined.length);
+        emit(chunk, firstNl + 1, lastNl);
+      } else {
+        emit(chunk, 0, lastNl);
+      }
+      carry = lastNl + 1 < chunk.length ? Buffer.from(chunk.subarray(lastNl + 1)) : null;
+    }
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (e.code) throw new UserError(`cannot read ${file}: ${e.code}`, { where: file, fix: 'check the path and its permissions' });
+    throw err;
+  } finally {
+    stream.destroy();
+  }
+  if (carry && carry.length > 0) emit(carry, 0, carry.length);
+  return { lines: lineNo, endedWithNewline: lastByte === 10, bytes };
+}
+
 export async function assertReadableFile(file: string): Promise<number> {
   try {
     const s = await stat(file);
