@@ -2,11 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileAtomic, writeJsonAtomic } from '../../core/artifacts/atomic.js';
 
-// The crash tests run writeFileAtomic (the built dist/ copy) in a real child process and SIGKILL it.
-const ATOMIC_JS = resolve(import.meta.dirname, '../../dist/core/artifacts/atomic.js');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -15,6 +14,18 @@ function tempDir(): string {
   dirs.push(d);
   return d;
 }
+
+// The crash tests run writeFileAtomic in a real child process and SIGKILL it. The child loads the
+// source compiled on the spot by esbuild, so the test does not depend on a build of dist/.
+const ATOMIC_JS = join(tempDir(), 'atomic.mjs');
+buildSync({
+  entryPoints: [resolve(import.meta.dirname, '../../core/artifacts/atomic.ts')],
+  outfile: ATOMIC_JS,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  logLevel: 'silent',
+});
 
 /**
  * A child that writes `mb` MiB with writeFileAtomic, and freezes at `pauseAt` (reporting "paused"
