@@ -25,9 +25,9 @@ export function sloCards(slos: readonly Slo[], journeys: readonly LoadFigures[],
   return slos.map((slo) => {
     const fig = slo.journey ? journeys.find((j) => j.name === slo.journey) : overall;
     const allowed = 1 - slo.objective / 100;
-    const scope = slo.journey ? `journey "${slo.journey}"` : 'all journeys';
+    const scope = slo.journey ? `journey "${slo.journey}"` : 'every journey';
     if (slo.sli === 'latency') {
-      const definition = `share of ${scope} requests answered within ${slo.thresholdMs} ms (${slo.percentile ?? 'p95'} target)`;
+      const definition = `share of requests of ${scope} answered within ${slo.thresholdMs} ms (${slo.percentile ?? 'p95'} target)`;
       const base = { slo, definition, target: `${slo.percentile ?? 'p95'} <= ${slo.thresholdMs} ms`, allowedBadFraction: allowed };
       if (!fig || fig.requests === 0) return { ...base, actual: null, met: null, badFraction: null, budgetUsedPct: null, note: 'no requests measured for this SLO' };
       const key = PCT_KEY[slo.percentile ?? 'p95'];
@@ -38,7 +38,7 @@ export function sloCards(slos: readonly Slo[], journeys: readonly LoadFigures[],
       return { ...base, actual, met: withinTarget, badFraction: bad, budgetUsedPct: allowed > 0 ? (bad / allowed) * 100 : null };
     }
     const definition =
-      slo.sli === 'availability' ? `share of ${scope} requests that succeed (expected status, no network error)` : `share of ${scope} requests that fail`;
+      slo.sli === 'availability' ? `share of requests of ${scope} that succeed (expected status, no network error)` : `share of requests of ${scope} that fail`;
     const base = { slo, definition, target: slo.sli === 'availability' ? `>= ${slo.objective}% good` : `<= ${(allowed * 100).toFixed(3)}% bad`, allowedBadFraction: allowed };
     if (!fig || fig.requests === 0) return { ...base, actual: null, met: null, badFraction: null, budgetUsedPct: null, note: 'no requests measured for this SLO' };
     const bad = fig.errors / fig.requests;

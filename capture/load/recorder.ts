@@ -12,7 +12,8 @@ export class LatencyRecorder {
   readonly serviceTime: Histogram = newHistogram();
   requests = 0;
   errors = 0;
-  readonly statusCodes: Record<string, number> = {};
+  /** Count per status (0 = no answer); a Map on the hot path, a plain object in the artifact. */
+  private readonly statuses = new Map<number, number>();
 
   constructor(name: string) {
     this.name = name;
@@ -22,8 +23,7 @@ export class LatencyRecorder {
   recordResponse(status: number, ok: boolean, serviceMs: number, correctedMs?: number): void {
     this.requests++;
     if (!ok) this.errors++;
-    const key = String(status);
-    this.statusCodes[key] = (this.statusCodes[key] ?? 0) + 1;
+    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
     recordMs(this.serviceTime, serviceMs);
     if (correctedMs !== undefined) recordMs(this.corrected, correctedMs);
   }
@@ -32,7 +32,23 @@ export class LatencyRecorder {
   recordFailure(): void {
     this.requests++;
     this.errors++;
-    this.statusCodes['0'] = (this.statusCodes['0'] ?? 0) + 1;
+    this.statuses.set(0, (this.statuses.get(0) ?? 0) + 1);
+  }
+
+  get statusCodes(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, v] of [...this.statuses].sort(([a], [b]) => a - b)) out[String(k)] = v;
+    return out;
+  }
+
+  /** Adds another recorder's counts and histograms (the overall figures are the journeys merged). */
+  add(other: LatencyRecorder): this {
+    this.requests += other.requests;
+    this.errors += other.errors;
+    for (const [k, v] of other.statuses) this.statuses.set(k, (this.statuses.get(k) ?? 0) + v);
+    this.corrected.add(other.corrected);
+    this.serviceTime.add(other.serviceTime);
+    return this;
   }
 
   p95Ms(open: boolean): number {
@@ -47,7 +63,7 @@ export class LatencyRecorder {
       requests: this.requests,
       errors: this.errors,
       errorRate: this.requests === 0 ? 0 : this.errors / this.requests,
-      statusCodes: { ...this.statusCodes },
+      statusCodes: this.statusCodes,
       throughputRps: durationMs > 0 ? Math.round((this.requests / (durationMs / 1000)) * 100) / 100 : 0,
       durationMs,
       latencyMs: latencyStats(main),

@@ -37,6 +37,8 @@ export interface ProfileRun {
   jsonPath: string;
 }
 
+const MONITOR_FILE = 'perf-monitor.mjs';
+
 interface MonitorReport {
   pid: number;
   argv: string[];
@@ -63,7 +65,7 @@ export async function runProfile(opts: RunProfileOptions): Promise<ProfileRun> {
   const canProfile = config.target.start !== undefined;
   const extraEnv: Record<string, string> = {};
   if (canProfile) {
-    const monitor = join(profDir, 'perf-monitor.mjs');
+    const monitor = join(profDir, MONITOR_FILE);
     writeFileSync(monitor, MONITOR_SOURCE);
     const q = (s: string): string => `"${s.replace(/(["\\])/g, '\\$1')}"`;
     extraEnv.NODE_OPTIONS = [process.env.NODE_OPTIONS ?? '', `--import=${q(pathToFileURL(monitor).href)}`]
@@ -131,7 +133,8 @@ export async function runProfile(opts: RunProfileOptions): Promise<ProfileRun> {
 function applySummary(payload: ProfilePayload, s: CpuProfileSummary): void {
   payload.profiled = true;
   payload.sampleCount = s.sampleCount;
-  payload.hotFunctions = pickHotFunctions(s.functions);
+  // perf's own preload is not the application's code.
+  payload.hotFunctions = pickHotFunctions(s.functions.filter((f) => !f.url.endsWith(`/${MONITOR_FILE}`)));
 }
 
 /** The monitor file of the profiled process (`CPU.<pid>.cpuprofile` → `monitor-<pid>.json`), else the longest-lived one. */
