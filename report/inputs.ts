@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ARTIFACTS, DIRS, type ArtifactKind } from '../core/artifacts/layout.js';
 import type { BaselinePayload, LoadTestPayload, ProfilePayload, SloPayload } from '../core/artifacts/schemas.js';
 import { readArtifactFile, type Artifact, type ArtifactStore } from '../core/artifacts/store.js';
@@ -32,6 +32,16 @@ export interface ReportInputs {
   summary: Loaded<Record<string, unknown>>[];
   /** Files that were read but are not a kind the report shows, and why. */
   skipped: { file: string; reason: string }[];
+  /** The runs the comparison artifact compared, when they can still be found (for the overlay). */
+  compared?: ComparedRuns;
+}
+
+/** The before/after artifacts a perf.compare/v1 names (by file and run id), as far as they are found. */
+export interface ComparedRuns {
+  before?: LooseArtifact;
+  after?: LooseArtifact;
+  /** Sides that could not be found, with where they were looked for. */
+  missing: string[];
 }
 
 export function emptyInputs(): ReportInputs {
@@ -113,4 +123,46 @@ function byKindOrder(a: string, b: string): number {
 /** The primary (last given) artifact of a kind. */
 export function primary<T>(list: Loaded<T>[]): Loaded<T> | undefined {
   return list[list.length - 1];
+}
+
+interface RunRef {
+  file?: unknown;
+  schema?: unknown;
+  runId?: unknown;
+}
+
+/**
+ * Finds the before/after runs of the primary comparison: first the copy the store keeps under
+ * `working/runs/<runId>/`, then the file as the comparison names it (relative to the comparison's
+ * folder or the cwd). A file counts only if its run id is the one compared — `working/performance/`
+ * twins are overwritten by later runs.
+ */
+export function resolveComparedRuns(inputs: ReportInputs, store?: ArtifactStore): ComparedRuns | undefined {
+  const cmp = primary(inputs.summary);
+  if (!cmp) return undefined;
+  const out: ComparedRuns = { missing: [] };
+  for (const side of ['before', 'after'] as const) {
+    const ref = (cmp.artifact[side] ?? {}) as RunRef;
+    if (typeof ref.runId !== 'string') {
+      out.missing.push(`${side}: the comparison names no run`);
+      continue;
+    }
+    const kind = kindOfSchema(ref.schema);
+    const candidates = [
+      ...(store && kind && /^[A-Za-z0-9._-]+$/.test(ref.runId) ? [store.path(DIRS.runs, ref.runId, `${kind}.json`)] : []),
+      ...(typeof ref.file === 'string' ? [resolve(dirname(cmp.file), ref.file), resolve(ref.file)] : []),
+    ];
+    const found = candidates.find((f) => existsSync(f) && runIdOf(f) === ref.runId);
+    if (found) out[side] = readArtifactFile<Record<string, unknown>>(found);
+    else out.missing.push(`${side}: run ${ref.runId} not found (looked in ${candidates.join(', ') || 'nowhere'})`);
+  }
+  return out;
+}
+
+function runIdOf(file: string): string | undefined {
+  try {
+    return readArtifactFile(file).runId;
+  } catch {
+    return undefined;
+  }
 }

@@ -7,7 +7,7 @@ import { UserError } from '../core/errors.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { renderHtmlReport } from '../templates/html-report.js';
 import { buildCharts, isChart, type Chart, type ChartNote } from './charts/index.js';
-import { inputCount, inputsFromStore, type ReportInputs } from './inputs.js';
+import { inputCount, inputsFromStore, resolveComparedRuns, type ReportInputs } from './inputs.js';
 import { chartsMarkdownBlock, withChartsBlock } from './markdown-links.js';
 
 export interface HtmlReportWritten {
@@ -35,6 +35,7 @@ export function writeHtmlReport(store: ArtifactStore, inputs: ReportInputs = inp
       fix: 'run perf baseline, perf loadtest or perf slo-check first, or pass --from <files>',
     });
   }
+  if (inputs.summary.length && !inputs.compared) inputs = { ...inputs, compared: resolveComparedRuns(inputs, store) };
   const outcomes = buildCharts(inputs);
   const charts = outcomes.filter(isChart);
   const missing = outcomes.filter((c): c is ChartNote => !isChart(c));

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LoadFigures, SloResult, SloStatus } from '../core/artifacts/schemas.js';
+import type { ComparePayload, JourneyComparison, SloSnapshot } from '../analyzers/compare/compare.js';
+import type { PlanItem, PlanPayload } from '../analyzers/plan/plan.js';
 import { fmtMs, fmtNum, fmtPct } from '../core/markdown.js';
 import { isChart, type ChartOutcome } from '../report/charts/index.js';
 import { primary, REPORT_KINDS, type ReportInputs } from '../report/inputs.js';
@@ -75,8 +77,8 @@ export function renderHtmlReport(model: HtmlReportModel): string {
   body.push(journeyTables(inputs));
   body.push(sloTable(inputs));
   body.push(bottleneckTable(inputs));
-  body.push(genericSection('plan', 'Optimisation plan', inputs));
-  body.push(genericSection('summary', 'Before / after comparison', inputs));
+  body.push(planSection(inputs));
+  body.push(compareSection(inputs));
   body.push(sources(inputs));
   const csp = contentSecurityPolicy();
   return `<!doctype html>
@@ -207,6 +209,79 @@ function bottleneckTable(inputs: ReportInputs): string {
       : '<p>No bottleneck found.</p>') +
     (gaps.length ? `<p>Not analysed: ${gaps.map(esc).join('; ')}</p>` : '')
   );
+}
+
+const pct = (v: unknown, digits = 1): string => (typeof v === 'number' && Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${(v * 100).toFixed(digits)}%` : 'n/a');
+const numOr = (v: unknown, f: (x: number) => string): string => (typeof v === 'number' && Number.isFinite(v) ? f(v) : 'n/a');
+
+/** The optimisation plan (perf.plan/v1), read defensively; unknown extra lists still show generically. */
+function planSection(inputs: ReportInputs): string {
+  const plan = primary(inputs.plan)?.artifact as (Record<string, unknown> & Partial<PlanPayload>) | undefined;
+  if (!plan) return '';
+  if (!Array.isArray(plan.items)) return genericSection('plan', 'Optimisation plan', inputs);
+  const rows = plan.items.map((it: Partial<PlanItem>) => [
+    esc(numOr(it.priority, String)),
+    esc(String(it.title ?? it.id ?? '')),
+    esc(String(it.tier ?? '')),
+    esc(numOr(it.effortDays, (x) => fmtNum(x))),
+    esc(numOr(it.estimatedImprovementPct, (x) => `${fmtNum(x)}%`)),
+    esc(numOr(it.roi, (x) => fmtNum(x, 2))),
+    esc(String(it.risk ?? '')),
+    esc(Array.isArray(it.journeys) ? it.journeys.join(', ') : ''),
+  ]);
+  const counts = plan.counts ? Object.entries(plan.counts).map(([k, v]) => `${v} ${k}`).join(', ') : '';
+  return (
+    '<h2 id="plan">Optimisation plan</h2>\n' +
+    (counts || plan.totalEffortDays !== undefined ? `<p>${esc(counts)}${plan.totalEffortDays !== undefined ? ` — ${esc(fmtNum(plan.totalEffortDays))} days in total` : ''}.</p>\n` : '') +
+    (rows.length
+      ? table(['priority', 'item', 'tier', 'effort (days)', 'est. improvement', 'ROI', 'risk', 'journeys'], rows, [true, false, false, true, true, true, false, false])
+      : '<p>Nothing to plan.</p>')
+  );
+}
+
+/** The before/after comparison (perf.compare/v1): verdicts with their tests' confidence, budget recovered. */
+function compareSection(inputs: ReportInputs): string {
+  const cmp = primary(inputs.summary)?.artifact as (Record<string, unknown> & Partial<ComparePayload>) | undefined;
+  if (!cmp) return '';
+  if (!cmp.overall || !Array.isArray(cmp.journeys)) return genericSection('summary', 'Before / after comparison', inputs);
+  const row = (j: Partial<JourneyComparison>): string[] => [
+    esc(String(j.name ?? '')),
+    esc(`${fmtMs(j.before?.p95Ms)} → ${fmtMs(j.after?.p95Ms)}`),
+    esc(pct(j.change?.p95)),
+    esc(`${fmtMs(j.before?.p99Ms)} → ${fmtMs(j.after?.p99Ms)}`),
+    esc(pct(j.change?.throughput)),
+    esc(numOr(j.change?.errorRatePoints, (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)} pts`)),
+    esc(String(j.verdict ?? '')),
+    esc(numOr(j.confidence, (x) => fmtPct(x, 2))),
+  ];
+  const out = [
+    `<h2 id="summary">Before / after comparison: ${esc(String(cmp.verdict ?? cmp.overall.verdict ?? ''))}</h2>`,
+    `<p>Before: <code>${esc(String(cmp.before?.runId ?? '?'))}</code> (${esc(String(cmp.before?.file ?? ''))}) — after: <code>${esc(String(cmp.after?.runId ?? '?'))}</code> (${esc(String(cmp.after?.file ?? ''))}).</p>`,
+    table(['journey', 'p95', 'p95 change', 'p99', 'throughput change', 'error rate change', 'verdict', 'confidence'], [row(cmp.overall), ...cmp.journeys.map(row)], [false, true, true, true, true, true, false, true]),
+  ];
+  if (Array.isArray(cmp.slos) && cmp.slos.length) {
+    out.push(
+      table(
+        ['SLO', 'budget used before', 'budget used after', 'budget recovered'],
+        cmp.slos.map((s: Partial<SloSnapshot>) => [
+          esc(String(s.name ?? '')),
+          esc(numOr(s.before?.budgetConsumedPct, (x) => `${fmtNum(x, 2)}%`)),
+          esc(numOr(s.after?.budgetConsumedPct, (x) => `${fmtNum(x, 2)}%`)),
+          esc(numOr(s.budgetRecoveredPct, (x) => `${fmtNum(x, 2)} pts`)),
+        ]),
+        [false, true, true, true],
+      ),
+    );
+  }
+  if (cmp.roi) {
+    out.push(
+      `<p>ROI: p95 ${esc(numOr(cmp.roi.p95ImprovementPct, (x) => `${fmtNum(x)}%`))} better` +
+        (cmp.roi.effortDays !== null ? ` for ${esc(fmtNum(cmp.roi.effortDays))} days of effort (${esc(numOr(cmp.roi.improvementPerDayPct, (x) => `${fmtNum(x)}%`))} per day)` : '') +
+        '.</p>',
+    );
+  }
+  if (Array.isArray(cmp.notes) && cmp.notes.length) out.push(`<ul>${cmp.notes.map((n) => `<li>${esc(String(n))}</li>`).join('')}</ul>`);
+  return out.join('\n');
 }
 
 /**

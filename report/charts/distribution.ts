@@ -2,7 +2,7 @@ import { decodeHistogram, type Histogram } from '../../analyzers/histogram.js';
 import type { SloPayload } from '../../core/artifacts/schemas.js';
 import type { Artifact } from '../../core/artifacts/store.js';
 import { fmtMs, fmtNum } from '../../core/markdown.js';
-import { primary, type ReportInputs } from '../inputs.js';
+import { kindOfSchema, type ReportInputs } from '../inputs.js';
 import { renderLineChart, type LineSeries } from '../svg/line-chart.js';
 import { SERIES_COLOURS, SERIES_DASHES } from '../svg/palette.js';
 import { percentileToX, xToPercentile } from '../svg/scale.js';
@@ -43,19 +43,23 @@ export function percentileCurve(h: Histogram): { x: number[]; y: number[]; perce
 }
 
 /**
- * Distributions to overlay: the compare artifact's before/after when it carries histograms,
- * else every baseline and load-test run given (several of a kind read as before → after).
+ * Distributions to overlay: the two runs a comparison compared, when they are found, else every
+ * baseline and load-test run given (several of a kind read as before → after).
  */
 export function distributionsOf(inputs: ReportInputs): NamedHistogram[] {
-  const compare = primary(inputs.summary);
-  if (compare) {
-    const pair = findBeforeAfter(compare.artifact);
-    if (pair) {
-      return [
-        { key: 'before', label: 'before', histogram: pair.before, runId: compare.artifact.runId },
-        { key: 'after', label: 'after', histogram: pair.after, runId: compare.artifact.runId },
-      ];
-    }
+  const c = inputs.compared;
+  const hist = (a: Record<string, unknown> | undefined): string | undefined => {
+    const h = (a?.overall as { histogram?: unknown } | undefined)?.histogram;
+    return typeof h === 'string' && h !== '' ? h : undefined;
+  };
+  const hb = hist(c?.before);
+  const ha = hist(c?.after);
+  if (c?.before && c.after && hb && ha) {
+    const label = (side: string, a: { schema: string; runId: string }): string => `${side}: ${kindOfSchema(a.schema) ?? a.schema} ${a.runId}`;
+    return [
+      { key: 'before', label: label('before', c.before), histogram: hb, runId: c.before.runId },
+      { key: 'after', label: label('after', c.after), histogram: ha, runId: c.after.runId },
+    ];
   }
   const out: NamedHistogram[] = [];
   const push = (kind: 'baseline' | 'loadtest', list: { artifact: { runId: string; overall?: { histogram?: string }; scenario?: string } }[]): void => {
@@ -72,25 +76,6 @@ export function distributionsOf(inputs: ReportInputs): NamedHistogram[] {
   return out;
 }
 
-/** Looks for `before`/`after` objects with an encoded `histogram` up to three levels deep. */
-function findBeforeAfter(v: unknown, depth = 0): { before: string; after: string } | undefined {
-  if (typeof v !== 'object' || v === null || depth > 3) return undefined;
-  const o = v as Record<string, unknown>;
-  const hist = (x: unknown): string | undefined => {
-    const h = (x as { histogram?: unknown } | null)?.histogram;
-    return typeof h === 'string' && h !== '' ? h : undefined;
-  };
-  const before = hist(o.before);
-  const after = hist(o.after);
-  if (before && after) return { before, after };
-  for (const child of Object.values(o)) {
-    if (Array.isArray(child)) continue;
-    const found = findBeforeAfter(child, depth + 1);
-    if (found) return found;
-  }
-  return undefined;
-}
-
 export function distributionChart(inputs: ReportInputs, slo: Artifact<SloPayload> | undefined): ChartOutcome {
   const dists = distributionsOf(inputs);
   if (dists.length === 0) return { ...DISTRIBUTION_CHART, reason: 'no baseline, load-test or comparison artifact with a latency histogram' };
@@ -103,7 +88,8 @@ export function distributionChart(inputs: ReportInputs, slo: Artifact<SloPayload
     const at = (p: number): string => fmtMs(h.getValueAtPercentile(p) / 1000);
     figures.push(`${d.label}: ${fmtNum(h.totalCount)} requests, p50 ${at(50)}, p90 ${at(90)}, p99 ${at(99)}, p99.9 ${at(99.9)}, max ${fmtMs(h.maxValue / 1000)}`);
   });
-  const summary = `${figures.join('. ')}.`;
+  const missing = dists[0]?.key !== 'before' && inputs.compared?.missing.length ? ` Comparison runs not overlaid: ${inputs.compared.missing.join('; ')}.` : '';
+  const summary = `${figures.join('. ')}.${missing}`;
   const svg = renderLineChart({
     id: DISTRIBUTION_CHART.id,
     title: DISTRIBUTION_CHART.title,
@@ -113,6 +99,6 @@ export function distributionChart(inputs: ReportInputs, slo: Artifact<SloPayload
     series,
     refLines: sloThresholdLines(slo),
   });
-  const kind = inputs.summary.length && dists[0]?.key === 'before' ? 'summary' : inputs.loadtest.length ? 'loadtest' : 'baseline';
+  const kind = dists[0]?.key === 'before' ? 'summary' : inputs.loadtest.length ? 'loadtest' : 'baseline';
   return { ...DISTRIBUTION_CHART, svg, summary, kind, runId: dists[dists.length - 1]?.runId ?? '' };
 }

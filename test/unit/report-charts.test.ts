@@ -1,10 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countAboveMs, decodeHistogram } from '../../analyzers/histogram.js';
 import { burnDown } from '../../report/charts/burn-down.js';
 import { distributionsOf, percentileCurve } from '../../report/charts/distribution.js';
 import { buildCharts, isChart, type Chart } from '../../report/charts/index.js';
 import { topHotFunctions } from '../../report/charts/hot-functions.js';
-import { emptyInputs, type ReportInputs } from '../../report/inputs.js';
+import { emptyInputs, resolveComparedRuns, type ReportInputs } from '../../report/inputs.js';
 import { percentileToX } from '../../report/svg/scale.js';
 import { polylineValues } from '../fixtures/report/svg-points.js';
 import { syntheticBaseline, syntheticLoadtest, syntheticProfile, syntheticSlo } from '../fixtures/report/synthetic.js';
@@ -80,11 +83,26 @@ describe('HDR percentile distribution', () => {
     expect(c.svg).toContain('data-series="loadtest-2"');
   });
 
-  it('prefers the before/after histograms of a comparison artifact', () => {
-    const before = syntheticLoadtest({ runId: 'before', slowdown: 2, seed: 5 });
-    const compare = { schema: 'perf.compare/v1', runId: 'cmp', generatedAt: '', tool: { name: 'perf' as const, version: '0' }, overall: { before: { histogram: before.overall.histogram }, after: { histogram: lt.overall.histogram } } };
-    const inputs = inputsWith({ loadtest: [{ artifact: lt, file: 'b.json' }], summary: [{ artifact: compare, file: 'c.json' }] });
-    expect(distributionsOf(inputs).map((d) => d.key)).toEqual(['before', 'after']);
+  it('overlays the two runs a comparison compared, found by run id, and says when one is gone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perf-report-cmp-'));
+    const beforeRun = syntheticLoadtest({ runId: 'before', slowdown: 2, seed: 5 });
+    writeFileSync(join(dir, 'before.json'), JSON.stringify(beforeRun));
+    writeFileSync(join(dir, 'after.json'), JSON.stringify(lt));
+    const compare = (afterFile: string) => ({
+      schema: 'perf.compare/v1', runId: 'cmp', generatedAt: '', tool: { name: 'perf' as const, version: '0' },
+      before: { file: 'before.json', schema: 'perf.loadtest/v1', runId: 'before' },
+      after: { file: afterFile, schema: 'perf.loadtest/v1', runId: lt.runId },
+    });
+    const inputs = inputsWith({ summary: [{ artifact: compare('after.json'), file: join(dir, 'compare.json') }] });
+    inputs.compared = resolveComparedRuns(inputs);
+    expect(distributionsOf(inputs).map((d) => d.label)).toEqual(['before: loadtest before', `after: loadtest ${lt.runId}`]);
+    expect(chart('latency-distribution', inputs).kind).toBe('summary');
+
+    const gone = inputsWith({ summary: [{ artifact: compare('missing.json'), file: join(dir, 'compare.json') }] });
+    gone.compared = resolveComparedRuns(gone);
+    expect(gone.compared!.missing[0]).toMatch(/^after: run run-loadtest not found/);
+    expect(isChart(buildCharts(gone).find((c) => c.id === 'latency-distribution')!)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -134,5 +134,35 @@ describe('SLO status', () => {
     expect(statusBadge('PASS')).toBe('<span class="status status-PASS">✓ PASS</span>');
     expect(statusBadge('PARTIAL')).toBe('<span class="status status-PARTIAL">◐ PARTIAL</span>');
     expect(statusBadge('FAIL')).toBe('<span class="status status-FAIL">✗ FAIL</span>');
+  });
+});
+
+describe('analysis, plan and comparison sections', () => {
+  it('shows the ranking, the plan and the before/after verdicts the analyzers computed', async () => {
+    const { analyzeBottlenecks } = await import('../../analyzers/bottlenecks/index.js');
+    const { buildPlan } = await import('../../analyzers/plan/index.js');
+    const { compareRuns } = await import('../../analyzers/compare/index.js');
+    const lt = syntheticLoadtest();
+    const before = syntheticLoadtest({ runId: 'before', slowdown: 1.5, seed: 9 });
+    const analysis = analyzeBottlenecks({ baseline: { file: 'b.json', payload: syntheticBaseline() }, profile: { file: 'p.json', payload: syntheticProfile() }, loadtest: { file: 'l.json', payload: lt } });
+    const plan = buildPlan(analysis);
+    const side = (a: typeof lt, runId: string) => ({ ref: { file: `${runId}.json`, schema: a.schema, runId }, journeys: a.journeys, overall: a.overall });
+    const cmp = compareRuns(side(before, 'before'), side(lt, store.runId));
+    store.writeReport('loadtest', strip(lt), '# Load test results\n');
+    store.writeReport('bottlenecks', analysis, '# Bottlenecks\n');
+    store.writeReport('plan', plan, '# Plan\n');
+    store.writeReport('summary', cmp, '# Summary\n');
+    // The "before" run's twin was overwritten since; its copy under working/runs/<id>/ is what counts.
+    mkdirSync(join(dir, '.aiwg/working/runs/before'), { recursive: true });
+    writeFileSync(join(dir, '.aiwg/working/runs/before/loadtest.json'), JSON.stringify(before));
+    const html = readFileSync(writeHtmlReport(store).htmlPath, 'utf8');
+    const text = html.replace(/<[^>]+>/g, ' ');
+    expect(analysis.bottlenecks.length).toBeGreaterThan(0);
+    for (const b of analysis.bottlenecks) expect(text).toContain(b.title.replace(/&/g, '&amp;'));
+    for (const it of plan.items) expect(text).toContain(it.tier);
+    expect(html).toContain(`<h2 id="summary">Before / after comparison: ${cmp.verdict}</h2>`);
+    expect(html).toContain('data-series="before"');
+    expect(html).toContain('data-series="after"');
+    expect(text).toMatch(new RegExp(`overall\\s+${Math.round(cmp.overall.before.p95Ms)} ms → ${cmp.overall.after.p95Ms.toFixed(1)} ms`));
   });
 });
