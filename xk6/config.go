@@ -140,14 +140,16 @@ type SLO struct {
 	ThresholdMs float64 `json:"thresholdMs,omitempty"`
 }
 
-// LoadSLOs reads a JSON array of SLOs (or {"slos": [...]}) and validates what the guard needs.
-func LoadSLOs(path string) ([]SLO, json.RawMessage, error) {
+// LoadSLOs reads a JSON array of SLOs (or {"slos": [...]}) and validates what the guard needs. It
+// returns the SLOs the guard can watch, all of them as JSON (for the header) and warnings about the
+// ones it cannot (a latency SLO without thresholdMs: a percentile alone has no per-request verdict).
+func LoadSLOs(path string) ([]SLO, json.RawMessage, []string, error) {
 	if path == "" {
-		return nil, json.RawMessage("[]"), nil
+		return nil, json.RawMessage("[]"), nil, nil
 	}
 	raw, err := os.ReadFile(path) //nolint:gosec // path given by the user
 	if err != nil {
-		return nil, nil, fmt.Errorf("cannot read SLO file %s: %w", path, err)
+		return nil, nil, nil, fmt.Errorf("cannot read SLO file %s: %w", path, err)
 	}
 	var slos []SLO
 	if err := json.Unmarshal(raw, &slos); err != nil {
@@ -155,25 +157,29 @@ func LoadSLOs(path string) ([]SLO, json.RawMessage, error) {
 			SLOs []SLO `json:"slos"`
 		}
 		if err2 := json.Unmarshal(raw, &wrapped); err2 != nil || wrapped.SLOs == nil {
-			return nil, nil, fmt.Errorf("SLO file %s is not a JSON array of SLOs: %w", path, err)
+			return nil, nil, nil, fmt.Errorf("SLO file %s is not a JSON array of SLOs: %w", path, err)
 		}
 		slos = wrapped.SLOs
 	}
+	var usable []SLO
+	var warnings []string
 	for i, s := range slos {
 		where := fmt.Sprintf("SLO file %s, entry %d (%q)", path, i, s.Name)
 		if s.Objective <= 0 || s.Objective >= 100 {
-			return nil, nil, fmt.Errorf("%s: objective must be a percent between 0 and 100, got %v", where, s.Objective)
+			return nil, nil, nil, fmt.Errorf("%s: objective must be a percent between 0 and 100, got %v", where, s.Objective)
 		}
 		switch s.SLI {
 		case "latency":
 			if s.ThresholdMs <= 0 {
-				return nil, nil, fmt.Errorf("%s: a latency SLO needs thresholdMs > 0", where)
+				warnings = append(warnings, where+": a latency SLO without thresholdMs is not watched by the live guard")
+				continue
 			}
 		case "availability", "error-rate":
 		default:
-			return nil, nil, fmt.Errorf("%s: unknown sli %q (want latency, availability or error-rate)", where, s.SLI)
+			return nil, nil, nil, fmt.Errorf("%s: unknown sli %q (want latency, availability or error-rate)", where, s.SLI)
 		}
+		usable = append(usable, s)
 	}
 	out, _ := json.Marshal(slos)
-	return slos, out, nil
+	return usable, out, warnings, nil
 }

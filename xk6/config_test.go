@@ -54,24 +54,27 @@ func TestLoadSLOs(t *testing.T) {
 		}
 		return p
 	}
-	slos, raw, err := LoadSLOs(write("ok.json", `[{"name":"lat","sli":"latency","objective":99,"percentile":"p99","thresholdMs":300,"window":"30d","windowMs":2592000000}]`))
+	slos, raw, warnings, err := LoadSLOs(write("ok.json", `[{"name":"lat","sli":"latency","objective":99,"percentile":"p99","thresholdMs":300,"window":"30d","windowMs":2592000000},
+		{"name":"p95 only","sli":"latency","objective":99,"percentile":"p95"}]`))
 	if err != nil || len(slos) != 1 || slos[0].ThresholdMs != 300 || !strings.Contains(string(raw), `"thresholdMs":300`) {
 		t.Fatalf("slos=%+v raw=%s err=%v", slos, raw, err)
 	}
-	if slos, _, err := LoadSLOs(write("wrapped.json", `{"slos":[{"name":"a","sli":"availability","objective":99.9}]}`)); err != nil || len(slos) != 1 {
+	if !strings.Contains(string(raw), "p95 only") || len(warnings) != 1 || !strings.Contains(warnings[0], "without thresholdMs") {
+		t.Fatalf("the unwatchable SLO should be kept in the header and warned about: raw=%s warnings=%v", raw, warnings)
+	}
+	if slos, _, _, err := LoadSLOs(write("wrapped.json", `{"slos":[{"name":"a","sli":"availability","objective":99.9}]}`)); err != nil || len(slos) != 1 {
 		t.Fatalf("wrapped: %v %v", slos, err)
 	}
 	for body, want := range map[string]string{
-		`[{"name":"x","sli":"latency","objective":99}]`:       "thresholdMs",
 		`[{"name":"x","sli":"speed","objective":99}]`:         "unknown sli",
 		`[{"name":"x","sli":"availability","objective":100}]`: "between 0 and 100",
 		`nope`: "not a JSON array",
 	} {
-		if _, _, err := LoadSLOs(write("bad.json", body)); err == nil || !strings.Contains(err.Error(), want) {
+		if _, _, _, err := LoadSLOs(write("bad.json", body)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v, want %q", body, err, want)
 		}
 	}
-	if _, _, err := LoadSLOs(filepath.Join(dir, "missing.json")); err == nil || !strings.Contains(err.Error(), "cannot read") {
+	if _, _, _, err := LoadSLOs(filepath.Join(dir, "missing.json")); err == nil || !strings.Contains(err.Error(), "cannot read") {
 		t.Errorf("missing file: %v", err)
 	}
 }

@@ -62,25 +62,31 @@ func New(p output.Params) (output.Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	slos, raw, err := LoadSLOs(cfg.SLOsPath)
+	slos, raw, warnings, err := LoadSLOs(cfg.SLOsPath)
 	if err != nil {
 		return nil, err
 	}
+	logger := p.Logger.WithField("output", "perf")
+	for _, w := range warnings {
+		logger.Warn(w)
+	}
 	if cfg.Guard && len(slos) == 0 {
-		return nil, errors.New("perf output: guard=on needs SLOs (fix: add slos=<file.json> or K6_PERF_SLOS)")
+		return nil, errors.New("perf output: guard=on needs SLOs it can watch (fix: add slos=<file.json> or K6_PERF_SLOS " +
+			"with an availability/error-rate SLO or a latency SLO with thresholdMs)")
 	}
 	dur := cfg.Duration
 	if dur == 0 && len(p.ExecutionPlan) > 0 {
 		dur, _ = lib.GetEndOffset(p.ExecutionPlan)
 	}
-	return &Output{cfg: cfg, logger: p.Logger.WithField("output", "perf"), slos: slos, rawSLOs: raw, testDur: dur, now: time.Now}, nil
+	return &Output{cfg: cfg, logger: logger, slos: slos, rawSLOs: raw, testDur: dur, now: time.Now}, nil
 }
 
 // Description is shown by `k6 run`.
 func (o *Output) Description() string {
 	d := fmt.Sprintf("perf v%s (%s, %s windows", ExtensionVersion, o.cfg.File, o.cfg.Window)
-	if o.guard != nil {
-		d += fmt.Sprintf(", SLO guard %s/%s at %.1fx", o.guard.Long, o.guard.Short, o.guard.Factor)
+	if o.cfg.Guard && len(o.slos) > 0 {
+		long, short := GuardWindows(o.testDur)
+		d += fmt.Sprintf(", SLO guard on %d SLO(s): %s/%s windows at %.1fx", len(o.slos), long, short, o.cfg.Factor)
 	}
 	return d + ")"
 }
@@ -113,10 +119,10 @@ func (o *Output) Start() error {
 	o.agg = NewAggregator(o.start, o.cfg.Window, o.cfg.MaxNames)
 	o.ids = map[metrics.TimeSeries]int{}
 	var gi *GuardInfo
-	if len(o.slos) > 0 {
+	if len(o.slos) > 0 || o.cfg.SLOsPath != "" {
 		long, short := GuardWindows(o.testDur)
 		gi = &GuardInfo{Enabled: o.cfg.Guard, LongWindowMs: long.Milliseconds(), ShortWindowMs: short.Milliseconds(), Factor: o.cfg.Factor}
-		if o.cfg.Guard {
+		if o.cfg.Guard && len(o.slos) > 0 {
 			o.guard = NewGuard(o.slos, o.start, long, short, o.cfg.Factor, o.cfg.MinEvents)
 		}
 	}

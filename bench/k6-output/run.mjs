@@ -5,7 +5,7 @@
 //   2. memory: a constant-arrival-rate test with --summary-mode=disabled --no-thresholds --out perf,
 //      and the same test with stock settings: peak RSS (VmHWM) after 1x and 10x the samples
 //      (target: ours grows <= 1.2x; stock k6's growth printed beside it).
-// Usage: node bench/k6-output/run.mjs [--seconds 8] [--rounds 3] [--rate 1000] [--rss-seconds 60]
+// Usage: node bench/k6-output/run.mjs [--seconds 8] [--rounds 3] [--rate 1000] [--rss-seconds 80] [--rate-vus 60] [--extra 40] [--only throughput|memory]
 // Keep it modest: the machine is shared. Everything targets 127.0.0.1 only.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,10 @@ const arg = (name, def) => {
 const SECONDS = arg('seconds', 8);
 const ROUNDS = arg('rounds', 3);
 const RATE = arg('rate', 1000);
-const RSS_SECONDS = arg('rss-seconds', 60);
+const RSS_SECONDS = arg('rss-seconds', 80);
+const VUS = arg('rate-vus', 60);
+const EXTRA = arg('extra', 40);
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : 'all';
 
 if (!existsSync(k6)) {
   console.error('bench/k6-output: bin/k6 is missing; build it with: bash xk6/build.sh');
@@ -37,13 +40,18 @@ writeFileSync(
   join(dir, 'bench.js'),
   `import http from 'k6/http';
 import { check } from 'k6';
+import { Trend } from 'k6/metrics';
 const open = __ENV.MODE === 'rate';
+const extra = new Trend('bench_extra_ms', true);
+const EXTRA = Number(__ENV.EXTRA ?? 0);
 export const options = { scenarios: { bench: open
-  ? { executor: 'constant-arrival-rate', rate: Number(__ENV.RATE), timeUnit: '1s', duration: __ENV.DURATION, preAllocatedVUs: 20, maxVUs: 100 }
+  ? { executor: 'constant-arrival-rate', rate: Number(__ENV.RATE), timeUnit: '1s', duration: __ENV.DURATION, preAllocatedVUs: Number(__ENV.VUS), maxVUs: Number(__ENV.VUS) }
   : { executor: 'constant-vus', vus: 4, duration: __ENV.DURATION } } };
 export default function () {
   const r = http.get('${base}/items');
   check(r, { ok: (x) => x.status === 200 });
+  // Sample-heavy scripts (custom Trends) are what make stock k6's memory grow: EXTRA more samples.
+  for (let i = 0; i < EXTRA; i++) extra.add(r.timings.duration * (1 + i / 100));
 }
 `,
 );
@@ -66,6 +74,7 @@ const size = (f) => (existsSync(join(dir, f)) ? statSync(join(dir, f)).size : 0)
 const fmtBytes = (b) => (b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`);
 
 // ---- 1. throughput -------------------------------------------------------------------------------
+if (ONLY !== 'memory') {
 const configs = [
   { name: 'no output', args: [] },
   { name: '--out perf', args: ['--out', 'perf=file=out.perf.ndjson'], artifact: 'out.perf.ndjson' },
@@ -109,6 +118,8 @@ console.log(
   `  artifact (last round, ${SECONDS}s): perf ${fmtBytes(perfBytes)} vs json ${fmtBytes(jsonBytes)} = ${(jsonBytes / perfBytes).toFixed(0)}x smaller (target >= 50x): ${jsonBytes / perfBytes >= 50 ? 'MET' : 'NOT MET'}`,
 );
 
+}
+
 // ---- 2. memory -----------------------------------------------------------------------------------
 function hwmKb(pid) {
   try {
@@ -123,12 +134,17 @@ async function rssRun(name, args) {
   let pid;
   let at1x = null;
   let last = null;
+  const trace = [];
   const started = Date.now();
-  const done = runK6([...args, '--summary-export', 'rss-summary.json'], { MODE: 'rate', RATE: String(RATE), DURATION: `${RSS_SECONDS}s` }, (p) => (pid = p));
+  const done = runK6([...args, '--summary-export', 'rss-summary.json'], { MODE: 'rate', RATE: String(RATE), VUS: String(VUS), EXTRA: String(EXTRA), DURATION: `${RSS_SECONDS}s` }, (p) => (pid = p));
   const poll = setInterval(() => {
     const v = hwmKb(pid);
     if (v === null) return;
     last = v;
+    if (trace.length < (Date.now() - started) / 2000) {
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      trace.push(rss ? (Number(rss[1]) / 1024).toFixed(0) : '?');
+    }
     if (at1x === null && Date.now() - started >= (RSS_SECONDS * 1000) / 10) at1x = v;
   }, 250);
   const r = await done;
@@ -144,12 +160,13 @@ async function rssRun(name, args) {
     if (s.type === 'summary') reqs = s.counters.filter((c) => c.metric === 'http_reqs').reduce((n, c) => n + c.value, 0);
   }
   rmSync(join(dir, 'rss-summary.json'), { force: true });
-  return { name, at1x, at10x: last, reqs };
+  return { name, at1x, at10x: last, reqs, trace };
 }
 
-console.log(`\nmemory: constant-arrival-rate ${RATE}/s for ${RSS_SECONDS}s; peak RSS at 1x (${RSS_SECONDS / 10}s) and 10x (end) of the samples`);
-const ours = await rssRun('ours', ['--summary-mode=disabled', '--no-thresholds', '--out', 'perf=file=rss.perf.ndjson']);
-const stock = await rssRun('stock', []);
+if (ONLY !== 'throughput') {
+console.log(`\nmemory: constant-arrival-rate ${RATE}/s for ${RSS_SECONDS}s, each iteration 1 request + ${EXTRA} custom Trend samples; peak RSS at 1x (${RSS_SECONDS / 10}s) and 10x (end) of the samples`);
+  const ours = await rssRun('ours', ['--summary-mode=disabled', '--no-thresholds', '--out', 'perf=file=rss.perf.ndjson']);
+  const stock = await rssRun('stock', []);
 for (const r of [ours, stock]) {
   console.log(
     `  ${r.name === 'ours' ? '--summary-mode=disabled --no-thresholds --out perf' : 'stock settings (end-of-test summary)'}`.padEnd(56) +
@@ -159,6 +176,8 @@ for (const r of [ours, stock]) {
 const g = ours.at10x / ours.at1x;
 console.log(`  ours grows ${g.toFixed(2)}x from 1x to 10x samples (target <= 1.2x): ${g <= 1.2 ? 'MET' : 'NOT MET'}; stock k6 grows ${(stock.at10x / stock.at1x).toFixed(2)}x`);
 console.log(`  perf artifact of the ${RSS_SECONDS}s run: ${fmtBytes(size('rss.perf.ndjson'))}`);
+if (process.env.BENCH_TRACE) console.log(`  RSS trace (MB, every 2 s): ours ${ours.trace.join(' ')}\n  stock ${stock.trace.join(' ')}`);
+}
 
 server.kill('SIGTERM');
 rmSync(dir, { recursive: true, force: true });
