@@ -7,11 +7,18 @@ export function commandProvider(opts: { command: string }): Provider {
     name: 'command',
     complete(prompt, signal) {
       return new Promise((resolvePromise, reject) => {
-        const child = spawn(opts.command, { shell: true, stdio: ['pipe', 'pipe', 'pipe'] });
+        // Own process group, so a timeout kills the shell and whatever it started.
+        const child = spawn(opts.command, { shell: true, stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
         let out = '';
         let err = '';
         const onAbort = (): void => {
-          child.kill('SIGKILL');
+          try {
+            if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+            else child.kill('SIGKILL');
+          } catch {
+            // already gone
+          }
+          reject(new ProviderError('timed out', true));
         };
         signal.addEventListener('abort', onAbort, { once: true });
         child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { synthesise } from '../../agents/synthesise.js';
 import type { SynthesisResult } from '../../agents/types.js';
 import { analyzeBottlenecks } from '../../analyzers/bottlenecks/detect.js';
@@ -58,15 +58,17 @@ export async function runAnalyze(store: ArtifactStore, ctx: SynthesisContext & {
       fix: 'run "perf baseline" and "perf profile" first, or pass --baseline/--profile/--loadtest <file>',
     });
   }
+  const profileDir = profile ? dirname(resolve(profile.file)) : process.cwd();
   const cpuProfiles = (profile?.payload.rawProfiles ?? []).flatMap((f) => {
     try {
-      return [JSON.parse(readFileSync(f, 'utf8')) as CpuProfile];
+      return [JSON.parse(readFileSync(resolve(profileDir, f), 'utf8')) as CpuProfile];
     } catch {
       return []; // moved or archived: the flat hot-function list is used instead
     }
   });
   const analysis = analyzeBottlenecks({ baseline, profile, loadtest, journeys: ctx.config?.journeys, cpuProfiles, cwd: ctx.config?.target.start?.cwd });
-  const synthesis = await synthesise('bottlenecks', analysis, ctx.guidance ?? '', { agent: agentOf(ctx), secrets: secretsOf(ctx) });
+  const secrets = secretsOf(ctx);
+  const synthesis = await synthesise('bottlenecks', analysis, secrets.redact(ctx.guidance ?? ''), { agent: agentOf(ctx), secrets });
   const written = store.writeReport('bottlenecks', { ...analysis, narrative: synthesis }, renderBottleneckAnalysis(analysis, synthesis));
   return { ...written, analysis, synthesis };
 }
@@ -88,8 +90,10 @@ export async function runPlan(store: ArtifactStore, ctx: SynthesisContext & { an
     source = store.display(store.path(ARTIFACTS.bottlenecks.json));
   }
   if (!analysis) throw new UserError(`no bottleneck analysis in ${store.display(store.root)}`, { fix: 'run "perf analyze" first, or pass --analysis <bottlenecks.json>' });
-  const plan = buildPlan(analysis, { guidance: ctx.guidance, slos: ctx.config?.slos, source });
-  const synthesis = await synthesise('plan', plan, ctx.guidance ?? '', { agent: agentOf(ctx), secrets: secretsOf(ctx) });
+  const secrets = secretsOf(ctx);
+  const guidance = secrets.redact(ctx.guidance ?? '');
+  const plan = buildPlan(analysis, { guidance, slos: ctx.config?.slos, source });
+  const synthesis = await synthesise('plan', plan, guidance, { agent: agentOf(ctx), secrets });
   const written = store.writeReport('plan', { ...plan, narrative: synthesis }, renderPlan(plan, synthesis));
   return { ...written, plan, synthesis };
 }
@@ -132,7 +136,8 @@ export async function runCompare(
     }
   }
   const comparison = compareRuns(before, after, { slos: ctx.config?.slos, effortDays, effortSource, options: ctx.options });
-  const synthesis = await synthesise('summary', comparison, ctx.guidance ?? '', { agent: agentOf(ctx), secrets: secretsOf(ctx) });
+  const secrets = secretsOf(ctx);
+  const synthesis = await synthesise('summary', comparison, secrets.redact(ctx.guidance ?? ''), { agent: agentOf(ctx), secrets });
   const written = store.writeReport('summary', { ...comparison, narrative: synthesis }, renderSummary(comparison, synthesis, { title: ctx.title, trigger: ctx.trigger }));
   return { ...written, comparison, synthesis };
 }
