@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeHistogram, mergeHistograms, percentileMs } from '../../analyzers/histogram.js';
 import { readK6Windows } from '../../analyzers/parsers/k6-windows.js';
-import type { K6SummaryLine, K6WindowLine, TrendSeries } from '../../core/artifacts/k6-windows.js';
+import type { K6SummaryLine, K6WindowLine, SeriesTags, TrendSeries } from '../../core/artifacts/k6-windows.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const k6 = join(root, 'bin', 'k6');
@@ -69,7 +69,7 @@ function lines(file: string): unknown[] {
   return readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as unknown);
 }
 
-const sumWhere = <T extends { tags: Record<string, string | undefined> }>(xs: T[], f: (x: T) => number, pred: (x: T) => boolean) =>
+const sumWhere = <T extends { tags: SeriesTags }>(xs: T[], f: (x: T) => number, pred: (x: T) => boolean) =>
   xs.filter(pred).reduce((n, x) => n + f(x), 0);
 
 beforeAll(async () => {
