@@ -12,13 +12,13 @@ import type { LoadTestPayload } from '../../core/artifacts/schemas.js';
 import type { ArtifactStore } from '../../core/artifacts/store.js';
 import { resolveHeaders } from '../../core/config/headers.js';
 import { RuntimeFailure } from '../../core/errors.js';
-import type { PerfConfig, ScenarioName } from '../../core/config/types.js';
+import { PERCENTILE_VALUES, type PerfConfig, type ScenarioName } from '../../core/config/types.js';
 import { renderLoadTestResults } from '../../templates/loadtest-results.js';
 import { buildLoadProfile, QUICK_BUDGET_MS } from '../../profiles/index.js';
 import { generateScripts, readCapacity } from './generate.js';
 import { findK6 } from './k6-binary.js';
 import { formatProgress, ProgressTail, type ProgressSnapshot } from './progress.js';
-import { buildLoadTestPayload } from './results.js';
+import { buildLoadTestPayload, type LatencyLimit } from './results.js';
 import { runK6 } from './run-k6.js';
 import { requestsPerIteration } from './script-source.js';
 
@@ -115,14 +115,16 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
   }
 
   const run = await readK6Run(outFile, { windowMs, lenient: true });
-  const latencySlos = config.slos.filter((s) => s.sli === 'latency' && s.thresholdMs !== undefined).map((s) => s.thresholdMs as number);
+  const latencyLimits: LatencyLimit[] = config.slos
+    .filter((s) => s.sli === 'latency' && s.thresholdMs !== undefined)
+    .map((s) => ({ ...(s.journey ? { journey: s.journey } : {}), percentile: PERCENTILE_VALUES[s.percentile ?? 'p95'], thresholdMs: s.thresholdMs as number }));
   const payload = buildLoadTestPayload(run, {
     profile,
     partial: outcome.interrupted,
     k6: { binary: k6.path, version: k6.version, extension: k6.extension, ...(k6.lost.length ? { lost: k6.lost } : {}) },
     rawArtifact: store.display(outFile),
     requestsPerIteration: requestsPerIteration(config.journeys),
-    latencyLimitMs: latencySlos.length ? Math.min(...latencySlos) : (capacity?.latencyThresholdMs ?? 1000),
+    latencyLimits: latencyLimits.length ? latencyLimits : [{ percentile: 95, thresholdMs: capacity?.latencyThresholdMs ?? 1000 }],
     errorLimit: availability.length ? Math.max(0.01, Math.min(...availability)) : 0.05,
   });
   if (outcome.thresholdsFailed && !payload.aborted && profile.abortOnThresholds) {

@@ -15,10 +15,21 @@ export interface ResultContext {
   rawArtifact: string;
   /** Requests per journey iteration (to read arrival-rate targets as req/s). */
   requestsPerIteration: number;
-  /** p95 (ms) above which a window counts as broken: the tightest latency SLO, else the baseline's, else 1000. */
-  latencyLimitMs: number;
+  /**
+   * Latency limits a window must meet to count as "keeping up": the latency SLOs (journey-filtered
+   * ones on that journey's requests), else the baseline's p95 threshold, else p95 < 1000 ms.
+   */
+  latencyLimits: LatencyLimit[];
   /** Error rate (0..1) above which a window counts as broken. */
   errorLimit: number;
+}
+
+export interface LatencyLimit {
+  /** Only this journey's requests; undefined = all. */
+  journey?: string;
+  /** Percentile 0-100, e.g. 95. */
+  percentile: number;
+  thresholdMs: number;
 }
 
 type Series = Pick<K6WindowLine, 'trends' | 'counters' | 'rates' | 'gauges'>;
@@ -155,26 +166,37 @@ export function findBreakingPoint(
   ctx: ResultContext,
   aborted: { reason: string; atMs: number } | null,
 ): LoadTestPayload['breakingPoint'] {
-  const rateAt = (ms: number): number => {
-    const t = targetAt(ctx.profile, ms);
-    return ctx.profile.model === 'arrival-rate' ? t : t; // VUs for the closed model
-  };
+  // Target rate (req/s), or VUs for the closed model.
+  const rateAt = (ms: number): number => targetAt(ctx.profile, ms);
   const unit = ctx.profile.model === 'arrival-rate' ? 'req/s' : 'VUs';
   for (const [i, w] of windows.entries()) {
     if (w.requests < MIN_WINDOW_REQUESTS) continue;
     const mid = (w.startMs + w.endMs) / 2;
     const target = rateAt(mid);
     const dropped = sumCounters(run.windows[i] as K6WindowLine, 'dropped_iterations', () => true);
-    let reason: string | null = null;
-    if (w.latencyMs.p95 > ctx.latencyLimitMs) reason = `p95 ${w.latencyMs.p95} ms > ${ctx.latencyLimitMs} ms`;
-    else if (w.errorRate > ctx.errorLimit) reason = `error rate ${pct(w.errorRate)} > ${pct(ctx.errorLimit)}`;
-    else if (ctx.profile.model === 'arrival-rate' && dropped > 0 && w.rps < SATURATION_SHARE * target)
+    let reason = latencyBreach(w, ctx.latencyLimits);
+    if (!reason && w.errorRate > ctx.errorLimit) reason = `error rate ${pct(w.errorRate)} > ${pct(ctx.errorLimit)}`;
+    if (!reason && ctx.profile.model === 'arrival-rate' && dropped > 0 && w.rps < SATURATION_SHARE * target) {
       reason = `throughput ${w.rps} req/s < ${Math.round(SATURATION_SHARE * 100)}% of the target ${round2(target)} req/s (${dropped} dropped iterations)`;
+    }
     if (reason) return { rps: round2(target), atMs: w.startMs, reason: `${reason} at ${round2(target)} ${unit}` };
   }
   if (aborted) {
     const target = rateAt(aborted.atMs);
     return { rps: round2(target), atMs: aborted.atMs, reason: `test aborted at ${round2(target)} ${unit}: ${aborted.reason}` };
+  }
+  return null;
+}
+
+/** The first latency limit a window breaks, as a reason, or null. */
+function latencyBreach(w: LoadWindow, limits: LatencyLimit[]): string | null {
+  for (const l of limits) {
+    const hist = l.journey === undefined ? w.histogram : w.journeys[l.journey]?.histogram;
+    if (!hist) continue;
+    const h = decodeHistogram(hist);
+    if (h.totalCount < MIN_WINDOW_REQUESTS) continue;
+    const v = percentileMs(h, l.percentile);
+    if (v > l.thresholdMs) return `${l.journey ? `${l.journey} ` : ''}p${l.percentile} ${v} ms > ${l.thresholdMs} ms`;
   }
   return null;
 }

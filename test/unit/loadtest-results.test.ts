@@ -55,7 +55,7 @@ function ctx(profile: LoadProfile, partial = false): ResultContext {
     k6: { binary: 'bin/k6', version: 'v2.2.0', extension: true },
     rawArtifact: 'x.ndjson',
     requestsPerIteration: 1,
-    latencyLimitMs: 100,
+    latencyLimits: [{ percentile: 95, thresholdMs: 100 }],
     errorLimit: 0.05,
   };
 }
@@ -92,6 +92,15 @@ describe('perf.loadtest/v1 from a k6 run', () => {
     expect(p.breakingPoint!.rps).toBe(150);
     expect(p.breakingPoint!.reason).toMatch(/p95 250(\.\d+)? ms > 100 ms at 150 req\/s/);
     expect(renderLoadTestResults(p)).toContain('## Breaking point');
+  });
+
+  it('judges a journey-filtered latency SLO on that journey\'s requests only', () => {
+    const profile = buildLoadProfile('stress', { config: { scenarios: { stress: { rate: 200, rampUp: '1s', duration: '8s', rampDown: '1s' } } }, capacityRps: null });
+    const windows = flat(12, { ms: 40, requests: 100 });
+    const strict = { ...ctx(profile), latencyLimits: [{ journey: 'checkout', percentile: 99, thresholdMs: 30 }] };
+    expect(buildLoadTestPayload(run(windows), strict).breakingPoint?.reason).toMatch(/^checkout p99 40(\.\d+)? ms > 30 ms/);
+    const other = { ...ctx(profile), latencyLimits: [{ journey: 'nope', percentile: 99, thresholdMs: 30 }] };
+    expect(buildLoadTestPayload(run(windows), other).breakingPoint).toBeNull();
   });
 
   it('names a breaking point when the open model falls behind its target rate and drops iterations', () => {
