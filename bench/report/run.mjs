@@ -2,8 +2,8 @@
 // real HDR histograms per window and per journey). Prints the HTML size and the time Chromium takes
 // to render the report from file:// (budgets: < 5 MB, < 3 s), and, side by side in the same run,
 // the reference of drawing one chart with all 8,640 points instead of min/max buckets.
-// Run: node scripts/build.mjs && node bench/report/run.mjs [--windows 8640] [--rate 50]
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Run: node scripts/build.mjs && node bench/report/run.mjs [--windows 8640] [--rate 50] [--keep]
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -192,6 +192,6 @@ try {
   console.log(`    min/max buckets (ours)      ${kb(bucketBytes)}, render ${ms(bucketed.wall)}  → ${(naiveBytes / bucketBytes).toFixed(1)}× smaller, ${(naive.wall / bucketed.wall).toFixed(2)}× faster`);
   process.exitCode = htmlBytes < BUDGET_BYTES && full.wall < BUDGET_MS ? 0 : 1;
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  if (process.argv.includes('--keep')) console.log(`  kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
 }
-void readFileSync;

@@ -39,6 +39,13 @@ export function percentileCurve(h: Histogram): { x: number[]; y: number[]; perce
     percentiles.push(p);
     y.push(h.getValueAtPercentile(p) / 1000);
   }
+  // Like the HdrHistogram plotter, the curve ends at the max (100 %), drawn at the last x.
+  const max = h.maxValue / 1000;
+  if (max > (y[y.length - 1] as number)) {
+    x.push(x[x.length - 1] as number);
+    y.push(max);
+    percentiles.push(100);
+  }
   return { x, y, percentiles };
 }
 

@@ -71,7 +71,9 @@ export function renderLineChart(spec: LineChartSpec): string {
     return { s, x: ds.x, y: ds.y, sourcePoints: Math.min(s.x.length, s.y.length) };
   });
 
-  const xs = drawn.flatMap((d) => d.x).concat((spec.vMarks ?? []).map((v) => v.x));
+  // The x domain spans the source series, not the downsampled points (a bucket's min/max may sit
+  // after its first window).
+  const xs = spec.series.flatMap((s) => [s.x[0] as number, s.x[s.x.length - 1] as number]).concat(drawn.flatMap((d) => d.x), (spec.vMarks ?? []).map((v) => v.x));
   const xDomain = domainOf(xs, spec.x, false);
   const yDomain = domainOf(valuesOn(drawn, spec.refLines, 'left'), spec.y, true);
   const y2Domain = domainOf(valuesOn(drawn, spec.refLines, 'right'), spec.y2 ?? { label: '' }, true);
@@ -120,11 +122,20 @@ export function renderLineChart(spec: LineChartSpec): string {
   }
 
   // Stage boundaries and reference lines.
-  for (const v of spec.vMarks ?? []) {
-    const x = px(xScale(v.x));
+  // Labels of close marks (a 5-minute ramp in a 24 h soak) go on successive rows instead of overlapping.
+  const rowEnds: number[] = [];
+  for (const v of [...(spec.vMarks ?? [])].sort((a, b) => a.x - b.x)) {
+    const xv = xScale(v.x);
+    const x = px(xv);
+    const labelW = v.label.length * 5.6 + 6;
+    const rightAligned = xv + labelW > box.right;
+    const from = rightAligned ? xv - labelW : xv;
+    let row = rowEnds.findIndex((end) => end < from);
+    if (row < 0) row = rowEnds.length;
+    rowEnds[row] = from + labelW;
     out.push(
       `<g class="vmark" data-x="${num(v.x)}"><line x1="${x}" x2="${x}" y1="${box.top}" y2="${box.bottom}" stroke="#555555" stroke-dasharray="3 3"/>` +
-        `<text x="${px(xScale(v.x) + 3)}" y="${box.top + 11}" fill="#555555" font-size="10">${esc(v.label)}</text></g>`,
+        `<text x="${px(rightAligned ? xv - 3 : xv + 3)}" y="${box.top + 11 + row * 12}"${rightAligned ? ' text-anchor="end"' : ''} fill="#555555" font-size="10">${esc(v.label)}</text></g>`,
     );
   }
   for (const r of spec.refLines ?? []) {

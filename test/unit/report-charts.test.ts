@@ -72,6 +72,8 @@ describe('HDR percentile distribution', () => {
     expect(curve.y[at99]).toBeCloseTo(h.getValueAtPercentile(99) / 1000, 6);
     expect(curve.y[0]).toBeCloseTo(h.minNonZeroValue / 1000, 1);
     expect(Math.max(...curve.x)).toBeLessThanOrEqual(Math.log10(h.totalCount) + 1e-9);
+    expect(curve.y[curve.y.length - 1]).toBe(h.maxValue / 1000);
+    expect(curve.percentiles[curve.percentiles.length - 1]).toBe(100);
   });
 
   it('overlays before and after when two load tests are given', () => {
@@ -178,5 +180,26 @@ describe('fast count of slow requests', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('a 24 h soak', () => {
+  it('draws 8,640 windows as a few hundred points and keeps the one stalled window', () => {
+    const windows = Array.from({ length: 8640 }, (_, i) => ({
+      ...lt.windows[0]!,
+      startMs: i * 10_000,
+      endMs: (i + 1) * 10_000,
+      latencyMs: { p50: 10 + (i % 7), p95: 30 + (i % 11), p99: i === 5000 ? 4321 : 60 + (i % 13) },
+    }));
+    const soak = { ...lt, scenario: 'soak' as const, windowMs: 10_000, durationMs: 86_400_000, windows };
+    const c = chart('latency-over-time', inputsWith({ loadtest: [{ artifact: soak, file: 'soak.json' }] }));
+    const p99 = polylineValues(c.svg, 'p99');
+    expect(c.svg).toMatch(/data-series="p99" data-axis="left" data-points="\d+" data-source-points="8640"/);
+    expect(p99.length).toBeLessThan(1000);
+    expect(c.svg).toMatch(/data-x-min="0" data-x-max="86390000"/); // the axis spans the whole run, not the kept points
+    const peak = p99.reduce((a, b) => (b.y > a.y ? b : a));
+    expect(Math.abs(peak.y - 4321)).toBeLessThan(40);
+    expect(Math.abs(peak.x - 50_000_000)).toBeLessThan(300_000);
+    expect(c.summary).toContain('Highest window p99 4321 ms at 13h53m20s');
   });
 });
