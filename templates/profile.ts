@@ -46,14 +46,19 @@ export function renderProfileMarkdown(p: ProfilePayload, ctx: { cwd?: string | u
   );
   if (p.eventLoopDelayMs) {
     const e = p.eventLoopDelayMs;
-    lines.push(`- event-loop delay: p50 ${fmtMs(e.p50)}, p90 ${fmtMs(e.p90)}, p99 ${fmtMs(e.p99)}, max ${fmtMs(e.max)}, mean ${fmtMs(e.mean)}`);
+    lines.push(`- event-loop delay (during the load): p50 ${fmtMs(e.p50)}, p90 ${fmtMs(e.p90)}, p99 ${fmtMs(e.p99)}, max ${fmtMs(e.max)}, mean ${fmtMs(e.mean)}`);
   } else lines.push('- event-loop delay: not recorded (the monitor preload did not report)');
   if (p.gc) {
     const kinds = Object.entries(p.gc.byKind).map(([k, v]) => `${k} ${fmtMs(v)}`).join(', ');
-    lines.push(`- GC: ${fmtNum(p.gc.count)} pauses, ${fmtMs(p.gc.totalMs)} total, ${fmtPct(p.gc.share)} of wall time${kinds ? ` (${kinds})` : ''}`);
+    lines.push(`- GC (during the load): ${fmtNum(p.gc.count)} pauses, ${fmtMs(p.gc.totalMs)} total, ${fmtPct(p.gc.share)} of wall time${kinds ? ` (${kinds})` : ''}`);
   } else lines.push('- GC: not recorded');
-  lines.push('', '## clinic.js', '', p.clinic.ran ? `- diagnosis: ${p.clinic.diagnosis ?? 'none'}` : `- ${p.clinic.note ?? 'clinic did not run'}`, '', '## Raw profiles', '');
-  for (const f of p.rawProfiles) lines.push(`- ${ctx.cwd ? relative(process.cwd(), f) : f} (open in Chrome DevTools → Performance, or speedscope.app)`);
+  lines.push('', '## clinic.js', '', p.clinic.ran ? `- diagnosis: ${p.clinic.diagnosis ?? 'none'}` : `- ${p.clinic.note ?? 'clinic did not run'}`, '', '## Raw profiles and flame graphs', '');
+  const show = (f: string): string => {
+    const r = relative(process.cwd(), f);
+    return r.startsWith('..') ? f : r;
+  };
+  for (const f of p.rawProfiles) lines.push(`- ${show(f)} (open in Chrome DevTools → Performance, or speedscope.app)`);
+  for (const h of p.flameGraphs ?? []) lines.push(`- ${show(h)} (HTML flame graph, no scripts)`);
   for (const h of p.clinic.htmlPaths ?? []) lines.push(`- ${h}`);
   return `${lines.join('\n')}\n`;
 }

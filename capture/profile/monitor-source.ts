@@ -3,12 +3,13 @@
  * - the V8 CPU profiler, through the in-process inspector (`Profiler.start`/`Profiler.stop`, the same
  *   sampler and `.cpuprofile` format as `node --cpu-prof`, which Node 20 refuses in NODE_OPTIONS);
  * - event-loop delay (perf_hooks.monitorEventLoopDelay) and GC pauses (PerformanceObserver 'gc').
+ * CPU profile, event-loop and GC figures cover the load period (from the 'load-started' marker perf writes).
  * Both are written into $PERF_MONITOR_DIR on exit; on SIGTERM/SIGINT without an app handler it
  * exits normally so they get written. Shipped as text and written next to the profiles.
  */
 export const MONITOR_SOURCE = `// perf event-loop and GC monitor (written by perf profile; safe to delete)
 import { monitorEventLoopDelay, PerformanceObserver, performance, constants } from 'node:perf_hooks';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from 'node:inspector';
 
@@ -39,7 +40,24 @@ if (dir) {
     }
   });
   obs.observe({ entryTypes: ['gc'] });
-  const started = performance.now();
+  let started = performance.now();
+  // perf drops a 'load-started' file when it starts the load: from then on, count only the load
+  // period (the service's own start-up, e.g. seeding a database, is not what we measure).
+  let underLoad = false;
+  const watch = setInterval(() => {
+    if (underLoad || !existsSync(join(dir, 'load-started'))) return;
+    underLoad = true;
+    clearInterval(watch);
+    eld.reset();
+    // Restart the CPU profile too: the start-up samples (module loading, seeding) are dropped.
+    session.post('Profiler.stop');
+    session.post('Profiler.start');
+    gc.count = 0;
+    gc.totalMs = 0;
+    gc.byKind = {};
+    started = performance.now();
+  }, 100);
+  watch.unref();
   let written = false;
   const write = () => {
     if (written) return;
@@ -50,6 +68,7 @@ if (dir) {
       pid: process.pid,
       argv: process.argv.slice(1),
       wallMs: performance.now() - started,
+      sinceLoadStart: underLoad,
       eventLoopDelayMs: { p50: ms(eld.percentile(50)), p90: ms(eld.percentile(90)), p99: ms(eld.percentile(99)), max: ms(eld.max), mean: ms(eld.mean) },
       gc,
     };

@@ -11,6 +11,7 @@ import type { PerfConfig } from '../../core/config/types.js';
 import { resolveJourneyHeaders, selectJourneys } from '../load/select-journeys.js';
 import { Interrupted } from '../../core/errors.js';
 import { renderProfileMarkdown } from '../../templates/profile.js';
+import { renderFlameGraphHtml } from '../../templates/profile-flame.js';
 import { runLoad, type LoadModel, type LoadProgress } from '../load/run-load.js';
 import { withTarget } from '../target/with-target.js';
 import { openConnections } from '../baseline/capacity.js';
@@ -43,6 +44,8 @@ interface MonitorReport {
   pid: number;
   argv: string[];
   wallMs: number;
+  /** True when the figures cover only the load period (the marker was seen). */
+  sinceLoadStart?: boolean;
   eventLoopDelayMs: { p50: number; p90: number; p99: number; max: number; mean: number };
   gc: { count: number; totalMs: number; byKind: Record<string, number> };
 }
@@ -74,8 +77,9 @@ export async function runProfile(opts: RunProfileOptions): Promise<ProfileRun> {
     extraEnv.PERF_MONITOR_DIR = profDir;
   }
 
-  const run = await withTarget(config, { extraEnv, ...(opts.signal ? { signal: opts.signal } : {}) }, () =>
-    runLoad({
+  const run = await withTarget(config, { extraEnv, ...(opts.signal ? { signal: opts.signal } : {}) }, () => {
+    if (canProfile) writeFileSync(join(profDir, 'load-started'), new Date().toISOString());
+    return runLoad({
       baseUrl: config.target.baseUrl,
       journeys: resolved,
       headers,
@@ -84,8 +88,8 @@ export async function runProfile(opts: RunProfileOptions): Promise<ProfileRun> {
       warmupMs: opts.quick ? 500 : 1000,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    }),
-  );
+    });
+  });
   // withTarget stopped the target: the preload has written the profile and the monitor report.
   const load = run.overall.figures(run.durationMs, run.open);
   const payload: ProfilePayload = {
@@ -113,6 +117,9 @@ export async function runProfile(opts: RunProfileOptions): Promise<ProfileRun> {
       const summaries = profiles.map((p) => ({ file: p, s: summarizeCpuProfile(JSON.parse(readFileSync(p, 'utf8')) as CpuProfile, config.target.start?.cwd) }));
       const main = summaries.reduce((a, b) => (b.s.busyMs > a.s.busyMs ? b : a));
       applySummary(payload, main.s);
+      const flame = main.file.replace(/\.cpuprofile$/, '.flame.html');
+      writeFileSync(flame, renderFlameGraphHtml(JSON.parse(readFileSync(main.file, 'utf8')) as CpuProfile, { title: `CPU flame graph — ${config.target.start?.command ?? config.target.baseUrl}`, cwd: config.target.start?.cwd }));
+      payload.flameGraphs = [flame];
       const monitor = readMonitor(profDir, main.file);
       if (monitor) {
         payload.eventLoopDelayMs = round(monitor.eventLoopDelayMs);

@@ -90,6 +90,8 @@ export interface ProfilePayload {
   gc: { totalMs: number; share: number; count: number; byKind: Record<string, number> } | null;
   clinic: { ran: boolean; diagnosis?: string; categories?: string[]; htmlPaths?: string[]; note?: string };
   rawProfiles: string[];
+  /** Optional: self-contained HTML flame graphs perf rendered from the raw profiles. */
+  flameGraphs?: string[];
   load: LoadFigures | null;
 }
 

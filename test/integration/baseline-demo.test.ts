@@ -73,6 +73,7 @@ describe('perf baseline and perf profile on the demo shop', () => {
     expect(profile.gc!.share).toBeGreaterThan(0);
     expect(profile.gc!.share).toBeLessThan(1);
     expect(profile.rawProfiles[0]).toMatch(/\.cpuprofile$/);
+    expect(readFileSync(profile.flameGraphs![0]!, 'utf8')).toContain('computeRecommendations — recommendations.mjs:');
     expect(profile.clinic.ran).toBe(false);
     expect(profile.clinic.note).toMatch(/clinic/);
   });

@@ -90,3 +90,23 @@ describe('frame categories', () => {
     expect(displayLocation('file:///other/x.js', 3, '/proj')).toBe('/other/x.js:3');
   });
 });
+
+describe('HTML flame graph', () => {
+  it('draws busy frames only, widest at the root, with escaped names and file:line tooltips', async () => {
+    const { renderFlameGraphHtml } = await import('../../templates/profile-flame.js');
+    const html = renderFlameGraphHtml(
+      {
+        ...profile,
+        nodes: profile.nodes.map((n) => (n.id === 3 ? { ...n, callFrame: { ...n.callFrame, functionName: '<hot>' } } : n)),
+      },
+      { title: 'demo', cwd: '/proj' },
+    );
+    expect(html).toContain('&lt;hot&gt; — app.js:20');
+    expect(html).not.toContain('<hot>');
+    expect(html).not.toContain('(idle)');
+    expect(html).not.toMatch(/<script/i);
+    const widths = [...html.matchAll(/<rect x="[\d.]+" y="(\d+)" width="([\d.]+)"/g)].map((m) => ({ y: Number(m[1]), w: Number(m[2]) }));
+    expect(widths.length).toBeGreaterThan(3);
+    expect(Math.max(...widths.filter((r) => r.y > 0).map((r) => r.w))).toBeLessThanOrEqual(Math.max(...widths.filter((r) => r.y === 0).map((r) => r.w)));
+  });
+});
