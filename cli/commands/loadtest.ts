@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
 import { parseDuration } from '../../core/duration.js';
-import { Interrupted } from '../../core/errors.js';
+import { CheckFailed, Interrupted } from '../../core/errors.js';
 import { parseRate } from '../../k6-scripts/src/generate.js';
 import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
 
@@ -65,10 +65,16 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     );
     if (p.breakingPoint) this.say(`breaking point: ${p.breakingPoint.rps} req/s (${p.breakingPoint.reason})`);
     if (p.recovery) this.say(`recovery: ${p.recovery.recoveryTimeMs === null ? 'not measured' : `${p.recovery.recoveryTimeMs} ms`} — ${p.recovery.note}`);
+    if (p.aborted) this.say(`aborted after ${Math.round(p.aborted.atMs / 1000)} s: ${p.aborted.reason}`);
     if (p.drift) this.say(`drift: p95 ${p.drift.firstP95Ms} → ${p.drift.lastP95Ms} ms (${p.drift.changePct}%)`);
     this.say(`wrote ${store.display(result.markdownPath)}`);
     this.say(`wrote ${store.display(result.jsonPath)}`);
-    if (p.partial) throw new Interrupted('interrupted: partial load-test report written (partial: true)');
+    if (p.partial && !p.aborted) throw new Interrupted('interrupted: partial load-test report written (partial: true)');
+    if (p.aborted && this.flags['abort-on-burn'] && p.scenario !== 'breakpoint') {
+      throw new CheckFailed('the live SLO guard stopped the test: an SLO burned its error budget too fast', {
+        fix: `see ${store.display(result.markdownPath)}; run "perf slo-check" for the full SLO report`,
+      });
+    }
     this.say('next: perf slo-check');
   }
 }

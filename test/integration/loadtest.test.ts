@@ -15,6 +15,11 @@ const PATH = [existsSync('/tmp/xk6t/k6') ? '/tmp/xk6t' : '', process.env.PATH ??
 const k6Bin = existsSync(join(root, 'bin/k6')) ? join(root, 'bin/k6') : 'k6';
 const SCENARIOS = ['baseline', 'stress', 'spike', 'soak', 'breakpoint'] as const;
 
+/** The live SLO guard needs perf's k6 (bin/k6 with the perf output). */
+function hasExtension(): boolean {
+  return existsSync(join(root, 'bin/k6')) && execFileSync(join(root, 'bin/k6'), ['version'], { encoding: 'utf8' }).includes('perf [output]');
+}
+
 interface CliResult {
   code: number | null;
   stdout: string;
@@ -148,6 +153,16 @@ describe('perf loadtest --quick', () => {
     expect(p.windows.length).toBe(raw.windows.length);
     expect(p.windows.length).toBeGreaterThan(0);
     expect(p.overall.requests).toBe(raw.windows.reduce((a, w) => a + w.counters.filter((c) => c.metric === 'http_reqs').reduce((x, c) => x + c.value, 0), 0));
+  });
+
+  it.runIf(hasExtension())('--abort-on-burn stops a run whose SLO burns fast, keeps the report and exits 1', async () => {
+    // Peak 400 req/s is far beyond the fixture's capacity: browse p95 breaks its 50 ms SLO within seconds.
+    const r = await perf(dir, ['loadtest', '--scenario', 'stress', '--quick', '--rate', '400', '--abort-on-burn'], { PERF_QUICK_TOTAL: '30s' });
+    expect(r.code, r.stderr).toBe(1);
+    const p = loadtestJson(dir);
+    expect(p.aborted?.reason).toMatch(/burns its error budget/);
+    expect(p.durationMs).toBeLessThan(30_000);
+    expect(readFileSync(join(dir, '.aiwg/testing/load-test-results.md'), 'utf8')).toContain('> Aborted after');
   });
 
   it('exits 3 with k6\'s own error line when the script fails', async () => {
