@@ -27,10 +27,10 @@ export default class Report extends BaseCommand<typeof Report> {
     const inputs = this.flags.from ? inputsFromFiles(this.flags.from) : this.flags.run ? inputsFromRun(store, this.flags.run) : inputsFromStore(store);
     const written = writeHtmlReport(store, inputs);
     for (const s of inputs.skipped) this.say(`skipped ${s.file}: ${s.reason}`);
-    for (const m of written.missing) this.say(`no chart "${m.title}": ${m.reason}`);
     this.say(`wrote ${store.display(written.htmlPath)} (${written.charts.length} chart${written.charts.length === 1 ? '' : 's'})`);
     for (const p of written.svgPaths) this.say(`  ${store.display(p)}`);
     for (const p of written.linkedMarkdown) this.say(`linked the charts from ${store.display(p)}`);
+    for (const m of written.missing) this.say(`no chart "${m.title}": ${m.reason}`);
     if (this.flags.json) {
       this.emitJson({
         html: written.htmlPath,
