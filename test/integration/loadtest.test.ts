@@ -15,6 +15,9 @@ const PATH = [existsSync('/tmp/xk6t/k6') ? '/tmp/xk6t' : '', process.env.PATH ??
 const k6Bin = existsSync(join(root, 'bin/k6')) ? join(root, 'bin/k6') : 'k6';
 const SCENARIOS = ['baseline', 'stress', 'spike', 'soak', 'breakpoint'] as const;
 
+/** A stock k6 (no perf extension) for the fallback test: /tmp/xk6t/k6 on dev machines, else none. */
+const STOCK_K6 = ['/tmp/xk6t/k6', ...(process.env.PERF_TEST_STOCK_K6 ? [process.env.PERF_TEST_STOCK_K6] : [])].find((p) => existsSync(p) && !execFileSync(p, ['version'], { encoding: 'utf8' }).includes('perf [output]'));
+
 /** The live SLO guard needs perf's k6 (bin/k6 with the perf output). */
 function hasExtension(): boolean {
   return existsSync(join(root, 'bin/k6')) && execFileSync(join(root, 'bin/k6'), ['version'], { encoding: 'utf8' }).includes('perf [output]');
@@ -153,6 +156,18 @@ describe('perf loadtest --quick', () => {
     expect(p.windows.length).toBe(raw.windows.length);
     expect(p.windows.length).toBeGreaterThan(0);
     expect(p.overall.requests).toBe(raw.windows.reduce((a, w) => a + w.counters.filter((c) => c.metric === 'http_reqs').reduce((x, c) => x + c.value, 0), 0));
+  });
+
+  it.runIf(STOCK_K6 !== undefined)('falls back to stock k6 with --out json, a portable script, and says what it loses', async () => {
+    const r = await perf(dir, ['loadtest', '--scenario', 'baseline', '--quick'], { PERF_K6: STOCK_K6 as string });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('falling back to --out json');
+    const p = loadtestJson(dir);
+    expect(p.k6.extension).toBe(false);
+    expect(p.k6.lost.join(' ')).toMatch(/bounded memory/);
+    expect(p.rawArtifact).toMatch(/\.k6\.json$/);
+    expect(p.journeys.map((j: { name: string }) => j.name).sort()).toEqual(['browse', 'checkout']);
+    expect(p.checks.passes).toBeGreaterThan(0);
   });
 
   it.runIf(hasExtension())('--abort-on-burn stops a run whose SLO burns fast, keeps the report and exits 1', async () => {
