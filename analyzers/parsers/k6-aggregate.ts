@@ -7,7 +7,8 @@ import type {
   SeriesTags,
   TrendSeries,
 } from '../../core/artifacts/k6-windows.js';
-import { decodeHistogram, encodeHistogram, newHistogram, recordMs, type Histogram } from '../histogram.js';
+import { decodeHistogramSafe } from './hdr-safe.js';
+import { encodeHistogram, newHistogram, recordMs, type Histogram } from '../histogram.js';
 
 /** The tag keys a series is keyed by, in key order. */
 const TAG_KEYS = ['journey', 'name', 'scenario', 'status', 'check'] as const;
@@ -93,6 +94,43 @@ export class WindowAccumulator {
     } else this.gauges.set(key, { metric, tags, value, max: value });
   }
 
+  /** Adds another accumulator's series into this one (histograms added in memory, no encode/decode). */
+  absorb(other: WindowAccumulator): void {
+    for (const [k, t] of other.trends) {
+      const cur = this.trends.get(k);
+      if (!cur) {
+        const h = newHistogram();
+        h.add(t.h);
+        this.trends.set(k, { ...t, h });
+      } else {
+        cur.count += t.count;
+        cur.sum += t.sum;
+        if (t.min < cur.min) cur.min = t.min;
+        if (t.max > cur.max) cur.max = t.max;
+        cur.h.add(t.h);
+      }
+    }
+    for (const [k, c] of other.counters) {
+      const cur = this.counters.get(k);
+      if (cur) cur.value += c.value;
+      else this.counters.set(k, { ...c });
+    }
+    for (const [k, r] of other.rates) {
+      const cur = this.rates.get(k);
+      if (cur) {
+        cur.trues += r.trues;
+        cur.total += r.total;
+      } else this.rates.set(k, { ...r });
+    }
+    for (const [k, g] of other.gauges) {
+      const cur = this.gauges.get(k);
+      if (cur) {
+        cur.value = g.value;
+        if (g.max > cur.max) cur.max = g.max;
+      } else this.gauges.set(k, { ...g });
+    }
+  }
+
   toWindow(index: number, startMs: number, endMs: number): K6WindowLine {
     return {
       type: 'window',
@@ -131,13 +169,13 @@ export function mergeSeriesSets(sets: Iterable<SeriesSet>): SeriesSet {
       const k = seriesKey(t.metric, t.tags);
       const cur = trends.get(k);
       if (!cur) {
-        trends.set(k, { s: { ...t, tags: { ...t.tags } }, h: decodeHistogram(t.histogram) });
+        trends.set(k, { s: { ...t, tags: { ...t.tags } }, h: decodeHistogramSafe(t.histogram, `series ${t.metric}`) });
       } else {
         cur.s.count += t.count;
         cur.s.sum += t.sum;
         cur.s.min = Math.min(cur.s.min, t.min);
         cur.s.max = Math.max(cur.s.max, t.max);
-        cur.h.add(decodeHistogram(t.histogram));
+        cur.h.add(decodeHistogramSafe(t.histogram, `series ${t.metric}`));
       }
     }
     for (const c of set.counters) {

@@ -25,6 +25,10 @@ const METRIC_TYPES = new Set<string>(['trend', 'counter', 'rate', 'gauge']);
 
 /** Windows still accepting points behind the newest one (k6 flushes points slightly out of order). */
 const OPEN_WINDOWS_GRACE = 2;
+/** Guard against absurd spans (broken timestamps): more windows than a 100-day run at 1 min. */
+const MAX_WINDOWS = 150_000;
+/** Trend values beyond this (in the metric's unit; ms for time trends: ~116 days) are clamped in the histogram. */
+const MAX_TREND_VALUE = 1e10;
 
 /** Buffer#latin1Slice: Node's fastest byte→string for ASCII (not in @types/node). */
 const latin1 = (b: Buffer, start: number, end: number): string => (b as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(start, end);
@@ -58,6 +62,7 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
   let maxIndex = -1;
   let firstLine = true;
   let points = 0;
+  let clamped = 0;
 
   // Timestamp cache: k6 writes RFC 3339 with nanoseconds; Date.parse is slow, so parse the
   // "YYYY-MM-DDTHH:MM:SS" + zone part once per second and add the fraction.
@@ -117,9 +122,11 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
 
   const windowStart = (index: number): number => startMs + index * windowMs;
 
+  const totalsAcc = new WindowAccumulator();
   const closeBefore = (limit: number): void => {
     for (const [idx, acc] of open) {
       if (idx < limit) {
+        totalsAcc.absorb(acc);
         closed.set(idx, acc.toWindow(idx, windowStart(idx), windowStart(idx + 1)));
         open.delete(idx);
       }
@@ -130,6 +137,12 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     if (Number.isNaN(startMs)) startMs = t;
     let index = Math.floor((t - startMs) / windowMs);
     if (index < 0) index = 0; // earlier than the first point seen: belongs to the first window
+    if (index > MAX_WINDOWS) {
+      throw new UserError(
+        `points span more than ${MAX_WINDOWS} windows of ${windowMs} ms (from ${new Date(startMs).toISOString()} to ${new Date(t).toISOString()}): the timestamps look broken, or the window is too small`,
+        { where: file, fix: 'check the file, or pass a larger window (--window 1m)' },
+      );
+    }
     if (t < minMs) minMs = t;
     if (t > maxMs) maxMs = t;
     if (index > maxIndex) {
@@ -182,7 +195,10 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     const key = id ?? seriesId(metric, tags);
     switch (type) {
       case 'trend':
-        acc.addTrend(key, metric, tags, value);
+        if (!(value <= MAX_TREND_VALUE)) {
+          clamped++;
+          acc.addTrend(key, metric, tags, MAX_TREND_VALUE);
+        } else acc.addTrend(key, metric, tags, value);
         break;
       case 'counter':
         acc.addCounter(key, metric, tags, value);
@@ -494,11 +510,13 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     if (!base) {
       windows.push({ type: 'window', index: i, startMs: start, endMs: end, trends: [], counters: [], rates: [], gauges: [] });
     } else if (extra) {
+      totalsAcc.absorb(extra);
       windows.push({ type: 'window', index: i, startMs: start, endMs: end, ...mergeSeriesSets([base, extra.toWindow(i, start, end)]) });
     } else {
       windows.push(base);
     }
   }
+  if (clamped > 0) warnings.push(`${file}: ${clamped} trend value(s) above ${MAX_TREND_VALUE} were clamped to it in the histograms`);
   if (points === 0) warnings.push(`${file}: no data points${wanted ? ` for ${[...wanted].join(', ')}` : ''}`);
   const runStart = points > 0 ? Math.min(minMs, startMs) : 0;
   const runEnd = points > 0 ? maxMs : 0;
@@ -511,12 +529,17 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     endMs: runEnd,
     windowMs,
     windows,
-    totals: windows.length > 0 ? mergeSeriesSets(windows) : emptyTotals(),
+    totals: windows.length > 0 ? totalsOf(totalsAcc) : emptyTotals(),
     aborted: null,
     // k6 --out json has no end marker: a killed run is indistinguishable except for a torn last line.
     complete: !warnings.some((w) => w.includes('last line is truncated')),
     warnings,
   };
+}
+
+function totalsOf(acc: WindowAccumulator): K6Run['totals'] {
+  const { trends, counters, rates, gauges } = acc.toWindow(0, 0, 0);
+  return { trends, counters, rates, gauges };
 }
 
 function notK6Json(file: string, line: string, parsed: unknown): UserError {

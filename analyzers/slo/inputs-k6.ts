@@ -1,5 +1,6 @@
 import type { CounterSeries, K6Run, RateSeries, SeriesTags, TrendSeries } from '../../core/artifacts/k6-windows.js';
-import { countAboveMs, decodeHistogram, mergeHistograms, percentileMs, type Histogram } from '../histogram.js';
+import { decodeHistogramSafe } from '../parsers/hdr-safe.js';
+import { countAboveMs, mergeHistograms, percentileMs, type Histogram } from '../histogram.js';
 import { UserError } from '../../core/errors.js';
 import type { Aggregate, InputWindow, SloInput } from './model.js';
 
@@ -18,13 +19,7 @@ const decoded = new WeakMap<TrendSeries, Histogram>();
 const hist = (t: TrendSeries): Histogram => {
   let h = decoded.get(t);
   if (!h) {
-    try {
-      h = decodeHistogram(t.histogram);
-    } catch {
-      throw new UserError(`the histogram of series ${t.metric} ${JSON.stringify(t.tags)} is corrupt (not HdrHistogram compressed base64)`, {
-        fix: 'pass the file the k6 extension wrote, unchanged',
-      });
-    }
+    h = decodeHistogramSafe(t.histogram, `series ${t.metric} ${JSON.stringify(t.tags)}`);
     decoded.set(t, h);
   }
   return h;

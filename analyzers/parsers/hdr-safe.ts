@@ -1,0 +1,50 @@
+import * as hdr from 'hdr-histogram-js';
+import { inflateSync } from 'node:zlib';
+import { UserError } from '../../core/errors.js';
+import { newHistogram, type Histogram } from '../histogram.js';
+
+const V2_COMPRESSED_COOKIE_BASE = 0x1c849304;
+const V2_COOKIE_BASE = 0x1c849303;
+/** Largest value a histogram from a file may claim to track (µs: ~116 days), so a hostile header cannot allocate gigabytes. */
+export const MAX_TRACKABLE = 1e13;
+const MAX_UNCOMPRESSED = 16 << 20;
+
+/**
+ * Decodes an HdrHistogram V2 compressed base64 string from an untrusted file: the same bytes
+ * `decodeHistogram` reads, but the header is checked first (cookie, digits, range) and inflation is
+ * bounded, so corrupt or hostile input is a UserError, never an out-of-memory or a library exception.
+ */
+export function decodeHistogramSafe(base64: string, what: string): Histogram {
+  const bad = (why: string): UserError =>
+    new UserError(`${what} has a corrupt histogram (${why})`, { fix: 'pass the file the tool wrote, unchanged' });
+  if (typeof base64 !== 'string' || base64.length < 12 || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64.trim())) throw bad('not base64');
+  const buf = Buffer.from(base64.trim(), 'base64');
+  if (buf.length < 8 || (buf.readInt32BE(0) & ~0xf0) !== V2_COMPRESSED_COOKIE_BASE) throw bad('not an HdrHistogram V2 compressed encoding');
+  const len = buf.readInt32BE(4);
+  if (len <= 0 || 8 + len > buf.length) throw bad('length field out of range');
+  let raw: Buffer;
+  try {
+    raw = inflateSync(buf.subarray(8, 8 + len), { maxOutputLength: MAX_UNCOMPRESSED });
+  } catch {
+    throw bad('its compressed payload does not inflate');
+  }
+  if (raw.length < 40 || (raw.readInt32BE(0) & ~0xf0) !== V2_COOKIE_BASE) throw bad('no V2 encoding cookie');
+  const payloadLength = raw.readInt32BE(4);
+  const digits = raw.readInt32BE(12);
+  const lowest = Number(raw.readBigInt64BE(16));
+  const highest = Number(raw.readBigInt64BE(24));
+  if (payloadLength < 0 || 40 + payloadLength > raw.length) throw bad('payload length out of range');
+  if (!(digits >= 1 && digits <= 5)) throw bad(`${digits} significant digits`);
+  if (!(lowest >= 1 && highest >= 2 * lowest && highest <= MAX_TRACKABLE)) throw bad(`trackable range ${lowest}..${highest}`);
+  try {
+    const JsHistogram = (hdr as unknown as { JsHistogram: { decode(data: Uint8Array, bitBucketSize?: number): Histogram } }).JsHistogram;
+    const decoded = JsHistogram.decode(new Uint8Array(raw.buffer, raw.byteOffset, raw.length), 32);
+    if (!(decoded.totalCount >= 0) || !(decoded.maxValue <= MAX_TRACKABLE)) throw new Error('range');
+    const h = newHistogram();
+    h.add(decoded);
+    return h;
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw bad('its counts do not decode');
+  }
+}
