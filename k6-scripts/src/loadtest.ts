@@ -11,7 +11,7 @@ import { DIRS } from '../../core/artifacts/layout.js';
 import type { LoadTestPayload } from '../../core/artifacts/schemas.js';
 import type { ArtifactStore } from '../../core/artifacts/store.js';
 import { resolveHeaders } from '../../core/config/headers.js';
-import { RuntimeFailure } from '../../core/errors.js';
+import { Interrupted, RuntimeFailure } from '../../core/errors.js';
 import { PERCENTILE_VALUES, type PerfConfig, type ScenarioName } from '../../core/config/types.js';
 import { renderLoadTestResults } from '../../templates/loadtest-results.js';
 import { buildLoadProfile, QUICK_BUDGET_MS } from '../../profiles/index.js';
@@ -65,7 +65,12 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
   let target: RunningTarget | undefined;
   if (config.target.start) {
     note(`starting the target: ${config.target.start.command}`);
-    target = await startTarget(config.target, opts.signal ? { signal: opts.signal } : {});
+    try {
+      target = await startTarget(config.target, opts.signal ? { signal: opts.signal } : {});
+    } catch (err) {
+      if (opts.signal?.aborted) throw new Interrupted('interrupted while starting the target: nothing ran, no report written');
+      throw err;
+    }
   } else {
     await waitUntilReachable(config.target.baseUrl, 5000);
   }
@@ -108,9 +113,10 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
     await target?.stop();
   }
   if (!existsSync(outFile)) {
+    if (outcome.interrupted) throw new Interrupted('interrupted before k6 wrote any result: no report written');
     throw new RuntimeFailure('k6 wrote no results', {
       where: outFile,
-      fix: outcome.interrupted ? 'the run was interrupted before k6 started; re-run it' : 'check the k6 output above',
+      fix: 'check the k6 output above',
     });
   }
 
