@@ -1,11 +1,85 @@
-import { BaseCommand, notBuiltYet } from '../base-command.js';
+import { Flags } from '@oclif/core';
+import { createInterface } from 'node:readline/promises';
+import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
+import { parseDuration } from '../../core/duration.js';
+import { CheckFailed, UserError } from '../../core/errors.js';
+import { BaseCommand } from '../base-command.js';
+import { askQuestions, readAnswersFile, structureAnswers, type StructuredGuidance } from '../flow/questions.js';
+import { runFlow } from '../flow/run-flow.js';
+import { TRIGGERS, type Trigger } from '../flow/triggers.js';
 
 export default class Flow extends BaseCommand<typeof Flow> {
-  static override description = 'Run the whole six-step performance optimisation flow';
-  static override examples = ['<%= config.bin %> flow'];
-  static override flags = {};
+  static override description =
+    'Run the whole six-step performance optimisation flow: baseline, profile + analyze, plan, implement (pause, or --after), load test, SLO check + before/after summary';
+  static override examples = [
+    '<%= config.bin %> flow',
+    '<%= config.bin %> flow --trigger slo-breach --guidance "API latency is critical, p95 must be under 100ms"',
+    'SHOP_FIXES=1 <%= config.bin %> flow --after',
+    '<%= config.bin %> flow --interactive --answers answers.yaml',
+    '<%= config.bin %> flow --quick --trigger proactive',
+  ];
+  static override flags = {
+    trigger: Flags.string({ description: 'why you optimise: sets the emphasis and the default load-test scenarios', options: [...TRIGGERS], default: 'proactive' }),
+    component: Flags.string({ description: 'focus on one journey (by name) or component' }),
+    guidance: Flags.string({ description: 'priorities in words; keywords: database, API, frontend, cost, latency, throughput' }),
+    interactive: Flags.boolean({ description: "ask the seed's seven questions (on a terminal, or from --answers)", default: false }),
+    answers: Flags.string({ description: 'YAML file with the answers to the seven questions (issue, baseline, target, suspects, monitoring, investment, timeline)' }),
+    after: Flags.boolean({ description: 'take the after-run now and compare it with the last archived before-run', default: false }),
+    quick: Flags.boolean({ description: 'short baseline, profile and load tests (CI smoke runs)', default: false }),
+    scenarios: Flags.string({ description: `comma-separated load-test scenarios [default: by trigger] (${SCENARIO_NAMES.join(', ')})` }),
+    'skip-loadtest': Flags.boolean({ description: 'skip step 5 (no k6 run)', default: false }),
+    connections: Flags.integer({ description: 'baseline and profile: closed model with this many connections', min: 1, max: 10_000 }),
+    duration: Flags.string({ description: 'baseline measured duration, e.g. 15s' }),
+    capacity: Flags.boolean({ description: 'run the capacity search in the baseline (--no-capacity skips it)', default: true, allowNo: true }),
+  };
 
   public async run(): Promise<void> {
-    throw notBuiltYet('flow', 7);
+    const f = this.flags;
+    const config = this.perfConfig();
+    const store = this.store(config);
+    const tty = process.stdin.isTTY === true && process.stdout.isTTY === true && !f.json;
+    let structured: StructuredGuidance | undefined;
+    if (f.answers) structured = structureAnswers(readAnswersFile(f.answers));
+    else if (f.interactive) {
+      if (!tty) throw new UserError('--interactive needs a terminal to ask the seven questions', { where: '--interactive', fix: 'pass --answers answers.yaml, or run on a terminal' });
+      structured = structureAnswers(await askQuestions());
+    }
+    let scenarios: ScenarioName[] | undefined;
+    if (f.scenarios) {
+      scenarios = f.scenarios.split(',').map((s) => s.trim()).filter(Boolean) as ScenarioName[];
+      const bad = scenarios.find((s) => !SCENARIO_NAMES.includes(s));
+      if (bad) throw new UserError(`unknown scenario "${bad}"`, { where: '--scenarios', fix: `use ${SCENARIO_NAMES.join(', ')}` });
+    }
+    if (structured) this.say(`Guidance from the answers: "${structured.text}" (depth ${structured.depth}, testing ${structured.rigor}, risk ${structured.risk})`);
+    const result = await runFlow({
+      config,
+      store,
+      trigger: f.trigger as Trigger,
+      ...(f.component ? { component: f.component } : {}),
+      ...(f.guidance ? { guidance: f.guidance } : {}),
+      ...(structured ? { structured } : {}),
+      after: f.after,
+      quick: f.quick,
+      ...(scenarios ? { scenarios } : {}),
+      ...(f.connections !== undefined ? { connections: f.connections } : {}),
+      ...(f.duration ? { durationMs: parseDuration(f.duration, '--duration') } : {}),
+      capacity: f.capacity,
+      skipLoadtest: f['skip-loadtest'],
+      ...(tty && !f.after ? { waitForImplementation: () => this.pause() } : {}),
+      signal: this.interruptSignal(),
+      say: (l) => this.say(l),
+    });
+    if (f.json) this.emitJson({ exitCode: result.exitCode, sloStatus: result.sloStatus, archive: result.archive, state: result.state, comparison: result.comparison ?? null });
+    if (result.exitCode === 1) throw new CheckFailed(`SLO compliance ${result.sloStatus}: at least one SLO is breached`, { fix: 'see the SLO compliance report and the optimisation plan' });
+  }
+
+  private async pause(): Promise<boolean> {
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    try {
+      const a = (await rl.question('> ')).trim().toLowerCase();
+      return a !== 'skip' && a !== 's' && a !== 'n' && a !== 'no';
+    } finally {
+      rl.close();
+    }
   }
 }

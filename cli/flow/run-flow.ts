@@ -1,0 +1,314 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { BottlenecksPayload } from '../../analyzers/bottlenecks/types.js';
+import type { ComparePayload } from '../../analyzers/compare/compare.js';
+import type { PlanPayload } from '../../analyzers/plan/plan.js';
+import { runSloCheck, slosFromConfig } from '../../analyzers/slo/check.js';
+import { runBaseline } from '../../capture/baseline/run-baseline.js';
+import { runProfile } from '../../capture/profile/run-profile.js';
+import { withTarget } from '../../capture/target/with-target.js';
+import { ARTIFACTS } from '../../core/artifacts/layout.js';
+import type { BaselinePayload, LoadTestPayload, SloStatus } from '../../core/artifacts/schemas.js';
+import type { ArtifactStore } from '../../core/artifacts/store.js';
+import type { PerfConfig, ScenarioName } from '../../core/config/types.js';
+import { isPerfError, PerfError, UserError, ExitCode } from '../../core/errors.js';
+import { writeJsonAtomic } from '../../core/artifacts/atomic.js';
+import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
+import { completionSummary, criticalSloBreach, loadTestFailed, optimizationFailed } from '../../templates/flow.js';
+import { renderSloMarkdown } from '../../templates/slo.js';
+import { archiveDir, archivedRuns, archiveRun, FLOW_STATE, type FlowState } from './archive.js';
+import type { StructuredGuidance } from './questions.js';
+import { runAnalyze, runCompare, runPlan } from './steps.js';
+import { TRIGGER_PROFILE, type Trigger } from './triggers.js';
+
+export interface FlowOptions {
+  config: PerfConfig;
+  store: ArtifactStore;
+  trigger: Trigger;
+  component?: string;
+  guidance?: string;
+  structured?: StructuredGuidance;
+  /** Take the after-run now and compare it with the last archived before-run (steps 1–3 are not repeated). */
+  after: boolean;
+  quick: boolean;
+  scenarios?: ScenarioName[];
+  /** Baseline/profile load: closed model with this many connections (default: perf baseline's choice). */
+  connections?: number;
+  /** Baseline measured duration. */
+  durationMs?: number;
+  /** Run the capacity search in the baseline (default true). */
+  capacity?: boolean;
+  skipLoadtest?: boolean;
+  /** On a TTY: pause for the user to implement; resolve true to take the after-run now. Absent = never wait. */
+  waitForImplementation?: () => Promise<boolean>;
+  signal?: AbortSignal;
+  say: (line: string) => void;
+}
+
+export interface FlowResult {
+  exitCode: 0 | 1;
+  state: FlowState;
+  sloStatus: SloStatus | null;
+  comparison?: ComparePayload;
+  archive: string;
+}
+
+type StepStatus = FlowState['steps'][number]['status'];
+
+/**
+ * `perf flow`: the seed's six steps with the other commands' library functions, progress lines
+ * (✓ ⏳ 📈 ⚠️), the seed's error paths with real numbers, an archive per run, and exit 0/1 by SLO status.
+ */
+export async function runFlow(o: FlowOptions): Promise<FlowResult> {
+  const { config, store, say } = o;
+  const startedAt = new Date().toISOString();
+  const steps: FlowState['steps'] = [];
+  const step = (n: number, name: string, status: StepStatus, note?: string): void => {
+    steps.push({ step: n, name, status, ...(note ? { note } : {}) });
+  };
+  const show = (p: string): string => store.display(p);
+  const journeyFilter = o.component && config.journeys.some((j) => j.name === o.component) ? o.component : undefined;
+  const guidance = [TRIGGER_PROFILE[o.trigger].emphasis, o.guidance, o.structured?.text, o.component && !journeyFilter ? `component: ${o.component}` : '']
+    .filter((s) => s && s.trim())
+    .join('; ');
+  const scenarios = o.scenarios ?? (o.structured?.rigor === 'extensive' ? [...new Set<ScenarioName>([...TRIGGER_PROFILE[o.trigger].scenarios, 'stress'])] : TRIGGER_PROFILE[o.trigger].scenarios);
+  const pending: string[] = [];
+  const baselineOpts = {
+    config,
+    store,
+    quick: o.quick,
+    ...(o.connections !== undefined ? { connections: o.connections } : {}),
+    ...(o.durationMs !== undefined ? { durationMs: o.durationMs } : {}),
+    ...(o.capacity !== undefined ? { capacity: o.capacity } : {}),
+    ...(journeyFilter ? { journey: journeyFilter } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+  };
+  const baselineLines = (b: BaselinePayload, label: string, path: string): void => {
+    say(`✓ ${label}: ${show(path)}`);
+    say(`  - p95 latency: ${b.overall.latencyMs.p95.toFixed(1)}ms`);
+    say(`  - Throughput: ${b.overall.throughputRps.toFixed(1)} RPS`);
+    say(`  - Error rate: ${(b.overall.errorRate * 100).toFixed(2)}%`);
+  };
+
+  say(`Performance optimization flow — trigger: ${o.trigger}${guidance ? `, guidance: "${guidance}"` : ''}${o.after ? ' (after-run)' : ''}`);
+  let beforeBaseline: string | null = null;
+  let afterBaseline: string | null = null;
+  let plan: PlanPayload | undefined;
+  let analysis: BottlenecksPayload | undefined;
+
+  if (o.after) {
+    const before = archivedRuns(store).find((r) => r.state.phase === 'before' && r.state.baseline && existsSync(join(r.dir, r.state.baseline)));
+    if (!before) {
+      throw new UserError(`no archived before-run in ${show(store.path('archive'))}`, { fix: 'run "perf flow" first (the before-run), implement the plan, then "perf flow --after"' });
+    }
+    beforeBaseline = join(before.dir, before.state.baseline as string);
+    plan = store.readLatest<PlanPayload>('plan');
+    analysis = store.readLatest<BottlenecksPayload>('bottlenecks');
+    say(`✓ Steps 1–3 from the before-run ${before.state.runId}: ${show(beforeBaseline)}`);
+    for (const [n, name] of [[1, 'baseline'], [2, 'profile + analyze'], [3, 'plan']] as const) step(n, name, 'skipped', `from before-run ${before.state.runId}`);
+    say('⏳ Step 4: taking the after-run...');
+    const after = await runBaseline(baselineOpts);
+    afterBaseline = after.jsonPath;
+    baselineLines(after.artifact, 'After-run baseline complete', after.markdownPath);
+    step(4, 'after-run', 'done');
+  } else {
+    // Step 1
+    say('✓ Initialized performance baseline');
+    say('⏳ Establishing SLIs and current metrics...');
+    const base = await runBaseline(baselineOpts);
+    beforeBaseline = base.jsonPath;
+    baselineLines(base.artifact, 'Performance baseline complete', base.markdownPath);
+    step(1, 'baseline', 'done');
+
+    // Step 2
+    say('⏳ Identifying performance bottlenecks...');
+    let profiled = false;
+    try {
+      const prof = await runProfile({
+        config,
+        store,
+        quick: o.quick,
+        ...(o.connections !== undefined ? { connections: o.connections } : {}),
+        ...(journeyFilter ? { journey: journeyFilter } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
+      profiled = prof.artifact.profiled;
+      say(profiled ? '✓ Application profiling complete' : `⚠️ Profiling skipped: ${prof.artifact.skippedReason ?? 'no reason given'}`);
+    } catch (err) {
+      if (!isPerfError(err) || err.exitCode === ExitCode.Interrupted) throw err;
+      say(`⚠️ Profiling failed: ${err.message}`);
+    }
+    const an = await runAnalyze(store, { config, guidance });
+    analysis = an.analysis;
+    say(`✓ Bottleneck analysis: ${show(an.markdownPath)}`);
+    const top = an.analysis.bottlenecks[0];
+    if (top) {
+      const share = top.impact.cpuShare !== null ? `${(top.impact.cpuShare * 100).toFixed(1)}% of CPU samples` : `${((top.impact.latencyShare ?? 0) * 100).toFixed(1)}% of request time`;
+      say(`  - Top bottleneck: ${top.title} (impacts ${share}; journeys: ${top.impact.journeys.join(', ') || '—'})`);
+    } else say('  - No bottleneck crossed the detection thresholds');
+    if (an.synthesis.fallback) say(`⚠️ Agent ${an.synthesis.fallback.from} failed (${an.synthesis.fallback.reason}); deterministic narrative used`);
+    step(2, 'profile + analyze', profiled ? 'done' : 'failed', profiled ? undefined : 'no CPU profile: analysis from load figures only');
+
+    // Step 3
+    const pl = await runPlan(store, { config, guidance });
+    plan = pl.plan;
+    say(`✓ Optimization plan created: ${show(pl.markdownPath)}`);
+    say(`  - Quick wins: ${pl.plan.counts['quick-win']} optimizations`);
+    say(`  - Strategic improvements: ${pl.plan.counts.strategic} optimizations`);
+    say(`  - Major refactoring: ${pl.plan.counts['major-refactor']} optimizations`);
+    step(3, 'plan', 'done');
+
+    // Step 4
+    if (o.waitForImplementation) {
+      say('⏳ Step 4: implement the plan now. Press Enter to take the after-run, or type "skip" to finish without it.');
+      if (await o.waitForImplementation()) {
+        const keep = store.writeJson('working/performance/baseline-before.json', store.readLatest<BaselinePayload>('baseline'));
+        beforeBaseline = keep;
+        const after = await runBaseline(baselineOpts);
+        afterBaseline = after.jsonPath;
+        baselineLines(after.artifact, 'After-run baseline complete', after.markdownPath);
+        step(4, 'implement + after-run', 'done');
+      } else {
+        step(4, 'implement + after-run', 'pending', 'skipped by the user');
+        pending.push('Step 4: implement the plan, then run "perf flow --after"');
+      }
+    } else {
+      say('⏳ Step 4 pending: implement the plan, then run "perf flow --after" (no terminal: perf never waits)');
+      step(4, 'implement + after-run', 'pending', 'no TTY');
+      pending.push('Step 4: implement the plan, then run "perf flow --after"');
+    }
+  }
+
+  // Step 5
+  const loadtests: LoadTestPayload[] = [];
+  if (o.skipLoadtest) {
+    step(5, 'loadtest', 'skipped', '--skip-loadtest');
+  } else {
+    say('⏳ Running load tests...');
+    const latencySlo = config.slos.filter((s) => s.sli === 'latency' && s.thresholdMs !== undefined && !s.journey).map((s) => s.thresholdMs as number);
+    let failed = 0;
+    for (const scenario of scenarios) {
+      try {
+        const r = await withTarget(config, o.signal ? { signal: o.signal } : {}, () => runLoadtest({ config, store, scenario, quick: o.quick, ...(o.signal ? { signal: o.signal } : {}) }));
+        const p = r.payload;
+        loadtests.push(p);
+        const name = `${scenario.charAt(0).toUpperCase()}${scenario.slice(1)}`;
+        const extra =
+          scenario === 'stress' || scenario === 'breakpoint'
+            ? p.breakingPoint
+              ? `Breaking point at ${Math.round(p.breakingPoint.rps)} RPS`
+              : 'no breaking point reached'
+            : scenario === 'spike'
+              ? `Recovery time = ${p.recovery?.recoveryTimeMs != null ? `${(p.recovery.recoveryTimeMs / 1000).toFixed(1)} seconds` : 'not measured'}`
+              : scenario === 'soak'
+                ? p.drift
+                  ? `p95 drift ${p.drift.changePct}% over the soak`
+                  : 'no drift measured'
+                : `p95 = ${p.overall.latencyMs.p95.toFixed(1)}ms${latencySlo.length ? ` (target: <${Math.min(...latencySlo)}ms)` : ''}`;
+        say(`✓ ${name} test complete: ${extra}`);
+        if (p.aborted || p.overall.errorRate >= 0.05) {
+          failed++;
+          for (const l of loadTestFailed(p)) say(l);
+        }
+      } catch (err) {
+        if (!isPerfError(err) || err.exitCode === ExitCode.Interrupted) throw err;
+        failed++;
+        say(`⚠️ Load test "${scenario}" unavailable: ${err.message}${(err as PerfError).fix ? ` (${(err as PerfError).fix})` : ''}`);
+      }
+    }
+    if (loadtests.length) say(`✓ Load test results: ${show(store.path(ARTIFACTS.loadtest.markdown))}`);
+    step(5, 'loadtest', loadtests.length === 0 ? 'unavailable' : failed ? 'failed' : 'done', `${scenarios.join(', ')}`);
+  }
+
+  // Step 6
+  say('⏳ Generating final reports...');
+  let sloStatus: SloStatus | null = null;
+  const sloInput = loadtests.length ? store.path(ARTIFACTS.loadtest.json) : store.path(ARTIFACTS.baseline.json);
+  if (config.slos.length === 0) {
+    say('⚠️ No SLOs in the config: SLO compliance not evaluated');
+  } else {
+    const report = await runSloCheck({ file: sloInput, slos: slosFromConfig(config), slosFrom: config.source, ...(o.signal ? { signal: o.signal } : {}) });
+    const w = store.writeReport('slo', report, renderSloMarkdown(report));
+    sloStatus = report.status;
+    say(`✓ SLO compliance validated: ${report.status} (${show(w.markdownPath)})`);
+    const worst = report.slos.filter((s) => s.status === 'FAIL').sort((a, b) => b.errorBudget.consumedPct - a.errorBudget.consumedPct)[0];
+    if (worst) for (const l of criticalSloBreach(worst)) say(l);
+  }
+
+  let comparison: ComparePayload | undefined;
+  if (!afterBaseline) {
+    const prev = archivedRuns(store).find((r) => r.state.baseline && existsSync(join(r.dir, r.state.baseline)));
+    if (prev) {
+      say(`  comparing with the previous archived run ${prev.state.runId}`);
+      beforeBaseline = join(prev.dir, prev.state.baseline as string);
+      afterBaseline = store.path(ARTIFACTS.baseline.json);
+    }
+  }
+  if (beforeBaseline && afterBaseline) {
+    const cmp = await runCompare(store, { config, guidance, before: beforeBaseline, after: afterBaseline, title: 'Performance Optimization Report', trigger: o.trigger });
+    comparison = cmp.comparison;
+    const ov = cmp.comparison.overall;
+    say(`✓ Optimization summary: ${show(cmp.markdownPath)}`);
+    say(`  - Overall improvement: ${(-ov.change.p95 * 100).toFixed(1)}% (p95)`);
+    say(`  - p95 latency: ${ov.before.p95Ms.toFixed(1)}ms → ${ov.after.p95Ms.toFixed(1)}ms`);
+    say(`  - Throughput: ${ov.before.throughputRps.toFixed(1)} → ${ov.after.throughputRps.toFixed(1)} RPS`);
+    for (const j of cmp.comparison.journeys) {
+      const mark = j.verdict === 'improved' ? '📈' : j.verdict === 'regressed' || j.verdict === 'mixed' ? '⚠️' : '·';
+      say(`  ${mark} ${j.name}: p95 ${j.before.p95Ms.toFixed(1)} → ${j.after.p95Ms.toFixed(1)} ms — ${j.verdict.replace(/-/g, ' ')}${j.confidence !== null ? ` (confidence ${(Math.min(0.9999, j.confidence) * 100).toFixed(2)}%)` : ''}`);
+    }
+    if (cmp.comparison.verdict !== 'improved') for (const l of optimizationFailed(cmp.comparison, plan)) say(l);
+    step(6, 'slo-check + compare', 'done');
+  } else {
+    say('⏳ Optimization summary pending: there is no after-run and no earlier archived run to compare with');
+    pending.push('Optimization summary: written by "perf flow --after" (or perf compare <before> <after>)');
+    step(6, 'slo-check + compare', sloStatus ? 'done' : 'skipped', 'no before/after pair yet');
+  }
+
+  // Archive
+  const dir = archiveDir(store);
+  const copied = archiveRun(store, dir);
+  const state: FlowState = {
+    schema: 'perf.flow/v1',
+    runId: store.runId,
+    startedAt,
+    endedAt: new Date().toISOString(),
+    phase: o.after ? 'after' : 'before',
+    trigger: o.trigger,
+    guidance,
+    baseline: existsSync(join(dir, ARTIFACTS.baseline.json)) ? ARTIFACTS.baseline.json : null,
+    sloStatus,
+    steps,
+  };
+  writeJsonAtomic(join(dir, FLOW_STATE), state);
+  say(`✓ Archived ${copied.length} files: ${show(dir)}`);
+
+  const art = (kind: keyof typeof ARTIFACTS): string | null => (existsSync(store.path(ARTIFACTS[kind].markdown)) ? relative(process.cwd(), store.path(ARTIFACTS[kind].markdown)) || ARTIFACTS[kind].markdown : null);
+  const failedSteps = steps.filter((s) => s.status === 'failed' || s.status === 'unavailable');
+  const status: 'SUCCESS' | 'PARTIAL' | 'FAILED' =
+    sloStatus === 'FAIL' ? 'FAILED' : sloStatus === 'PARTIAL' || pending.length || failedSteps.length || (comparison && comparison.verdict !== 'improved') ? 'PARTIAL' : 'SUCCESS';
+  const next: string[] = [];
+  if (pending.length) next.push('Implement the quick wins of the plan, then run "perf flow --after"');
+  if (sloStatus === 'FAIL') next.push('Work through the plan until "perf slo-check" passes');
+  if (comparison && comparison.verdict !== 'improved') next.push('Roll back the change that did not help and re-analyze');
+  next.push('Keep "perf slo-check" in CI; re-run "perf flow" after the next change');
+  for (const l of completionSummary({
+    status,
+    slo: sloStatus,
+    ...(comparison ? { comparison } : {}),
+    ...(plan ? { plan } : {}),
+    topBottlenecks: (analysis?.bottlenecks ?? []).slice(0, 3).map((b) => `${b.id} ${b.title} — ${b.evidence[0]?.text ?? ''}`),
+    artifacts: [
+      ['Performance baseline', art('baseline')],
+      ['Bottleneck analysis', art('bottlenecks')],
+      ['Optimization plan', art('plan')],
+      ['Load test results', art('loadtest')],
+      ['SLO compliance', art('slo')],
+      ['Final summary', art('summary')],
+    ],
+    pending,
+    nextSteps: next,
+  }))
+    say(l);
+
+  return { exitCode: sloStatus === 'FAIL' ? 1 : 0, state, sloStatus, ...(comparison ? { comparison } : {}), archive: dir };
+}
