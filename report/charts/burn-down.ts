@@ -92,7 +92,7 @@ export function burnDownChart(lt: Artifact<LoadTestPayload> | undefined, slo: Ar
     id: BURN_DOWN_CHART.id,
     title: BURN_DOWN_CHART.title,
     description: summary,
-    x: { kind: 'time', label: 'time since start' },
+    x: { kind: 'time', label: 'time since start', min: 0, max: lt.durationMs },
     y: { label: "run's error budget left (%)", max: 100 },
     series,
     refLines: [{ value: 0, label: 'budget exhausted (burn rate 1)', colour: OKABE_ITO.vermillion }],

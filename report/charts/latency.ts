@@ -34,14 +34,14 @@ export function latencyChart(lt: Artifact<LoadTestPayload>, slo: Artifact<SloPay
   const over = refLines.map((r) => `${windows.filter((w) => w.latencyMs.p95 > r.value).length} of ${windows.length} windows had p95 above ${r.label}`);
   const o = lt.overall.latencyMs;
   const summary =
-    `${lt.scenario} run, ${windows.length} windows of ${formatOffset(lt.windowMs)}. Whole run: p50 ${fmtMs(o.p50)}, p95 ${fmtMs(o.p95)}, p99 ${fmtMs(o.p99)}. ` +
+    `${lt.scenario} run, ${windows.length} window${windows.length === 1 ? '' : 's'} of ${formatOffset(lt.windowMs)}. Whole run: p50 ${fmtMs(o.p50)}, p95 ${fmtMs(o.p95)}, p99 ${fmtMs(o.p99)}. ` +
     `Highest window p99 ${fmtMs(p99[peak])} at ${formatOffset(x[peak] as number)}.` +
     (over.length ? ` ${over.join('; ')}.` : '');
   const svg = renderLineChart({
     id: LATENCY_CHART.id,
     title: LATENCY_CHART.title,
     description: summary,
-    x: { kind: 'time', label: 'time since start' },
+    x: { kind: 'time', label: 'time since start', min: 0, max: lt.durationMs },
     y: { label: 'latency (ms)' },
     series: [
       { key: 'p50', label: 'p50', colour: OKABE_ITO.blue, dash: SERIES_DASHES[0], x, y: pick('p50') },

@@ -36,7 +36,7 @@ export function throughputChart(lt: Artifact<LoadTestPayload>): ChartOutcome {
     id: THROUGHPUT_CHART.id,
     title: THROUGHPUT_CHART.title,
     description: summary,
-    x: { kind: 'time', label: 'time since start' },
+    x: { kind: 'time', label: 'time since start', min: 0, max: lt.durationMs },
     y: { label: 'throughput (req/s)' },
     y2: { label: 'error rate (%)' },
     series: [

@@ -164,12 +164,14 @@ export function renderLineChart(spec: LineChartSpec): string {
       `<polyline class="series" data-series="${esc(d.s.key)}" data-axis="${d.s.axis ?? 'left'}" data-points="${pts.length}" data-source-points="${d.sourcePoints}" ` +
         `fill="none" stroke="${d.s.colour}" stroke-width="1.8" stroke-linejoin="round"${d.s.dash ? ` stroke-dasharray="${d.s.dash}"` : ''} points="${pts.join(' ')}"/>`,
     );
-    if (d.s.markers) {
+    // A line of one or two points is hard to see (one is invisible): mark the points.
+    const markers = d.s.markers ?? (pts.length <= 2 ? 'circle' : undefined);
+    if (markers) {
       out.push(`<g class="markers" data-series="${esc(d.s.key)}">`);
       for (let i = 0; i < d.x.length; i++) {
         const yv = d.y[i] as number;
         if (!Number.isFinite(yv)) continue;
-        const shape = typeof d.s.markers === 'string' ? d.s.markers : (d.s.markers[i] ?? 'circle');
+        const shape = typeof markers === 'string' ? markers : (markers[i] ?? 'circle');
         out.push(marker(shape, xScale(d.x[i] as number), ys(yv), d.s.colour));
       }
       out.push('</g>');
@@ -200,9 +202,14 @@ function domainOf(values: number[], axis: AxisSpec, fromZero: boolean): [number,
     hi = 1;
   }
   if (fromZero) lo = Math.min(0, lo);
+  if (!fromZero) {
+    // x: min/max widen the axis (e.g. to the whole run) but never cut data off.
+    if (axis.min !== undefined) lo = Math.min(axis.min, lo);
+    if (axis.max !== undefined) hi = Math.max(axis.max, hi);
+    return hi === lo ? [lo, lo + 1] : [lo, hi];
+  }
   if (axis.min !== undefined) lo = axis.min;
   if (axis.max !== undefined) hi = Math.max(axis.max, lo);
-  if (!fromZero) return hi === lo ? [lo, lo + 1] : [lo, hi];
   return niceDomain(lo, hi, 5);
 }
 

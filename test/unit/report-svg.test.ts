@@ -79,3 +79,18 @@ describe('line chart', () => {
     expect(svg).toContain('SLO 200 ms');
   });
 });
+
+describe('a one-window run', () => {
+  it('marks a single point so it is visible, and widens the time axis to the run', () => {
+    const svg = renderLineChart({
+      id: 'one',
+      title: 'one',
+      description: 'one window',
+      x: { kind: 'time', label: 'time', min: 0, max: 8_000 },
+      y: { label: 'ms' },
+      series: [{ key: 'p95', label: 'p95', colour: '#E69F00', x: [0], y: [13.2] }],
+    });
+    expect(svg).toMatch(/<g class="markers" data-series="p95">\s*<circle/);
+    expect(svg).toContain('data-x-min="0" data-x-max="8000"');
+  });
+});
