@@ -14,7 +14,7 @@ const MAX_UNCOMPRESSED = 16 << 20;
  * `decodeHistogram` reads, but the header is checked first (cookie, digits, range) and inflation is
  * bounded, so corrupt or hostile input is a UserError, never an out-of-memory or a library exception.
  */
-export function decodeHistogramSafe(base64: string, what: string): Histogram {
+export function decodeHistogramSafe(base64: string, what: string, opts: { resizable?: boolean } = {}): Histogram {
   const bad = (why: string): UserError =>
     new UserError(`${what} has a corrupt histogram (${why})`, { fix: 'pass the file the tool wrote, unchanged' });
   if (typeof base64 !== 'string' || base64.length < 12 || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64.trim())) throw bad('not base64');
@@ -40,6 +40,9 @@ export function decodeHistogramSafe(base64: string, what: string): Histogram {
     const JsHistogram = (hdr as unknown as { JsHistogram: { decode(data: Uint8Array, bitBucketSize?: number): Histogram } }).JsHistogram;
     const decoded = JsHistogram.decode(new Uint8Array(raw.buffer, raw.byteOffset, raw.length), 32);
     if (!(decoded.totalCount >= 0) || !(decoded.maxValue <= MAX_TRACKABLE)) throw new Error('range');
+    // Read-only uses (percentiles, counts above a threshold, merging INTO another) can skip the copy into
+    // an auto-resizing histogram; anything that adds into the result needs it.
+    if (opts.resizable === false) return decoded;
     const h = newHistogram();
     h.add(decoded);
     return h;

@@ -4,6 +4,7 @@ import type { PerfConfig } from '../../core/config/types.js';
 import { UserError } from '../../core/errors.js';
 import { assertReadableFile } from '../parsers/lines.js';
 import type { InputFormat } from '../parsers/detect.js';
+import { BURN_RATE_RULES, WORKBOOK_WINDOW_MS } from './alerts.js';
 import { evaluateSlos } from './evaluate.js';
 import { loadSloInput } from './inputs.js';
 import { fromConfigSlo, type EvalSlo } from './model.js';
@@ -73,6 +74,16 @@ export async function loadOpenSloFile(file: string): Promise<EvalSlo[]> {
 /** SLOs from the validated config. */
 export function slosFromConfig(config: PerfConfig): EvalSlo[] {
   return config.slos.map(fromConfigSlo);
+}
+
+/**
+ * Window width for bucketing k6 --out json points: half the shortest short alert window of the SLOs
+ * (5 min scaled by window/30 d), between 10 s and 5 min. Finer windows add work, not precision.
+ */
+export function defaultWindowMs(slos: readonly EvalSlo[]): number {
+  const shortest = Math.min(...slos.map((s) => (s.windowMs * BURN_RATE_RULES[0].shortMs) / WORKBOOK_WINDOW_MS));
+  if (!Number.isFinite(shortest)) return 10_000;
+  return Math.min(300_000, Math.max(10_000, Math.round(shortest / 2 / 1000) * 1000));
 }
 
 /** Exit decision of the CI gate. */

@@ -19,7 +19,7 @@ const decoded = new WeakMap<TrendSeries, Histogram>();
 const hist = (t: TrendSeries): Histogram => {
   let h = decoded.get(t);
   if (!h) {
-    h = decodeHistogramSafe(t.histogram, `series ${t.metric} ${JSON.stringify(t.tags)}`);
+    h = decodeHistogramSafe(t.histogram, `series ${t.metric} ${JSON.stringify(t.tags)}`, { resizable: false });
     decoded.set(t, h);
   }
   return h;

@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BaseCommand } from '../base-command.js';
-import { gateFails, loadOpenSloFile, runSloCheck, slosFromConfig, type FailOn } from '../../analyzers/slo/check.js';
+import { defaultWindowMs, gateFails, loadOpenSloFile, runSloCheck, slosFromConfig, type FailOn } from '../../analyzers/slo/check.js';
 import { INPUT_FORMATS, type InputFormat } from '../../analyzers/parsers/detect.js';
 import { writeFileAtomic } from '../../core/artifacts/atomic.js';
 import { ARTIFACTS } from '../../core/artifacts/layout.js';
@@ -41,7 +41,9 @@ export default class SloCheck extends BaseCommand<typeof SloCheck> {
     junit: Flags.string({ description: 'also write JUnit XML (one testcase per SLO) to this file' }),
     annotations: Flags.boolean({ description: 'print GitHub ::error / ::warning annotations for FAIL / PARTIAL SLOs', default: false }),
     lenient: Flags.boolean({ description: 'count and skip corrupt lines in NDJSON input instead of failing', default: false }),
-    window: Flags.string({ description: 'window width for bucketing k6 --out json points (burn-rate alerts)', default: '10s' }),
+    window: Flags.string({
+      description: 'window width for bucketing k6 --out json points (burn-rate alerts) [default: half the shortest scaled short alert window, 10s..5m]',
+    }),
   };
 
   public async run(): Promise<void> {
@@ -51,8 +53,11 @@ export default class SloCheck extends BaseCommand<typeof SloCheck> {
     if (!Number.isFinite(margin) || margin < 0 || margin >= 100) {
       throw new UserError(`warning margin "${f['warn-margin']}" is not a percent in [0, 100)`, { where: '--warn-margin', fix: 'pass e.g. --warn-margin 10' });
     }
-    const windowMs = tryParseDuration(f.window);
-    if (!windowMs || windowMs <= 0) throw new UserError(`"${f.window}" is not a duration`, { where: '--window', fix: 'pass e.g. --window 10s' });
+    let windowMs: number | undefined;
+    if (f.window !== undefined) {
+      windowMs = tryParseDuration(f.window);
+      if (!windowMs || windowMs <= 0) throw new UserError(`"${f.window}" is not a duration`, { where: '--window', fix: 'pass e.g. --window 10s' });
+    }
 
     let slos;
     let slosFrom: string;
@@ -75,7 +80,7 @@ export default class SloCheck extends BaseCommand<typeof SloCheck> {
       slosFrom,
       ...(f.format ? { format: f.format as InputFormat } : {}),
       lenient: f.lenient,
-      windowMs,
+      windowMs: windowMs ?? defaultWindowMs(slos),
       warnMargin: margin / 100,
       signal: this.interruptSignal(),
     });
