@@ -108,7 +108,7 @@ export function buildLoadProfile(scenario: ScenarioName, input: ProfileInput): L
   } else if (o.rate !== undefined) {
     peak = o.rate;
     rateSource = 'config';
-  } else if (input.capacityRps !== null && input.capacityRps > 0) {
+  } else if (input.capacityRps != null && input.capacityRps > 0) {
     peak = input.capacityRps * factor;
     rateSource = 'capacity';
     notes.push(`peak = ${round2(factor)} × capacity ${round2(input.capacityRps)} req/s`);

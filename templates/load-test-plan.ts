@@ -4,7 +4,7 @@ import { fmtPct, mdTable } from '../core/markdown.js';
 
 export interface LoadTestPlanPayload {
   target: { baseUrl: string };
-  capacity: { maxRps: number; latencyThresholdMs: number } | null;
+  capacity: { maxRps: number; latencyThresholdMs: number | null; source: 'baseline' | 'flag' } | null;
   requestsPerIteration: number;
   mix: Array<{ journey: string; weight: number; share: number; steps: string[]; thinkTimeMs: number; data: string | null }>;
   scenarios: Array<{
@@ -49,7 +49,9 @@ export function renderLoadTestPlan(p: LoadTestPlanPayload): string {
     '',
     `Target: \`${p.target.baseUrl}\` (override with \`PERF_BASE_URL\`).`,
     p.capacity
-      ? `Capacity from the baseline: **${r2(p.capacity.maxRps)} req/s** at p95 ≤ ${p.capacity.latencyThresholdMs} ms. Rates below are multiples of it unless configured.`
+      ? p.capacity.source === 'baseline'
+        ? `Capacity from the baseline: **${r2(p.capacity.maxRps)} req/s** at p95 ≤ ${p.capacity.latencyThresholdMs} ms. Rates below are multiples of it unless configured.`
+        : `Capacity given with \`--capacity\`: **${r2(p.capacity.maxRps)} req/s** (not measured). Rates below are multiples of it unless configured.`
       : 'No baseline capacity: rates come from `scenarios.<name>.rate` in the config or `--rate`.',
     '',
     '## Scenarios',
@@ -123,7 +125,7 @@ export function renderLoadTestPlan(p: LoadTestPlanPayload): string {
     '',
     mdTable(
       ['scenario', 'VU bound'],
-      p.scenarios.map((s) => [s.scenario, s.model === 'vus' ? `${r2(s.peak)} VUs` : s.maxVUs !== null ? `maxVUs ${s.maxVUs}` : 'maxVUs from the script (see its options)']),
+      p.scenarios.map((s) => [s.scenario, s.model === 'vus' ? `${r2(s.peak)} VUs` : `up to ${s.maxVUs ?? 'n/a'} VUs (maxVUs)`]),
     ),
     '',
     '- Open-model runs grow the VU pool only up to maxVUs; iterations k6 could not start are counted as `dropped_iterations` and reported.',

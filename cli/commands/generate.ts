@@ -16,6 +16,7 @@ export default class Generate extends BaseCommand<typeof Generate> {
   static override flags = {
     scenario: Flags.string({ description: 'which scenario to write', options: [...SCENARIO_NAMES, 'all'], default: 'all' }),
     rate: Flags.string({ description: 'peak rate in requests/s (default: from scenarios.<name>.rate, else from the baseline capacity)' }),
+    capacity: Flags.string({ description: 'requests/s to use as capacity instead of the measured baseline capacity (each profile applies its factor: baseline 0.5×, stress 2×, spike 3×, soak 0.8×, breakpoint 4×)' }),
     duration: Flags.string({ description: 'hold duration, e.g. 10m (soak: the whole soak; spike: the spike)' }),
     quick: Flags.boolean({ description: 'scale durations down to about a minute (CI smoke tests); rates unchanged', default: false }),
     portable: Flags.boolean({ description: 'write scripts for stock k6 (no k6/x/perf import) even when bin/k6 is built', default: false }),
@@ -30,6 +31,7 @@ export default class Generate extends BaseCommand<typeof Generate> {
       store,
       scenarios,
       ...(this.flags.rate !== undefined ? { rate: parseRate(this.flags.rate) } : {}),
+      ...(this.flags.capacity !== undefined ? { capacityRps: parseRate(this.flags.capacity, '--capacity') } : {}),
       ...(this.flags.duration !== undefined ? { durationMs: parseDuration(this.flags.duration, '--duration') } : {}),
       quick: this.flags.quick,
       ...(this.flags.portable ? { extension: false } : {}),

@@ -22,6 +22,7 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     scenario: Flags.string({ description: 'the load profile to run', options: [...SCENARIO_NAMES], required: true }),
     duration: Flags.string({ description: 'hold duration, e.g. 10m (soak: the whole soak; spike: the spike)' }),
     rate: Flags.string({ description: 'peak rate in requests/s (default: scenarios.<name>.rate, else from the baseline capacity)' }),
+    capacity: Flags.string({ description: 'requests/s to use as capacity instead of the measured baseline capacity (each profile applies its factor: baseline 0.5×, stress 2×, spike 3×, soak 0.8×, breakpoint 4×)' }),
     quick: Flags.boolean({
       description: 'scale every duration down so the whole profile takes about a minute (PERF_QUICK_TOTAL overrides); rates and shapes unchanged',
       default: false,
@@ -42,6 +43,7 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
       scenario: this.flags.scenario as ScenarioName,
       ...(this.flags.duration !== undefined ? { durationMs: parseDuration(this.flags.duration, '--duration') } : {}),
       ...(this.flags.rate !== undefined ? { rate: parseRate(this.flags.rate) } : {}),
+      ...(this.flags.capacity !== undefined ? { capacityRps: parseRate(this.flags.capacity, '--capacity') } : {}),
       quick: this.flags.quick,
       ...(quickTotal ? { quickBudgetMs: parseDuration(quickTotal, 'PERF_QUICK_TOTAL') } : {}),
       abortOnBurn: this.flags['abort-on-burn'],

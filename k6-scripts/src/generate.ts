@@ -16,11 +16,13 @@ import { buildLoadProfile, type LoadProfile } from '../../profiles/index.js';
 import { renderLoadTestPlan, type LoadTestPlanPayload } from '../../templates/load-test-plan.js';
 import { bundleScript } from './bundle.js';
 import { findK6 } from './k6-binary.js';
-import { renderScript, requestsPerIteration } from './script-source.js';
+import { renderScript, requestsPerIteration, vuBounds } from './script-source.js';
 
 export interface ShapeOverrides {
   /** --rate: peak requests/s. */
   rate?: number;
+  /** --capacity: requests/s to use as capacity instead of the baseline's (profiles apply their factors). */
+  capacityRps?: number;
   /** --duration: hold duration in ms. */
   durationMs?: number;
   quick?: boolean;
@@ -51,7 +53,7 @@ export interface GenerateResult {
   scripts: GeneratedScript[];
   /** Whether the scripts import k6/x/perf (need bin/k6). */
   extension: boolean;
-  capacity: { maxRps: number; latencyThresholdMs: number } | null;
+  capacity: Capacity | null;
   planPath: string | null;
 }
 
@@ -65,20 +67,29 @@ function detectExtension(): boolean {
 }
 
 /** The baseline's measured capacity, if a baseline was captured. */
-export function readCapacity(store: ArtifactStore): { maxRps: number; latencyThresholdMs: number } | null {
+export function readCapacity(store: ArtifactStore, capacityRps?: number): Capacity | null {
   const baseline = store.readLatest<BaselinePayload>('baseline');
   const c = baseline?.capacity;
-  return c && c.maxRps > 0 ? { maxRps: c.maxRps, latencyThresholdMs: c.latencyThresholdMs } : null;
+  if (capacityRps !== undefined) return { maxRps: capacityRps, latencyThresholdMs: c?.latencyThresholdMs ?? null, source: 'flag' };
+  return c && c.maxRps > 0 ? { maxRps: c.maxRps, latencyThresholdMs: c.latencyThresholdMs, source: 'baseline' } : null;
+}
+
+/** Capacity the profiles scale from: the baseline's measured knee, or --capacity. */
+export interface Capacity {
+  maxRps: number;
+  /** The p95 threshold of the baseline's capacity search, if a baseline exists. */
+  latencyThresholdMs: number | null;
+  source: 'baseline' | 'flag';
 }
 
 /** Profiles for the given scenarios; throws the first missing-rate UserError. */
 export function profilesFor(config: PerfConfig, capacityRps: number | null, scenarios: ScenarioName[], o: ShapeOverrides): LoadProfile[] {
-  return scenarios.map((s) => buildLoadProfile(s, { config, capacityRps, ...o }));
+  return scenarios.map((s) => buildLoadProfile(s, { ...o, config, capacityRps }));
 }
 
 export async function generateScripts(opts: GenerateOptions): Promise<GenerateResult> {
   const { config, store } = opts;
-  const capacity = readCapacity(store);
+  const capacity = readCapacity(store, opts.capacityRps);
   const profiles = profilesFor(config, capacity?.maxRps ?? null, opts.scenarios, opts);
   const extension = opts.extension ?? detectExtension();
   const dir = opts.scriptsDir ?? store.dir(DIRS.scripts);
@@ -95,7 +106,7 @@ export async function generateScripts(opts: GenerateOptions): Promise<GenerateRe
       config,
       profile,
       dataPaths,
-      fallbackLatencyMs: capacity?.latencyThresholdMs,
+      fallbackLatencyMs: capacity?.latencyThresholdMs ?? undefined,
       rerun: {
         perf: `perf loadtest --scenario ${profile.scenario}${profile.quick ? ' --quick' : ''}`,
         k6: `k6 run ${toPosix(relative(process.cwd(), jsPath))}`,
@@ -123,7 +134,7 @@ export async function generateScripts(opts: GenerateOptions): Promise<GenerateRe
 function planPayload(
   config: PerfConfig,
   scripts: GeneratedScript[],
-  capacity: { maxRps: number; latencyThresholdMs: number } | null,
+  capacity: Capacity | null,
   store: ArtifactStore,
 ): LoadTestPlanPayload {
   const totalWeight = config.journeys.reduce((a, j) => a + j.weight, 0);
@@ -147,7 +158,7 @@ function planPayload(
       totalMs: s.profile.totalMs,
       startTarget: s.profile.startTarget,
       stages: s.profile.stages,
-      maxVUs: s.profile.maxVUs,
+      maxVUs: s.profile.model === 'vus' ? null : vuBounds(s.profile, config.journeys).maxVUs,
       abortOnThresholds: s.profile.abortOnThresholds,
       quick: s.profile.quick,
       notes: s.profile.notes,

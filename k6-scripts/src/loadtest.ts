@@ -28,6 +28,8 @@ export interface LoadtestOptions {
   scenario: ScenarioName;
   durationMs?: number;
   rate?: number;
+  /** --capacity: requests/s used as capacity instead of the baseline's. */
+  capacityRps?: number;
   quick?: boolean;
   /** Whole-profile budget of --quick (default 60 s; `PERF_QUICK_TOTAL` in the CLI). */
   quickBudgetMs?: number;
@@ -54,9 +56,9 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
   resolveHeaders(config.target.headers, 'target.headers');
   config.journeys.forEach((j, i) => j.steps.forEach((s, k) => resolveHeaders(s.headers, `journeys[${i}].steps[${k}].headers`)));
 
-  const capacity = readCapacity(store);
-  const shape = { rate: opts.rate, durationMs: opts.durationMs, quick: opts.quick, quickBudgetMs: opts.quickBudgetMs ?? QUICK_BUDGET_MS };
-  const profile = buildLoadProfile(scenario, { config, capacityRps: capacity?.maxRps ?? null, ...shape });
+  const capacity = readCapacity(store, opts.capacityRps);
+  const shape = { rate: opts.rate, capacityRps: opts.capacityRps, durationMs: opts.durationMs, quick: opts.quick, quickBudgetMs: opts.quickBudgetMs ?? QUICK_BUDGET_MS };
+  const profile = buildLoadProfile(scenario, { ...shape, config, capacityRps: capacity?.maxRps ?? null });
   const script = await scriptFor(opts, shape, k6.extension, note);
 
   if (opts.abortOnBurn && !k6.extension) note('--abort-on-burn needs the perf k6 extension (bin/k6); running without the live guard');
@@ -148,12 +150,12 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
  */
 async function scriptFor(
   opts: LoadtestOptions,
-  shape: { rate?: number; durationMs?: number; quick?: boolean; quickBudgetMs?: number },
+  shape: { rate?: number; capacityRps?: number; durationMs?: number; quick?: boolean; quickBudgetMs?: number },
   extension: boolean,
   note: (s: string) => void,
 ): Promise<string> {
   const { config, store, scenario } = opts;
-  let custom = shape.rate !== undefined || shape.durationMs !== undefined || shape.quick === true;
+  let custom = shape.rate !== undefined || shape.capacityRps !== undefined || shape.durationMs !== undefined || shape.quick === true;
   const standard = store.path(DIRS.scripts, `${scenario}.js`);
   const configTime = config.source !== '<defaults>' && existsSync(config.source) ? statSync(config.source).mtimeMs : 0;
   if (!custom && existsSync(standard) && statSync(standard).mtimeMs >= configTime) {

@@ -70,8 +70,7 @@ export function renderScript(input: ScriptInput): string {
     const peakIt = profile.peak / stepsPerIt;
     const unit = arrivalUnit(peakIt);
     const toUnit = (rps: number): number => Math.max(0, Math.round((rps / stepsPerIt) * unit.perUnit));
-    const preAllocated = Math.max(2, Math.ceil(peakIt * iterationSeconds(journeys)));
-    const maxVUs = profile.maxVUs ?? Math.max(50, preAllocated * 4);
+    const { preAllocated, maxVUs } = vuBounds(profile, journeys);
     out.push(
       `      // Open model: k6 starts iterations at the given rate whatever the latency (no coordinated omission).`,
       `      // One iteration = one journey (${round2(stepsPerIt)} requests on average), so ${round2(profile.peak)} req/s ≈ ${round2(peakIt)} iterations/s.`,
@@ -231,6 +230,16 @@ export function thresholdsFor(slos: Slo[], profile: LoadProfile, fallbackLatency
     if (![...map.keys()].some((k) => k.startsWith('http_req_failed'))) add('http_req_failed', 'rate<0.05');
   }
   return [...map.entries()];
+}
+
+/**
+ * Open model: VUs k6 pre-allocates (peak iterations/s × an iteration's rough duration) and the bound
+ * it may grow to (`scenarios.<name>.maxVUs`, else 4× that, at least 50).
+ */
+export function vuBounds(profile: LoadProfile, journeys: Journey[]): { preAllocated: number; maxVUs: number } {
+  const peakIt = profile.peak / requestsPerIteration(journeys);
+  const preAllocated = Math.max(2, Math.ceil(peakIt * iterationSeconds(journeys)));
+  return { preAllocated, maxVUs: profile.maxVUs ?? Math.max(50, preAllocated * 4) };
 }
 
 /** Rough seconds one iteration keeps a VU busy: think time plus ~100 ms per request. */

@@ -51,7 +51,8 @@ describe.runIf(existsSync(demoConfig))('issue 5 against the demo shop', () => {
   });
 
   it('perf generate --scenario all writes five scripts that k6 inspect accepts', async () => {
-    const r = await perf(['generate', '--scenario', 'all', '--config', config, '--out-dir', outDir, '--rate', RATE]);
+    // No baseline here: --capacity stands in for it, each profile applies its own factor.
+    const r = await perf(['generate', '--scenario', 'all', '--config', config, '--out-dir', outDir, '--capacity', '20']);
     expect(r.code, r.stderr).toBe(0);
     for (const s of SCENARIOS) {
       const js = join(outDir, 'testing/scripts', `${s}.js`);
@@ -59,6 +60,7 @@ describe.runIf(existsSync(demoConfig))('issue 5 against the demo shop', () => {
       expect(inspected.scenarios[s].executor).toBe('ramping-arrival-rate');
     }
     const plan = readFileSync(join(outDir, 'testing/load-test-plan.md'), 'utf8');
+    expect(plan).toContain('**20 req/s**');
     for (const j of ['browse', 'product-detail', 'search', 'login', 'order-history', 'checkout']) expect(plan).toContain(j);
   });
 
