@@ -41,7 +41,7 @@ export interface LoadResult {
   /** The measured window (after warm-up). */
   durationMs: number;
   open: boolean;
-  /** Responses that arrived inside the measured window: the throughput the service really gave. */
+  /** Responses that arrived inside the measured window (any send time): the throughput the service really gave. */
   completedInWindow: number;
   /** Requests still unanswered when the run ended (counted nowhere else). */
   unfinished: number;
@@ -107,8 +107,9 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
   }));
   let completedInWindow = 0;
   const record = (f: InFlight, status: number | undefined, now: number): void => {
+    // Throughput counts answers by when they arrived, whichever request they belong to.
+    if (status !== undefined && now >= measureStart && now <= measureEnd) completedInWindow++;
     if (!f.measured) return;
-    if (status !== undefined && now <= measureEnd) completedInWindow++;
     const target = targets[f.slot] as SlotTarget;
     const rec = target.rec;
     liveCount++;

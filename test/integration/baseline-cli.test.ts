@@ -141,7 +141,9 @@ slos:
     expect(typeof a.overall.histogram).toBe('string');
     expect(a.capacity.maxRps).toBeGreaterThan(0);
     expect(a.capacity.steps.length).toBeGreaterThan(0);
-    expect(r.stdout).toMatch(/\| slow \|.*\n\| fast \|/); // worst p99 first
+    // The compact table: one row per journey (worst p99 first) and the overall row last.
+    expect(r.stdout).toMatch(/\| journey \| requests \| req\/s \| errors \| p50 \| p95 \| p99 \| max \|/);
+    expect(r.stdout).toMatch(/\| (slow|fast) \|.*\n\| (slow|fast) \|.*\n\| overall \|/);
     const all = readFileSync(join(dir, '.aiwg/working/performance/baseline.json'), 'utf8') + readFileSync(join(dir, '.aiwg/reports/performance-baseline.md'), 'utf8');
     expect(all).not.toContain('sekrit-token-123');
     // The target was stopped: its port is free again.
