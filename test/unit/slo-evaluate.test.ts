@@ -196,3 +196,22 @@ describe('multi-window burn-rate alerts (SRE workbook)', () => {
     expect(alerts[1]!.note).toMatch(/shorter than the 30m short window: cannot be judged/);
   });
 });
+
+describe('fast count above a latency threshold', () => {
+  it('equals countAboveMs for any threshold, on recorded and decoded histograms', async () => {
+    const { countAboveMs, newHistogram, recordMs, encodeHistogram } = await import('../../analyzers/histogram.js');
+    const { fastCountAboveMs } = await import('../../analyzers/slo/inputs-k6.js');
+    const { decodeHistogramSafe } = await import('../../analyzers/parsers/hdr-safe.js');
+    const h = newHistogram();
+    let x = 1;
+    for (let i = 0; i < 5000; i++) {
+      x = (x * 48271) % 2147483647;
+      recordMs(h, 0.05 + (x % 100000) / 97 + (i % 50 === 0 ? 3000 : 0));
+    }
+    const d = decodeHistogramSafe(encodeHistogram(h), 'test', { resizable: false });
+    for (const t of [0, 0.001, 0.5, 1, 10, 99.99, 100, 250, 512.3, 1030, 2999, 3001, 4000, 1e6]) {
+      expect(fastCountAboveMs(h, t), `threshold ${t}`).toBe(countAboveMs(h, t));
+      expect(fastCountAboveMs(d, t), `decoded, threshold ${t}`).toBe(countAboveMs(h, t));
+    }
+  });
+});
