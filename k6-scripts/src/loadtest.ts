@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readK6Run } from '../../analyzers/parsers/k6-json.js';
 import { startTarget, waitUntilReachable, type RunningTarget } from '../../capture/target/start-target.js';
-import { DIRS } from '../../core/artifacts/layout.js';
+import { ARTIFACTS, DIRS } from '../../core/artifacts/layout.js';
 import type { LoadTestPayload } from '../../core/artifacts/schemas.js';
 import type { ArtifactStore } from '../../core/artifacts/store.js';
 import { resolveHeaders } from '../../core/config/headers.js';
@@ -168,7 +168,7 @@ async function scriptFor(
     custom = true;
   }
   const dir = custom ? join(store.runDir(), 'scripts') : undefined;
-  const res = await generateScripts({ config, store, scenarios: [scenario], ...shape, extension, ...(dir ? { scriptsDir: dir } : {}), writePlan: !custom });
+  const res = await generateScripts({ config, store, scenarios: [scenario], ...shape, extension, ...(dir ? { scriptsDir: dir } : {}), writePlan: !custom && !existsSync(store.path(ARTIFACTS.loadTestPlan.markdown)) });
   const js = (res.scripts[0] as { jsPath: string }).jsPath;
   note(`generated ${store.display(js)}`);
   return js;
