@@ -15,7 +15,7 @@ export function criticalSloBreach(s: SloResult): string[] {
     `Metric: ${s.name} (${s.sli}${s.journey ? `, journey ${s.journey}` : ''})`,
     `Current: ${fmt(s.actual)}`,
     `Target: ${s.sli === 'latency' ? '≤ ' : ''}${fmt(s.target)}`,
-    `Impact: ${s.events.bad} of ${s.events.total} requests bad; error budget ${Math.round(s.errorBudget.consumedPct)}% consumed (burn rate ${s.burnRate.toFixed(2)})`,
+    `Impact: ${s.events.bad} of ${s.events.total} requests bad (${s.events.total ? ((s.events.bad / s.events.total) * 100).toFixed(1) : '0'}%); burning the error budget ${s.burnRate.toFixed(1)}× faster than sustainable`,
     'Emergency optimization required:',
     '1. Implement quick wins immediately',
     '2. Consider rollback if regression',

@@ -136,7 +136,7 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
       ? analyzeStacks(inputs.cpuProfiles, stats.map((j) => ({ name: j.name, keys: j.keys })), tokens, { db: DB_TOKENS, blocking: BLOCKING_TOKENS, serialise: SERIALISE_TOKENS, payload: PAYLOAD_TOKENS }, inputs.cwd)
       : undefined;
   if (profile?.profiled && stackAnalysis && stackAnalysis.busyUs > 0) {
-    drafts.push(...draftsFromStacks(stackAnalysis, stats, profile, loopBlocked, journeyEvidence, latencyShareOf));
+    drafts.push(...draftsFromStacks(stackAnalysis, stats, profile, load?.overall.latencyMs.p95 ?? null, journeyEvidence, latencyShareOf));
   }
   if (profile?.profiled) {
     // Group frames by (rule, attributed journeys) so one root cause is one bottleneck.
@@ -278,7 +278,7 @@ function draftsFromStacks(
   sa: StackAnalysis,
   stats: JourneyStat[],
   profile: ProfilePayload,
-  loopBlocked: ProfilePayload['eventLoopDelayMs'],
+  overallP95Ms: number | null,
   journeyEvidence: JourneyEvidence,
   latencyShareOf: LatencyShareOf,
 ): StackDraft[] {
@@ -302,10 +302,18 @@ function draftsFromStacks(
       location: c.location,
       value: c.us / sa.busyUs,
     }));
+    // The longest stall of this group's blocking frames: while it runs, no request is served.
+    const groupJourneys = new Set(g.journey.split(','));
+    const stall = g.rule === 'blocking-io' ? sa.stalls.find((st) => groupJourneys.has(st.journey) || (g.journey === '' && st.journey === '')) : undefined;
+    if (stall) {
+      evidence.push({ kind: 'event-loop', text: `longest stall: ${ms(stall.longestUs / 1000)} of uninterrupted CPU in ${stall.functionName} (${stall.location}); no request is served meanwhile`, location: stall.location, value: stall.longestUs / 1000 });
+    }
     if (g.rule === 'blocking-io' && profile.eventLoopDelayMs) {
       evidence.push({ kind: 'event-loop', text: `event-loop delay p99 ${ms(profile.eventLoopDelayMs.p99)}, max ${ms(profile.eventLoopDelayMs.max)}`, value: profile.eventLoopDelayMs.max });
     }
     evidence.push(...journeyEvidence(affected));
+    // A stall as long as the overall p95 sets the tail of every journey: weigh it by that ratio.
+    const stallShare = stall && overallP95Ms ? Math.min(1, stall.longestUs / 1000 / overallP95Ms) : 0;
     const main = culprits[0];
     const latencyShare = latencyShareOf(affected);
     out.push({
@@ -314,7 +322,7 @@ function draftsFromStacks(
       description: `${upperFirst(rule.meaning)}. ${pct(share)} of CPU samples, charged to ${main ? `${main.functionName} at ${main.location}` : 'no app frame'}.${attributed.length ? '' : ' No frame on these stacks names a journey: all journeys are counted as affected.'}`,
       evidence,
       impact: { cpuShare: share, latencyShare, journeys: affected },
-      impactShare: g.rule === 'blocking-io' && loopBlocked ? Math.max(share, Math.min(1, latencyShare ?? 0)) : share,
+      impactShare: Math.max(share, stallShare),
     });
   }
   return out;

@@ -24,6 +24,11 @@ export interface StackAnalysis {
   groups: StackGroup[];
   /** True when a database engine (sql.js/SQLite or a driver) appears on the stacks. */
   dbEngine: boolean;
+  /**
+   * Event-loop stalls: per blocking frame (a `…Sync`/busy-wait name), the longest stretch of
+   * consecutive CPU samples with it on the stack — how long the loop stood still at once.
+   */
+  stalls: Array<{ functionName: string; location: string; journey: string; longestUs: number; totalUs: number }>;
 }
 
 const DB_LIB = /[\\/]node_modules[\\/](sql\.js|better-sqlite3|sqlite3|pg|mysql2?|mongodb|knex|sequelize|prisma|@prisma|typeorm|ioredis|redis)[\\/]/;
@@ -52,6 +57,7 @@ export function analyzeStacks(profiles: CpuProfile[], journeys: JourneyKeys[], t
   const dbEngine = profiles.some((p) => p.nodes.some((n) => DB_LIB.test(n.callFrame.url)));
   const groups = new Map<string, { rule: RuleId; journey: string; us: number; journeys: Record<string, number>; culprits: Map<string, { functionName: string; location: string; journey: string; us: number }> }>();
   let busyUs = 0;
+  const stalls = new Map<string, StackAnalysis['stalls'][number]>();
   for (const profile of profiles) {
     const byId = new Map<number, CpuProfileNode>();
     const parent = new Map<number, number>();
@@ -85,9 +91,11 @@ export function analyzeStacks(profiles: CpuProfile[], journeys: JourneyKeys[], t
       return undefined;
     };
     // The classification of a stack depends only on its top node: memoise per node id.
-    const memo = new Map<number, { rule: RuleId; journey: string; culprit: CpuProfileNode } | null>();
-    const classify = (topId: number): { rule: RuleId; journey: string; culprit: CpuProfileNode } | null => {
-      if (memo.has(topId)) return memo.get(topId) as { rule: RuleId; journey: string; culprit: CpuProfileNode } | null;
+    type Classified = { rule: RuleId; journey: string; culprit: CpuProfileNode; stall?: CpuProfileNode };
+    const memo = new Map<number, Classified | null>();
+    const classify = (topId: number): Classified | null => {
+      if (memo.has(topId)) return memo.get(topId) as Classified | null;
+      let stall: CpuProfileNode | undefined;
       let rule: RuleId | undefined;
       let ruleAt = -1;
       let firstApp: CpuProfileNode | undefined;
@@ -97,6 +105,7 @@ export function analyzeStacks(profiles: CpuProfile[], journeys: JourneyKeys[], t
       for (let id: number | undefined = topId; id !== undefined; id = parent.get(id), depth++) {
         const n = byId.get(id) as CpuProfileNode;
         if (n.callFrame.functionName === '(root)') break;
+        if (tokenize(n.callFrame.functionName).some((x) => sig.blocking.has(x)) && (isAppCode(n) || !stall)) stall = n;
         if (!rule) {
           const r = ruleOfNode(n);
           if (r) {
@@ -110,24 +119,43 @@ export function analyzeStacks(profiles: CpuProfile[], journeys: JourneyKeys[], t
           if (!journey) journey = journeyOfNode(n) ?? '';
         }
       }
-      let out: { rule: RuleId; journey: string; culprit: CpuProfileNode } | null = null;
+      let out: Classified | null = null;
       if (rule && (appAfterRule ?? firstApp)) out = { rule, journey, culprit: (appAfterRule ?? firstApp) as CpuProfileNode };
       else if (firstApp) out = { rule: 'sync-cpu', journey, culprit: firstApp };
+      if (out && stall) out.stall = stall;
       memo.set(topId, out);
       return out;
     };
 
     const samples = profile.samples ?? [];
     const deltas = profile.timeDeltas ?? [];
+    let runKey = '';
+    let runUs = 0;
     for (let i = 0; i < samples.length; i++) {
       const d = Math.max(0, deltas[i + 1] ?? 0);
       const top = byId.get(samples[i] as number);
       if (!top || d === 0) continue;
       const cat = categorize(top.callFrame.functionName, top.callFrame.url);
+      const c = cat === 'idle' || cat === 'program' ? null : classify(top.id);
+      // Stall runs: consecutive samples under the same blocking frame (GC inside a stall continues it).
+      if (c?.stall) {
+        const { functionName, url, lineNumber } = c.stall.callFrame;
+        const location = displayLocation(url, lineNumber + 1, cwd);
+        const key = `${functionName}@${location}`;
+        runUs = key === runKey ? runUs + d : d;
+        runKey = key;
+        const st = stalls.get(key) ?? { functionName: functionName || '(anonymous)', location, journey: c.journey, longestUs: 0, totalUs: 0 };
+        st.longestUs = Math.max(st.longestUs, runUs);
+        st.totalUs += d;
+        if (!st.journey && c.journey) st.journey = c.journey;
+        stalls.set(key, st);
+      } else if (cat !== 'gc') {
+        runKey = '';
+        runUs = 0;
+      }
       if (cat === 'idle') continue;
       busyUs += d;
       if (cat === 'program' || cat === 'gc') continue;
-      const c = classify(top.id);
       if (!c) continue;
       const key = `${c.rule}|${c.rule === 'db-query' ? '*' : c.journey}`;
       let g = groups.get(key);
@@ -148,6 +176,7 @@ export function analyzeStacks(profiles: CpuProfile[], journeys: JourneyKeys[], t
   return {
     busyUs,
     dbEngine,
+    stalls: [...stalls.values()].sort((a, b) => b.longestUs - a.longestUs),
     groups: [...groups.values()]
       .map((g) => ({ rule: g.rule, journey: g.journey, us: g.us, journeys: g.journeys, culprits: [...g.culprits.values()].sort((a, b) => b.us - a.us) }))
       .sort((a, b) => b.us - a.us),

@@ -189,7 +189,17 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
     let failed = 0;
     for (const scenario of scenarios) {
       try {
-        const r = await withTarget(config, o.signal ? { signal: o.signal } : {}, () => runLoadtest({ config, store, scenario, quick: o.quick, ...(o.signal ? { signal: o.signal } : {}) }));
+        // Without a capacity knee (--no-capacity) the rate comes from the throughput the baseline measured.
+        const measured = store.readLatest<BaselinePayload>('baseline');
+        const sc = config.scenarios[scenario];
+        const rate =
+          sc?.rate === undefined && measured && !measured.capacity && measured.overall.throughputRps > 0
+            ? Math.max(1, Math.round(measured.overall.throughputRps * (sc?.capacityFactor ?? 1)))
+            : undefined;
+        if (rate !== undefined) say(`  ${scenario}: no capacity knee in the baseline; peak rate ${rate} req/s from the measured ${measured?.overall.throughputRps.toFixed(1)} RPS`);
+        const r = await withTarget(config, o.signal ? { signal: o.signal } : {}, () =>
+          runLoadtest({ config, store, scenario, quick: o.quick, ...(rate !== undefined ? { rate } : {}), ...(o.signal ? { signal: o.signal } : {}) }),
+        );
         const p = r.payload;
         loadtests.push(p);
         const name = `${scenario.charAt(0).toUpperCase()}${scenario.slice(1)}`;
