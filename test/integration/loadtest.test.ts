@@ -1,7 +1,7 @@
 // perf generate + perf loadtest end to end: real k6 (bin/k6, else a k6 on PATH) against the loopback
 // fixture service (test/fixtures/loadtest/server.mjs), started by perf through target.start.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -143,16 +143,24 @@ describe('perf loadtest --quick', () => {
   });
 
   it('keeps every finished window, marks the report partial and exits 130 on SIGINT', async () => {
+    const own = project();
     let pid = 0;
-    const running = perf(dir, ['loadtest', '--scenario', 'soak', '--duration', '60s'], {}, (p) => (pid = p));
-    await new Promise((r) => setTimeout(r, 9000));
+    let exited = false;
+    const running = perf(own, ['loadtest', '--scenario', 'soak', '--duration', '60s'], {}, (p) => (pid = p)).finally(() => (exited = true));
+    // Wait until k6 writes its results file, then let a few windows close.
+    const runs = join(own, '.aiwg/working/runs');
+    const k6Writing = (): boolean => existsSync(runs) && readdirSync(runs).some((id) => readdirSync(join(runs, id)).some((f) => f.startsWith('soak.')));
+    const started = Date.now();
+    while (!exited && Date.now() - started < 60_000 && !k6Writing()) await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 6000));
+    expect(exited, 'perf loadtest ended before it could be interrupted').toBe(false);
     process.kill(pid, 'SIGINT');
     const r = await running;
     expect(r.code, r.stderr).toBe(130);
-    const p = loadtestJson(dir);
+    const p = loadtestJson(own);
     expect(p.partial).toBe(true);
     expect(p.durationMs).toBeLessThan(30_000);
-    const raw = await readK6Run(join(dir, p.rawArtifact), { windowMs: p.windowMs, lenient: true });
+    const raw = await readK6Run(join(own, p.rawArtifact), { windowMs: p.windowMs, lenient: true });
     expect(p.windows.length).toBe(raw.windows.length);
     expect(p.windows.length).toBeGreaterThan(0);
     expect(p.overall.requests).toBe(raw.windows.reduce((a, w) => a + w.counters.filter((c) => c.metric === 'http_reqs').reduce((x, c) => x + c.value, 0), 0));
