@@ -107,7 +107,7 @@ export function renderBaselineMarkdown(p: BaselinePayload, cards: readonly SloCa
   else {
     const c = p.capacity;
     lines.push(
-      `Knee: **${fmtNum(c.maxRps)} requests/s** (limited by ${c.limitedBy}; p95 threshold ${fmtMs(c.latencyThresholdMs)}, errors <= 1%).`,
+      `Knee: **${fmtNum(c.maxRps)} requests/s** of the weighted mix (limited by ${c.limitedBy}). A step fails when a latency SLO breaks at its own percentile on its own journey (tightest threshold ${fmtMs(c.latencyThresholdMs)}; without latency SLOs: overall p95 above it), errors exceed 1 %, or throughput stops rising.`,
       '',
       mdTable(
         ['arrival rate', 'achieved', 'p95', 'errors', 'verdict'],

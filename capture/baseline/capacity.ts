@@ -1,6 +1,7 @@
-import { judgeStep, plannedRates, summarizeCapacity } from '../../analyzers/baseline/capacity.js';
+import { fallbackRates, judgeStep, latencyBreaches, plannedRates, summarizeCapacity } from '../../analyzers/baseline/capacity.js';
+import { percentileMs } from '../../analyzers/histogram.js';
 import type { Capacity, CapacityStep } from '../../core/artifacts/schemas.js';
-import type { Journey } from '../../core/config/types.js';
+import type { Journey, Slo } from '../../core/config/types.js';
 import { runLoad } from '../load/run-load.js';
 
 export interface CapacitySearchOptions {
@@ -9,6 +10,8 @@ export interface CapacitySearchOptions {
   headers: Record<string, string>;
   /** Closed-model throughput of a short probe; the step rates are multiples of it. */
   probeRps: number;
+  /** Latency SLOs, each checked at its own percentile on its own journey; none → overall p95 vs thresholdMs. */
+  slos: readonly Slo[];
   thresholdMs: number;
   stepMs: number;
   signal?: AbortSignal;
@@ -22,8 +25,9 @@ export interface CapacitySearchOptions {
 export async function searchCapacity(opts: CapacitySearchOptions): Promise<Capacity> {
   const rates = plannedRates(opts.probeRps);
   const steps: CapacityStep[] = [];
-  for (const rateRps of rates) {
-    if (opts.signal?.aborted) break;
+  const names = opts.journeys.map((j) => j.name);
+  const hasLatencySlo = opts.slos.some((s) => s.sli === 'latency' && s.thresholdMs !== undefined && (!s.journey || names.includes(s.journey)));
+  const step = async (rateRps: number, previous: CapacityStep | undefined): Promise<CapacityStep> => {
     const r = await runLoad({
       baseUrl: opts.baseUrl,
       journeys: opts.journeys,
@@ -42,10 +46,30 @@ export async function searchCapacity(opts: CapacitySearchOptions): Promise<Capac
       // Requests left unanswered at the end of a step count as errors here: they never came back.
       errorRate: figures.requests + r.unfinished === 0 ? 0 : (figures.errors + r.unfinished) / (figures.requests + r.unfinished),
     };
-    const step: CapacityStep = { ...measured, verdict: judgeStep(measured, steps[steps.length - 1], opts.thresholdMs) };
-    steps.push(step);
-    opts.onStep?.(step, steps.length - 1, rates.length);
-    if (step.verdict !== 'ok') break;
+    const breached = hasLatencySlo
+      ? latencyBreaches(opts.slos, names, (journey, pct) => {
+          const rec = journey === undefined ? r.overall : r.journeys[names.indexOf(journey)];
+          return rec && rec.requests > 0 ? percentileMs(rec.corrected, pct) : Number.NaN;
+        }).length > 0
+      : measured.p95Ms > opts.thresholdMs;
+    return { ...measured, verdict: judgeStep(measured, previous, breached) };
+  };
+  for (const rateRps of rates) {
+    if (opts.signal?.aborted) break;
+    const s = await step(rateRps, steps[steps.length - 1]);
+    steps.push(s);
+    opts.onStep?.(s, steps.length - 1, rates.length);
+    if (s.verdict !== 'ok') break;
+  }
+  // Even the lowest planned rate failed: look below it, so slow services still get a knee.
+  if (steps.length === 1 && steps[0]?.verdict !== 'ok' && !opts.signal?.aborted) {
+    for (const rateRps of fallbackRates(rates[0] as number)) {
+      if (opts.signal?.aborted) break;
+      const s = await step(rateRps, undefined);
+      steps.push(s);
+      opts.onStep?.(s, steps.length - 1, rates.length);
+      if (s.verdict === 'ok') break;
+    }
   }
   return summarizeCapacity(steps, opts.thresholdMs);
 }

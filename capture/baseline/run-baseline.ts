@@ -87,6 +87,7 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
       capacity = await searchCapacity({
         ...base,
         probeRps,
+        slos: config.slos,
         thresholdMs,
         stepMs,
         onStep: (step, index, planned) => opts.onProgress?.({ phase: 'capacity', step, index, planned }),
