@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import { inflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { UserError } from '../../core/errors.js';
 import { newHistogram, type Histogram } from '../histogram.js';
 
@@ -50,4 +50,68 @@ export function decodeHistogramSafe(base64: string, what: string, opts: { resiza
     if (err instanceof UserError) throw err;
     throw bad('its counts do not decode');
   }
+}
+
+const V2_COOKIE = V2_COOKIE_BASE | 0x10;
+const V2_COMPRESSED_COOKIE = V2_COMPRESSED_COOKIE_BASE | 0x10;
+let scratch = Buffer.allocUnsafe(1 << 16);
+
+function putZigZag(buf: Buffer, pos: number, v: number): number {
+  let z = v >= 0 ? v * 2 : -v * 2 - 1;
+  // LEB128-64b9B: 7 bits per byte for the first 8 bytes, a full 9th byte
+  for (let i = 0; i < 8; i++) {
+    if (z < 128) {
+      buf[pos++] = z;
+      return pos;
+    }
+    buf[pos++] = (z % 128) | 0x80;
+    z = Math.floor(z / 128);
+  }
+  buf[pos++] = z & 0xff;
+  return pos;
+}
+
+/**
+ * Encodes a histogram into HdrHistogram V2 compressed base64 — the same format (and bytes) as
+ * `encodeHistogram`, several times faster: one pass over the counts into a reused buffer, native
+ * zlib and base64. Used where the k6 readers encode every window of a long run.
+ */
+export function encodeHistogramFast(h: Histogram): string {
+  const j = h as unknown as {
+    countsArrayIndex(v: number): number;
+    getCountAtIndex(i: number): number;
+    numberOfSignificantValueDigits: number;
+    lowestDiscernibleValue: number;
+    highestTrackableValue: number;
+  };
+  const limit = j.countsArrayIndex(h.maxValue) + 1;
+  const need = 40 + limit * 9;
+  if (scratch.length < need) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
+  const b = scratch;
+  b.writeInt32BE(V2_COOKIE, 0);
+  b.writeInt32BE(1, 8);
+  b.writeInt32BE(j.numberOfSignificantValueDigits, 12);
+  b.writeBigInt64BE(BigInt(j.lowestDiscernibleValue), 16);
+  b.writeBigInt64BE(BigInt(j.highestTrackableValue), 24);
+  b.writeBigInt64BE(1n, 32);
+  let pos = 40;
+  let i = 0;
+  while (i < limit) {
+    const count = j.getCountAtIndex(i++);
+    if (count === 0) {
+      let zeros = 1;
+      while (i < limit && j.getCountAtIndex(i) === 0) {
+        zeros++;
+        i++;
+      }
+      pos = putZigZag(b, pos, zeros > 1 ? -zeros : 0);
+    } else pos = putZigZag(b, pos, count);
+  }
+  b.writeInt32BE(pos - 40, 4);
+  const compressed = deflateSync(b.subarray(0, pos));
+  const out = Buffer.allocUnsafe(8 + compressed.length);
+  out.writeInt32BE(V2_COMPRESSED_COOKIE, 0);
+  out.writeInt32BE(compressed.length, 4);
+  compressed.copy(out, 8);
+  return out.toString('base64');
 }

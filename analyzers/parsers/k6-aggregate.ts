@@ -7,8 +7,8 @@ import type {
   SeriesTags,
   TrendSeries,
 } from '../../core/artifacts/k6-windows.js';
-import { decodeHistogramSafe } from './hdr-safe.js';
-import { encodeHistogram, newHistogram, recordMs, type Histogram } from '../histogram.js';
+import { decodeHistogramSafe, encodeHistogramFast } from './hdr-safe.js';
+import { newHistogram, recordMs, type Histogram } from '../histogram.js';
 
 /** The tag keys a series is keyed by, in key order. */
 const TAG_KEYS = ['journey', 'name', 'scenario', 'status', 'check'] as const;
@@ -144,7 +144,7 @@ export class WindowAccumulator {
         min: t.min,
         max: t.max,
         sum: t.sum,
-        histogram: encodeHistogram(t.h),
+        histogram: encodeHistogramFast(t.h),
       })),
       counters: [...this.counters.values()].map((c) => ({ ...c })),
       rates: [...this.rates.values()].map((r) => ({ ...r })),
@@ -202,7 +202,7 @@ export function mergeSeriesSets(sets: Iterable<SeriesSet>): SeriesSet {
     }
   }
   return {
-    trends: [...trends.values()].map(({ s, h }) => ({ ...s, histogram: encodeHistogram(h) })),
+    trends: [...trends.values()].map(({ s, h }) => ({ ...s, histogram: encodeHistogramFast(h) })),
     counters: [...counters.values()],
     rates: [...rates.values()],
     gauges: [...gauges.values()],
