@@ -98,7 +98,7 @@ export class ProgressTail {
       const reqs = w.counters.filter((c) => c.metric === 'http_reqs').reduce((a, c) => a + c.value, 0);
       this.requests += reqs;
       this.failed += w.rates.filter((r) => r.metric === 'http_req_failed').reduce((a, r) => a + r.trues, 0);
-      this.vus = Math.max(0, ...w.gauges.filter((g) => g.metric === 'vus').map((g) => g.value));
+      this.vus = Math.max(0, ...w.gauges.filter((g) => g.metric === 'vus').map((g) => g.max));
       const hs = w.trends.filter((t) => t.metric === 'http_req_duration' && t.count > 0).map((t) => decodeHistogram(t.histogram));
       this.lastWindow = {
         rps: reqs / Math.max(0.001, (w.endMs - w.startMs) / 1000),
