@@ -147,8 +147,8 @@ func TestOutputGuardStopsTheTestOnce(t *testing.T) {
 	file := filepath.Join(dir, "out.ndjson")
 	o, clock, reg := newTestOutput(t, "file="+file+",slos="+slos+",guard=on,duration=60s")
 	failed := reg.MustNewMetric("http_req_failed", metrics.Rate)
-	var stops []error
-	o.SetTestRunStopCallback(func(err error) { stops = append(stops, err) })
+	stopped := make(chan error, 10)
+	o.SetTestRunStopCallback(func(err error) { stopped <- err })
 	if err := o.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -158,12 +158,21 @@ func TestOutputGuardStopsTheTestOnce(t *testing.T) {
 	clock.set(t0.Add(10 * time.Second))
 	o.flush()
 	o.flush()
-	time.Sleep(50 * time.Millisecond) // the stop callback runs on its own goroutine
 	if err := o.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	if len(stops) != 1 || !strings.Contains(stops[0].Error(), `"avail"`) {
-		t.Fatalf("stop callback calls: %v", stops)
+	select { // the stop callback runs on its own goroutine
+	case err := <-stopped:
+		if !strings.Contains(err.Error(), `"avail"`) {
+			t.Fatalf("stop reason: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the guard never called the stop callback")
+	}
+	select {
+	case err := <-stopped:
+		t.Fatalf("stop callback called twice: %v", err)
+	case <-time.After(100 * time.Millisecond):
 	}
 	lines := readLines(t, file)
 	var aborts int
