@@ -3,7 +3,7 @@
 // parallel callers (tests, developers) never see a half-written dist/.
 // PERF_BUILD_LENIENT=1 emits and exits 0 despite type errors (for work in progress); CI is strict.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -68,7 +68,12 @@ const code = await withLock(async () => {
   const commands = Object.keys(plugin.manifest.commands);
   writeFileSync(join(root, 'oclif.manifest.json'), `${JSON.stringify(plugin.manifest, null, 2)}\n`);
   mkdirSync(join(root, 'dist'), { recursive: true });
-  if (tsc.status === 0) writeFileSync(stamp, new Date().toISOString());
+  if (tsc.status === 0) {
+    // Stamp with the source time seen BEFORE compiling, so an edit made during the compile
+    // still counts as newer and triggers the next build.
+    writeFileSync(stamp, new Date(srcTime).toISOString());
+    utimesSync(stamp, srcTime / 1000, srcTime / 1000);
+  }
   console.log(`build: compiled${tsc.status !== 0 ? ' WITH TYPE ERRORS' : ''}, manifest with ${commands.length} commands`);
   return 0;
 });
