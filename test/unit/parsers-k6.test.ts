@@ -184,3 +184,27 @@ describe('readK6Windows (perf.k6-windows/v1)', () => {
     await expect(readK6Windows(write(k6JsonLines(reqs.slice(0, 2))))).rejects.toThrow(/not a perf.k6-windows\/v1 file/);
   });
 });
+
+describe('the two k6 formats of one real run agree (k6 v2.2.0 with --out perf=… and --out json=… at once)', () => {
+  it('same requests, failures, series and percentiles per series', async () => {
+    const win = await readK6Run(join(FIX, 'k6-windows-real.ndjson'));
+    const json = await readK6Run(join(FIX, 'k6-out-same-run.json'));
+    expect(win.format).toBe('perf.k6-windows/v1');
+    expect(win.complete).toBe(true);
+    expect(json.format).toBe('k6-json');
+    const key = (t: { metric: string; tags: object }) => `${t.metric} ${JSON.stringify(Object.entries(t.tags).sort())}`;
+    const pick = (run: K6Run) =>
+      new Map(
+        run.totals.trends
+          .filter((t) => t.metric === 'http_req_duration')
+          .map((t) => {
+            const h = decodeHistogram(t.histogram);
+            return [key(t), { count: t.count, p50: percentileMs(h, 50), p99: percentileMs(h, 99), max: t.max }];
+          }),
+      );
+    expect(pick(win)).toEqual(pick(json));
+    const failed = (run: K6Run) => run.totals.rates.filter((r) => r.metric === 'http_req_failed').reduce((a, r) => a + r.trues, 0);
+    expect(failed(win)).toBe(6);
+    expect(failed(json)).toBe(6);
+  });
+});
