@@ -22,6 +22,8 @@ export const MIN_FRAME_SHARE = 0.03;
 /** Event-loop delay p99 (ms) above which the loop counts as blocked. */
 export const BLOCKED_LOOP_P99_MS = 50;
 export const GC_SHARE_LIMIT = 0.05;
+/** A blocking frame holding the CPU this long in one go (ms) is an event-loop stall. */
+export const STALL_MIN_MS = 100;
 
 const DB_TOKENS = new Set(['sql', 'sqlite', 'query', 'queries', 'select', 'db', 'database', 'knex', 'sequelize', 'prisma', 'typeorm', 'pg', 'mysql', 'mongo', 'mongodb', 'redis', 'prepare', 'stmt', 'statement', 'wasm']);
 const BLOCKING_TOKENS = new Set(['sync', 'sleep', 'block', 'blocking', 'stall', 'busy', 'spin', 'wait', 'pbkdf2', 'scrypt']);
@@ -313,7 +315,8 @@ function draftsFromStacks(
     }
     evidence.push(...journeyEvidence(affected));
     // A stall as long as the overall p95 sets the tail of every journey: weigh it by that ratio.
-    const stallShare = stall && overallP95Ms ? Math.min(1, stall.longestUs / 1000 / overallP95Ms) : 0;
+    // Shorter blocking calls are per-request CPU and are weighed by their CPU share alone.
+    const stallShare = stall && overallP95Ms && stall.longestUs / 1000 >= STALL_MIN_MS ? Math.min(1, stall.longestUs / 1000 / overallP95Ms) : 0;
     const main = culprits[0];
     const latencyShare = latencyShareOf(affected);
     out.push({
