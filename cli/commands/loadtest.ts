@@ -5,6 +5,7 @@ import { parseDuration } from '../../core/duration.js';
 import { CheckFailed, Interrupted } from '../../core/errors.js';
 import { parseRate } from '../../k6-scripts/src/generate.js';
 import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
+import { writeHtmlReport } from '../../report/index.js';
 
 /** Without a TTY, progress is a plain line this often. */
 const PLAIN_PROGRESS_EVERY_MS = 10_000;
@@ -71,6 +72,12 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     if (p.drift) this.say(`drift: p95 ${p.drift.firstP95Ms} → ${p.drift.lastP95Ms} ms (${p.drift.changePct}%)`);
     this.say(`wrote ${store.display(result.markdownPath)}`);
     this.say(`wrote ${store.display(result.jsonPath)}`);
+    // The HTML report is a convenience on top of the results: a failure to draw it never fails the run.
+    try {
+      this.say(`report: ${store.display(writeHtmlReport(store).htmlPath)}`);
+    } catch (err) {
+      this.say(`report: not written (${(err as Error).message})`);
+    }
     if (p.partial && !p.aborted) throw new Interrupted('interrupted: partial load-test report written (partial: true)');
     if (p.aborted && this.flags['abort-on-burn'] && p.scenario !== 'breakpoint') {
       throw new CheckFailed('the live SLO guard stopped the test: an SLO burned its error budget too fast', {
