@@ -6,10 +6,9 @@ import type { PlanPayload } from '../../analyzers/plan/plan.js';
 import { runSloCheck, slosFromConfig } from '../../analyzers/slo/check.js';
 import { runBaseline } from '../../capture/baseline/run-baseline.js';
 import { runProfile } from '../../capture/profile/run-profile.js';
-import { withTarget } from '../../capture/target/with-target.js';
 import { ARTIFACTS } from '../../core/artifacts/layout.js';
 import type { BaselinePayload, LoadTestPayload, SloStatus } from '../../core/artifacts/schemas.js';
-import type { ArtifactStore } from '../../core/artifacts/store.js';
+import { readArtifactFile, type ArtifactStore } from '../../core/artifacts/store.js';
 import type { PerfConfig, ScenarioName } from '../../core/config/types.js';
 import { isPerfError, PerfError, UserError, ExitCode } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/artifacts/atomic.js';
@@ -190,16 +189,16 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
     for (const scenario of scenarios) {
       try {
         // Without a capacity knee (--no-capacity) the rate comes from the throughput the baseline measured.
-        const measured = store.readLatest<BaselinePayload>('baseline');
+        // After-runs load at the before-run's rate, so the two load tests are comparable.
+        const measured = o.after && beforeBaseline ? readArtifactFile<BaselinePayload>(beforeBaseline, ARTIFACTS.baseline.schema) : store.readLatest<BaselinePayload>('baseline');
         const sc = config.scenarios[scenario];
         const rate =
           sc?.rate === undefined && measured && !measured.capacity && measured.overall.throughputRps > 0
             ? Math.max(1, Math.round(measured.overall.throughputRps * (sc?.capacityFactor ?? 1)))
             : undefined;
-        if (rate !== undefined) say(`  ${scenario}: no capacity knee in the baseline; peak rate ${rate} req/s from the measured ${measured?.overall.throughputRps.toFixed(1)} RPS`);
-        const r = await withTarget(config, o.signal ? { signal: o.signal } : {}, () =>
-          runLoadtest({ config, store, scenario, quick: o.quick, ...(rate !== undefined ? { rate } : {}), ...(o.signal ? { signal: o.signal } : {}) }),
-        );
+        if (rate !== undefined) say(`  ${scenario}: no capacity knee in the baseline; peak rate ${rate} req/s from the ${o.after ? 'before-run' : 'measured'} ${measured?.overall.throughputRps.toFixed(1)} RPS`);
+        // runLoadtest starts (and stops) target.start itself.
+        const r = await runLoadtest({ config, store, scenario, quick: o.quick, ...(rate !== undefined ? { rate } : {}), ...(o.signal ? { signal: o.signal } : {}) });
         const p = r.payload;
         loadtests.push(p);
         const name = `${scenario.charAt(0).toUpperCase()}${scenario.slice(1)}`;
