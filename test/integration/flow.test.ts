@@ -1,0 +1,66 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BottlenecksPayload } from '../../analyzers/bottlenecks/types.js';
+import type { PlanPayload } from '../../analyzers/plan/plan.js';
+import { runFlow } from '../../cli/flow/run-flow.js';
+import { ArtifactStore } from '../../core/artifacts/store.js';
+import { loadConfig } from '../../core/config/load.js';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const savedFixes = process.env.SHOP_FIXES;
+afterAll(() => {
+  if (savedFixes === undefined) delete process.env.SHOP_FIXES;
+  else process.env.SHOP_FIXES = savedFixes;
+});
+
+describe('perf flow on the demo shop: before → SHOP_FIXES=1 → after', () => {
+  it('ranks the known bottlenecks, plans their fixes, never waits without a TTY, and shows the improvement after the fix', async () => {
+    const port = await freePort();
+    const config = loadConfig(join(__dirname, '../../examples/shop/perf.config.yaml'));
+    config.target.baseUrl = `http://127.0.0.1:${port}`;
+    config.target.start!.env = { ...config.target.start!.env, PORT: String(port) };
+    const dir = mkdtempSync(join(tmpdir(), 'perf-flow-'));
+    const lines: string[] = [];
+    const common = { config, trigger: 'slo-breach' as const, quick: true, connections: 4, durationMs: 4000, capacity: false, skipLoadtest: true, say: (l: string) => lines.push(l) };
+
+    process.env.SHOP_FIXES = '0';
+    const before = await runFlow({ ...common, store: new ArtifactStore(join(dir, '.aiwg')), after: false });
+    const store = new ArtifactStore(join(dir, '.aiwg'));
+    const analysis = store.readLatest<BottlenecksPayload>('bottlenecks')!;
+    expect(analysis.bottlenecks.slice(0, 3).map((b) => b.rule).sort()).toEqual(['blocking-io', 'db-query', 'sync-cpu']);
+    const loc = (rule: string): string => analysis.bottlenecks.find((b) => b.rule === rule)!.evidence.map((e) => e.location ?? '').join(' ');
+    expect(loc('sync-cpu')).toMatch(/recommendations\.mjs:\d+/);
+    expect(loc('db-query')).toMatch(/handlers\/(orders|catalog)\.mjs:\d+/);
+    expect(loc('blocking-io')).toMatch(/(ledger|handlers\/auth)\.mjs:\d+/);
+    const plan = store.readLatest<PlanPayload>('plan')!;
+    expect(plan.items.map((i) => i.title).join('\n')).toMatch(/missing index/);
+    expect(before.state.steps.find((s) => s.step === 4)?.status).toBe('pending');
+    expect(before.exitCode).toBe(1); // the unfixed shop breaches its latency SLOs
+    expect(lines.join('\n')).toContain('❌ Critical SLO breach detected');
+    expect(existsSync(join(before.archive, 'flow.json'))).toBe(true);
+
+    lines.length = 0;
+    process.env.SHOP_FIXES = '1';
+    const after = await runFlow({ ...common, store: new ArtifactStore(join(dir, '.aiwg')), after: true });
+    const c = after.comparison!;
+    expect(c.improvements).toEqual(expect.arrayContaining(['product-detail', 'order-history']));
+    expect(c.journeys.find((j) => j.name === 'product-detail')!.change.p95).toBeLessThan(-0.5);
+    expect(lines.join('\n')).toMatch(/📈 product-detail: p95 [\d.]+ → [\d.]+ ms — improved/);
+    const md = readFileSync(join(dir, '.aiwg/reports/optimization-summary.md'), 'utf8');
+    expect(md).toContain('## Before vs After');
+    for (const f of ['reports/performance-baseline.md', 'reports/bottleneck-analysis.md', 'planning/optimization-plan.md', 'reports/slo-compliance.md', 'reports/optimization-summary.md']) {
+      expect(existsSync(join(dir, '.aiwg', f)), f).toBe(true);
+    }
+  });
+});
