@@ -14,12 +14,14 @@ export interface CompareOptions {
   minP95Change: number;
   /** Minimum error-rate change (fraction, default 0.005 = 0.5 points) for an error regression to count. */
   minErrorRateChange: number;
+  /** Minimum absolute change (ms, default 1) of the median (distribution shift) or p95 (tail) to count: sub-ms wobble is not a finding. */
+  minAbsoluteMs: number;
 }
 
 /** Fewest requests per side for the Mann–Whitney normal approximation. */
 export const MIN_SAMPLES = 10;
 
-export const DEFAULT_COMPARE_OPTIONS: CompareOptions = { alpha: 0.01, minDelta: 0.147, minP95Change: 0.2, minErrorRateChange: 0.005 };
+export const DEFAULT_COMPARE_OPTIONS: CompareOptions = { alpha: 0.01, minDelta: 0.147, minP95Change: 0.2, minErrorRateChange: 0.005, minAbsoluteMs: 1 };
 
 export interface FiguresSnapshot {
   requests: number;
@@ -98,13 +100,13 @@ export function compareFigures(before: LoadFigures, after: LoadFigures, opts: Co
   let better = 0;
   let worse = 0;
   let confidence: number | null = null;
-  if (mw && mw.pValue < opts.alpha && Math.abs(mw.cliffsDelta) >= opts.minDelta) {
+  if (mw && mw.pValue < opts.alpha && Math.abs(mw.cliffsDelta) >= opts.minDelta && Math.abs(after.latencyMs.p50 - before.latencyMs.p50) >= opts.minAbsoluteMs) {
     if (mw.cliffsDelta < 0) better++;
     else worse++;
     confidence = 1 - mw.pValue;
     reasons.push(`Mann–Whitney p=${fmtP(mw.pValue)}, Cliff's delta ${mw.cliffsDelta.toFixed(2)}: latencies ${mw.cliffsDelta < 0 ? 'lower' : 'higher'} across the distribution`);
   }
-  if (boot && (boot.ciHigh < 0 || boot.ciLow > 0) && Math.abs(boot.change) >= opts.minP95Change) {
+  if (boot && (boot.ciHigh < 0 || boot.ciLow > 0) && Math.abs(boot.change) >= opts.minP95Change && Math.abs(after.latencyMs.p95 - before.latencyMs.p95) >= opts.minAbsoluteMs) {
     if (boot.change < 0) better++;
     else worse++;
     confidence ??= boot.confidence;
