@@ -9,6 +9,13 @@ bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
 results=$(mktemp -d)
 status=0
 
+# Strict type check of everything, tests and benches included (counted as one check).
+if node node_modules/typescript/bin/tsc -p tsconfig.json --noEmit; then
+  echo '{"numPassedTests":1}' > "$results/typecheck.json"
+else
+  echo '{"numFailedTests":1}' > "$results/typecheck.json"; status=1
+fi
+
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$results/unit.json" || status=1
 npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$results/integration.json" || status=1
 

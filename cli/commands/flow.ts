@@ -6,6 +6,7 @@ import { CheckFailed, UserError } from '../../core/errors.js';
 import { BaseCommand } from '../base-command.js';
 import { askQuestions, readAnswersFile, structureAnswers, type StructuredGuidance } from '../flow/questions.js';
 import { runFlow } from '../flow/run-flow.js';
+import { writeHtmlReport } from '../../report/index.js';
 import { TRIGGERS, type Trigger } from '../flow/triggers.js';
 
 export default class Flow extends BaseCommand<typeof Flow> {
@@ -69,6 +70,12 @@ export default class Flow extends BaseCommand<typeof Flow> {
       signal: this.interruptSignal(),
       say: (l) => this.say(l),
     });
+    // The HTML report of everything this flow wrote; drawing it never fails the flow.
+    try {
+      this.say(`✓ HTML report: ${store.display(writeHtmlReport(store).htmlPath)}`);
+    } catch (err) {
+      this.say(`⚠️ HTML report not written: ${(err as Error).message}`);
+    }
     if (f.json) this.emitJson({ exitCode: result.exitCode, sloStatus: result.sloStatus, archive: result.archive, state: result.state, comparison: result.comparison ?? null });
     if (result.exitCode === 1) throw new CheckFailed(`SLO compliance ${result.sloStatus}: at least one SLO is breached`, { fix: 'see the SLO compliance report and the optimisation plan' });
   }

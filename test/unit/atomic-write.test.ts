@@ -153,5 +153,5 @@ describe('writeFileAtomic', () => {
       expect(whole, `after kill ${i}: ${data.length} bytes`).toBe(true);
     }
     expect(existsSync(f)).toBe(true);
-  });
+  }, 180_000); // ten child processes; generous on a loaded 2-core CI box (no timing is asserted)
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeHistogram, HDR_PRECISION, mergeHistograms, percentileMs } from '../../analyzers/histogram.js';
 import { readK6Json, readK6Run } from '../../analyzers/parsers/k6-json.js';
 import { readK6Windows } from '../../analyzers/parsers/k6-windows.js';
-import type { K6Run } from '../../core/artifacts/k6-windows.js';
+import type { K6Run, SeriesTags } from '../../core/artifacts/k6-windows.js';
 import { UserError } from '../../core/errors.js';
 import { exactPercentile, genRequests, k6JsonLines, k6WindowsLines } from '../fixtures/slo/gen.js';
 
@@ -18,7 +18,7 @@ const write = (lines: string[], trailingNewline = true): string => {
   return f;
 };
 
-const durationHist = (run: K6Run, filter: (tags: Record<string, string | undefined>) => boolean = () => true) =>
+const durationHist = (run: K6Run, filter: (tags: SeriesTags) => boolean = () => true) =>
   mergeHistograms(run.totals.trends.filter((t) => t.metric === 'http_req_duration' && filter(t.tags)).map((t) => decodeHistogram(t.histogram)));
 
 const expectWithinHdr = (actual: number, exact: number) => {
