@@ -45,5 +45,8 @@ set -e
 if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then echo "demo: the after-run failed (exit $rc)" >&2; exit "$rc"; fi
 
 echo
-echo "demo: artifacts in $OUT (summary: $OUT/reports/optimization-summary.md)"
-exit "$rc"
+echo "demo: artifacts in $OUT (summary: $OUT/reports/optimization-summary.md, report: $OUT/reports/index.html)"
+# The demo succeeded when both runs completed; whether the after-run meets every SLO is its finding
+# (printed above), not a failure of the demo. Use "perf flow" itself for an SLO-gated exit code.
+if [ "$rc" -eq 1 ]; then echo "demo: after the fixes at least one SLO is still breached (see slo-compliance.md)"; fi
+exit 0
