@@ -1,4 +1,5 @@
 import type { Histogram } from '../histogram.js';
+import { seededRandom } from '../../core/random.js';
 
 /** (value µs, count) of every recorded bucket, ascending. */
 export function buckets(h: Histogram): Array<[number, number]> {
@@ -79,17 +80,7 @@ export function erfc(x: number): number {
   return x >= 0 ? r : 2 - r;
 }
 
-/** Seeded PRNG (mulberry32): bootstrap results are reproducible run to run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 interface Cdf {
   values: number[];
