@@ -124,10 +124,3 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return undefined;
   }
 }
-
-/** Thrown by commands whose feature is not built yet: honest, exit 2, no fake output. */
-export function notBuiltYet(command: string, issue: number): UserError {
-  return new UserError(`"perf ${command}" is not built yet (tracked in issue #${issue})`, {
-    fix: 'see the README "Commands" table for what works today',
-  });
-}
