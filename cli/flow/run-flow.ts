@@ -17,6 +17,7 @@ import { completionSummary, criticalSloBreach, loadTestFailed, optimizationFaile
 import { renderSloMarkdown } from '../../templates/slo.js';
 import { archiveDir, archivedRuns, archiveRun, FLOW_STATE, type FlowState } from './archive.js';
 import type { StructuredGuidance } from './questions.js';
+import { confirmRegressions } from './confirm.js';
 import { runAnalyze, runCompare, runPlan } from './steps.js';
 import { TRIGGER_PROFILE, type Trigger } from './triggers.js';
 
@@ -254,7 +255,12 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
     }
   }
   if (beforeBaseline && afterBaseline) {
-    const cmp = await runCompare(store, { config, guidance, before: beforeBaseline, after: afterBaseline, title: 'Performance Optimization Report', trigger: o.trigger });
+    const compareCtx = { config, guidance, before: beforeBaseline, title: 'Performance Optimization Report', trigger: o.trigger };
+    let cmp = await runCompare(store, { ...compareCtx, after: afterBaseline });
+    if (cmp.comparison.regressions.length > 0) {
+      const confirmation = await confirmRegressions({ store, comparison: cmp.comparison, beforeFile: beforeBaseline, afterFile: afterBaseline, baselineOpts, say });
+      if (confirmation) cmp = await runCompare(store, { ...compareCtx, after: confirmation.file, notes: confirmation.notes });
+    }
     comparison = cmp.comparison;
     const ov = cmp.comparison.overall;
     say(`✓ Optimization summary: ${show(cmp.markdownPath)}`);

@@ -122,7 +122,7 @@ export interface CompareResult extends WrittenReport {
 /** Step 6: before/after comparison with significance, SLO compliance and ROI → optimization summary. */
 export async function runCompare(
   store: ArtifactStore,
-  ctx: SynthesisContext & { before: string; after: string; effortDays?: number; plan?: string; options?: Partial<CompareOptions>; title?: string; trigger?: string },
+  ctx: SynthesisContext & { before: string; after: string; effortDays?: number; plan?: string; options?: Partial<CompareOptions>; title?: string; trigger?: string; notes?: string[] },
 ): Promise<CompareResult> {
   const before = readRun(ctx.before, 'before');
   const after = readRun(ctx.after, 'after');
@@ -136,6 +136,7 @@ export async function runCompare(
     }
   }
   const comparison = compareRuns(before, after, { slos: ctx.config?.slos, effortDays, effortSource, options: ctx.options });
+  if (ctx.notes) comparison.notes.push(...ctx.notes);
   const secrets = secretsOf(ctx);
   const synthesis = await synthesise('summary', comparison, secrets.redact(ctx.guidance ?? ''), { agent: agentOf(ctx), secrets });
   const written = store.writeReport('summary', { ...comparison, narrative: synthesis }, renderSummary(comparison, synthesis, { title: ctx.title, trigger: ctx.trigger }));
