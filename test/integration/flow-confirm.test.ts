@@ -41,6 +41,13 @@ async function measure(dir: string, name: string): Promise<string> {
   return run.jsonPath;
 }
 
+async function confirm(dir: string, before: string, after: string, say: (l: string) => void = () => undefined) {
+  const comparison = compareRuns(readRun(before, 'before'), readRun(after, 'after'));
+  const store = new ArtifactStore(join(dir, 'after'));
+  const baselineOpts = { config, store, quick: true, connections: 2, durationMs: 1500, capacity: false };
+  return { comparison, confirmation: await confirmRegressions({ store, comparison, beforeFile: before, afterFile: after, baselineOpts, say }) };
+}
+
 describe('perf flow confirms a regression before reporting it', () => {
   it('re-measures a journey that regressed only in one measurement and reports it as not confirmed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'perf-confirm-'));
@@ -48,20 +55,11 @@ describe('perf flow confirms a regression before reporting it', () => {
     const before = await measure(dir, 'before');
     delayMs = 25; // a transient slowdown during the after-measurement only
     const after = await measure(dir, 'after');
-    const comparison = compareRuns(readRun(before, 'before'), readRun(after, 'after'));
-    expect(comparison.regressions).toContain('slow');
-
-    delayMs = 0;
+    delayMs = 0; // gone again by the time the flow re-measures
     const lines: string[] = [];
-    const store = new ArtifactStore(join(dir, 'after'));
-    const confirmation = await confirmRegressions({
-      store,
-      comparison,
-      beforeFile: before,
-      afterFile: after,
-      baselineOpts: { config, store, quick: true, connections: 2, durationMs: 1500, capacity: false },
-      say: (l) => lines.push(l),
-    });
+    const { comparison, confirmation } = await confirm(dir, before, after, (l) => lines.push(l));
+    expect(comparison.regressions).toContain('slow');
+    expect(lines.join('\n')).toMatch(/Confirming the slow regression/);
     expect(confirmation).not.toBeNull();
     expect(confirmation!.notes.join('\n')).toMatch(/slow: the first after-measurement looked like a regression .* not confirmed/);
     const merged = readArtifactFile<BaselinePayload>(confirmation!.file, 'perf.baseline/v1');
@@ -79,16 +77,7 @@ describe('perf flow confirms a regression before reporting it', () => {
     const before = await measure(dir, 'before');
     delayMs = 25; // a real regression: it stays
     const after = await measure(dir, 'after');
-    const comparison = compareRuns(readRun(before, 'before'), readRun(after, 'after'));
-    const store = new ArtifactStore(join(dir, 'after'));
-    const confirmation = await confirmRegressions({
-      store,
-      comparison,
-      beforeFile: before,
-      afterFile: after,
-      baselineOpts: { config, store, quick: true, connections: 2, durationMs: 1500, capacity: false },
-      say: () => undefined,
-    });
+    const { confirmation } = await confirm(dir, before, after);
     expect(confirmation!.notes.join('\n')).toMatch(/slow: regression confirmed by a second measurement/);
     const merged = readArtifactFile<BaselinePayload>(confirmation!.file, 'perf.baseline/v1');
     expect(compareRuns(readRun(before, 'before'), readRun(confirmation!.file, 'after')).regressions).toContain('slow');
