@@ -258,15 +258,6 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     tracker.ok();
   };
 
-  const tagValue = (region: string, key: string): string | undefined => {
-    const at = region.indexOf(key);
-    if (at === -1) return undefined;
-    const from = at + key.length;
-    const end = region.indexOf('"', from);
-    if (end <= from) return undefined;
-    return region.slice(from, end);
-  };
-
   const onLine = (line: string, lineNo: number): void => {
     if (firstLine) {
       firstLine = false;
@@ -323,21 +314,8 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
         slowPath(line, lineNo);
         return;
       }
-      const tags: SeriesTags = {};
-      const journey = tagValue(region, '"journey":"');
-      if (journey) tags.journey = journey;
-      const name = tagValue(region, '"name":"');
-      if (name) tags.name = name;
-      const scenario = tagValue(region, '"scenario":"');
-      if (scenario) tags.scenario = scenario;
-      const status = tagValue(region, '"status":"');
-      if (status) tags.status = statusClass(status);
-      if (metric === 'checks') {
-        const check = tagValue(region, '"check":"');
-        if (check) tags.check = check;
-      }
       if (cache.size >= TAG_CACHE_MAX) cache.clear();
-      info = { tags, ids: new Map() };
+      info = { tags: tagsOfRegion(region, metric), ids: new Map() };
       cache.set(region, info);
     }
     let id = info.ids.get(metric);
@@ -443,21 +421,8 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     if (!info) {
       const region = buf.toString('utf8', rs, re);
       if (region.includes('\\') || region.includes('"metadata":')) return false;
-      const tags: SeriesTags = {};
-      const journey = tagValue(region, '"journey":"');
-      if (journey) tags.journey = journey;
-      const name = tagValue(region, '"name":"');
-      if (name) tags.name = name;
-      const scenario = tagValue(region, '"scenario":"');
-      if (scenario) tags.scenario = scenario;
-      const status = tagValue(region, '"status":"');
-      if (status) tags.status = statusClass(status);
-      if (metric === 'checks') {
-        const check = tagValue(region, '"check":"');
-        if (check) tags.check = check;
-      }
       if (cache.size >= TAG_CACHE_MAX) cache.clear();
-      info = { tags, ids: new Map() };
+      info = { tags: tagsOfRegion(region, metric), ids: new Map() };
       cache.set(key, info);
     }
     let id = info.ids.get(metric);
@@ -569,4 +534,32 @@ export async function readK6Run(file: string, opts: ReadK6RunOptions = {}): Prom
     where: `${file}:1`,
     fix: 'pass the file written by "k6 run --out perf=<file>" or "k6 run --out json=<file>"',
   });
+}
+
+/** The series tags (journey, name, scenario, status class, check) from a Point line's raw `"tags":{…}` text. */
+function tagsOfRegion(region: string, metric: string): SeriesTags {
+  const tags: SeriesTags = {};
+  const journey = tagValue(region, '"journey":"');
+  if (journey) tags.journey = journey;
+  const name = tagValue(region, '"name":"');
+  if (name) tags.name = name;
+  const scenario = tagValue(region, '"scenario":"');
+  if (scenario) tags.scenario = scenario;
+  const status = tagValue(region, '"status":"');
+  if (status) tags.status = statusClass(status);
+  if (metric === 'checks') {
+    const check = tagValue(region, '"check":"');
+    if (check) tags.check = check;
+  }
+  return tags;
+}
+
+/** The string value after `key` (e.g. `"name":"`) in raw tag text, or undefined when absent or empty. */
+function tagValue(region: string, key: string): string | undefined {
+  const at = region.indexOf(key);
+  if (at === -1) return undefined;
+  const from = at + key.length;
+  const end = region.indexOf('"', from);
+  if (end <= from) return undefined;
+  return region.slice(from, end);
 }

@@ -3,65 +3,24 @@ import { stat } from 'node:fs/promises';
 import { UserError } from '../../core/errors.js';
 
 /**
- * Streams a text file line by line without ever holding the whole file: chunks are split on the
- * newline byte (safe for UTF-8), decoded once per chunk. `onLine` gets the line text (without the
- * trailing `\r\n`/`\n`) and its 1-based line number; empty lines are skipped.
+ * Streams a text file line by line without ever holding the whole file. `onLine` gets the line text
+ * (without the trailing `\r\n`/`\n`) and its 1-based line number; empty lines are skipped.
  *
  * Returns the number of lines seen and whether the file ended with a newline.
  */
-export async function forEachLine(
+export function forEachLine(
   file: string,
   onLine: (line: string, lineNo: number) => void,
   opts: { signal?: AbortSignal; chunkBytes?: number } = {},
 ): Promise<{ lines: number; endedWithNewline: boolean; bytes: number }> {
-  await assertReadableFile(file);
-  const stream = createReadStream(file, { highWaterMark: opts.chunkBytes ?? 1 << 20 });
-  let carry: Buffer | null = null;
-  let lineNo = 0;
-  let bytes = 0;
-  let lastByte = -1;
-  const emitText = (text: string): void => {
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', start);
-      const end = nl === -1 ? text.length : nl;
-      lineNo++;
-      let line = text.slice(start, end);
-      if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-      if (line.length > 0) onLine(line, lineNo);
-      if (nl === -1) return;
-      start = nl + 1;
-      if (start >= text.length) return;
-    }
-  };
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (opts.signal?.aborted) break;
-      bytes += chunk.length;
-      lastByte = chunk[chunk.length - 1] ?? lastByte;
-      const lastNl = chunk.lastIndexOf(10);
-      if (lastNl === -1) {
-        carry = carry ? Buffer.concat([carry, chunk]) : chunk;
-        continue;
-      }
-      const head = carry ? Buffer.concat([carry, chunk.subarray(0, lastNl)]) : chunk.subarray(0, lastNl);
-      carry = lastNl + 1 < chunk.length ? chunk.subarray(lastNl + 1) : null;
-      emitText(head.toString('utf8'));
-    }
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    const e = err as NodeJS.ErrnoException;
-    if (e.code) throw new UserError(`cannot read ${file}: ${e.code}`, { where: file, fix: 'check the path and its permissions' });
-    throw err;
-  } finally {
-    stream.destroy();
-  }
-  if (carry && carry.length > 0) emitText(carry.toString('utf8'));
-  return { lines: lineNo, endedWithNewline: lastByte === 10, bytes };
+  return forEachLineBytes(file, (buf, start, end, lineNo) => onLine(buf.toString('utf8', start, end), lineNo), {
+    ...opts,
+    chunkBytes: opts.chunkBytes ?? 1 << 20,
+  });
 }
 
 /**
- * Byte-level variant of forEachLine for hot paths: `onLine(buf, start, end, lineNo)` sees each
+ * Streams a file line by line as byte ranges (the mechanism under forEachLine), for hot paths: `onLine(buf, start, end, lineNo)` sees each
  * non-empty line as a byte range (without `\r\n`), so a caller can skip lines it does not need
  * without decoding them. The buffer is only valid during the call.
  */
