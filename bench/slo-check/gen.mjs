@@ -2,17 +2,8 @@
 // http_req_* points k6 emits (with k6's full tag set), per iteration data_sent/data_received/
 // iteration_duration/iterations/checks, and a vus gauge per second. Deterministic (seeded).
 import { createWriteStream } from 'node:fs';
+import { seededRandom as rng } from '../../dist/core/random.js';
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const METRICS = [
   ['http_reqs', 'counter', 'default'],

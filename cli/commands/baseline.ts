@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
+import { loadOptionsFromFlags } from '../load-options.js';
 import { runBaseline, type BaselineProgress } from '../../capture/baseline/run-baseline.js';
-import { parseDuration } from '../../core/duration.js';
 import { fmtMs, fmtNum, fmtPct, mdTable } from '../../core/markdown.js';
 import { rankByP99 } from '../../templates/baseline.js';
 import { progressLine } from '../../capture/load/progress-line.js';
@@ -28,15 +28,11 @@ export default class Baseline extends BaseCommand<typeof Baseline> {
   public async run(): Promise<void> {
     const config = this.perfConfig();
     const store = this.store(config);
-    const durationMs = this.flags.duration ? parseDuration(this.flags.duration, '--duration') : undefined;
     const live = process.stderr.isTTY === true;
     const result = await runBaseline({
       config,
       store,
-      ...(durationMs !== undefined ? { durationMs } : {}),
-      ...(this.flags.connections !== undefined ? { connections: this.flags.connections } : {}),
-      ...(this.flags.rate !== undefined ? { rateRps: this.flags.rate } : {}),
-      ...(this.flags.journey !== undefined ? { journey: this.flags.journey } : {}),
+      ...loadOptionsFromFlags(this.flags),
       capacity: this.flags.capacity,
       quick: this.flags.quick,
       profile: this.flags.profile,

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
+import { loadOptionsFromFlags } from '../load-options.js';
 import { runProfile } from '../../capture/profile/run-profile.js';
-import { parseDuration } from '../../core/duration.js';
 import { fmtMs, fmtPct, mdTable } from '../../core/markdown.js';
 import { progressLine } from '../../capture/load/progress-line.js';
 
@@ -20,15 +20,11 @@ export default class Profile extends BaseCommand<typeof Profile> {
   public async run(): Promise<void> {
     const config = this.perfConfig();
     const store = this.store(config);
-    const durationMs = this.flags.duration ? parseDuration(this.flags.duration, '--duration') : undefined;
     const live = process.stderr.isTTY === true;
     const result = await runProfile({
       config,
       store,
-      ...(durationMs !== undefined ? { durationMs } : {}),
-      ...(this.flags.connections !== undefined ? { connections: this.flags.connections } : {}),
-      ...(this.flags.rate !== undefined ? { rateRps: this.flags.rate } : {}),
-      ...(this.flags.journey !== undefined ? { journey: this.flags.journey } : {}),
+      ...loadOptionsFromFlags(this.flags),
       quick: this.flags.quick,
       signal: this.interruptSignal(),
       onProgress: (p) => {
