@@ -39,15 +39,8 @@ export function pickTags(metric: string, raw: Record<string, unknown> | null | u
   return tags;
 }
 
-interface TrendAcc {
-  metric: string;
-  tags: SeriesTags;
-  count: number;
-  min: number;
-  max: number;
-  sum: number;
-  h: Histogram;
-}
+/** A TrendSeries being accumulated: the live histogram instead of its encoding. */
+type TrendAcc = Omit<TrendSeries, 'histogram'> & { h: Histogram };
 
 /** Accumulates one window (or a whole run) of k6 samples into series. */
 export class WindowAccumulator {

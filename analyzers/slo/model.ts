@@ -1,22 +1,14 @@
-import type { PercentileName, SliKind, Slo } from '../../core/config/types.js';
+import type { PercentileName, Slo } from '../../core/config/types.js';
 import { PERCENTILE_VALUES } from '../../core/config/types.js';
 
 /**
  * An SLO ready for evaluation, from perf.config.yaml (`Slo`) or from OpenSLO: percentiles as numbers
  * (OpenSLO targets such as 0.975 map to p97.5, which the config enum cannot name).
  */
-export interface EvalSlo {
-  name: string;
-  sli: SliKind;
-  journey?: string;
-  /** Percent of good events, e.g. 99.9. */
-  objective: number;
-  window: string;
-  windowMs: number;
+export type EvalSlo = Omit<Slo, 'percentile'> & {
   /** Latency SLIs: the percentile (0-100) whose observed value is compared with thresholdMs. */
   percentile?: number;
-  thresholdMs?: number;
-}
+};
 
 export function fromConfigSlo(s: Slo): EvalSlo {
   const out: EvalSlo = { name: s.name, sli: s.sli, objective: s.objective, window: s.window, windowMs: s.windowMs };
