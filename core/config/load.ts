@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { tryParseDuration } from '../duration.js';
 import { UserError } from '../errors.js';
 import { configSchema } from './schema.js';
+import { checkStepTemplates } from './step-templates.js';
 import { describeFound, isPlainObject, validate, type Problem } from './schema-dsl.js';
 import type { AgentConfig, HttpMethod, Journey, PercentileName, PerfConfig, ScenarioName, ScenarioOverride, Slo } from './types.js';
 
@@ -53,7 +54,9 @@ export function parseConfig(text: string, source: string): PerfConfig {
   validate(raw, configSchema, '', problems);
   if (problems.length === 0) crossCheck(raw, problems);
   if (problems.length > 0) throw configProblems(source, problems);
-  return normalise(raw, source);
+  const config = normalise(raw, source);
+  checkStepTemplates(config);
+  return config;
 }
 
 function configProblems(source: string, problems: Problem[]): UserError {
@@ -157,7 +160,8 @@ function normalise(raw: Record<string, unknown>, source: string): PerfConfig {
   }
   const config: PerfConfig = {
     target: {
-      baseUrl: (t.baseUrl as string).replace(/\/+$/, ''),
+      // The parsed, normalised form: the URL parser drops line breaks and tabs the raw text may carry.
+      baseUrl: new URL(t.baseUrl as string).href.replace(/\/+$/, ''),
       headers: (t.headers as Record<string, string> | undefined) ?? {},
     },
     journeys: ((raw.journeys as Record<string, unknown>[] | undefined) ?? []).map((j) => normaliseJourney(j, baseDir)),

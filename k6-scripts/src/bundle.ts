@@ -2,8 +2,9 @@ import { build } from 'esbuild';
 import { RuntimeFailure } from '../../core/errors.js';
 
 /**
- * Bundles a generated (or user-edited) TypeScript script into one k6-ready JS file. `k6`, `k6/*`
- * and `k6/x/*` stay external: k6 provides them at run time.
+ * Bundles a generated (or user-edited) TypeScript script with the runtime it imports
+ * (k6-scripts/runtime/, core/template.ts, core/data-rows.ts and papaparse) into one k6-ready JS file.
+ * `k6`, `k6/*` and `k6/x/*` stay external: k6 provides them at run time.
  */
 export async function bundleScript(tsFile: string, outFile: string): Promise<{ bytes: number }> {
   try {
@@ -13,6 +14,8 @@ export async function bundleScript(tsFile: string, outFile: string): Promise<{ b
       bundle: true,
       format: 'esm',
       platform: 'neutral',
+      // neutral has no default main fields; "browser" first: papaparse's browser build needs no Node module.
+      mainFields: ['browser', 'module', 'main'],
       target: 'es2022',
       external: ['k6', 'k6/*'],
       legalComments: 'inline',

@@ -1,7 +1,8 @@
 /**
- * `perf generate`: journeys × load profiles → readable TypeScript scripts → esbuild bundles under
+ * `perf generate`: journeys × load profiles → TypeScript entry files (typed k6 options + the script's
+ * plan as data, importing the runtime in k6-scripts/runtime/) → esbuild bundles under
  * `.aiwg/testing/scripts/`, plus the load-test plan. The rendering is pure (script-source.ts,
- * profiles/); this module only reads the baseline and writes files.
+ * script-options.ts, profiles/); this module only reads the baseline and writes files.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -16,6 +17,7 @@ import { buildLoadProfile, type LoadProfile } from '../../profiles/index.js';
 import { renderLoadTestPlan, type LoadTestPlanPayload } from '../../templates/load-test-plan.js';
 import { bundleScript } from './bundle.js';
 import { findK6 } from './k6-binary.js';
+import { runtimeImports } from './runtime-path.js';
 import { renderScript, requestsPerIteration, vuBounds } from './script-source.js';
 
 export interface ShapeOverrides {
@@ -99,6 +101,7 @@ export async function generateScripts(opts: GenerateOptions): Promise<GenerateRe
   );
 
   const scripts: GeneratedScript[] = [];
+  const imports = runtimeImports(dir);
   for (const profile of profiles) {
     const tsPath = join(dir, `${profile.scenario}.ts`);
     const jsPath = join(dir, `${profile.scenario}.js`);
@@ -106,14 +109,10 @@ export async function generateScripts(opts: GenerateOptions): Promise<GenerateRe
       config,
       profile,
       dataPaths,
-      fallbackLatencyMs: capacity?.latencyThresholdMs ?? undefined,
-      rerun: {
-        perf: `perf loadtest --scenario ${profile.scenario}${profile.quick ? ' --quick' : ''}`,
-        k6: `k6 run ${toPosix(relative(process.cwd(), jsPath))}`,
-      },
+      ...(capacity?.latencyThresholdMs != null ? { fallbackLatencyMs: capacity.latencyThresholdMs } : {}),
       toolVersion: TOOL_VERSION,
+      imports,
       extension,
-      configSource: config.source === '<defaults>' ? 'the default config' : toPosix(relative(process.cwd(), config.source)),
     });
     mkdirSync(dirname(tsPath), { recursive: true });
     writeFileAtomic(tsPath, source);
