@@ -2,7 +2,12 @@ import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
 import { buildMixCycle } from '../../analyzers/baseline/request-mix.js';
 import { percentileMs } from '../../analyzers/histogram.js';
+import { readDataFile } from '../../core/config/step-templates.js';
 import type { Journey, JourneyStep } from '../../core/config/types.js';
+import type { DataRow } from '../../core/data-rows.js';
+import { compileStepRequest, type RenderedRequest } from '../../core/step-request.js';
+import { TemplateError } from '../../core/template.js';
+import { UserError } from '../../core/errors.js';
 import { LatencyRecorder } from './recorder.js';
 import { OpenSchedule } from './open-schedule.js';
 
@@ -66,7 +71,7 @@ interface AutocannonClient {
   _doRequest(): void;
   destroyed: boolean;
   reqsMade: number;
-  requestIterator: { currentRequestIndex: number; currentRequest: unknown; requests: unknown[] };
+  requestIterator: { currentRequestIndex: number; currentRequest: unknown; requests: unknown[]; rebuildRequest(): void };
   on(event: 'response', fn: (status: number, bytes: number, durationMs: number) => void): void;
   on(event: 'timeout' | 'connError', fn: () => void): void;
 }
@@ -84,7 +89,10 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
   const base = new URL(opts.baseUrl);
   const basePath = base.pathname.replace(/\/+$/, '');
   const cycle = buildMixCycle(opts.journeys);
-  const requests = cycle.map((e) => toRequest((opts.journeys[e.journey] as Journey).steps[e.step] as JourneyStep, basePath, opts.headers));
+  const rows = opts.journeys.map((j, i) => (j.data ? readDataFile(j.data, `journeys[${i}].data`).rows : null));
+  const requests = cycle.map((e) =>
+    toRequest((opts.journeys[e.journey] as Journey).steps[e.step] as JourneyStep, basePath, opts.headers, rows[e.journey] ?? null, `journeys[${e.journey}].steps[${e.step}]`),
+  );
   const recorders = opts.journeys.map((j) => new LatencyRecorder(j.name));
   // Only the journey recorders are written per response; "overall" is their merge at the end.
   let liveCount = 0;
@@ -141,6 +149,8 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
       if (client.reqsMade === 0) {
         it.currentRequestIndex = k;
         it.currentRequest = it.requests[k];
+        // autocannon pre-builds only static requests (and the first): a templated one is built now.
+        if (typeof (it.currentRequest as autocannon.Request).setupRequest === 'function') it.rebuildRequest();
       } else it.currentRequestIndex = k - 1; // autocannon's nextRequest() advances to k
       send.call(client);
       const sentAt = performance.now();
@@ -233,14 +243,33 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
   return { journeys: recorders, overall, durationMs: interrupted ? durationMs : opts.durationMs, open, completedInWindow, unfinished: measuredUnfinished, interrupted };
 }
 
-function toRequest(step: JourneyStep, basePath: string, targetHeaders: Record<string, string>): autocannon.Request {
-  const headers: Record<string, string> = { ...targetHeaders, ...step.headers };
-  let body: string | undefined = step.body;
-  if (step.json !== undefined) {
-    body = JSON.stringify(step.json);
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+/**
+ * The autocannon request of one step, rendered by the same builder as generated k6 scripts
+ * (core/step-request.ts). A templated step renders on every send: the n-th send of a step uses
+ * data row n (cycling), and `${ENV}` in its path or body reads perf's environment.
+ */
+function toRequest(step: JourneyStep, basePath: string, targetHeaders: Record<string, string>, rows: readonly DataRow[] | null, where: string): autocannon.Request {
+  const compiled = compileStepRequest({ path: step.path, headers: { ...targetHeaders, ...step.headers }, body: step.body, json: step.json });
+  const render = (n: number): RenderedRequest => compiled.render({ env: process.env, ...(rows ? { row: rows[n % rows.length] as DataRow } : {}) });
+  // Render every row once before any load: a missing variable or a bad value is a config error, not a crash mid-run.
+  if (!compiled.static) {
+    for (let n = 0; n < (rows?.length ?? 1); n++) {
+      try {
+        render(n);
+      } catch (err) {
+        if (!(err instanceof TemplateError)) throw err;
+        throw new UserError(`${err.message}${rows ? ` (data row ${n + 1})` : ''}`, { where, fix: 'fix the template or the data file' });
+      }
+    }
   }
-  const req: autocannon.Request = { method: step.method, path: basePath + step.path, headers };
-  if (body !== undefined) req.body = body;
+  const first = render(0);
+  const req: autocannon.Request = { method: step.method, path: basePath + first.path, headers: first.headers };
+  if (first.body !== null) req.body = first.body;
+  if (compiled.static) return req;
+  let sent = 0;
+  req.setupRequest = (r) => {
+    const next = render(sent++);
+    return { ...r, path: basePath + next.path, headers: next.headers, ...(next.body !== null ? { body: next.body } : {}) };
+  };
   return req;
 }

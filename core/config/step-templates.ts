@@ -87,3 +87,15 @@ export function checkStepTemplates(config: Pick<PerfConfig, 'journeys' | 'target
     }
   });
 }
+
+/** Throws when a `${NAME}` in a step template or target header is not set (before any load runs). */
+export function checkTemplateEnv(config: Pick<PerfConfig, 'journeys' | 'target'>, env: Readonly<Record<string, string | undefined>> = process.env): void {
+  const all = [
+    ...Object.entries(config.target.headers).map(([name, value]) => ({ path: `target.headers.${name}`, template: parseTemplate(value) })),
+    ...config.journeys.flatMap((j, ji) => stepTemplates(j, ji)),
+  ];
+  for (const { path, template } of all) {
+    const missing = templateEnv(template).find((name) => env[name] === undefined);
+    if (missing !== undefined) throw new UserError(`\${${missing}} reads the environment variable ${missing}, which is not set`, { where: path, fix: `export ${missing}=... before running perf` });
+  }
+}

@@ -10,7 +10,7 @@ import { startTarget, waitUntilReachable, type RunningTarget } from '../../captu
 import { ARTIFACTS, DIRS } from '../../core/artifacts/layout.js';
 import type { LoadTestPayload } from '../../core/artifacts/schemas.js';
 import type { ArtifactStore } from '../../core/artifacts/store.js';
-import { resolveHeaders } from '../../core/config/headers.js';
+import { checkTemplateEnv } from '../../core/config/step-templates.js';
 import { Interrupted, RuntimeFailure } from '../../core/errors.js';
 import { PERCENTILE_VALUES, type PerfConfig, type ScenarioName } from '../../core/config/types.js';
 import { renderLoadTestResults } from '../../templates/loadtest-results.js';
@@ -52,9 +52,8 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
   const { config, store, scenario } = opts;
   const note = opts.onNote ?? (() => {});
   const k6 = findK6();
-  // Fail fast (exit 2) on unset ${ENV} header secrets; the values go to k6 through its environment only.
-  resolveHeaders(config.target.headers, 'target.headers');
-  config.journeys.forEach((j, i) => j.steps.forEach((s, k) => resolveHeaders(s.headers, `journeys[${i}].steps[${k}].headers`)));
+  // Fail fast (exit 2) on unset ${ENV} templates (header secrets, paths, bodies); the values go to k6 through its environment only.
+  checkTemplateEnv(config);
 
   const capacity = readCapacity(store, opts.capacityRps);
   const shape = { rate: opts.rate, capacityRps: opts.capacityRps, durationMs: opts.durationMs, quick: opts.quick, quickBudgetMs: opts.quickBudgetMs ?? QUICK_BUDGET_MS };
@@ -159,7 +158,7 @@ async function scriptFor(
   const standard = store.path(DIRS.scripts, `${scenario}.js`);
   const configTime = config.source !== '<defaults>' && existsSync(config.source) ? statSync(config.source).mtimeMs : 0;
   if (!custom && existsSync(standard) && statSync(standard).mtimeMs >= configTime) {
-    if (extension || !readFileSync(standard, 'utf8').includes("'k6/x/perf'")) {
+    if (extension || !/["']k6\/x\/perf["']/.test(readFileSync(standard, 'utf8'))) {
       note(`running ${store.display(standard)} (delete it or run "perf generate" to regenerate)`);
       return standard;
     }

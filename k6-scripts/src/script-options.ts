@@ -3,7 +3,7 @@
  * SLO thresholds. PURE data; the script writes it with JSON.stringify.
  */
 import { formatDuration } from '../../core/duration.js';
-import type { Journey, Slo } from '../../core/config/types.js';
+import { PERCENTILE_VALUES, type Journey, type Slo } from '../../core/config/types.js';
 import type { LoadProfile } from '../../profiles/index.js';
 import type { Options, Scenario } from 'k6/options';
 import { thresholdsFor } from './slo-thresholds.js';
@@ -71,6 +71,12 @@ export function k6Options(input: { profile: LoadProfile; journeys: readonly Jour
     discardResponseBodies: true,
     scenarios: { [input.profile.scenario]: scenarioOf(input.profile, input.journeys) },
     thresholds: thresholdsFor(input.slos, input.profile, input.fallbackLatencyMs),
-    summaryTrendStats: ['min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max', 'avg'],
+    summaryTrendStats: summaryStats(input.slos),
   };
+}
+
+/** k6's end-of-test trend columns, with every SLO percentile (slo-check reads them from --summary-export). */
+function summaryStats(slos: readonly Slo[]): string[] {
+  const ps = new Set([90, 95, 99, ...slos.filter((s) => s.sli === 'latency').map((s) => PERCENTILE_VALUES[s.percentile ?? 'p95'])]);
+  return ['min', 'med', ...[...ps].sort((a, b) => a - b).map((p) => `p(${p})`), 'max', 'avg'];
 }
