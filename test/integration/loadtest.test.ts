@@ -92,9 +92,9 @@ describe('perf generate --scenario all', () => {
     expect(targets('breakpoint')).toHaveLength(1);
     const bp = readFileSync(join(dir, '.aiwg/testing/scripts/breakpoint.js'), 'utf8');
     expect(bp).toContain('abortOnFail: true');
-    // Secrets are read from __ENV, never inlined; the plan was written.
+    // Secrets stay ${ENV} templates the script reads from k6's environment, never inlined; the plan was written.
     const ts = readFileSync(join(dir, '.aiwg/testing/scripts/baseline.ts'), 'utf8');
-    expect(ts).toContain('__ENV.PERF_TEST_API_KEY');
+    expect(ts).toContain('"X-Api-Key": "${PERF_TEST_API_KEY}"');
     expect(ts).not.toContain('test-key-123');
     expect(readFileSync(join(dir, '.aiwg/testing/load-test-plan.md'), 'utf8')).toContain('## Success criteria');
   });
