@@ -2,7 +2,7 @@
  * The runtime of generated k6 scripts: `createScript(plan)` (in the init context) loads the test
  * data, parses the templates and returns the functions the script exports: `journeyMix` (the
  * scenario's exec, also the default export, so `k6 run --vus 2 --duration 10s script.js` works) and
- * `setup`. Bundled with esbuild into each script (k6-scripts/src/bundle.ts); k6 modules stay external.
+ * `setup` (checks the environment variables the templates read, seeds the SLO event counters). Bundled with esbuild into each script (k6-scripts/src/bundle.ts); k6 modules stay external.
  */
 import exec from 'k6/execution';
 import type { JourneyPlan, ScriptPlan } from '../src/script-plan.js';
@@ -30,8 +30,6 @@ export interface Script {
 }
 
 export function createScript(plan: ScriptPlan, ext?: PerfExtension): Script {
-  const missing = plan.env.filter((name) => __ENV[name] === undefined);
-  if (missing.length > 0) throw new Error(`environment variable(s) ${missing.join(', ')} not set: the journeys' templates read them (export them, or pass k6 run -e NAME=value)`);
   const baseUrl = (__ENV.PERF_BASE_URL || plan.baseUrl).replace(/\/+$/, '');
   const journeys: CompiledJourney[] = plan.journeys.map((j: JourneyPlan) => ({
     name: j.name,
@@ -61,6 +59,9 @@ export function createScript(plan: ScriptPlan, ext?: PerfExtension): Script {
       else runJourney(j, iteration);
     },
     setup(): void {
+      // Here rather than at init, so `k6 inspect` and `k6 archive` work without the secrets.
+      const missing = plan.env.filter((name) => __ENV[name] === undefined);
+      if (missing.length > 0) throw new Error(`environment variable(s) ${missing.join(', ')} not set: the journeys' templates read them (export them, or pass k6 run -e NAME=value)`);
       slos.seed();
     },
   };
