@@ -91,7 +91,7 @@ describe('perf generate --scenario all', () => {
     // breakpoint: one climbing stage, thresholds abort.
     expect(targets('breakpoint')).toHaveLength(1);
     const bp = readFileSync(join(dir, '.aiwg/testing/scripts/breakpoint.js'), 'utf8');
-    expect(bp).toContain('abortOnFail: true');
+    expect(bp).toMatch(/"abortOnFail": true/);
     // Secrets stay ${ENV} templates the script reads from k6's environment, never inlined; the plan was written.
     const ts = readFileSync(join(dir, '.aiwg/testing/scripts/baseline.ts'), 'utf8');
     expect(ts).toContain('"X-Api-Key": "${PERF_TEST_API_KEY}"');
