@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { transformSync } from 'esbuild';
 import { bundleScript } from '../../k6-scripts/src/bundle.js';
 import { runtimeImports } from '../../k6-scripts/src/runtime-path.js';
-import { renderScript, requestsPerIteration, scriptPlan, thresholdsFor } from '../../k6-scripts/src/script-source.js';
+import { jsonLiteral, renderScript, requestsPerIteration, scriptPlan, thresholdsFor } from '../../k6-scripts/src/script-source.js';
 import { sloAllowedBad, uniqueMetricIds } from '../../k6-scripts/src/slo-thresholds.js';
 import type { ScriptPlan } from '../../k6-scripts/src/script-plan.js';
 import { pickByWeight } from '../../k6-scripts/runtime/mix.js';
@@ -186,6 +186,16 @@ describe('the journey mix', () => {
 
   it('requestsPerIteration weights the steps of each journey by its share', () => {
     expect(requestsPerIteration(config().journeys)).toBe(1.75);
+  });
+});
+
+describe('jsonLiteral', () => {
+  it('is JSON that reads back to the same value, one line when short', () => {
+    const value = { a: "x\n*/ throw 1; \u2028`${y}`", list: [1, 2, { b: null }], long: Array.from({ length: 30 }, (_, i) => `item-${i}`), empty: {}, none: [] };
+    const text = jsonLiteral(value, '');
+    expect(JSON.parse(text)).toEqual(value);
+    expect(jsonLiteral({ duration: '1m', target: 5 }, '')).toBe('{ "duration": "1m", "target": 5 }');
+    expect(text.split('\n').length).toBeGreaterThan(3);
   });
 });
 
