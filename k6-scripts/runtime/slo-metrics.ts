@@ -27,9 +27,14 @@ export class SloMeters {
   record(journey: string, expected: boolean, durationMs: number): void {
     for (const m of this.meters) {
       if (m.plan.journey !== null && m.plan.journey !== journey) continue;
-      const slow = m.plan.latencyThresholdMs !== null && durationMs > m.plan.latencyThresholdMs;
-      m.bad.add(!expected || slow);
+      m.bad.add(isBadRequest(m.plan.rule, { failed: !expected, durationMs }));
       m.events.add(1);
     }
   }
+}
+
+/** The error budget's bad-event rule for one request: failed, or (latency SLI) strictly slower than the threshold. */
+function isBadRequest(slo: SloPlan['rule'], req: { failed: boolean; durationMs: number }): boolean {
+  if (req.failed) return true;
+  return slo.sli === 'latency' && req.durationMs > (slo.thresholdMs ?? Number.POSITIVE_INFINITY);
 }

@@ -30,17 +30,18 @@ export interface JourneyPlan {
 
 /**
  * One SLO as the script measures it: every request in its scope (its journey, or all) adds one
- * sample to `badMetric` (a Rate: true when the status is not one the step expects or, for a latency
- * SLI, the request took longer than `latencyThresholdMs` — the SLO's bad event), and `eventsMetric`
- * (a Counter seeded with 0 in setup) counts them, so a run without requests fails its threshold
- * instead of passing an empty one.
+ * sample to `badMetric` (a Rate: true for a bad event of `rule` — a status the step does not expect
+ * or, for a latency SLI, a request slower than `thresholdMs`), and `eventsMetric` (a Counter seeded
+ * with 0 in setup) counts them, so a run without requests fails its threshold instead of passing an
+ * empty one.
  */
 export interface SloPlan {
   name: string;
   journey: string | null;
   badMetric: string;
   eventsMetric: string;
-  latencyThresholdMs: number | null;
+  /** What the error budget's bad-event rule needs (analyzers/slo/error-budget.ts `BudgetSlo`). */
+  rule: { sli: 'latency' | 'availability' | 'error-rate'; objective: number; thresholdMs?: number };
 }
 
 export interface ScriptPlan {

@@ -39,7 +39,7 @@ export function sloPlans(slos: readonly Slo[]): SloPlan[] {
     journey: slo.journey ?? null,
     badMetric: `${ids[i]}_bad`,
     eventsMetric: `${ids[i]}_events`,
-    latencyThresholdMs: slo.sli === 'latency' ? (slo.thresholdMs ?? null) : null,
+    rule: { sli: slo.sli, objective: slo.objective, ...(slo.sli === 'latency' && slo.thresholdMs !== undefined ? { thresholdMs: slo.thresholdMs } : {}) },
   }));
 }
 
