@@ -26,19 +26,6 @@ func GuardWindows(testDuration time.Duration) (long, short time.Duration) {
 	return long.Round(time.Second), short.Round(time.Second)
 }
 
-// BurnRate is the rate the error budget is consumed at: the bad fraction divided by the allowed bad
-// fraction (1 - objective). 1 means the budget lasts exactly the SLO window. 0 with no events.
-func BurnRate(bad, total int64, objectivePercent float64) float64 {
-	if total == 0 {
-		return 0
-	}
-	budget := 1 - objectivePercent/100
-	if budget <= 0 {
-		return 0
-	}
-	return (float64(bad) / float64(total)) / budget
-}
-
 type secBucket struct {
 	sec       int64
 	good, bad int64
@@ -103,19 +90,28 @@ func NewGuard(slos []SLO, start time.Time, long, short time.Duration, factor flo
 	return g
 }
 
-// Observe feeds one point: http_req_duration samples for latency SLOs, http_req_failed samples for
-// availability and error-rate SLOs (filtered by the SLO's journey when it has one).
-func (g *Guard) Observe(p Point) {
+// Request is one HTTP request as the guard judges it: k6 emits its http_req_duration and
+// http_req_failed samples together in one container (see requestOf in output.go).
+type Request struct {
+	Time        time.Time
+	Journey     string
+	DurationMs  float64
+	HasDuration bool
+	Failed      bool
+}
+
+// ObserveRequest records one request as a good or bad event of every SLO it belongs to (filtered by
+// the SLO's journey), with the one bad-event rule: failed, or for a latency SLO slower than the
+// threshold. A request without a duration only counts for a latency SLO when it failed.
+func (g *Guard) ObserveRequest(r Request) {
 	for _, t := range g.trackers {
-		if t.slo.Journey != "" && t.slo.Journey != p.Tags.Journey {
+		if t.slo.Journey != "" && t.slo.Journey != r.Journey {
 			continue
 		}
-		switch {
-		case t.slo.SLI == "latency" && p.Metric == "http_req_duration":
-			t.record(p.Time, p.Value > t.slo.ThresholdMs)
-		case t.slo.SLI != "latency" && p.Metric == "http_req_failed":
-			t.record(p.Time, p.Value != 0)
+		if t.slo.SLI == "latency" && !r.HasDuration && !r.Failed {
+			continue
 		}
+		t.record(r.Time, IsBadRequest(t.slo, r.DurationMs, r.Failed))
 	}
 }
 

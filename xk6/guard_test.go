@@ -50,7 +50,13 @@ func feed(g *Guard, from, to time.Duration, perSec int, badEvery int, metric str
 	n := 0
 	for at := from; at < to; at += time.Second / time.Duration(perSec) {
 		bad := badEvery > 0 && n%badEvery == 0
-		g.Observe(Point{Metric: metric, Time: t0.Add(at), Value: value(bad), Tags: SeriesTags{Journey: "checkout"}})
+		r := Request{Time: t0.Add(at), Journey: "checkout"}
+		if metric == "http_req_duration" {
+			r.DurationMs, r.HasDuration = value(bad), true
+		} else {
+			r.Failed = value(bad) != 0
+		}
+		g.ObserveRequest(r)
 		n++
 	}
 }
@@ -103,6 +109,17 @@ func TestGuardTripsOnlyWhenBothWindowsBurnFast(t *testing.T) {
 		})
 		if g.Check(t0.Add(60*time.Second)) == nil {
 			t.Fatal("20 % slow requests against a 99 % objective did not trip")
+		}
+	})
+	t.Run("latency SLO counts fast failures as bad events too", func(t *testing.T) {
+		lat := SLO{Name: "p99 under 300ms", SLI: "latency", Objective: 99, ThresholdMs: 300}
+		g := NewGuard([]SLO{lat}, t0, 60*time.Second, 5*time.Second, 14.4, 20)
+		for at := time.Duration(0); at < 60*time.Second; at += 20 * time.Millisecond {
+			g.ObserveRequest(Request{Time: t0.Add(at), DurationMs: 5, HasDuration: true, Failed: at%(100*time.Millisecond) == 0})
+		}
+		trip := g.Check(t0.Add(60 * time.Second))
+		if trip == nil || math.Abs(trip.LongBurnRate-20) > 0.5 {
+			t.Fatalf("20 %% fast failures against a 99 %% latency objective: trip %+v, want burn rate ≈20", trip)
 		}
 	})
 	t.Run("journey filter ignores other journeys", func(t *testing.T) {

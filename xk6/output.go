@@ -171,6 +171,20 @@ func PointFromSample(s metrics.Sample) Point {
 	return p
 }
 
+// requestOf folds one sample of a k6 HTTP request container (http_req_duration, http_req_failed, …)
+// into the request the guard judges; samples of other metrics leave it untouched.
+func requestOf(r *Request, metric string, tags SeriesTags, at time.Time, value float64) {
+	switch metric {
+	case "http_req_duration":
+		r.DurationMs, r.HasDuration = value, true
+	case "http_req_failed":
+		r.Failed = value != 0
+	default:
+		return
+	}
+	r.Time, r.Journey = at, tags.Journey
+}
+
 // flush runs on the periodic flusher: aggregate what the hot path buffered, close finished windows,
 // evaluate the guard.
 func (o *Output) flush() {
@@ -181,6 +195,7 @@ func (o *Output) flush() {
 		return
 	}
 	for _, c := range containers {
+		var req Request
 		for _, s := range c.GetSamples() {
 			id, ok := o.ids[s.TimeSeries]
 			if !ok {
@@ -194,8 +209,11 @@ func (o *Output) flush() {
 			o.agg.AddSample(id, s.Time, s.Value)
 			if o.guard != nil {
 				metric, tags := o.agg.Key(id)
-				o.guard.Observe(Point{Metric: metric, Time: s.Time, Value: s.Value, Tags: tags})
+				requestOf(&req, metric, tags, s.Time, s.Value)
 			}
+		}
+		if o.guard != nil && !req.Time.IsZero() {
+			o.guard.ObserveRequest(req)
 		}
 	}
 	now := o.now()

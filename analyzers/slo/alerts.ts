@@ -1,6 +1,7 @@
 import type { SloAlert } from '../../core/artifacts/schemas.js';
 import { formatDuration } from '../../core/duration.js';
 import { dec } from './decimal.js';
+import { burnRate } from './error-budget.js';
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
@@ -40,8 +41,7 @@ export function burnRateAlerts(opts: {
   const scale = opts.sloWindowMs / WORKBOOK_WINDOW_MS;
   const burn = (bad: number, total: number): number | null => {
     if (total === 0) return null;
-    if (opts.allowedBadFraction === 0) return bad > 0 ? Number.POSITIVE_INFINITY : 0;
-    return dec(bad / total / opts.allowedBadFraction);
+    return burnRate(bad, total, opts.allowedBadFraction);
   };
   return BURN_RATE_RULES.map((rule) => {
     const longMs = rule.longMs * scale;

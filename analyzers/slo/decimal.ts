@@ -8,12 +8,6 @@ export function dec(x: number): number {
   return Number(x.toPrecision(12));
 }
 
-/** `1 - objective/100` computed on decimal ticks: allowedBadFraction(99.9) === 0.001 exactly as printed. */
-export function allowedBadFraction(objectivePct: number): number {
-  // 1e-10 percent ticks: enough for objectives like 99.99999 and exact for any objective written by a human.
-  const ticks = Math.round((100 - objectivePct) * 1e10);
-  return dec(ticks / 1e12);
-}
 
 /** Safe ratio: 0/0 → 0. */
 export function ratio(a: number, b: number): number {

@@ -1,6 +1,7 @@
 import type { SloPayload, SloResult, SloStatus } from '../../core/artifacts/schemas.js';
 import { burnRateAlerts, type WindowEvents } from './alerts.js';
-import { allowedBadFraction, dec } from './decimal.js';
+import { dec } from './decimal.js';
+import { allowedBadFraction, badEvents, errorBudget } from './error-budget.js';
 import { percentileLabel, type Aggregate, type EvalSlo, type SloInput } from './model.js';
 
 export interface EvaluateOptions {
@@ -19,15 +20,6 @@ export function worstStatus(statuses: Iterable<SloStatus>): SloStatus {
   let worst: SloStatus = 'PASS';
   for (const s of statuses) if (RANK[s] > RANK[worst]) worst = s;
   return worst;
-}
-
-/** Bad events of an aggregate for an SLO: failures, plus (latency SLIs) requests slower than the threshold. */
-function badEvents(slo: EvalSlo, agg: Aggregate): { bad: number | null; partial: boolean } {
-  if (agg.failed === null) return { bad: null, partial: false };
-  if (slo.sli !== 'latency') return { bad: agg.failed, partial: false };
-  const slow = agg.slowerThan(slo.thresholdMs ?? Number.POSITIVE_INFINITY);
-  if (slow === null) return { bad: agg.failed, partial: true };
-  return { bad: Math.min(agg.total, agg.failed + slow), partial: false };
 }
 
 /**
@@ -71,12 +63,8 @@ function evaluateOne(slo: EvalSlo, input: SloInput, margin: number): SloResult {
   if (bad === null) notes.push(`${input.format} does not say which requests failed: the error budget cannot be computed`);
   if (partial) notes.push(`${input.format} has no latency distribution: requests slower than ${slo.thresholdMs} ms cannot be counted, so the error budget counts failures only (a lower bound)`);
   const badN = bad ?? 0;
-  const badFraction = agg.total > 0 ? dec(badN / agg.total) : 0;
-  const burnRate = allowed === 0 ? (badN > 0 ? Number.POSITIVE_INFINITY : 0) : dec(badFraction / allowed);
-  const runShare = slo.windowMs > 0 && input.durationMs > 0 ? input.durationMs / slo.windowMs : 0;
   if (input.durationMs <= 0) notes.push('the run length is unknown: the budget consumed by this run cannot be scaled and shows 0');
-  const consumedPct = Number.isFinite(burnRate) ? dec(burnRate * runShare * 100) : Number.POSITIVE_INFINITY;
-  const remainingPct = Number.isFinite(consumedPct) ? dec(100 - consumedPct) : Number.NEGATIVE_INFINITY;
+  const { burnRate, ...budget } = errorBudget(slo, { bad: badN, total: agg.total }, { runMs: input.durationMs, windowMs: slo.windowMs });
 
   let actual: number | null;
   let status: SloStatus;
@@ -120,7 +108,7 @@ function evaluateOne(slo: EvalSlo, input: SloInput, margin: number): SloResult {
     ...base,
     actual,
     status,
-    errorBudget: { allowedBadFraction: allowed, badFraction, consumedPct, remainingPct },
+    errorBudget: budget,
     burnRate,
     alerts,
     events: { total: agg.total, bad: badN },

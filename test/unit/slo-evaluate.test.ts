@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { burnRateAlerts, type WindowEvents } from '../../analyzers/slo/alerts.js';
-import { allowedBadFraction, dec } from '../../analyzers/slo/decimal.js';
+import { dec } from '../../analyzers/slo/decimal.js';
+import { allowedBadFraction } from '../../analyzers/slo/error-budget.js';
 import { evaluateSlos } from '../../analyzers/slo/evaluate.js';
 import { fromConfigSlo, type Aggregate, type EvalSlo, type SloInput } from '../../analyzers/slo/model.js';
 
