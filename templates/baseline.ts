@@ -1,6 +1,7 @@
 import type { SloCard } from '../analyzers/baseline/slo-status.js';
 import type { BaselinePayload, LoadFigures } from '../core/artifacts/schemas.js';
-import { fmtMs, fmtNum, fmtPct, mdTable } from '../core/markdown.js';
+import { fmtBudgetPct, fmtBurnRate, fmtMs, fmtNum, fmtPct } from '../core/format.js';
+import { mdTable } from '../core/markdown.js';
 import { formatDuration } from '../core/duration.js';
 import { renderSliCards, renderSloCards } from './cards/slo-cards.js';
 
@@ -92,13 +93,14 @@ export function renderBaselineMarkdown(p: BaselinePayload, cards: readonly SloCa
   else
     lines.push(
       mdTable(
-        ['SLO', 'status', 'bad events', 'allowed', 'budget used at this rate'],
+        ['SLO', 'status', 'bad events', 'allowed bad', 'burn rate', 'budget consumed (of the SLO window)'],
         cards.map((c) => [
           c.slo.name,
-          c.met === null ? 'NO DATA' : c.met ? 'MET' : 'NOT MET',
-          fmtPct(c.badFraction, 3),
-          fmtPct(c.allowedBadFraction, 3),
-          c.budgetUsedPct === null ? 'n/a' : `${c.budgetUsedPct.toFixed(1)}%`,
+          c.result.status,
+          `${fmtNum(c.result.events.bad)} of ${fmtNum(c.result.events.total)} (${fmtPct(c.result.errorBudget.badFraction, 3)})`,
+          fmtPct(c.result.errorBudget.allowedBadFraction, 3),
+          fmtBurnRate(c.result.burnRate),
+          `${fmtBudgetPct(c.result.errorBudget.consumedPct)} of ${c.slo.window}`,
         ]),
       ),
     );

@@ -174,7 +174,7 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
     });
     body.profileJson = prof.jsonPath;
   }
-  const cards = sloCards(config.slos, body.journeys, body.overall);
+  const cards = sloCards(config.slos, body);
   const written = opts.store.writeReport('baseline', body, renderBaselineMarkdown(body, cards));
   if (interrupted) throw new Interrupted('interrupted: partial baseline written', { where: written.markdownPath });
   return written;

@@ -162,6 +162,8 @@ export interface SloResult {
   sli: 'latency' | 'availability' | 'error-rate';
   journey?: string;
   objective: number;
+  /** The SLO window the budget is counted over ("30d"). */
+  window?: string;
   /** Observed SLI: ms for latency (the SLO's percentile), percent good for availability, percent bad for error-rate. */
   actual: number | null;
   target: number;

@@ -1,5 +1,5 @@
 import type { SloCard } from '../../analyzers/baseline/slo-status.js';
-import { fmtMs, fmtPct } from '../../core/markdown.js';
+import { fmtErrorBudget, fmtMs, fmtNum, fmtPct } from '../../core/format.js';
 
 /** One SLI card per SLO: the definition an SRE reads first. */
 export function renderSliCards(cards: readonly SloCard[]): string {
@@ -14,19 +14,15 @@ export function renderSloCards(cards: readonly SloCard[]): string {
   if (cards.length === 0) return '';
   return cards
     .map((c) => {
-      const actual =
-        c.actual === null ? 'n/a' : c.slo.sli === 'latency' ? fmtMs(c.actual) : `${c.actual.toFixed(3)}%`;
-      const status = c.met === null ? 'NO DATA' : c.met ? 'MET' : 'NOT MET';
-      const budget =
-        c.budgetUsedPct === null
-          ? 'n/a'
-          : `${c.budgetUsedPct.toFixed(1)}% of the budget at this bad-event rate (${fmtPct(c.badFraction, 3)} bad vs ${fmtPct(c.allowedBadFraction, 3)} allowed)`;
+      const r = c.result;
+      const actual = r.actual === null ? 'n/a' : c.slo.sli === 'latency' ? fmtMs(r.actual) : `${fmtNum(r.actual, 3)}%`;
+      const budget = `${fmtErrorBudget({ ...r, consumedPct: r.errorBudget.consumedPct })}; ${fmtNum(r.events.bad)} of ${fmtNum(r.events.total)} requests bad (${fmtPct(r.errorBudget.badFraction, 3)} vs ${fmtPct(r.errorBudget.allowedBadFraction, 3)} allowed)`;
       return [
-        `> **SLO — ${c.slo.name}**: ${status}`,
+        `> **SLO — ${c.slo.name}**: ${r.status}`,
         `> target: ${c.target}, objective ${c.slo.objective}% over ${c.slo.window}`,
         `> baseline: ${actual}`,
         `> error budget: ${budget}`,
-        ...(c.note ? [`> note: ${c.note}`] : []),
+        ...(r.note ? [`> note: ${r.note}`] : []),
       ].join('\n');
     })
     .join('\n\n');

@@ -28,13 +28,13 @@ function payload(): BaselinePayload {
 }
 
 const slos: Slo[] = [
-  { name: 'orders-p95', sli: 'latency', journey: 'orders', percentile: 'p95', thresholdMs: 100, objective: 99, window: '30d', windowMs: 1 },
-  { name: 'availability', sli: 'availability', journey: 'broken', objective: 99.9, window: '30d', windowMs: 1 },
+  { name: 'orders-p95', sli: 'latency', journey: 'orders', percentile: 'p95', thresholdMs: 100, objective: 99, window: '30d', windowMs: 2_592_000_000 },
+  { name: 'availability', sli: 'availability', journey: 'broken', objective: 99.9, window: '30d', windowMs: 2_592_000_000 },
 ];
 
 describe('baseline report', () => {
   const p = payload();
-  const cards = sloCards(slos, p.journeys, p.overall);
+  const cards = sloCards(slos, p);
 
   it('ranks journeys worst p99 first and names the slowest', () => {
     expect(rankByP99(p.journeys)[0]?.name).toBe('orders');
@@ -49,10 +49,13 @@ describe('baseline report', () => {
 
   it('computes the error budget a latency SLO would burn at the baseline rate', () => {
     const c = cards[0]!;
-    expect(c.met).toBe(false); // p95 is 400 ms > 100 ms
-    expect(c.badFraction).toBeCloseTo(0.1);
-    expect(c.budgetUsedPct).toBeCloseTo(1000);
-    expect(cards[1]!.actual).toBe(0);
+    expect(c.result.status).toBe('FAIL'); // p95 is 400 ms > 100 ms
+    // 10 of 100 requests slower than 100 ms: bad fraction 0.1 vs 0.01 allowed = burn rate 10;
+    // consumed = 10 × (5 s / 30 d) × 100 = 0.00192901234568 % of the window
+    expect(c.result.events).toEqual({ total: 100, bad: 10 });
+    expect(c.result.burnRate).toBe(10);
+    expect(c.result.errorBudget.consumedPct).toBe(0.00192901234568);
+    expect(cards[1]!.result.actual).toBe(0);
   });
 
   it('renders SLI definitions, SLO targets, error budget and a capacity section', () => {

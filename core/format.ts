@@ -1,0 +1,63 @@
+/**
+ * The number formatters of every human output (markdown, HTML, terminal, JUnit): one precision per
+ * kind of figure, so one run's figure reads the same everywhere. Analyzers return raw numbers; only
+ * templates and CLI output format them.
+ */
+
+/** Milliseconds with sensible precision: 0.412 ms, 12.3 ms, 1234 ms. */
+export function fmtMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return 'n/a';
+  if (ms < 1) return `${ms.toFixed(3)} ms`;
+  if (ms < 100) return `${ms.toFixed(1)} ms`;
+  return `${Math.round(ms)} ms`;
+}
+
+/** A 0..1 fraction as a percent: 0.0123 → "1.23%". */
+export function fmtPct(fraction: number | null | undefined, digits = 2): string {
+  if (fraction === null || fraction === undefined || Number.isNaN(fraction)) return 'n/a';
+  return `${(fraction * 100).toFixed(digits)}%`;
+}
+
+/** A count or measure with thousands separators and at most `digits` decimals. */
+export function fmtNum(n: number, digits = 1): string {
+  return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+/** A burn rate: 2 decimals below 10 ("0.03", "8.85"), 1 below 100 ("14.4"), then whole ("660"); "<0.01" for a trace; "∞" for a zero budget spent. */
+export function fmtBurnRate(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined || Number.isNaN(rate)) return 'n/a';
+  if (rate === Number.POSITIVE_INFINITY) return '∞';
+  if (rate === 0) return '0';
+  if (rate < 0.01) return '<0.01';
+  if (rate < 10) return trimZeros(rate.toFixed(2));
+  if (rate < 100) return trimZeros(rate.toFixed(1));
+  return Math.round(rate).toLocaleString('en-US');
+}
+
+/**
+ * A share of the SLO window's error budget, in percent: 3 significant digits, at most 4 decimals
+ * ("0.0694%", "15.3%", "150%", "1,234%"); "<0.0001%" for a trace; "∞" for a zero budget spent.
+ */
+export function fmtBudgetPct(pct: number | null | undefined): string {
+  if (pct === null || pct === undefined || Number.isNaN(pct)) return 'n/a';
+  if (pct === Number.POSITIVE_INFINITY) return '∞%';
+  if (pct === Number.NEGATIVE_INFINITY) return '-∞%';
+  if (pct === 0) return '0%';
+  const abs = Math.abs(pct);
+  if (abs < 0.0001) return pct > 0 ? '<0.0001%' : '>-0.0001%';
+  if (abs >= 100) return `${Math.round(pct).toLocaleString('en-US')}%`;
+  const decimals = Math.min(4, Math.max(0, 2 - Math.floor(Math.log10(abs))));
+  return `${trimZeros(pct.toFixed(decimals))}%`;
+}
+
+/**
+ * The error budget of one SLO in the one vocabulary every output uses:
+ * "burn rate 0.5, budget consumed 0.0694% (of the 30d window)".
+ */
+export function fmtErrorBudget(b: { burnRate: number; consumedPct: number; window?: string | undefined }): string {
+  return `burn rate ${fmtBurnRate(b.burnRate)}, budget consumed ${fmtBudgetPct(b.consumedPct)} (of the ${b.window ?? 'SLO'} window)`;
+}
+
+function trimZeros(s: string): string {
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
