@@ -1,6 +1,10 @@
 import type { LoadFigures } from '../../core/artifacts/schemas.js';
 import type { Slo } from '../../core/config/types.js';
-import { countAboveMs, decodeHistogram } from '../histogram.js';
+import type { SloResult, SloStatus } from '../../core/artifacts/schemas.js';
+import { evaluateSlos } from '../slo/evaluate.js';
+import { sloInputFromDocument } from '../slo/inputs.js';
+import { decodeHistogram } from '../histogram.js';
+import { fromConfigSlo } from '../slo/model.js';
 import { bootstrapPercentileChange, mannWhitney, twoProportion, type BootstrapChange, type MannWhitney } from './stats.js';
 
 export type Verdict = 'improved' | 'regressed' | 'mixed' | 'no-significant-change' | 'insufficient-data';
@@ -47,14 +51,25 @@ export interface JourneyComparison {
   reasons: string[];
 }
 
+/** One run's SLO figures: the SLO check of its figures, as `perf slo-check` reports them. */
+export interface SloSide {
+  badFraction: number;
+  burnRate: number;
+  /** Budget consumed by the run, percent of the SLO window's budget. */
+  budgetConsumedPct: number;
+  /** The slo-check verdict is not FAIL. */
+  met: boolean;
+  status: SloStatus;
+}
+
 export interface SloSnapshot {
   name: string;
   sli: Slo['sli'];
   journey?: string;
   objective: number;
-  before: { badFraction: number; budgetConsumedPct: number; met: boolean } | null;
-  after: { badFraction: number; budgetConsumedPct: number; met: boolean } | null;
-  /** Error budget recovered (percentage points of the budget): before consumed − after consumed. */
+  before: SloSide | null;
+  after: SloSide | null;
+  /** Error budget recovered (percentage points of the SLO window's budget): before consumed − after consumed. */
   budgetRecoveredPct: number | null;
 }
 
@@ -89,8 +104,8 @@ const rel = (a: number, b: number): number => (a === 0 ? (b === 0 ? 0 : Infinity
 
 /** Compares two load figures of the same journey: tests on the HDR data decide the verdict. */
 export function compareFigures(before: LoadFigures, after: LoadFigures, opts: CompareOptions = DEFAULT_COMPARE_OPTIONS): JourneyComparison {
-  const hb = decodeHistogram(before.histogram);
-  const ha = decodeHistogram(after.histogram);
+  const hb = decodeHistogram(before.histogram, `the "before" run's ${before.name} histogram`);
+  const ha = decodeHistogram(after.histogram, `the "after" run's ${after.name} histogram`);
   const enough = hb.totalCount >= MIN_SAMPLES && ha.totalCount >= MIN_SAMPLES;
   const mw = enough ? mannWhitney(hb, ha) : null;
   // A p95 from fewer than 20 requests is one of the top two samples: not worth a bootstrap.
@@ -159,20 +174,13 @@ export function signedPct(f: number): string {
   return `${f >= 0 ? '+' : ''}${(f * 100).toFixed(1)}%`;
 }
 
-function sloFigures(slo: Slo, figures: { journeys: LoadFigures[]; overall: LoadFigures }): { badFraction: number; budgetConsumedPct: number; met: boolean } | null {
+function sloFigures(slo: Slo, figures: { journeys: LoadFigures[]; overall: LoadFigures }): SloSide | null {
   const f = slo.journey ? figures.journeys.find((j) => j.name === slo.journey) : figures.overall;
   if (!f || f.requests === 0) return null;
-  let bad: number;
-  if (slo.sli === 'latency') {
-    if (slo.thresholdMs === undefined) return null;
-    bad = countAboveMs(decodeHistogram(f.histogram), slo.thresholdMs) / Math.max(1, decodeHistogram(f.histogram).totalCount);
-  } else bad = f.errorRate;
-  const allowed = 1 - slo.objective / 100;
-  return {
-    badFraction: bad,
-    budgetConsumedPct: allowed > 0 ? (bad / allowed) * 100 : bad > 0 ? Infinity : 0,
-    met: bad <= allowed,
-  };
+  if (slo.sli === 'latency' && slo.thresholdMs === undefined) return null;
+  const input = sloInputFromDocument({ journeys: figures.journeys, overall: figures.overall }, 'perf.baseline/v1', 'the compared run');
+  const r = evaluateSlos([fromConfigSlo(slo)], input).slos[0] as SloResult;
+  return { badFraction: r.errorBudget.badFraction, burnRate: r.burnRate, budgetConsumedPct: r.errorBudget.consumedPct, met: r.status !== 'FAIL', status: r.status };
 }
 
 export interface CompareInput {

@@ -1,6 +1,5 @@
 import type { CounterSeries, K6Run, RateSeries, SeriesTags, TrendSeries } from '../../core/artifacts/k6-windows.js';
-import { decodeHistogramSafe } from '../parsers/hdr-safe.js';
-import { mergeHistograms, percentileMs, type Histogram } from '../histogram.js';
+import { countAboveMs, decodeHistogram, mergeHistograms, percentileMs, type Histogram } from '../histogram.js';
 import { UserError } from '../../core/errors.js';
 import type { Aggregate, InputWindow, SloInput } from './model.js';
 
@@ -15,27 +14,11 @@ const FAILED_CLASSES = new Set(['5xx', '0xx']);
 /** Status classes whose slow requests are not already failures. */
 const NOT_SLOW_CANDIDATES = new Set(['4xx', '5xx', '0xx']);
 
-/**
- * Same answer as `countAboveMs` (values whose bucket starts above the threshold), by summing the
- * counts array from the threshold's bucket up, instead of walking a recorded-values iterator: the
- * hot loop of per-window latency burn rates.
- */
-export function fastCountAboveMs(h: Histogram, thresholdMs: number): number {
-  const limitUs = Math.floor(thresholdMs * 1000);
-  if (h.totalCount === 0 || h.maxValue <= limitUs) return 0;
-  const j = h as unknown as { countsArrayIndex(v: number): number; getCountAtIndex(i: number): number; countsArrayLength: number };
-  const from = Math.max(0, j.countsArrayIndex(Math.max(0, limitUs)) + 1);
-  const to = Math.min(j.countsArrayIndex(h.maxValue), j.countsArrayLength - 1);
-  let n = 0;
-  for (let i = from; i <= to; i++) n += j.getCountAtIndex(i);
-  return n;
-}
-
 const decoded = new WeakMap<TrendSeries, Histogram>();
 const hist = (t: TrendSeries): Histogram => {
   let h = decoded.get(t);
   if (!h) {
-    h = decodeHistogramSafe(t.histogram, `series ${t.metric} ${JSON.stringify(t.tags)}`, { resizable: false });
+    h = decodeHistogram(t.histogram, `series ${t.metric} ${JSON.stringify(t.tags)}`, { resizable: false });
     decoded.set(t, h);
   }
   return h;
@@ -75,7 +58,7 @@ export function k6Aggregate(set: SeriesSet, journey: string | undefined, duratio
       for (const t of trends) {
         if (t.tags.status !== undefined && NOT_SLOW_CANDIDATES.has(t.tags.status)) continue;
         if (t.max <= thresholdMs) continue;
-        n += fastCountAboveMs(hist(t), thresholdMs);
+        n += countAboveMs(hist(t), thresholdMs);
       }
       return n;
     },

@@ -1,7 +1,6 @@
 import type { LoadFigures } from '../../core/artifacts/schemas.js';
 import { UserError } from '../../core/errors.js';
-import { countAboveMs, percentileMs, type Histogram } from '../histogram.js';
-import { decodeHistogramSafe } from '../parsers/hdr-safe.js';
+import { countAboveMs, decodeHistogram, percentileMs, type Histogram } from '../histogram.js';
 import { detectFormat, INPUT_FORMATS, readJsonDocument, documentFormat, describeDocument, type InputFormat } from '../parsers/detect.js';
 import { readK6Json } from '../parsers/k6-json.js';
 import { parseK6Summary, type K6Summary, type SummaryMetric } from '../parsers/k6-summary.js';
@@ -83,7 +82,7 @@ export function sloInputFromDocument(doc: unknown, format: InputFormat, file: st
 
 function decodeOrFail(b64: unknown, file: string, what: string): Histogram {
   if (typeof b64 !== 'string' || b64 === '') throw new UserError(`${what} has no histogram`, { where: file, fix: 'pass the artifact perf wrote, unchanged' });
-  return decodeHistogramSafe(b64, `${file}: ${what}`);
+  return decodeHistogram(b64, `${file}: ${what}`);
 }
 
 /** An aggregate over requests/errors/histogram figures (perf artifacts). Errors are the failures. */

@@ -1,59 +1,74 @@
-import * as hdr from 'hdr-histogram-js';
-import { countAboveMs, type Histogram } from '../../analyzers/histogram.js';
+import { countAboveMs, decodeHistogram } from '../../analyzers/histogram.js';
+import { allowedBadFraction, badEvents, burnRate, consumedSeries, type BudgetSlo } from '../../analyzers/slo/error-budget.js';
 import type { LoadTestPayload, LoadWindow, SloPayload, SloResult } from '../../core/artifacts/schemas.js';
 import type { Artifact } from '../../core/artifacts/store.js';
-import { fmtNum } from '../../core/markdown.js';
+import { tryParseDuration } from '../../core/duration.js';
+import { fmtErrorBudget, fmtNum } from '../../core/format.js';
 import { renderLineChart, type LineSeries } from '../svg/line-chart.js';
 import { OKABE_ITO, SERIES_COLOURS, SERIES_DASHES } from '../svg/palette.js';
-import { formatOffset } from '../svg/scale.js';
 import { offsetOf, runOrigin } from './time.js';
 import type { ChartOutcome } from './types.js';
 
-export const BURN_DOWN_CHART = { id: 'error-budget-burn-down', title: "Error budget burn-down across the run (the run's budget at the objective)" } as const;
+export const BURN_DOWN_CHART = { id: 'error-budget-burn-down', title: 'Error budget consumed across the run (percent of the SLO window\'s budget)' } as const;
+
+const DEFAULT_WINDOW = '30d';
 
 export interface BurnDown {
   slo: string;
+  window: string;
   x: number[];
-  /** Percent of the run's error budget left after each window (negative once overspent). */
-  remainingPct: number[];
+  /** Budget consumed so far after each window, percent of the SLO window's budget; ends at slo-check's consumedPct. */
+  consumedPct: number[];
+  /** Where a burn rate of exactly 1 would be at each point (the sustainable pace). */
+  pacePct: number[];
   totalEvents: number;
   badEvents: number;
+  burnRate: number;
 }
 
 /**
- * Budget burn-down of one SLO over the load-test windows, as `perf slo-check` counts events: the
- * run's budget is the SLO's allowed bad fraction of all the run's events; each window spends its bad
- * events — failures, plus (latency SLIs) requests slower than the threshold, from the window's HDR
- * histogram. The line ends at 100 × (1 − burn rate): below 0 the run burnt faster than the
- * objective allows (FAIL), within the last 10 % it is PARTIAL.
+ * Budget consumption of one SLO over the load-test windows, counted with the one ErrorBudget
+ * (analyzers/slo/error-budget.ts): each window's bad events — failures, plus (latency SLIs) requests
+ * slower than the threshold, from the window's HDR histogram — spend the SLO window's budget at the
+ * run's event rate. The line ends at the run's "budget consumed", the figure perf slo-check prints.
  */
 export function burnDown(lt: LoadTestPayload, s: SloResult, origin: number): BurnDown | undefined {
-  const allowed = s.errorBudget?.allowedBadFraction;
-  if (!(typeof allowed === 'number' && allowed > 0)) return undefined;
-  const counts = lt.windows.map((w) => windowEvents(w, s));
+  if (!(allowedBadFraction(s.objective) > 0)) return undefined;
+  const window = s.window ?? DEFAULT_WINDOW;
+  const windowMs = tryParseDuration(window);
+  if (!windowMs || !(lt.durationMs > 0)) return undefined;
+  const slo: BudgetSlo = { sli: s.sli, objective: s.objective, ...(s.sli === 'latency' ? { thresholdMs: s.target } : {}) };
+  const counts = lt.windows.map((w, i) => windowEvents(w, i, slo, s.journey));
   if (counts.some((c) => c === undefined)) return undefined;
-  const total = counts.reduce((n, c) => n + (c as { total: number }).total, 0);
+  const events = counts as Array<{ total: number; bad: number }>;
+  const total = events.reduce((n, c) => n + c.total, 0);
   if (total === 0) return undefined;
-  const budget = allowed * total;
-  let bad = 0;
-  const x: number[] = [0];
-  const remainingPct: number[] = [100];
-  lt.windows.forEach((w, i) => {
-    bad += (counts[i] as { bad: number }).bad;
-    x.push(offsetOf(w.endMs, origin));
-    remainingPct.push(100 * (1 - bad / budget));
-  });
-  return { slo: s.name, x, remainingPct, totalEvents: total, badEvents: bad };
+  const bad = events.reduce((n, c) => n + c.bad, 0);
+  const run = { runMs: lt.durationMs, windowMs };
+  const x = [0, ...lt.windows.map((w) => offsetOf(w.endMs, origin))];
+  return {
+    slo: s.name,
+    window,
+    x,
+    consumedPct: [0, ...consumedSeries(s.objective, events, run)],
+    pacePct: x.map((t) => (100 * Math.min(t, lt.durationMs)) / windowMs),
+    totalEvents: total,
+    badEvents: bad,
+    burnRate: burnRate(bad, total, allowedBadFraction(s.objective)),
+  };
 }
 
-function windowEvents(w: LoadWindow, s: SloResult): { total: number; bad: number } | undefined {
-  const src = s.journey ? w.journeys?.[s.journey] : w;
-  if (!src) return { total: 0, bad: 0 };
-  if (s.sli !== 'latency') return { total: src.requests, bad: src.errors };
-  if (src.requests === 0) return { total: 0, bad: 0 };
-  if (typeof src.histogram !== 'string' || src.histogram === '') return undefined;
-  const slow = countAboveMsFast(hdr.decodeFromCompressedBase64(src.histogram, 32, false), s.target);
-  return { total: src.requests, bad: Math.min(src.requests, src.errors + slow) };
+function windowEvents(w: LoadWindow, i: number, slo: BudgetSlo, journey: string | undefined): { total: number; bad: number } | undefined {
+  const src = journey ? w.journeys?.[journey] : w;
+  if (!src || src.requests === 0) return { total: 0, bad: 0 };
+  const hist = src.histogram;
+  const { bad } = badEvents(slo, {
+    total: src.requests,
+    failed: src.errors,
+    slowerThan: (ms) => (typeof hist === 'string' && hist !== '' ? countAboveMs(decodeHistogram(hist, `windows[${i}]`, { resizable: false }), ms) : null),
+  });
+  if (slo.sli === 'latency' && (typeof hist !== 'string' || hist === '')) return undefined;
+  return { total: src.requests, bad: bad ?? 0 };
 }
 
 export function burnDownChart(lt: Artifact<LoadTestPayload> | undefined, slo: Artifact<SloPayload> | undefined): ChartOutcome {
@@ -63,27 +78,28 @@ export function burnDownChart(lt: Artifact<LoadTestPayload> | undefined, slo: Ar
   const series: LineSeries[] = [];
   const figures: string[] = [];
   const skipped: string[] = [];
+  let pace: BurnDown | undefined;
   slo.slos.forEach((s, i) => {
     const b = burnDown(lt, s, origin);
     if (!b) {
       skipped.push(s.name);
       return;
     }
-    const end = b.remainingPct[b.remainingPct.length - 1] as number;
-    const exhaustedAt = b.remainingPct.findIndex((v) => v <= 0);
+    const end = b.consumedPct[b.consumedPct.length - 1] as number;
     series.push({
       key: s.name,
       label: `${s.name} (${s.status})`,
       colour: SERIES_COLOURS[i % SERIES_COLOURS.length] as string,
       dash: SERIES_DASHES[i % SERIES_DASHES.length] as string,
       x: b.x,
-      y: b.remainingPct,
+      y: b.consumedPct,
     });
-    const burn = b.badEvents / (s.errorBudget.allowedBadFraction * b.totalEvents);
-    const differs = Number.isFinite(s.burnRate) && Math.abs(s.burnRate - burn) > 0.01 ? `; slo-check reported burn rate ${fmtNum(s.burnRate, 2)} on its source` : '';
+    if (!pace) pace = b;
+    const differs =
+      Number.isFinite(s.burnRate) && s.burnRate !== b.burnRate ? `; slo-check reported ${fmtErrorBudget({ burnRate: s.burnRate, consumedPct: s.errorBudget.consumedPct, window: b.window })} on its source` : '';
     figures.push(
-      `${s.name} [${s.status}]: ${fmtNum(b.badEvents)} bad of ${fmtNum(b.totalEvents)} events, burn rate ${fmtNum(burn, 2)}, ${fmtNum(end)}% of the run's budget left at the end${differs}` +
-        (exhaustedAt >= 0 ? `, exhausted at ${formatOffset(b.x[exhaustedAt] as number)}` : ''),
+      `${s.name} [${s.status}]: ${fmtNum(b.badEvents)} bad of ${fmtNum(b.totalEvents)} events, ${fmtErrorBudget({ burnRate: b.burnRate, consumedPct: end, window: b.window })} at the end${differs}` +
+        (b.burnRate > 1 ? ', faster than the sustainable pace (burn rate 1)' : ''),
     );
   });
   if (series.length === 0) return { ...BURN_DOWN_CHART, reason: `no SLO could be spread over the windows (${skipped.join(', ') || 'none defined'})` };
@@ -93,34 +109,8 @@ export function burnDownChart(lt: Artifact<LoadTestPayload> | undefined, slo: Ar
     title: BURN_DOWN_CHART.title,
     description: summary,
     x: { kind: 'time', label: 'time since start', min: 0, max: lt.durationMs },
-    y: { label: "run's error budget left (%)", max: 100 },
-    series,
-    refLines: [{ value: 0, label: 'budget exhausted (burn rate 1)', colour: OKABE_ITO.vermillion }],
+    y: { label: `budget consumed (% of the ${pace?.window ?? DEFAULT_WINDOW} window)`, min: 0 },
+    series: pace ? [...series, { key: 'pace', label: 'burn rate 1 (sustainable pace)', colour: OKABE_ITO.vermillion, dash: '2 3', x: pace.x, y: pace.pacePct }] : series,
   });
   return { ...BURN_DOWN_CHART, svg, summary, kind: 'slo', runId: slo.runId };
-}
-
-interface CountsInternals {
-  countsArrayLength: number;
-  countsArrayIndex(value: number): number;
-  getCountAtIndex(index: number): number;
-}
-
-/**
- * Same result as `countAboveMs` (a bucket counts when its lowest equivalent value is above the
- * threshold) but walks only the buckets between the threshold and the max, not every recorded
- * value: a 24 h soak asks this of 8,640 window histograms. The decoded histogram is used as is
- * (no re-homing copy), since nothing is merged into it.
- */
-export function countAboveMsFast(h: Histogram, thresholdMs: number): number {
-  const jsh = h as unknown as Partial<CountsInternals>;
-  if (typeof jsh.countsArrayIndex !== 'function' || typeof jsh.getCountAtIndex !== 'function' || typeof jsh.countsArrayLength !== 'number') {
-    return countAboveMs(h, thresholdMs);
-  }
-  const limitUs = Math.floor(thresholdMs * 1000);
-  if (h.totalCount === 0 || h.maxValue <= limitUs) return 0;
-  const last = Math.min(jsh.countsArrayLength - 1, jsh.countsArrayIndex(h.maxValue));
-  let above = 0;
-  for (let i = jsh.countsArrayIndex(limitUs) + 1; i <= last; i++) above += jsh.getCountAtIndex(i);
-  return above;
 }
