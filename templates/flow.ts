@@ -2,6 +2,7 @@ import type { ComparePayload } from '../analyzers/compare/compare.js';
 import { signedPct } from '../analyzers/compare/compare.js';
 import type { PlanPayload } from '../analyzers/plan/plan.js';
 import type { LoadTestPayload, SloResult, SloStatus } from '../core/artifacts/schemas.js';
+import { budgetText } from './slo.js';
 
 const RULE = '─────────────────────────────────────────────';
 const ms = (x: number): string => `${Math.round(x)}ms`;
@@ -15,7 +16,7 @@ export function criticalSloBreach(s: SloResult): string[] {
     `Metric: ${s.name} (${s.sli}${s.journey ? `, journey ${s.journey}` : ''})`,
     `Current: ${fmt(s.actual)}`,
     `Target: ${s.sli === 'latency' ? '≤ ' : ''}${fmt(s.target)}`,
-    `Impact: ${s.events.bad} of ${s.events.total} requests bad (${s.events.total ? ((s.events.bad / s.events.total) * 100).toFixed(1) : '0'}%); burning the error budget ${s.burnRate.toFixed(1)}× faster than sustainable`,
+    `Impact: ${s.events.bad} of ${s.events.total} requests bad (${s.events.total ? ((s.events.bad / s.events.total) * 100).toFixed(1) : '0'}%); ${budgetText(s)}`,
     'Emergency optimization required:',
     '1. Implement quick wins immediately',
     '2. Consider rollback if regression',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { LoadFigures, SloResult, SloStatus } from '../core/artifacts/schemas.js';
 import type { ComparePayload, JourneyComparison, SloSnapshot } from '../analyzers/compare/compare.js';
 import type { PlanItem, PlanPayload } from '../analyzers/plan/plan.js';
-import { fmtMs, fmtNum, fmtPct } from '../core/markdown.js';
+import { fmtBudgetPct, fmtBurnRate, fmtMs, fmtNum, fmtPct } from '../core/format.js';
 import { isChart, type ChartOutcome } from '../report/charts/index.js';
 import { primary, REPORT_KINDS, type ReportInputs } from '../report/inputs.js';
 import { esc } from '../report/svg/xml.js';
@@ -173,12 +173,12 @@ function sloTable(inputs: ReportInputs): string {
     esc(sloActual(s)),
     esc(s.sli === 'latency' ? fmtMs(s.target) : `${fmtNum(s.target, 3)}%`),
     statusBadge(s.status),
-    esc(`${fmtNum(s.errorBudget?.consumedPct ?? Number.NaN)}%`),
-    esc(fmtNum(s.burnRate, 2)),
+    esc(`${fmtBudgetPct(s.errorBudget?.consumedPct)} of ${s.window ?? 'the window'}`),
+    esc(fmtBurnRate(s.burnRate)),
   ]);
   return (
     `<h2 id="slos">SLO compliance ${statusBadge(slo.status)}</h2>\n` +
-    table(['SLO', 'SLI', 'journey', 'objective', 'actual', 'target', 'status', 'budget used', 'burn rate'], rows, [false, false, false, true, true, true, false, true, true])
+    table(['SLO', 'SLI', 'journey', 'objective', 'actual', 'target', 'status', 'budget consumed (of the SLO window)', 'burn rate'], rows, [false, false, false, true, true, true, false, true, true])
   );
 }
 
@@ -262,12 +262,12 @@ function compareSection(inputs: ReportInputs): string {
   if (Array.isArray(cmp.slos) && cmp.slos.length) {
     out.push(
       table(
-        ['SLO', 'budget used before', 'budget used after', 'budget recovered'],
+        ['SLO', 'budget consumed before (of the SLO window)', 'budget consumed after', 'budget recovered'],
         cmp.slos.map((s: Partial<SloSnapshot>) => [
           esc(String(s.name ?? '')),
-          esc(numOr(s.before?.budgetConsumedPct, (x) => `${fmtNum(x, 2)}%`)),
-          esc(numOr(s.after?.budgetConsumedPct, (x) => `${fmtNum(x, 2)}%`)),
-          esc(numOr(s.budgetRecoveredPct, (x) => `${fmtNum(x, 2)} pts`)),
+          esc(numOr(s.before?.budgetConsumedPct, fmtBudgetPct)),
+          esc(numOr(s.after?.budgetConsumedPct, fmtBudgetPct)),
+          esc(numOr(s.budgetRecoveredPct, (x) => `${fmtBudgetPct(x).replace(/%$/, '')} pts`)),
         ]),
         [false, true, true, true],
       ),

@@ -4,6 +4,7 @@
  */
 import type { SloAlert, SloResult } from '../core/artifacts/schemas.js';
 import { formatDuration } from '../core/duration.js';
+import { fmtBudgetPct, fmtBurnRate, fmtErrorBudget } from '../core/format.js';
 import { mdTable } from '../core/markdown.js';
 import type { SloReport } from '../analyzers/slo/check.js';
 
@@ -40,18 +41,23 @@ const firingText = (alerts: SloAlert[]): string => {
   return f.length === 0 ? 'none' : f.map((a) => `${a.severity} ${a.factor}×`).join(', ');
 };
 
+/** "burn rate 0.5, budget consumed 0.0694% (of the 30d window)": the one wording of an SLO's budget. */
+export function budgetText(s: SloResult): string {
+  return fmtErrorBudget({ burnRate: s.burnRate, consumedPct: s.errorBudget.consumedPct, window: s.window });
+}
+
 /** One line per SLO with the numbers: used by JUnit failures, annotations and the console. */
 export function sloLine(s: SloResult): string {
   return (
     `${s.name}: ${s.status} — ${s.sli === 'latency' ? 'observed' : 'SLI'} ${actualText(s)} (target ${targetText(s)}, objective ${fig(s.objective)}%); ` +
     `bad ${s.events.bad}/${s.events.total} = ${fig(s.errorBudget.badFraction)} vs allowed ${fig(s.errorBudget.allowedBadFraction)}; ` +
-    `burn rate ${fig(s.burnRate)}; budget consumed ${fig(s.errorBudget.consumedPct)}%, remaining ${fig(s.errorBudget.remainingPct)}%`
+    `${budgetText(s)}, ${fmtBudgetPct(s.errorBudget.remainingPct)} remaining`
   );
 }
 
 export function summaryTable(r: SloReport): string {
   return mdTable(
-    ['SLO', 'SLI', 'target', 'actual', 'status', 'bad / total', 'burn rate', 'budget consumed', 'alerts firing'],
+    ['SLO', 'SLI', 'target', 'actual', 'status', 'bad / total', 'burn rate', 'budget consumed (of the SLO window)', 'alerts firing'],
     r.slos.map((s) => [
       s.name,
       sliText(s),
@@ -59,8 +65,8 @@ export function summaryTable(r: SloReport): string {
       actualText(s),
       ICON[s.status] ?? s.status,
       `${s.events.bad} / ${s.events.total}`,
-      fig(s.burnRate),
-      `${fig(s.errorBudget.consumedPct)}%`,
+      fmtBurnRate(s.burnRate),
+      `${fmtBudgetPct(s.errorBudget.consumedPct)} of ${s.window ?? 'the window'}`,
       firingText(s.alerts),
     ]),
   );
@@ -79,9 +85,9 @@ export function renderSloMarkdown(r: SloReport): string {
     lines.push(`- SLI: ${sliText(s)}; objective ${fig(s.objective)}% good events; target ${targetText(s)}; observed ${actualText(s)}`);
     lines.push(
       `- Error budget: allowed bad fraction ${fig(s.errorBudget.allowedBadFraction)}, observed ${fig(s.errorBudget.badFraction)} (${s.events.bad} of ${s.events.total}); ` +
-        `this run consumed ${fig(s.errorBudget.consumedPct)}% of the window's budget, ${fig(s.errorBudget.remainingPct)}% remains`,
+        `${budgetText(s)}, ${fmtBudgetPct(s.errorBudget.remainingPct)} remains`,
     );
-    lines.push(`- Burn rate: ${fig(s.burnRate)} (1 = spending the budget exactly over the SLO window)`);
+    lines.push(`- Burn rate: ${fmtBurnRate(s.burnRate)} (1 = spending the budget exactly over the SLO window)`);
     if (s.note) lines.push(`- Note: ${s.note}`);
     if (s.alerts.length > 0) {
       lines.push(

@@ -1,6 +1,7 @@
-import type { ComparePayload, JourneyComparison, Verdict } from '../analyzers/compare/compare.js';
+import type { ComparePayload, JourneyComparison, SloSide, Verdict } from '../analyzers/compare/compare.js';
 import { fmtP, signedPct } from '../analyzers/compare/compare.js';
 import type { SynthesisResult } from '../agents/types.js';
+import { fmtBudgetPct, fmtErrorBudget, fmtPct } from '../core/format.js';
 import { mdTable } from '../core/markdown.js';
 import { narrative } from './bottleneck-analysis.js';
 
@@ -85,15 +86,15 @@ export function renderSummary(c: ComparePayload, s: SynthesisResult, extra: { ti
   out.push('## SLO compliance', '');
   if (c.slos.length === 0) out.push('No SLOs given (pass --config with slos to see compliance and error budgets).', '');
   else {
-    const side = (x: { badFraction: number; budgetConsumedPct: number; met: boolean } | null): string =>
-      x ? `${x.met ? 'PASS' : 'FAIL'} (${(x.badFraction * 100).toFixed(2)}% bad, ${Number.isFinite(x.budgetConsumedPct) ? x.budgetConsumedPct.toFixed(0) : '∞'}% of budget)` : 'no data';
+    const side = (x: SloSide | null, window: string | undefined): string =>
+      x ? `${x.status ?? (x.met ? 'PASS' : 'FAIL')} (${fmtPct(x.badFraction)} bad, ${fmtErrorBudget({ burnRate: x.burnRate, consumedPct: x.budgetConsumedPct, window })})` : 'no data';
     out.push(
       mdTable(
         ['SLO', 'objective', 'before', 'after', 'error budget recovered'],
-        c.slos.map((x) => [x.name, `${x.objective}%${x.journey ? ` (${x.journey})` : ''}`, side(x.before), side(x.after), x.budgetRecoveredPct === null ? '—' : `${x.budgetRecoveredPct >= 0 ? '+' : ''}${x.budgetRecoveredPct.toFixed(0)} pts`]),
+        c.slos.map((x) => [x.name, `${x.objective}%${x.journey ? ` (${x.journey})` : ''}`, side(x.before, x.window), side(x.after, x.window), x.budgetRecoveredPct === null ? '—' : `${x.budgetRecoveredPct >= 0 ? '+' : ''}${fmtBudgetPct(x.budgetRecoveredPct).replace(/%$/, '')} pts`]),
       ),
       '',
-      'Budget use here is the bad-event fraction of this run against the allowed fraction (1 − objective); perf slo-check adds burn-rate alerts over time windows.',
+      'Each side is the SLO check of that run, as perf slo-check computes it: burn rate = bad fraction / allowed bad fraction (1 − objective), budget consumed = burn rate × run length / SLO window; perf slo-check adds burn-rate alerts over time windows.',
       '',
     );
   }

@@ -67,6 +67,8 @@ export interface SloSnapshot {
   sli: Slo['sli'];
   journey?: string;
   objective: number;
+  /** The SLO window ("30d") the budgets are counted over. */
+  window?: string;
   before: SloSide | null;
   after: SloSide | null;
   /** Error budget recovered (percentage points of the SLO window's budget): before consumed − after consumed. */
@@ -222,6 +224,7 @@ export function compareRuns(
       sli: slo.sli,
       ...(slo.journey ? { journey: slo.journey } : {}),
       objective: slo.objective,
+      window: slo.window,
       before: b,
       after: a,
       budgetRecoveredPct: b && a && Number.isFinite(b.budgetConsumedPct) && Number.isFinite(a.budgetConsumedPct) ? b.budgetConsumedPct - a.budgetConsumedPct : null,

@@ -111,7 +111,8 @@ describe('markdown report', () => {
     const md = renderSloMarkdown(sample);
     expect(md).toMatch(/^# SLO compliance — ❌ FAIL/);
     expect(md).toContain('allowed bad fraction 0.001');
-    expect(md).toContain('0.0694444%');
+    // consumedPct 0.0694444444444 is printed at 3 significant digits, in the one budget wording.
+    expect(md).toContain('burn rate 3.2, budget consumed 0.0694% (of the SLO window)');
     expect(md).toContain('| page | 14.4× | 1h | 5m | 15 | 16 | yes |');
     expect(md).toContain('## What this input cannot tell');
     expect(md).toContain('last line is truncated');
