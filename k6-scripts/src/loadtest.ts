@@ -17,6 +17,8 @@ import { renderLoadTestResults } from '../../templates/loadtest-results.js';
 import { buildLoadProfile, QUICK_BUDGET_MS } from '../../profiles/index.js';
 import { generateScripts, readCapacity } from './generate.js';
 import { findK6 } from './k6-binary.js';
+import { allowedBadFraction } from '../../analyzers/slo/error-budget.js';
+import { fromConfigSlo } from '../../analyzers/slo/model.js';
 import { formatProgress, ProgressTail, type ProgressSnapshot } from './progress.js';
 import { buildLoadTestPayload, type LatencyLimit } from './results.js';
 import { runK6 } from './run-k6.js';
@@ -79,8 +81,7 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
   const runDir = store.runDir();
   const outFile = join(runDir, k6.extension ? `${scenario}.perf.ndjson` : `${scenario}.k6.json`);
   const windowMs = Math.min(10_000, Math.max(1000, Math.round(profile.totalMs / 30 / 1000) * 1000));
-  const availability = config.slos.filter((s) => s.sli !== 'latency').map((s) => 1 - s.objective / 100);
-  const tail = new ProgressTail(outFile, k6.extension ? 'windows' : 'json', availability.length ? Math.min(...availability) : null);
+  const tail = new ProgressTail(outFile, k6.extension ? 'windows' : 'json', config.slos.map(fromConfigSlo));
   const started = Date.now();
   const tick = (): void => {
     if (!opts.onProgress) return;
@@ -125,6 +126,7 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
   const latencyLimits: LatencyLimit[] = config.slos
     .filter((s) => s.sli === 'latency' && s.thresholdMs !== undefined)
     .map((s) => ({ ...(s.journey ? { journey: s.journey } : {}), percentile: PERCENTILE_VALUES[s.percentile ?? 'p95'], thresholdMs: s.thresholdMs as number }));
+  const availability = config.slos.filter((s) => s.sli !== 'latency').map((s) => allowedBadFraction(s.objective));
   const payload = buildLoadTestPayload(run, {
     profile,
     partial: outcome.interrupted,

@@ -1,10 +1,16 @@
 /**
  * Live progress of a k6 run, read by tailing the result file k6 is writing (our windows NDJSON or
- * stock --out json): VUs, req/s and p95 of the last ~10 s, error rate and error budget burned so far.
+ * stock --out json): VUs, req/s and p95 of the last ~10 s, error rate, and the burn rate and budget
+ * consumed so far of the SLO burning fastest — counted with the one ErrorBudget, so at the end of the
+ * run it is the figure perf slo-check prints.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { decodeHistogram, mergeHistograms, percentileMs } from '../../analyzers/histogram.js';
+import { allowedBadFraction, badEvents, burnRate, consumedPct, isBadRequest } from '../../analyzers/slo/error-budget.js';
+import { k6Aggregate } from '../../analyzers/slo/inputs-k6.js';
+import type { EvalSlo } from '../../analyzers/slo/model.js';
 import type { K6WindowLine } from '../../core/artifacts/k6-windows.js';
+import { fmtErrorBudget } from '../../core/format.js';
 
 export interface ProgressSnapshot {
   elapsedMs: number;
@@ -14,8 +20,8 @@ export interface ProgressSnapshot {
   p95Ms: number | null;
   requests: number;
   errorRate: number;
-  /** Share of the run's error budget burned so far (failed / allowed failures), or null without an availability SLO. */
-  budgetBurned: number | null;
+  /** The SLO burning its budget fastest so far (bad events as perf slo-check counts them), or null without SLOs or events. */
+  budget: { slo: string; burnRate: number; consumedPct: number; window: string } | null;
 }
 
 const RECENT_MS = 10_000;
@@ -30,13 +36,30 @@ export class ProgressTail {
   private recentReqs: number[] = [];
   private lastWindow: { rps: number; p95: number | null } | null = null;
   private newest = 0;
+  private readonly events: Array<{ total: number; bad: number }>;
+  /** Stock --out json: the duration of the request whose http_req_failed sample is still to come. */
+  private pending: { ms: number; journey: string | undefined } | null = null;
 
   constructor(
     private readonly file: string,
     private readonly format: 'windows' | 'json',
-    /** Allowed bad fraction of the tightest availability/error-rate SLO, if any. */
-    private readonly allowedBad: number | null,
-  ) {}
+    private readonly slos: readonly EvalSlo[],
+  ) {
+    this.events = slos.map(() => ({ total: 0, bad: 0 }));
+  }
+
+  /** Burn rate and budget consumed (of each SLO's window) of the fastest-burning SLO, over `elapsedMs` of run. */
+  private worstBudget(elapsedMs: number): ProgressSnapshot['budget'] {
+    let worst: ProgressSnapshot['budget'] = null;
+    this.slos.forEach((slo, i) => {
+      const e = this.events[i] as { total: number; bad: number };
+      if (e.total === 0) return;
+      const rate = burnRate(e.bad, e.total, allowedBadFraction(slo.objective));
+      if (worst && !(rate > worst.burnRate)) return;
+      worst = { slo: slo.name, burnRate: rate, consumedPct: consumedPct(rate, elapsedMs, slo.windowMs), window: slo.window };
+    });
+    return worst;
+  }
 
   snapshot(elapsedMs: number, totalMs: number): ProgressSnapshot {
     this.readNew();
@@ -65,7 +88,7 @@ export class ProgressTail {
       p95Ms: p95,
       requests: this.requests,
       errorRate,
-      budgetBurned: this.allowedBad && this.allowedBad > 0 ? errorRate / this.allowedBad : null,
+      budget: this.worstBudget(elapsedMs),
     };
   }
 
@@ -99,7 +122,14 @@ export class ProgressTail {
       this.requests += reqs;
       this.failed += w.rates.filter((r) => r.metric === 'http_req_failed').reduce((a, r) => a + r.trues, 0);
       this.vus = Math.max(0, ...w.gauges.filter((g) => g.metric === 'vus').map((g) => g.max));
-      const hs = w.trends.filter((t) => t.metric === 'http_req_duration' && t.count > 0).map((t) => decodeHistogram(t.histogram));
+      this.slos.forEach((slo, i) => {
+        const agg = k6Aggregate(w, slo.journey);
+        if (!agg) return;
+        const e = this.events[i] as { total: number; bad: number };
+        e.total += agg.total;
+        e.bad += badEvents(slo, agg).bad ?? 0;
+      });
+      const hs = w.trends.filter((t) => t.metric === 'http_req_duration' && t.count > 0).map((t) => decodeHistogram(t.histogram, 'a k6 window', { resizable: false }));
       this.lastWindow = {
         rps: reqs / Math.max(0.001, (w.endMs - w.startMs) / 1000),
         p95: hs.length ? percentileMs(mergeHistograms(hs), 95) : null,
@@ -109,19 +139,38 @@ export class ProgressTail {
     if (!line.includes('"type":"Point"')) return;
     const m = /^\{"metric":"([^"]+)"/.exec(line)?.[1];
     if (m !== 'http_reqs' && m !== 'http_req_duration' && m !== 'http_req_failed' && m !== 'vus') return;
-    const p = JSON.parse(line) as { data: { time: string; value: number } };
+    const p = JSON.parse(line) as { data: { time: string; value: number; tags?: Record<string, string> | null } };
     const t = Date.parse(p.data.time);
     if (t > this.newest) this.newest = t;
     if (m === 'http_reqs') {
       this.requests += p.data.value;
       this.recentReqs.push(t);
-    } else if (m === 'http_req_failed') this.failed += p.data.value ? 1 : 0;
-    else if (m === 'vus') this.vus = p.data.value;
-    else this.recent.push({ t, ms: p.data.value });
+    } else if (m === 'http_req_failed') {
+      this.failed += p.data.value ? 1 : 0;
+      this.judge(p.data.value !== 0, p.data.tags ?? {});
+    } else if (m === 'vus') this.vus = p.data.value;
+    else {
+      this.recent.push({ t, ms: p.data.value });
+      const tags = p.data.tags ?? {};
+      this.pending = { ms: p.data.value, journey: tags.journey ?? tags.name };
+    }
+  }
+
+  /** k6 writes a request's http_req_duration before its http_req_failed: judge the pair with the one bad-event rule. */
+  private judge(failed: boolean, tags: Record<string, string>): void {
+    const journey = tags.journey ?? tags.name;
+    const durationMs = this.pending && this.pending.journey === journey ? this.pending.ms : 0;
+    this.pending = null;
+    this.slos.forEach((slo, i) => {
+      if (slo.journey !== undefined && slo.journey !== (tags.journey ?? tags.name)) return;
+      const e = this.events[i] as { total: number; bad: number };
+      e.total++;
+      if (isBadRequest(slo, { failed, durationMs })) e.bad++;
+    });
   }
 }
 
-/** One line: scenario, elapsed/total, VUs, req/s, p95, error rate, budget burned. */
+/** One line: scenario, elapsed/total, VUs, req/s, p95, error rate, the fastest-burning SLO's budget. */
 export function formatProgress(scenario: string, s: ProgressSnapshot): string {
   const sec = (ms: number): string => `${Math.floor(ms / 1000)}s`;
   return [
@@ -130,6 +179,6 @@ export function formatProgress(scenario: string, s: ProgressSnapshot): string {
     `${s.rps.toFixed(1)} req/s`,
     `p95 ${s.p95Ms === null ? 'n/a' : `${s.p95Ms.toFixed(1)} ms`}`,
     `errors ${(s.errorRate * 100).toFixed(2)}%`,
-    `budget burned ${s.budgetBurned === null ? 'n/a' : `${(s.budgetBurned * 100).toFixed(0)}%`}`,
+    s.budget === null ? 'budget n/a' : `${s.budget.slo}: ${fmtErrorBudget(s.budget)}`,
   ].join(' · ');
 }
