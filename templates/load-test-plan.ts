@@ -1,6 +1,7 @@
 /** Markdown of `.aiwg/testing/load-test-plan.md` (JSON twin: perf.loadtest-plan/v1). A pure function of its payload. */
 import { formatDuration } from '../core/duration.js';
 import { fmtPct, mdTable } from '../core/markdown.js';
+import { allowedBadFraction } from '../analyzers/slo/error-budget.js';
 
 export interface LoadTestPlanPayload {
   target: { baseUrl: string };
@@ -114,7 +115,7 @@ export function renderLoadTestPlan(p: LoadTestPlanPayload): string {
           c.sli,
           c.journey ?? 'all',
           `${c.objective}%`,
-          c.sli === 'latency' ? `${c.percentile ?? 'p95'} < ${c.thresholdMs} ms` : `failed requests < ${r2(100 - c.objective)}%`,
+          c.sli === 'latency' ? `${c.percentile ?? 'p95'} < ${c.thresholdMs} ms` : `failed requests < ${r2(allowedBadFraction(c.objective) * 100)}%`,
         ]),
       ),
       '',
