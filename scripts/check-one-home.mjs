@@ -22,7 +22,7 @@ export const RULES = [
   { concept: 'histogram encode', homes: HISTOGRAM_HOME, re: /encodeIntoCompressedBase64/ },
   { concept: 'bad-event rule (failed + slow)', homes: BUDGET_HOMES, re: /\b(?:failed|errors|fails)\w*\s*\+\s*\w*(?:slow|countAbove)/i },
   { concept: 'bad-event rule (slow requests of an SLO)', homes: BUDGET_HOMES, re: /\.slowerThan\(/ },
-  { concept: 'bad-event rule (latency above an SLO threshold)', homes: BUDGET_HOMES, re: /(?:\bValue|durationMs|\bms)\s*>=?\s*[\w.]*\.(?:ThresholdMs|thresholdMs)\b/ },
+  { concept: 'bad-event rule (latency above an SLO threshold)', homes: BUDGET_HOMES, re: /(?:\bValue|durationMs|\bms)\s*>=?\s*\(?\s*[\w.]*\.(?:ThresholdMs|thresholdMs)\b/ },
 ];
 
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', 'test', 'bench', '.git', '.aiwg', 'bin', 'tools', 'coverage']);

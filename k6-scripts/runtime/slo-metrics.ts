@@ -3,6 +3,7 @@
  * SLO, fed by every request in the SLO's scope, so the script's thresholds say what the SLO says.
  */
 import { Counter, Rate } from 'k6/metrics';
+import { isBadRequest } from '../../analyzers/slo/error-budget.js';
 import type { SloPlan } from '../src/script-plan.js';
 
 interface SloMeter {
@@ -31,10 +32,4 @@ export class SloMeters {
       m.events.add(1);
     }
   }
-}
-
-/** The error budget's bad-event rule for one request: failed, or (latency SLI) strictly slower than the threshold. */
-function isBadRequest(slo: SloPlan['rule'], req: { failed: boolean; durationMs: number }): boolean {
-  if (req.failed) return true;
-  return slo.sli === 'latency' && req.durationMs > (slo.thresholdMs ?? Number.POSITIVE_INFINITY);
 }

@@ -9,7 +9,7 @@
  * Metric names are derived collision-free from the SLO names (uniqueMetricIds); journey names are
  * restricted by the config schema to [A-Za-z0-9_.-], which k6's tag selectors carry as they are.
  */
-import { allowedBadFraction } from '../../analyzers/slo/decimal.js';
+import { allowedBadFraction } from '../../analyzers/slo/error-budget.js';
 import { PERCENTILE_VALUES, type Slo } from '../../core/config/types.js';
 import type { LoadProfile } from '../../profiles/index.js';
 import type { SloPlan } from './script-plan.js';
