@@ -1,10 +1,11 @@
 import { UserError } from '../errors.js';
-
-const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+import { parseTemplate } from '../template.js';
 
 /**
- * Resolves `${ENV_VAR}` references in header templates at run time. The result holds secrets:
- * pass it to the load generator only, never to an artifact, a log line or an agent prompt.
+ * Resolves `${ENV_VAR}` references in header templates at run time (syntax: core/template.ts);
+ * `{{column}}` placeholders stay as written for the request builder to fill from the data row. The
+ * result holds secrets: pass it to the load generator only, never to an artifact, a log line or an
+ * agent prompt.
  */
 export function resolveHeaders(
   templates: Record<string, string>,
@@ -13,23 +14,20 @@ export function resolveHeaders(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, template] of Object.entries(templates)) {
-    out[name] = template.replace(ENV_REF, (_m, varName: string) => {
-      const v = env[varName];
-      if (v === undefined) {
-        throw new UserError(`header "${name}" references \${${varName}}, which is not set`, {
-          where: `${where}.${name}`,
-          fix: `export ${varName}=... before running perf`,
-        });
-      }
-      return v;
-    });
+    out[name] = parseTemplate(template)
+      .map((p) => {
+        if ('text' in p) return p.text;
+        if ('field' in p) return `{{${p.field}}}`;
+        const v = env[p.env];
+        if (v === undefined) {
+          throw new UserError(`header "${name}" references \${${p.env}}, which is not set`, {
+            where: `${where}.${name}`,
+            fix: `export ${p.env}=... before running perf`,
+          });
+        }
+        return v;
+      })
+      .join('');
   }
   return out;
-}
-
-/** Names of the env vars a set of header templates reads (for k6 scripts: read from __ENV). */
-export function headerEnvRefs(templates: Record<string, string>): string[] {
-  const names = new Set<string>();
-  for (const t of Object.values(templates)) for (const m of t.matchAll(ENV_REF)) names.add(m[1] as string);
-  return [...names];
 }
