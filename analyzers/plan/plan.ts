@@ -64,9 +64,9 @@ function criteria(b: Bottleneck, slos: Slo[]): string[] {
   const out: string[] = [];
   for (const slo of slos) {
     if (slo.journey && !b.impact.journeys.includes(slo.journey)) continue;
-    if (slo.sli === 'latency' && slo.thresholdMs !== undefined) {
+    if (slo.sli === 'latency') {
       out.push(`SLO "${slo.name}": ${slo.objective}% of ${slo.journey ? `"${slo.journey}"` : 'all'} requests under ${slo.thresholdMs} ms (perf slo-check PASS)`);
-    } else if (slo.sli !== 'latency') {
+    } else {
       out.push(`SLO "${slo.name}" (${slo.sli}, objective ${slo.objective}%) stays PASS`);
     }
   }

@@ -3,7 +3,7 @@ import { capacityThresholdMs, DEFAULT_LATENCY_THRESHOLD_MS, fallbackRates, judge
 import type { CapacityStep } from '../../core/artifacts/schemas.js';
 import type { Slo } from '../../core/config/types.js';
 
-const slo = (over: Partial<Slo>): Slo => ({ name: 's', sli: 'latency', objective: 99, window: '30d', windowMs: 1, percentile: 'p95', thresholdMs: 100, ...over });
+const slo = (over: Partial<Slo>): Slo => ({ name: 's', sli: 'latency', objective: 99, window: '30d', windowMs: 1, percentile: 'p95', thresholdMs: 100, ...over }) as Slo;
 
 describe('capacity search criteria', () => {
   it('uses the tightest latency SLO threshold', () => {

@@ -23,7 +23,7 @@ const step = (over: Partial<Journey['steps'][number]> = {}): Journey['steps'][nu
   ...over,
 });
 
-const slo = (over: Partial<Slo>): Slo => ({ name: 's', sli: 'latency', objective: 99, window: '30d', windowMs: 30 * 86_400_000, ...over });
+const slo = (over: Partial<Slo>): Slo => ({ name: 's', sli: 'latency', objective: 99, window: '30d', windowMs: 30 * 86_400_000, ...over }) as Slo;
 
 type ScriptConfig = Pick<PerfConfig, 'target' | 'journeys' | 'slos'>;
 

@@ -4,6 +4,7 @@ import { dec } from '../../analyzers/slo/decimal.js';
 import { allowedBadFraction } from '../../analyzers/slo/error-budget.js';
 import { evaluateSlos } from '../../analyzers/slo/evaluate.js';
 import { fromConfigSlo, type Aggregate, type EvalSlo, type SloInput } from '../../analyzers/slo/model.js';
+import type { Slo } from '../../core/config/types.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -150,7 +151,7 @@ describe('SLO test vectors (hand-computed error budget and burn rate)', () => {
   it('config SLOs map percentiles by name', () => {
     const e = fromConfigSlo({ name: 'a', sli: 'latency', objective: 99, window: '30d', windowMs: 30 * DAY, percentile: 'p99.9', thresholdMs: 5 });
     expect(e.percentile).toBe(99.9);
-    expect(fromConfigSlo({ name: 'b', sli: 'latency', objective: 99, window: '30d', windowMs: 30 * DAY, thresholdMs: 5 }).percentile).toBe(95);
+    expect(fromConfigSlo({ name: 'b', sli: 'latency', objective: 99, window: '30d', windowMs: 30 * DAY, thresholdMs: 5 } as Slo).percentile).toBe(95);
   });
 });
 
