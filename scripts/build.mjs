@@ -71,6 +71,8 @@ const code = await withLock(async () => {
   if (tsc.status === 0) {
     // Stamp with the source time seen BEFORE compiling, so an edit made during the compile
     // still counts as newer and triggers the next build.
+    const schema = spawnSync(process.execPath, [join(root, 'scripts/config-schema.mjs')], { stdio: 'inherit' });
+    if (schema.status !== 0) return 1;
     writeFileSync(stamp, new Date(srcTime).toISOString());
     utimesSync(stamp, srcTime / 1000, srcTime / 1000);
   }

@@ -1,3 +1,5 @@
+import { CONFIG_SCHEMA_REF } from '../contract/json-schema.js';
+
 /** Answers that shape a starter config (from `perf init` prompts or flags). */
 export interface StarterAnswers {
   baseUrl: string;
@@ -17,7 +19,9 @@ export const STARTER_DEFAULTS: Omit<StarterAnswers, 'baseUrl'> = {
 /** Renders a commented starter `perf.config.yaml`. Values are JSON-quoted so any input stays valid YAML. */
 export function renderStarterConfig(a: StarterAnswers): string {
   const q = (s: string): string => JSON.stringify(s);
-  return `# perf.config.yaml — configuration for the perf performance toolkit.
+  // The first line lets editors with yaml-language-server complete and check the file.
+  return `# yaml-language-server: $schema=${CONFIG_SCHEMA_REF}
+# perf.config.yaml — configuration for the perf performance toolkit.
 # Reference: README.md "Config reference". Validate it with any perf command (e.g. perf slo-check --help).
 
 target:
