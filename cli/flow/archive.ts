@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSyn
 import { basename, join } from 'node:path';
 import { ARTIFACTS, DIRS } from '../../core/artifacts/layout.js';
 import type { ArtifactStore } from '../../core/artifacts/store.js';
+import { readArtifact } from '../../core/contract/read-artifact.js';
 
 export const FLOW_STATE = 'flow.json';
 
@@ -56,8 +57,7 @@ export function archivedRuns(store: ArtifactStore): Array<{ dir: string; state: 
       const f = join(base, run, FLOW_STATE);
       if (!existsSync(f)) continue;
       try {
-        const state = JSON.parse(readFileSync(f, 'utf8')) as FlowState;
-        if (state.schema === 'perf.flow/v1') out.push({ dir: join(base, run), state });
+        out.push({ dir: join(base, run), state: readArtifact('perf.flow/v1', f) });
       } catch {
         // a damaged state file is skipped, not fatal
       }

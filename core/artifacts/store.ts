@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import { ARTIFACTS, DIRS, type ArtifactKind } from './layout.js';
 import { newRunId } from './run-id.js';
-import { UserError } from '../errors.js';
+import { checkArtifact, isArtifactSchemaKey, parseJson } from '../contract/read-artifact.js';
 import { TOOL_VERSION } from '../version.js';
 
 /** Fields every JSON twin carries besides its own payload. */
@@ -98,20 +98,12 @@ export class ArtifactStore {
   }
 }
 
-/** Reads a JSON artifact and checks its `schema` key; a clear UserError otherwise. */
+/**
+ * Reads a JSON artifact: a bounded regular file, valid JSON, the expected `schema` key, and a payload
+ * the contract accepts for its schema key (core/contract/read-artifact.ts). A clear UserError otherwise.
+ */
 export function readArtifactFile<T = Record<string, unknown>>(file: string, expectedSchema?: string): Artifact<T> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? 'file not found' : `not valid JSON: ${(err as Error).message}`, { where: file });
-  }
-  const schema = (parsed as { schema?: unknown } | null)?.schema;
-  if (expectedSchema && schema !== expectedSchema) {
-    throw new UserError(`expected a ${expectedSchema} artifact, found ${typeof schema === 'string' ? `schema "${schema}"` : 'no "schema" key'}`, {
-      where: file,
-    });
-  }
-  return parsed as Artifact<T>;
+  const data = parseJson(file);
+  if (expectedSchema !== undefined && !isArtifactSchemaKey(expectedSchema)) throw new Error(`unknown artifact schema ${expectedSchema}`);
+  return checkArtifact(data, file, expectedSchema) as Artifact<T>;
 }

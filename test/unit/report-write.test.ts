@@ -111,7 +111,8 @@ describe('inputs', () => {
     const a = join(dir, 'a.json');
     const b = join(dir, 'b.json');
     writeFileSync(a, JSON.stringify(syntheticBaseline()));
-    writeFileSync(b, JSON.stringify({ schema: 'perf.loadtest-plan/v1', runId: 'x' }));
+    const plan = { target: { baseUrl: 'http://127.0.0.1:1' }, capacity: null, requestsPerIteration: 1, mix: [], scenarios: [], successCriteria: [] };
+    writeFileSync(b, JSON.stringify({ schema: 'perf.loadtest-plan/v1', runId: 'x', generatedAt: '2026-01-01T00:00:00Z', tool: { name: 'perf', version: '0' }, ...plan }));
     const inputs = inputsFromFiles([a, b]);
     expect(inputs.baseline).toHaveLength(1);
     expect(inputs.skipped).toEqual([{ file: b, reason: 'perf.loadtest-plan/v1 is not shown in the HTML report' }]);

@@ -5,7 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS } from '../../core/artifacts/layout.js';
 import { newRunId, RUN_ID_RE } from '../../core/artifacts/run-id.js';
 import { ArtifactStore, readArtifactFile } from '../../core/artifacts/store.js';
+import type { BaselinePayload } from '../../core/artifacts/schemas.js';
 import { formatError, UserError } from '../../core/errors.js';
+import { syntheticBaseline } from '../fixtures/report/synthetic.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -52,9 +54,16 @@ describe('ArtifactStore', () => {
   it('readLatest returns the last report of a kind, or undefined before the first', () => {
     const store = new ArtifactStore('.aiwg', undefined, tempDir());
     expect(store.readLatest('baseline')).toBeUndefined();
+    const { schema: _s, runId: _r, generatedAt: _g, tool: _t, ...payload } = syntheticBaseline();
+    store.writeReport('baseline', { ...payload, durationMs: 1 }, 'a');
+    store.writeReport('baseline', { ...payload, durationMs: 2 }, 'b');
+    expect(store.readLatest<BaselinePayload>('baseline')?.durationMs).toBe(2);
+  });
+
+  it('readLatest refuses a twin whose payload breaks the contract, naming the field', () => {
+    const store = new ArtifactStore('.aiwg', undefined, tempDir());
     store.writeReport('baseline', { rps: 1 }, 'a');
-    store.writeReport('baseline', { rps: 2 }, 'b');
-    expect(store.readLatest<{ rps: number }>('baseline')?.rps).toBe(2);
+    expect(() => store.readLatest('baseline')).toThrow(/not a valid perf\.baseline\/v1 artifact: target: .*expected object/);
   });
 
   it('writeText and writeJson write under the output dir', () => {

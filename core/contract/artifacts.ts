@@ -1,0 +1,360 @@
+import { z } from 'zod';
+import { SCENARIO_NAMES, SLI_KINDS } from './config.js';
+
+/**
+ * Payloads of the JSON artifacts (each twin also carries the envelope: `schema`, `runId`, …).
+ * Writers build these types; every reader gets them through readArtifact (read-artifact.ts), so a
+ * template can trust the shape. Unknown keys are allowed (a newer perf may add keys) and
+ * readArtifact returns the file's data as read, so such keys are kept.
+ * Histograms are HdrHistogram V2 compressed base64 of **microseconds** (analyzers/histogram.ts).
+ * Changing a key here is a contract change: bump the schema version.
+ */
+const obj = z.object;
+const count = z.number();
+const nullableNumber = z.number().nullable();
+/** A number that a writer may have serialised from ±Infinity/NaN (JSON turns those into null). */
+const figure = z.number().nullable();
+
+export const envelope = obj({
+  schema: z.string(),
+  runId: z.string(),
+  generatedAt: z.string(),
+  tool: obj({ name: z.literal('perf'), version: z.string() }),
+});
+
+export const latencyStats = obj({ min: z.number(), p50: z.number(), p90: z.number(), p95: z.number(), p99: z.number(), p999: z.number(), max: z.number(), mean: z.number() });
+
+/** Load figures of one journey or of the overall mix. */
+export const loadFigures = obj({
+  /** Journey name, or "overall". */
+  name: z.string(),
+  requests: count,
+  /** Failed requests: network errors, status >= 400 not expected by the step, or k6 http_req_failed. */
+  errors: count,
+  /** errors / requests, 0..1. */
+  errorRate: z.number(),
+  /** Count per HTTP status ("200", "503"; "0" for network errors/timeouts). */
+  statusCodes: z.record(z.string(), count),
+  throughputRps: z.number(),
+  durationMs: z.number(),
+  latencyMs: latencyStats,
+  histogram: z.string(),
+  /** Present when an open-model run corrected for coordinated omission: the raw service-time view. */
+  latencyMsUncorrected: latencyStats.optional(),
+  histogramUncorrected: z.string().optional(),
+  /** Optional: the open-model arrival rate this journey ran at (baseline per-journey runs). */
+  rateRps: z.number().optional(),
+});
+
+export const capacityStep = obj({
+  rateRps: z.number(),
+  achievedRps: z.number(),
+  p95Ms: z.number(),
+  errorRate: z.number(),
+  /** Why the search stopped at this step, or "ok" if it went on. */
+  verdict: z.enum(['ok', 'latency', 'errors', 'plateau']),
+});
+
+/** The capacity a baseline measured: the knee of the search and the steps that found it. */
+export const capacity = obj({
+  /** The knee: the highest arrival rate that met the criteria. */
+  maxRps: z.number(),
+  limitedBy: z.enum(['latency', 'errors', 'plateau', 'max-rate']),
+  /** The p95 threshold (ms) the search used, from the tightest latency SLO. */
+  latencyThresholdMs: z.number(),
+  steps: z.array(capacityStep),
+});
+
+/** How a baseline drove load: open model (arrival rate) or closed model (connections). */
+export const baselineModel = z.discriminatedUnion('kind', [obj({ kind: z.literal('open'), rateRps: z.number() }), obj({ kind: z.literal('closed'), connections: z.number() })]);
+
+/** perf.baseline/v1 */
+export const baselinePayload = obj({
+  target: obj({ baseUrl: z.string() }),
+  model: baselineModel,
+  durationMs: z.number(),
+  warmupMs: z.number(),
+  journeys: z.array(loadFigures),
+  overall: loadFigures,
+  capacity: capacity.nullable(),
+  /** Optional: each journey's share of the weighted mix run (when `journeys` come from isolated runs). */
+  journeysInMix: z.array(loadFigures).optional(),
+  /** Optional: honest remarks about the run (unanswered requests, interrupted, model choice). */
+  notes: z.array(z.string()).optional(),
+  /** Optional: path of the perf.profile/v1 twin when `perf baseline --profile` ran. */
+  profileJson: z.string().optional(),
+});
+
+export const hotFunction = obj({
+  functionName: z.string(),
+  /** `file:line` (1-based line), relative to the target's cwd where possible. */
+  location: z.string(),
+  url: z.string(),
+  line: z.number(),
+  category: z.enum(['app', 'node_modules', 'node-internal', 'native', 'gc', 'idle', 'program']),
+  selfMs: z.number(),
+  totalMs: z.number(),
+  /** Shares of all non-idle samples, 0..1. */
+  selfShare: z.number(),
+  totalShare: z.number(),
+});
+
+/** perf.profile/v1 */
+export const profilePayload = obj({
+  target: obj({ baseUrl: z.string(), command: z.string().optional() }),
+  profiled: z.boolean(),
+  /** Why profiling was skipped (e.g. the target is not Node). */
+  skippedReason: z.string().optional(),
+  durationMs: z.number(),
+  sampleCount: z.number(),
+  hotFunctions: z.array(hotFunction),
+  eventLoopDelayMs: obj({ p50: z.number(), p90: z.number(), p99: z.number(), max: z.number(), mean: z.number() }).nullable(),
+  gc: obj({ totalMs: z.number(), share: z.number(), count: z.number(), byKind: z.record(z.string(), z.number()) }).nullable(),
+  clinic: obj({ ran: z.boolean(), diagnosis: z.string().optional(), categories: z.array(z.string()).optional(), htmlPaths: z.array(z.string()).optional(), note: z.string().optional() }),
+  rawProfiles: z.array(z.string()),
+  /** Optional: self-contained HTML flame graphs perf rendered from the raw profiles. */
+  flameGraphs: z.array(z.string()).optional(),
+  load: loadFigures.nullable(),
+});
+
+export const loadWindow = obj({
+  startMs: z.number(),
+  endMs: z.number(),
+  requests: count,
+  errors: count,
+  rps: z.number(),
+  errorRate: z.number(),
+  latencyMs: obj({ p50: z.number(), p95: z.number(), p99: z.number() }),
+  vus: z.number(),
+  histogram: z.string(),
+  /** Per-journey counts and histogram in this window (for journey-filtered SLO burn rates). */
+  journeys: z.record(z.string(), obj({ requests: count, errors: count, histogram: z.string() })),
+});
+
+export const loadStage = obj({
+  startMs: z.number(),
+  endMs: z.number(),
+  /** Target arrival rate (iterations/s) or VUs at the end of the stage. */
+  target: z.number(),
+  label: z.string().optional(),
+});
+
+const passFail = obj({ passes: count, fails: count });
+
+/** perf.loadtest/v1 */
+export const loadTestPayload = obj({
+  scenario: z.enum(SCENARIO_NAMES),
+  partial: z.boolean(),
+  quick: z.boolean(),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  durationMs: z.number(),
+  k6: obj({ binary: z.string(), version: z.string(), extension: z.boolean(), lost: z.array(z.string()).optional() }),
+  /** The raw k6 artifact (perf.k6-windows/v1 NDJSON, or k6 --out json in fallback mode). */
+  rawArtifact: z.string(),
+  journeys: z.array(loadFigures),
+  overall: loadFigures,
+  windowMs: z.number(),
+  windows: z.array(loadWindow),
+  stages: z.array(loadStage),
+  droppedIterations: count,
+  checks: obj({ passes: count, fails: count, byName: z.record(z.string(), passFail) }),
+  breakingPoint: obj({ rps: z.number(), atMs: z.number(), reason: z.string() }).nullable(),
+  recovery: obj({ recoveryTimeMs: nullableNumber, spikeEndMs: z.number(), note: z.string() }).nullable(),
+  drift: obj({ firstP95Ms: z.number(), lastP95Ms: z.number(), changePct: z.number(), note: z.string() }).nullable(),
+  aborted: obj({ reason: z.string(), atMs: z.number() }).nullable(),
+});
+
+export const sloStatus = z.enum(['PASS', 'PARTIAL', 'FAIL']);
+
+export const sloAlert = obj({
+  severity: z.enum(['page', 'ticket']),
+  /** Burn-rate factor of the rule (14.4, 6, 3, 1). */
+  factor: z.number(),
+  longWindow: z.string(),
+  shortWindow: z.string(),
+  longBurnRate: nullableNumber,
+  shortBurnRate: nullableNumber,
+  firing: z.boolean(),
+  /** Why the verdict could not be computed (e.g. the run is shorter than the scaled window). */
+  note: z.string().optional(),
+});
+
+export const sloResult = obj({
+  name: z.string(),
+  sli: z.enum(SLI_KINDS),
+  journey: z.string().optional(),
+  objective: z.number(),
+  /** The SLO window the budget is counted over ("30d"). */
+  window: z.string().optional(),
+  /** Observed SLI: ms for latency (the SLO's percentile), percent good for availability, percent bad for error-rate. */
+  actual: nullableNumber,
+  target: z.number(),
+  status: sloStatus,
+  errorBudget: obj({ allowedBadFraction: z.number(), badFraction: z.number(), consumedPct: z.number(), remainingPct: z.number() }),
+  burnRate: z.number(),
+  alerts: z.array(sloAlert),
+  events: obj({ total: count, bad: count }),
+  note: z.string().optional(),
+});
+
+/** perf.slo/v1 */
+export const sloPayload = obj({
+  status: sloStatus,
+  source: obj({ file: z.string(), format: z.string() }),
+  runDurationMs: z.number(),
+  slos: z.array(sloResult),
+});
+
+// The payloads below are declared as TypeScript interfaces next to the code that computes them
+// (analyzers/bottlenecks, analyzers/plan, analyzers/compare, cli/flow, templates/load-test-plan);
+// these schemas check the structure their readers rely on, and test/unit/contract-artifacts.test.ts
+// checks that what they accept is assignable to those interfaces.
+
+/** perf.bottlenecks/v1 */
+export const bottlenecksPayload = obj({
+  inputs: obj({ baseline: z.string().nullable(), profile: z.string().nullable(), loadtest: z.string().nullable() }),
+  gaps: z.array(z.string()),
+  bottlenecks: z.array(
+    obj({
+      id: z.string(),
+      rank: z.number(),
+      rule: z.string(),
+      title: z.string(),
+      description: z.string(),
+      evidence: z.array(obj({ kind: z.string(), text: z.string(), location: z.string().optional(), value: z.number().optional() })),
+      impact: obj({ cpuShare: nullableNumber, latencyShare: nullableNumber, journeys: z.array(z.string()) }),
+      approach: z.string(),
+      alternatives: z.array(z.string()),
+      estimatedImprovementPct: z.number(),
+      effortDays: z.number(),
+      roi: figure,
+      quadrant: z.enum(['quick-win', 'major-project', 'fill-in', 'deprioritise']),
+    }),
+  ),
+  journeys: z.array(obj({ name: z.string(), p95Ms: z.number(), meanMs: z.number(), requests: count, errorRate: z.number(), latencyShare: z.number() })),
+  eventLoopDelayMs: obj({ p99: z.number(), max: z.number() }).nullable(),
+  gcShare: nullableNumber,
+  breakingPoint: obj({ rps: z.number(), reason: z.string() }).nullable(),
+});
+
+const tier = z.enum(['quick-win', 'strategic', 'major-refactor']);
+
+/** perf.plan/v1 */
+export const planPayload = obj({
+  source: z.string().nullable(),
+  guidance: obj({ text: z.string(), keywords: z.array(z.string()) }),
+  items: z.array(
+    obj({
+      id: z.string(),
+      bottleneckId: z.string(),
+      title: z.string(),
+      tier,
+      priority: z.number(),
+      effortDays: z.number(),
+      estimatedImprovementPct: z.number(),
+      roi: figure,
+      boostedBy: z.array(z.string()),
+      risk: z.enum(['low', 'moderate', 'high']),
+      journeys: z.array(z.string()),
+      steps: z.array(z.string()),
+      successCriteria: z.array(z.string()),
+      testing: z.array(z.string()),
+      rollback: z.string(),
+    }),
+  ),
+  counts: z.record(tier, z.number()),
+  totalEffortDays: z.number(),
+});
+
+const verdict = z.enum(['improved', 'regressed', 'mixed', 'no-significant-change', 'insufficient-data']);
+const snapshot = obj({ requests: count, p50Ms: z.number(), p95Ms: z.number(), p99Ms: z.number(), throughputRps: z.number(), errorRate: z.number() });
+const journeyComparison = obj({
+  name: z.string(),
+  before: snapshot,
+  after: snapshot,
+  // A change from 0 is infinite, which JSON writes as null.
+  change: obj({ p50: figure, p95: figure, p99: figure, throughput: figure, errorRatePoints: figure }),
+  verdict,
+  confidence: nullableNumber,
+  reasons: z.array(z.string()),
+});
+const runRef = obj({ file: z.string(), schema: z.string(), runId: z.string() });
+const sloSide = obj({ badFraction: z.number(), budgetConsumedPct: figure, met: z.boolean() }).nullable();
+
+/** perf.compare/v1 */
+export const comparePayload = obj({
+  before: runRef,
+  after: runRef,
+  overall: journeyComparison,
+  journeys: z.array(journeyComparison),
+  unmatched: obj({ beforeOnly: z.array(z.string()), afterOnly: z.array(z.string()) }),
+  verdict,
+  regressions: z.array(z.string()),
+  improvements: z.array(z.string()),
+  slos: z.array(obj({ name: z.string(), sli: z.enum(SLI_KINDS), journey: z.string().optional(), objective: z.number(), before: sloSide, after: sloSide, budgetRecoveredPct: figure })),
+  notes: z.array(z.string()),
+});
+
+/** perf.loadtest-plan/v1 */
+export const loadTestPlanPayload = obj({
+  target: obj({ baseUrl: z.string() }),
+  capacity: obj({ maxRps: z.number(), latencyThresholdMs: nullableNumber, source: z.enum(['baseline', 'flag']) }).nullable(),
+  requestsPerIteration: z.number(),
+  mix: z.array(obj({ journey: z.string(), weight: z.number(), share: z.number(), steps: z.array(z.string()), thinkTimeMs: z.number(), data: z.string().nullable() })),
+  scenarios: z.array(obj({ scenario: z.string(), model: z.enum(['arrival-rate', 'vus']), peak: z.number(), totalMs: z.number(), script: z.string() })),
+  successCriteria: z.array(obj({ name: z.string(), sli: z.string(), objective: z.number() })),
+});
+
+/** perf.flow/v1: what `perf flow` records about one run in its archive folder. */
+export const flowState = obj({
+  schema: z.literal('perf.flow/v1'),
+  runId: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  phase: z.enum(['before', 'after']),
+  trigger: z.string(),
+  guidance: z.string(),
+  baseline: z.string().nullable(),
+  sloStatus: z.string().nullable(),
+  steps: z.array(obj({ step: z.number(), name: z.string(), status: z.enum(['done', 'pending', 'unavailable', 'failed', 'skipped']), note: z.string().optional() })),
+});
+
+// perf.k6-windows/v1 NDJSON lines (contract and prose: core/artifacts/k6-windows.ts).
+const seriesTags = obj({ journey: z.string().optional(), name: z.string().optional(), scenario: z.string().optional(), status: z.string().optional(), check: z.string().optional() });
+const trendSeries = obj({ metric: z.string(), tags: seriesTags, count, min: z.number(), max: z.number(), sum: z.number(), histogram: z.string() });
+const counterSeries = obj({ metric: z.string(), tags: seriesTags, value: z.number() });
+const rateSeries = obj({ metric: z.string(), tags: seriesTags, trues: count, total: count });
+const gaugeSeries = obj({ metric: z.string(), tags: seriesTags, value: z.number(), max: z.number() });
+const seriesSet = { trends: z.array(trendSeries), counters: z.array(counterSeries), rates: z.array(rateSeries), gauges: z.array(gaugeSeries) };
+export const k6WindowsLine = z.discriminatedUnion('type', [
+  obj({
+    schema: z.literal('perf.k6-windows/v1'),
+    type: z.literal('header'),
+    startMs: z.number(),
+    windowMs: z.number(),
+    k6Version: z.string(),
+    extensionVersion: z.string(),
+    slos: z.array(z.unknown()),
+    guard: obj({ enabled: z.boolean(), longWindowMs: z.number(), shortWindowMs: z.number(), factor: z.number() }).nullable(),
+  }),
+  obj({ type: z.literal('window'), index: z.number(), startMs: z.number(), endMs: z.number(), ...seriesSet }),
+  obj({ type: z.literal('abort'), atMs: z.number(), slo: z.string(), reason: z.string(), longBurnRate: z.number(), shortBurnRate: z.number() }),
+  obj({ type: z.literal('summary'), startMs: z.number(), endMs: z.number(), windows: z.number(), ...seriesSet, aborted: obj({ reason: z.string(), atMs: z.number() }).nullable() }),
+]);
+
+export type LatencyStatsShape = z.output<typeof latencyStats>;
+export type LoadFigures = z.output<typeof loadFigures>;
+export type CapacityStep = z.output<typeof capacityStep>;
+export type Capacity = z.output<typeof capacity>;
+export type BaselineModel = z.output<typeof baselineModel>;
+export type BaselinePayload = z.output<typeof baselinePayload>;
+export type HotFunction = z.output<typeof hotFunction>;
+export type ProfilePayload = z.output<typeof profilePayload>;
+export type LoadWindow = z.output<typeof loadWindow>;
+export type LoadStage = z.output<typeof loadStage>;
+export type LoadTestPayload = z.output<typeof loadTestPayload>;
+export type SloStatus = z.output<typeof sloStatus>;
+export type SloAlert = z.output<typeof sloAlert>;
+export type SloResult = z.output<typeof sloResult>;
+export type SloPayload = z.output<typeof sloPayload>;
