@@ -7,9 +7,8 @@
  */
 import { formatDuration, tryParseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
-import type { PerfConfig, ScenarioName, ScenarioOverride } from '../core/config/types.js';
+import type { Executor, PerfConfig, ScenarioName, ScenarioOverride } from '../core/config/types.js';
 
-export type LoadModel = 'arrival-rate' | 'vus';
 
 export interface LoadStageSpec {
   durationMs: number;
@@ -20,7 +19,7 @@ export interface LoadStageSpec {
 
 export interface LoadProfile {
   scenario: ScenarioName;
-  model: LoadModel;
+  model: Executor;
   /** Rate (requests/s) or VUs the profile starts from. */
   startTarget: number;
   stages: LoadStageSpec[];
@@ -87,7 +86,7 @@ export function buildLoadProfile(scenario: ScenarioName, input: ProfileInput): L
   const o: ScenarioOverride = input.config.scenarios[scenario] ?? {};
   const d = PROFILE_DEFAULTS[scenario];
   const where = `scenarios.${scenario}`;
-  const model: LoadModel = o.executor ?? 'arrival-rate';
+  const model: Executor = o.executor ?? 'arrival-rate';
   const notes: string[] = [];
 
   let peak: number;

@@ -55,7 +55,7 @@ export interface GenerateResult {
   scripts: GeneratedScript[];
   /** Whether the scripts import k6/x/perf (need bin/k6). */
   extension: boolean;
-  capacity: Capacity | null;
+  capacity: CapacityBasis | null;
   planPath: string | null;
 }
 
@@ -69,15 +69,15 @@ function detectExtension(): boolean {
 }
 
 /** The baseline's measured capacity, if a baseline was captured. */
-export function readCapacity(store: ArtifactStore, capacityRps?: number): Capacity | null {
+export function readCapacity(store: ArtifactStore, capacityRps?: number): CapacityBasis | null {
   const baseline = store.readLatest<BaselinePayload>('baseline');
   const c = baseline?.capacity;
   if (capacityRps !== undefined) return { maxRps: capacityRps, latencyThresholdMs: c?.latencyThresholdMs ?? null, source: 'flag' };
   return c && c.maxRps > 0 ? { maxRps: c.maxRps, latencyThresholdMs: c.latencyThresholdMs, source: 'baseline' } : null;
 }
 
-/** Capacity the profiles scale from: the baseline's measured knee, or --capacity. */
-export interface Capacity {
+/** What the profiles scale from: the baseline's measured knee (its Capacity), or --capacity. */
+export interface CapacityBasis {
   maxRps: number;
   /** The p95 threshold of the baseline's capacity search, if a baseline exists. */
   latencyThresholdMs: number | null;
@@ -133,7 +133,7 @@ export async function generateScripts(opts: GenerateOptions): Promise<GenerateRe
 function planPayload(
   config: PerfConfig,
   scripts: GeneratedScript[],
-  capacity: Capacity | null,
+  capacity: CapacityBasis | null,
   store: ArtifactStore,
 ): LoadTestPlanPayload {
   const totalWeight = config.journeys.reduce((a, j) => a + j.weight, 0);

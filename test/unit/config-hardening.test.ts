@@ -5,21 +5,13 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, MAX_ALIAS_COUNT, MAX_CONFIG_BYTES, parseConfig } from '../../core/config/load.js';
 import { ExitCode, formatError, UserError } from '../../core/errors.js';
+import { catchUserError } from '../helpers/user-error.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SOURCE = '/configs/perf.config.yaml';
 const dir = mkdtempSync(join(tmpdir(), 'perf-config-hard-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
 
 const HEAD = 'target: { baseUrl: "http://127.0.0.1:8080" }\n';
 
@@ -32,14 +24,14 @@ describe('YAML aliases in the config', () => {
       levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
     const text = `${HEAD}x-laughs:\n${levels.map((l) => `  ${l}`).join('\n')}\n`;
-    const e = userError(() => parseConfig(text, SOURCE));
+    const e = catchUserError(() => parseConfig(text, SOURCE));
     expect(e.exitCode).toBe(ExitCode.Usage);
     expect(e.message).toContain(`more than ${MAX_ALIAS_COUNT}`);
     expect(e.where).toBe(`${SOURCE}:4:10`);
   });
 
   it('names an unresolved alias and its line', () => {
-    const e = userError(() => parseConfig(`${HEAD}journeys:\n  - *missing\n`, SOURCE));
+    const e = catchUserError(() => parseConfig(`${HEAD}journeys:\n  - *missing\n`, SOURCE));
     expect(formatError(e)).toContain(`${SOURCE}:3:5: config uses the YAML alias *missing but no anchor &missing`);
   });
 
@@ -52,31 +44,31 @@ describe('YAML aliases in the config', () => {
 
 describe('the config file itself', () => {
   it('refuses a character device such as /dev/zero instead of reading it forever', () => {
-    const e = userError(() => loadConfig('/dev/zero'));
+    const e = catchUserError(() => loadConfig('/dev/zero'));
     expect(formatError(e)).toContain('/dev/zero: the config must be a regular file, found a device');
   });
 
   it('refuses a FIFO without blocking on it', () => {
     const fifo = join(dir, 'fifo.yaml');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
-    expect(formatError(userError(() => loadConfig(fifo)))).toContain('found a FIFO');
+    expect(formatError(catchUserError(() => loadConfig(fifo)))).toContain('found a FIFO');
   });
 
   it('refuses a directory', () => {
     mkdirSync(join(dir, 'adir'));
-    expect(formatError(userError(() => loadConfig(join(dir, 'adir'))))).toContain('found a directory');
+    expect(formatError(catchUserError(() => loadConfig(join(dir, 'adir'))))).toContain('found a directory');
   });
 
   it('refuses a 50 MB config with a size error instead of validating it', () => {
     const big = join(dir, 'big.yaml');
     writeFileSync(big, `${HEAD}journeys:\n${'  - { name: 1 }\n'.repeat(50 * 1024 * 1024 / 16)}`);
-    const e = userError(() => loadConfig(big));
+    const e = catchUserError(() => loadConfig(big));
     expect(e.message).toContain(`larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB`);
   });
 
   it('prints at most 20 problems and counts the rest', () => {
     const journeys = Array.from({ length: 500 }, (_, i) => `  - { name: "j${i}", steps: [{ path: nope }] }`).join('\n');
-    const printed = formatError(userError(() => parseConfig(`${HEAD}journeys:\n${journeys}\n`, SOURCE)));
+    const printed = formatError(catchUserError(() => parseConfig(`${HEAD}journeys:\n${journeys}\n`, SOURCE)));
     expect(printed.split('\n').filter((l) => l.includes('must') || l.includes('expected')).length).toBeLessThanOrEqual(20);
     expect(printed).toContain('499 more problem(s)');
     expect(printed).toContain('… and 480 more problem(s) not shown');
@@ -85,14 +77,14 @@ describe('the config file itself', () => {
 
 describe('keys named like object builtins', () => {
   it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('rejects an unknown key "%s" at the top level and in a step', (key) => {
-    const top = formatError(userError(() => parseConfig(`${HEAD}${key}: 1\n`, SOURCE)));
+    const top = formatError(catchUserError(() => parseConfig(`${HEAD}${key}: 1\n`, SOURCE)));
     expect(top).toContain(`${key}: unknown key "${key}"`);
-    const step = formatError(userError(() => parseConfig(`${HEAD}journeys:\n  - name: j\n    steps:\n      - { path: /, ${key}: 1 }\n`, SOURCE)));
+    const step = formatError(catchUserError(() => parseConfig(`${HEAD}journeys:\n  - name: j\n    steps:\n      - { path: /, ${key}: 1 }\n`, SOURCE)));
     expect(step).toContain(`journeys[0].steps[0].${key}: unknown key`);
   });
 
   it('suggests the intended key for a near miss of a builtin-like name', () => {
-    expect(formatError(userError(() => parseConfig(`${HEAD}outdir: x\n`, SOURCE)))).toContain('did you mean "outDir"');
+    expect(formatError(catchUserError(() => parseConfig(`${HEAD}outdir: x\n`, SOURCE)))).toContain('did you mean "outDir"');
   });
 });
 
@@ -100,7 +92,7 @@ describe('journey data files', () => {
   it('rejects a missing journeys[].data.file at load time, naming the resolved path', () => {
     const cfg = join(dir, 'data-missing.yaml');
     writeFileSync(cfg, `${HEAD}journeys:\n  - name: login\n    data: { file: data/users.csv }\n    steps: [{ path: /login }]\n`);
-    const e = userError(() => loadConfig(cfg));
+    const e = catchUserError(() => loadConfig(cfg));
     expect(e.exitCode).toBe(ExitCode.Usage);
     expect(formatError(e)).toContain(`journeys[0].data.file: expected a readable data file, found no such file: ${join(dir, 'data/users.csv')}`);
   });

@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import { loadConfig, parseConfig } from '../../core/config/load.js';
 import { renderStarterConfig, STARTER_DEFAULTS } from '../../core/config/starter.js';
 import { ExitCode, formatError, UserError } from '../../core/errors.js';
+import { catchUserError } from '../helpers/user-error.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = join(ROOT, 'test/fixtures/config');
@@ -126,14 +127,14 @@ describe('config validation', () => {
       c.journeys[0].steps[0].path = 'x';
       c.agent.retries = 99;
     });
-    const e = catchError(() => parseConfig(text, 'perf.config.yaml'));
+    const e = catchUserError(() => parseConfig(text, 'perf.config.yaml'));
     const printed = formatError(e);
     for (const p of ['slos[0].objective', 'journeys[0].steps[0].path', 'agent.retries']) expect(printed).toContain(p);
     expect(printed).toContain('2 more problem(s)');
   });
 
   it('says which file is missing and how to create one', () => {
-    const e = catchError(() => loadConfig('nope/perf.config.yaml', '/tmp'));
+    const e = catchUserError(() => loadConfig('nope/perf.config.yaml', '/tmp'));
     expect(formatError(e)).toContain('/tmp/nope/perf.config.yaml: config file not found');
     expect(formatError(e)).toContain('perf init');
   });
@@ -226,12 +227,3 @@ describe('perf <command> --config <invalid file>', () => {
   });
 });
 
-function catchError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}

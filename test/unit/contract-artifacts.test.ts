@@ -12,6 +12,7 @@ import type { K6WindowsLine } from '../../core/artifacts/k6-windows.js';
 import { bottlenecksPayload, comparePayload, flowState, k6WindowsLine, loadTestPlanPayload, planPayload } from '../../core/contract/artifacts.js';
 import { readArtifact } from '../../core/contract/read-artifact.js';
 import { ExitCode, formatError, UserError } from '../../core/errors.js';
+import { catchUserError } from '../helpers/user-error.js';
 import type { LoadTestPlanPayload } from '../../templates/load-test-plan.js';
 import { syntheticBaseline, syntheticLoadtest, syntheticProfile, syntheticSlo } from '../fixtures/report/synthetic.js';
 
@@ -36,15 +37,6 @@ function write(name: string, data: unknown): string {
   return f;
 }
 
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('readArtifact', () => {
   const lt = syntheticLoadtest();
@@ -69,18 +61,18 @@ describe('readArtifact', () => {
   it('names the file and the exact field of a broken payload', () => {
     const b = syntheticBaseline();
     const f = write('broken.json', { ...b, overall: { ...b.overall, latencyMs: { ...b.overall.latencyMs, p95: 'fast' } } });
-    const printed = formatError(userError(() => readArtifact('perf.baseline/v1', f)));
+    const printed = formatError(catchUserError(() => readArtifact('perf.baseline/v1', f)));
     expect(printed).toContain(`${f}: not a valid perf.baseline/v1 artifact: overall.latencyMs.p95:`);
     expect(printed).toContain('fix: regenerate');
   });
 
   it('says which kind it expected when handed another artifact', () => {
     const f = write('slo-as-baseline.json', syntheticSlo(lt));
-    expect(userError(() => readArtifact('perf.baseline/v1', f)).message).toBe('expected a perf.baseline/v1 artifact, found schema "perf.slo/v1"');
+    expect(catchUserError(() => readArtifact('perf.baseline/v1', f)).message).toBe('expected a perf.baseline/v1 artifact, found schema "perf.slo/v1"');
   });
 
   it('refuses a device instead of reading it forever', () => {
-    expect(userError(() => readArtifact('perf.baseline/v1', '/dev/zero')).message).toContain('expected a regular file');
+    expect(catchUserError(() => readArtifact('perf.baseline/v1', '/dev/zero')).message).toContain('expected a regular file');
   });
 
   it('accepts every line of a recorded perf.k6-windows/v1 file', () => {
