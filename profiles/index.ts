@@ -9,7 +9,6 @@ import { formatDuration, tryParseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import type { Executor, PerfConfig, ScenarioName, ScenarioOverride } from '../core/config/types.js';
 
-
 export interface LoadStageSpec {
   durationMs: number;
   /** Rate (requests/s) or VUs reached at the end of the stage. */
