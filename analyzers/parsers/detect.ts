@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { checkArtifact } from '../../core/contract/read-artifact.js';
+import { checkSloInputArtifact } from '../../core/contract/read-artifact.js';
 import { UserError } from '../../core/errors.js';
 import { assertReadableFile, excerpt } from './lines.js';
 import { openHead } from './sniff.js';
@@ -98,8 +98,8 @@ export async function detectFormat(file: string): Promise<Detected> {
   const doc = await readJsonDocument(file);
   const format = documentFormat(doc);
   if (!format) throw new UserError(`${file} is not a result file perf can read: it looks like ${describeDocument(doc)}`, { where: file, fix: FORMAT_HELP });
-  // A perf artifact (baseline.json, loadtest.json, …) must satisfy its contract before any figure is read from it.
-  checkArtifact(doc, file);
+  // A perf twin must carry what an SLO verdict reads (core/contract) before any figure is read from it.
+  if (format === 'perf.baseline/v1' || format === 'perf.loadtest/v1') checkSloInputArtifact(doc, file);
   return { format, doc };
 }
 

@@ -206,6 +206,23 @@ export const sloPayload = obj({
   slos: z.array(sloResult),
 });
 
+/**
+ * What `perf slo-check` reads from a baseline or load-test twin: counts and histograms of the
+ * figures and windows. A file carrying these (an older perf's, or a trimmed one) is evaluated; the
+ * rest of the payload is not needed for an SLO verdict.
+ */
+const sloFigures = loadFigures.pick({ name: true, requests: true, errors: true, histogram: true });
+export const sloInputArtifact = obj({
+  schema: z.enum(['perf.baseline/v1', 'perf.loadtest/v1']),
+  overall: sloFigures,
+  journeys: z.array(sloFigures),
+  durationMs: z.number().optional(),
+  partial: z.boolean().optional(),
+  windows: z
+    .array(loadWindow.pick({ startMs: true, endMs: true, requests: true, errors: true, histogram: true }).extend({ journeys: loadWindow.shape.journeys.optional() }))
+    .optional(),
+});
+
 // The payloads below are declared as TypeScript interfaces next to the code that computes them
 // (analyzers/bottlenecks, analyzers/plan, analyzers/compare, cli/flow, templates/load-test-plan);
 // these schemas check the structure their readers rely on, and test/unit/contract-artifacts.test.ts

@@ -64,10 +64,19 @@ export function checkArtifact(data: unknown, file: string, expected?: ArtifactSc
     throw new UserError(`expected a ${expected} artifact, found ${typeof schema === 'string' ? `schema "${schema}"` : 'no "schema" key'}`, { where: file });
   }
   if (!isArtifactSchemaKey(schema)) return data;
-  const r = ARTIFACT_SCHEMAS[schema].safeParse(data);
+  return checkAgainst(ARTIFACT_SCHEMAS[schema], data, file, schema);
+}
+
+/** The SLO-relevant part of a baseline or load-test twin (see artifacts.ts `sloInputArtifact`). */
+export function checkSloInputArtifact(data: unknown, file: string): unknown {
+  return checkAgainst(A.sloInputArtifact, data, file, String((data as { schema?: unknown } | null)?.schema));
+}
+
+function checkAgainst(schema: z.ZodType, data: unknown, file: string, kind: string): unknown {
+  const r = schema.safeParse(data);
   if (r.success) return data;
   const [first, ...rest] = r.error.issues;
-  throw new UserError(`not a valid ${schema} artifact: ${formatPath(first!.path) || '(top level)'}: ${first!.message}${rest.length ? ` (and ${rest.length} more problem(s))` : ''}`, {
+  throw new UserError(`not a valid ${kind} artifact: ${formatPath(first!.path) || '(top level)'}: ${first!.message}${rest.length ? ` (and ${rest.length} more problem(s))` : ''}`, {
     where: file,
     fix: 'regenerate the file with the perf command that writes it (a hand-edited or truncated artifact cannot be read)',
   });
