@@ -94,13 +94,13 @@ describe('journey data files', () => {
     writeFileSync(cfg, `${HEAD}journeys:\n  - name: login\n    data: { file: data/users.csv }\n    steps: [{ path: /login }]\n`);
     const e = catchUserError(() => loadConfig(cfg));
     expect(e.exitCode).toBe(ExitCode.Usage);
-    expect(formatError(e)).toContain(`journeys[0].data.file: expected a readable data file, found no such file: ${join(dir, 'data/users.csv')}`);
+    expect(formatError(e)).toContain(`journeys[0].data.file (${join(dir, 'data/users.csv')}): the data file does not exist`);
   });
 
   it('loads when the data file exists next to the config', () => {
     const sub = join(dir, 'with-data');
     mkdirSync(join(sub, 'data'), { recursive: true });
-    writeFileSync(join(sub, 'data/users.csv'), 'user\nalice\n');
+    writeFileSync(join(sub, 'data/users.csv'), 'user,password\nalice,secret\n');
     writeFileSync(join(sub, 'perf.config.yaml'), `${HEAD}journeys:\n  - name: login\n    data: { file: data/users.csv }\n    steps: [{ path: /login }]\n`);
     expect(loadConfig(join(sub, 'perf.config.yaml')).journeys[0]!.data).toEqual({ file: join(sub, 'data/users.csv'), format: 'csv' });
   });
