@@ -160,7 +160,13 @@ export function parseConfig(text: string, source: string): PerfConfig {
   const problems = crossCheck(config);
   if (problems.length > 0) throw configProblems(source, problems);
   // Reads the data files: a missing or unusable one, or a template naming no column, is an error here.
-  checkStepTemplates(config);
+  try {
+    checkStepTemplates(config);
+  } catch (err) {
+    // Its errors name the config path (journeys[0].data.file); the message must name the file too.
+    if (err instanceof UserError) throw new UserError(err.message, { where: `${source}: ${err.where ?? ''}`, fix: err.fix, detail: err.detail });
+    throw err;
+  }
   return config;
 }
 

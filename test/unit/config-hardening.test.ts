@@ -94,7 +94,7 @@ describe('journey data files', () => {
     writeFileSync(cfg, `${HEAD}journeys:\n  - name: login\n    data: { file: data/users.csv }\n    steps: [{ path: /login }]\n`);
     const e = catchUserError(() => loadConfig(cfg));
     expect(e.exitCode).toBe(ExitCode.Usage);
-    expect(formatError(e)).toContain(`journeys[0].data.file (${join(dir, 'data/users.csv')}): the data file does not exist`);
+    expect(formatError(e)).toContain(`${cfg}: journeys[0].data.file (${join(dir, 'data/users.csv')}): the data file does not exist`);
   });
 
   it('loads when the data file exists next to the config', () => {

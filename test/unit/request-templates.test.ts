@@ -88,7 +88,7 @@ describe('templates are checked when the config loads', () => {
   it('names the path of a {{field}} that is not a column', () => {
     const e = error(cfg('/posts/{{postId}}'));
     expect(e.exitCode).toBe(2);
-    expect(e.where).toBe('journeys[0].steps[0].path');
+    expect(e.where).toBe(`${source}: journeys[0].steps[0].path`);
     expect(e.message).toContain('columns: id, q');
   });
 
