@@ -69,7 +69,7 @@ export async function readK6Windows(file: string, opts: ReadK6WindowsOptions = {
         if (!isNum(o.startMs) || !isNum(o.windowMs) || o.windowMs <= 0) {
           throw new UserError('the perf.k6-windows/v1 header lacks a numeric startMs/windowMs', {
             where: `${file}:${lineNo}`,
-            fix: 'the file was not written by a compatible perf k6 extension; rebuild bin/k6 with "perf setup"',
+            fix: 'the file was not written by a compatible perf k6 extension; update perf-toolkit, or rebuild its k6 with "npx perf k6 build"',
           });
         }
         header = o as unknown as K6WindowsHeader;

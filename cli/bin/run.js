@@ -1,5 +1,11 @@
 #!/usr/bin/env node
 // Entry point of the `perf` CLI. Commands are compiled to dist/ and loaded lazily via the manifest.
-import { execute } from '@oclif/core';
-
-await execute({ dir: import.meta.url });
+// `perf --version` / `-v` alone is answered here (perf's and k6's versions) without loading oclif.
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+  const { versionText } = await import('../../dist/cli/version.js');
+  process.stdout.write(versionText());
+} else {
+  const { execute } = await import('@oclif/core');
+  await execute({ dir: import.meta.url });
+}

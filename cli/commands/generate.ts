@@ -46,7 +46,7 @@ export default class Generate extends BaseCommand<typeof Generate> {
     for (const s of result.scripts) {
       this.say(`wrote ${store.display(s.jsPath)}  (${s.scenario}: peak ${Math.round(s.profile.peak * 100) / 100} ${s.profile.model === 'vus' ? 'VUs' : 'req/s'} from ${s.profile.rateSource}; source ${store.display(s.tsPath)})`);
     }
-    this.say(result.extension ? 'scripts use k6/x/perf: run them with bin/k6 (or regenerate with --portable for stock k6)' : 'scripts are portable: any k6 v2 runs them');
+    this.say(result.extension ? 'scripts use k6/x/perf: run them with "perf loadtest --script <file>" (perf\'s k6), or regenerate with --portable for stock k6' : 'scripts are portable: any k6 v2 runs them');
     if (result.planPath) this.say(`wrote ${store.display(result.planPath)}`);
     this.say(`next: perf loadtest --scenario ${scenarios[0] ?? 'baseline'}`);
   }

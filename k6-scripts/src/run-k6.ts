@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { RuntimeFailure } from '../../core/errors.js';
-import type { K6Binary } from './k6-binary.js';
+import { K6_FIX, type K6Binary } from './k6-binary.js';
 
 export interface K6RunRequest {
   k6: K6Binary;
@@ -104,7 +104,7 @@ export async function runK6(req: K6RunRequest): Promise<K6RunOutcome> {
   process.removeListener('exit', onExit);
   req.signal?.removeEventListener('abort', onAbort);
 
-  if (spawnError) throw new RuntimeFailure(`could not start k6: ${spawnError.message}`, { where: req.k6.path, fix: 'rebuild it with: bash xk6/build.sh' });
+  if (spawnError) throw new RuntimeFailure(`could not start k6: ${spawnError.message}`, { where: req.k6.path, fix: K6_FIX });
   const ok = code === 0 || code === K6_EXIT.ThresholdsFailed || code === K6_EXIT.ScriptAborted || (code !== null && req.stoppedOnPurpose?.() === true);
   if (!ok && !interrupted) {
     const shown = errorLines.length ? errorLines.slice(-3) : tail.slice(-5);

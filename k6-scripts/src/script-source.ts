@@ -68,7 +68,7 @@ export function renderScript(input: ScriptInput): string {
     '// The thresholds say what the SLOs say: plain k6 run passes exactly when "perf slo-check" passes on the run.',
     '// PERF_BASE_URL in the environment replaces the base URL; secrets are read from the environment only.',
     input.extension
-      ? "// Needs perf's k6 (bin/k6) for k6/x/perf; \"perf generate --portable\" writes a stock-k6 version."
+      ? "// Needs perf's k6 (its platform package, or \"npx perf k6 build\") for k6/x/perf; \"perf generate --portable\" writes a stock-k6 version."
       : '// Portable: runs on stock k6 (no Server-Timing metrics).',
     '',
     "import type { Options } from 'k6/options';",

@@ -202,6 +202,7 @@ describe('perf loadtest --quick', () => {
   it('exits 2 with the build command when no k6 is available', async () => {
     const r = await perf(dir, ['loadtest', '--scenario', 'baseline', '--quick'], { PERF_K6: join(dir, 'no-such-k6') });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('bash xk6/build.sh');
+    expect(r.stderr).toContain('npx perf k6 build');
+    expect(r.stderr).toContain('npm install @perf-toolkit/k6-');
   });
 });
