@@ -1,6 +1,9 @@
 import { fmtMs, fmtNum } from '../../core/markdown.js';
 import type { LoadProgress } from './run-load.js';
 
+/** Without a TTY (CI logs), the live status is printed as a plain line this often. */
+export const PLAIN_PROGRESS_EVERY_MS = 10_000;
+
 /** The one-line live status shown on a TTY: elapsed/total, req/s, p95, errors. */
 export function progressLine(label: string, p: LoadProgress): string {
   const s = (ms: number): string => `${(ms / 1000).toFixed(0)}s`;

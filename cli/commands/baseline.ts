@@ -4,7 +4,7 @@ import { loadOptionsFromFlags } from '../load-options.js';
 import { runBaseline, type BaselineProgress } from '../../capture/baseline/run-baseline.js';
 import { fmtMs, fmtNum, fmtPct, mdTable } from '../../core/markdown.js';
 import { rankByP99 } from '../../templates/baseline.js';
-import { progressLine } from '../../capture/load/progress-line.js';
+import { PLAIN_PROGRESS_EVERY_MS, progressLine } from '../../capture/load/progress-line.js';
 
 export default class Baseline extends BaseCommand<typeof Baseline> {
   static override description =
@@ -73,7 +73,13 @@ export default class Baseline extends BaseCommand<typeof Baseline> {
     }
     const label = p.phase === 'journey' ? `journey ${p.index + 1}/${p.count} ${p.journey}` : p.phase === 'probe' ? 'probe' : 'baseline (mix)';
     if (live) process.stderr.write(`\r\x1b[K${progressLine(label, p)}`);
+    else if (Date.now() - this.lastPlainProgress >= PLAIN_PROGRESS_EVERY_MS) {
+      this.lastPlainProgress = Date.now();
+      process.stderr.write(`${progressLine(label, p)}\n`);
+    }
   }
+
+  private lastPlainProgress = 0;
 
   private clearLine(live: boolean): void {
     if (live) process.stderr.write('\r\x1b[K');

@@ -1,12 +1,12 @@
 import { Flags } from '@oclif/core';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
+import { confirm, input } from '@inquirer/prompts';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { BaseCommand } from '../base-command.js';
 import { writeFileAtomic } from '../../core/artifacts/atomic.js';
 import { DEFAULT_CONFIG_FILE, parseConfig } from '../../core/config/load.js';
 import { renderStarterConfig, STARTER_DEFAULTS, type StarterAnswers } from '../../core/config/starter.js';
-import { UserError } from '../../core/errors.js';
+import { Interrupted, UserError } from '../../core/errors.js';
 
 export default class Init extends BaseCommand<typeof Init> {
   static override description = 'Write a commented starter perf.config.yaml (prompts on a TTY, flags otherwise)';
@@ -14,6 +14,7 @@ export default class Init extends BaseCommand<typeof Init> {
     '<%= config.bin %> init',
     '<%= config.bin %> init --yes --target http://127.0.0.1:8080',
     '<%= config.bin %> init --yes --target http://127.0.0.1:3000 --path /api/health --p95 200 --objective 99.5 --force',
+    '<%= config.bin %> init --yes --target http://127.0.0.1:3000 --start "npm start"   # perf starts and stops the service',
   ];
   /** --config names the file to write, so it is not loaded first. */
   static override validatesConfigFirst = false;
@@ -24,6 +25,7 @@ export default class Init extends BaseCommand<typeof Init> {
     path: Flags.string({ description: `path of the first journey's request [default: ${STARTER_DEFAULTS.journeyPath}]` }),
     p95: Flags.integer({ description: `p95 latency target in ms [default: ${STARTER_DEFAULTS.p95Ms}]`, min: 1 }),
     objective: Flags.string({ description: `SLO objective in percent [default: ${STARTER_DEFAULTS.objective}]` }),
+    start: Flags.string({ description: 'target.start command: perf starts the service for each run (on a terminal, offered from package.json "start")' }),
     force: Flags.boolean({ description: 'overwrite an existing config file', default: false }),
   };
 
@@ -33,7 +35,7 @@ export default class Init extends BaseCommand<typeof Init> {
       throw new UserError('config file already exists', { where: file, fix: 'pass --force to overwrite it' });
     }
     const interactive = !this.flags.yes && process.stdin.isTTY === true && process.stdout.isTTY === true;
-    const answers = interactive ? await this.ask() : this.fromFlags();
+    const answers = interactive ? await this.ask(file) : this.fromFlags();
     const text = renderStarterConfig(answers);
     parseConfig(text, file); // the starter must load: fail here rather than write a broken file
     writeFileAtomic(file, text);
@@ -52,37 +54,68 @@ export default class Init extends BaseCommand<typeof Init> {
       journeyPath: checkPath(this.flags.path ?? STARTER_DEFAULTS.journeyPath, '--path'),
       p95Ms: this.flags.p95 ?? STARTER_DEFAULTS.p95Ms,
       objective: checkObjective(this.flags.objective ?? String(STARTER_DEFAULTS.objective), '--objective'),
+      ...(this.flags.start ? { start: { command: checkCommand(this.flags.start, '--start'), readyPath: checkPath(this.flags.path ?? STARTER_DEFAULTS.journeyPath, '--path') } } : {}),
     };
   }
 
-  private async ask(): Promise<StarterAnswers> {
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    const question = async <V>(q: string, dflt: string, parse: (s: string, where: string) => V): Promise<V> => {
-      for (;;) {
-        const raw = (await rl.question(`${q} [${dflt}]: `)).trim() || dflt;
-        try {
-          return parse(raw, q);
-        } catch (err) {
-          process.stdout.write(`  ${(err as Error).message}\n`);
-        }
-      }
-    };
-    try {
-      return {
-        baseUrl: await question('Target base URL', this.flags.target ?? 'http://127.0.0.1:8080', checkUrl),
-        journeyName: await question('Name of a first critical journey', STARTER_DEFAULTS.journeyName, checkName),
-        journeyPath: await question('Path it requests', STARTER_DEFAULTS.journeyPath, checkPath),
-        p95Ms: await question('p95 latency target (ms)', String(STARTER_DEFAULTS.p95Ms), (s, w) => {
-          const n = Number(s);
-          if (!Number.isInteger(n) || n <= 0) throw new UserError(`expected a whole number of ms > 0, found "${s}"`, { where: w });
-          return n;
+  /** Prompts through @inquirer/prompts; Ctrl-C → exit 130 with nothing written. */
+  private async ask(configFile: string): Promise<StarterAnswers> {
+    const ask = async <V>(message: string, dflt: string, parse: (s: string, where: string) => V): Promise<V> =>
+      parse(
+        await input({
+          message,
+          default: dflt,
+          validate: (raw) => {
+            try {
+              parse(raw.trim(), message);
+              return true;
+            } catch (err) {
+              return (err as Error).message;
+            }
+          },
         }),
-        objective: await question('SLO objective (% good events)', String(STARTER_DEFAULTS.objective), checkObjective),
-      };
-    } finally {
-      rl.close();
+        message,
+      );
+    try {
+      const baseUrl = await ask('Target base URL', this.flags.target ?? 'http://127.0.0.1:8080', checkUrl);
+      const journeyName = await ask('Name of a first critical journey', this.flags.journey ?? STARTER_DEFAULTS.journeyName, checkName);
+      const journeyPath = await ask('Path it requests', this.flags.path ?? STARTER_DEFAULTS.journeyPath, checkPath);
+      const p95Ms = await ask('p95 latency target (ms)', String(this.flags.p95 ?? STARTER_DEFAULTS.p95Ms), checkWholeMs);
+      const objective = await ask('SLO objective (% good events)', this.flags.objective ?? String(STARTER_DEFAULTS.objective), checkObjective);
+      const npmStart = startScript(dirname(configFile));
+      let start: StarterAnswers['start'];
+      if (this.flags.start) start = { command: checkCommand(this.flags.start, '--start'), readyPath: journeyPath };
+      else if (npmStart && (await confirm({ message: `Let perf start the service with "npm start" (package.json: ${npmStart})?`, default: true }))) {
+        start = { command: 'npm start', readyPath: journeyPath };
+      }
+      return { baseUrl, journeyName, journeyPath, p95Ms, objective, ...(start ? { start } : {}) };
+    } catch (err) {
+      if ((err as Error).name === 'ExitPromptError') throw new Interrupted('perf init cancelled: nothing written');
+      throw err;
     }
   }
+}
+
+/** The `start` script of the package.json next to the config, if any. */
+function startScript(dir: string): string | undefined {
+  try {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, unknown> };
+    const start = pkg.scripts?.start;
+    return typeof start === 'string' && start.trim() !== '' ? start : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkWholeMs(s: string, where: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n <= 0) throw new UserError(`expected a whole number of ms > 0, found "${s}"`, { where });
+  return n;
+}
+
+function checkCommand(s: string, where: string): string {
+  if (s.trim() !== '' && !/[\r\n]/.test(s)) return s.trim();
+  throw new UserError('expected a one-line shell command, e.g. "npm start"', { where });
 }
 
 function checkUrl(s: string, where: string): string {

@@ -1,14 +1,12 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
+import { PLAIN_PROGRESS_EVERY_MS } from '../../capture/load/progress-line.js';
 import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
 import { parseDuration } from '../../core/duration.js';
 import { CheckFailed, Interrupted } from '../../core/errors.js';
 import { parseRate } from '../../k6-scripts/src/generate.js';
 import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
 import { writeHtmlReport } from '../../report/index.js';
-
-/** Without a TTY, progress is a plain line this often. */
-const PLAIN_PROGRESS_EVERY_MS = 10_000;
 
 export default class Loadtest extends BaseCommand<typeof Loadtest> {
   static override description =

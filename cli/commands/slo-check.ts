@@ -39,7 +39,7 @@ export default class SloCheck extends BaseCommand<typeof SloCheck> {
       default: '10',
     }),
     junit: Flags.string({ description: 'also write JUnit XML (one testcase per SLO) to this file' }),
-    annotations: Flags.boolean({ description: 'print GitHub ::error / ::warning annotations for FAIL / PARTIAL SLOs', default: false }),
+    annotations: Flags.boolean({ description: 'print GitHub ::error / ::warning annotations for FAIL / PARTIAL SLOs [default: on when GITHUB_ACTIONS=true]', allowNo: true }),
     lenient: Flags.boolean({ description: 'count and skip corrupt lines in NDJSON input instead of failing', default: false }),
     window: Flags.string({
       description: 'window width for bucketing k6 --out json points (burn-rate alerts) [default: half the shortest scaled short alert window, 10s..5m]',
@@ -101,7 +101,7 @@ export default class SloCheck extends BaseCommand<typeof SloCheck> {
         process.stderr.write(`warning: could not append to GITHUB_STEP_SUMMARY (${stepSummary}): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
       }
     }
-    if (f.annotations) {
+    if (f.annotations ?? process.env.GITHUB_ACTIONS === 'true') {
       // Workflow commands must reach the runner's stdout; under --json they go to stderr, which GitHub also reads.
       for (const line of renderAnnotations(report)) this.say(line);
     }

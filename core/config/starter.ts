@@ -7,6 +7,8 @@ export interface StarterAnswers {
   journeyPath: string;
   p95Ms: number;
   objective: number;
+  /** target.start: how perf starts the service (e.g. the project's `npm start`); absent = commented example. */
+  start?: { command: string; readyPath: string };
 }
 
 export const STARTER_DEFAULTS: Omit<StarterAnswers, 'baseUrl'> = {
@@ -27,13 +29,7 @@ export function renderStarterConfig(a: StarterAnswers): string {
 target:
   # The service under test. Load and soak tests must only target services you own.
   baseUrl: ${q(a.baseUrl)}
-  # Optional: let perf start and stop the service for you.
-  # start:
-  #   command: "node server.js"
-  #   cwd: "."
-  #   env: { PORT: "8080" }
-  #   readyPath: "/health"     # polled until it answers
-  #   readyTimeoutMs: 15000
+${a.start ? renderStart(a.start, a.baseUrl) : START_EXAMPLE}
   # Headers sent with every request. \${ENV_VAR} is resolved at run time and never written out.
   # headers:
   #   Authorization: "Bearer \${API_TOKEN}"
@@ -77,4 +73,25 @@ slos:
 
 outDir: .aiwg
 `;
+}
+
+const START_EXAMPLE = `  # Optional: let perf start and stop the service for you.
+  # start:
+  #   command: "node server.js"
+  #   cwd: "."
+  #   env: { PORT: "8080" }
+  #   readyPath: "/health"     # polled until it answers
+  #   readyTimeoutMs: 15000`;
+
+/** A live `target.start` block; PORT comes from the base URL, so a service that reads PORT listens there. */
+function renderStart(start: { command: string; readyPath: string }, baseUrl: string): string {
+  const url = new URL(baseUrl);
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return `  # perf starts the service for each run and stops it afterwards.
+  start:
+    command: ${JSON.stringify(start.command)}
+    cwd: "."
+    env: { PORT: ${JSON.stringify(port)} }   # drop it if your service does not read PORT
+    readyPath: ${JSON.stringify(start.readyPath)}     # polled until it answers
+    readyTimeoutMs: 15000`;
 }
