@@ -3,7 +3,7 @@ import { BaseCommand } from '../base-command.js';
 import { PLAIN_PROGRESS_EVERY_MS } from '../../capture/load/progress-line.js';
 import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
 import { parseDuration } from '../../core/duration.js';
-import { CheckFailed, Interrupted } from '../../core/errors.js';
+import { CheckFailed, Interrupted, UserError } from '../../core/errors.js';
 import { parseRate } from '../../k6-scripts/src/generate.js';
 import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
 import { writeHtmlReport } from '../../report/index.js';
@@ -16,9 +16,16 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     '<%= config.bin %> loadtest --scenario soak --duration 4h',
     '<%= config.bin %> loadtest --scenario stress --quick',
     'PERF_QUICK_TOTAL=15s <%= config.bin %> loadtest --scenario spike --quick   # CI smoke: whole profile in 15 s',
+    'K6_PROMETHEUS_RW_SERVER_URL=http://127.0.0.1:9090/api/v1/write <%= config.bin %> loadtest --scenario soak --k6-out experimental-prometheus-rw',
+    '<%= config.bin %> loadtest --scenario baseline -- --tag team=checkout --http-debug=headers   # extra k6 run arguments after --',
+    '<%= config.bin %> loadtest --script .aiwg/testing/scripts/baseline.js   # your edited (or own) k6 script, evaluated by perf',
   ];
+  /** Arguments after `--` go to `k6 run`; checked in run(). */
+  static override strict = false;
   static override flags = {
-    scenario: Flags.string({ description: 'the load profile to run', options: [...SCENARIO_NAMES], required: true }),
+    scenario: Flags.string({ description: 'the load profile to run (with --script: how the run is read and labelled) [default with --script: baseline]', options: [...SCENARIO_NAMES] }),
+    script: Flags.string({ description: 'run this k6 script (edited or hand-written) instead of generating one; its options set the load shape, perf reads the results' }),
+    'k6-out': Flags.string({ description: 'another k6 output beside perf\'s own, as k6 --out takes it (repeatable; K6_OUT adds one too), e.g. experimental-prometheus-rw, csv=results.csv', multiple: true }),
     duration: Flags.string({ description: 'hold duration, e.g. 10m (soak: the whole soak; spike: the spike)' }),
     rate: Flags.string({ description: 'peak rate in requests/s (default: scenarios.<name>.rate, else from the baseline capacity)' }),
     capacity: Flags.string({ description: 'requests/s to use as capacity instead of the measured baseline capacity (each profile applies its factor: baseline 0.5×, stress 2×, spike 3×, soak 0.8×, breakpoint 4×)' }),
@@ -36,10 +43,17 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     const tty = process.stderr.isTTY === true && !this.flags.json;
     let lastPlain = 0;
     const quickTotal = process.env.PERF_QUICK_TOTAL;
+    if (!this.flags.scenario && !this.flags.script) {
+      throw new UserError('no scenario given', { where: '--scenario', fix: `pass --scenario ${SCENARIO_NAMES.join('|')} (or --script <file> to run your own k6 script)` });
+    }
+    const k6Outputs = [...(this.flags['k6-out'] ?? []), ...(process.env.K6_OUT ? [process.env.K6_OUT] : [])];
     const result = await runLoadtest({
       config,
       store,
-      scenario: this.flags.scenario as ScenarioName,
+      scenario: (this.flags.scenario ?? 'baseline') as ScenarioName,
+      ...(this.flags.script ? { script: this.flags.script } : {}),
+      k6Outputs,
+      k6Args: await this.k6Args(),
       ...(this.flags.duration !== undefined ? { durationMs: parseDuration(this.flags.duration, '--duration') } : {}),
       ...(this.flags.rate !== undefined ? { rate: parseRate(this.flags.rate) } : {}),
       ...(this.flags.capacity !== undefined ? { capacityRps: parseRate(this.flags.capacity, '--capacity') } : {}),
@@ -83,5 +97,17 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
       });
     }
     this.say('next: perf slo-check');
+  }
+
+  /** Everything after `--` is for `k6 run`; any other stray argument is a usage error. */
+  private async k6Args(): Promise<string[]> {
+    const { argv } = await this.parse(Loadtest);
+    const dashDash = this.argv.indexOf('--');
+    const extra = dashDash >= 0 ? this.argv.slice(dashDash + 1) : [];
+    const stray = (argv as string[]).slice(0, Math.max(0, argv.length - extra.length));
+    if (stray.length > 0) {
+      throw new UserError(`unexpected argument "${stray[0]}"`, { fix: 'put arguments for k6 after "--", e.g. perf loadtest --scenario baseline -- --tag team=checkout' });
+    }
+    return extra;
   }
 }

@@ -3,20 +3,23 @@
  * k6, read its windows back, and write `.aiwg/testing/load-test-results.md` + its perf.loadtest/v1
  * twin. Ctrl-C stops k6 gracefully and still writes the report, marked partial.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readK6Run } from '../../analyzers/parsers/k6-json.js';
 import { startTarget, waitUntilReachable, type RunningTarget } from '../../capture/target/start-target.js';
 import { ARTIFACTS, DIRS } from '../../core/artifacts/layout.js';
 import type { LoadTestPayload } from '../../core/artifacts/schemas.js';
 import type { ArtifactStore } from '../../core/artifacts/store.js';
 import { checkTemplateEnv } from '../../core/config/step-templates.js';
-import { Interrupted, RuntimeFailure } from '../../core/errors.js';
+import { Interrupted, RuntimeFailure, UserError } from '../../core/errors.js';
+import { tryParseDuration } from '../../core/duration.js';
+import { REDACTED } from '../../core/redact.js';
 import { PERCENTILE_VALUES, type PerfConfig, type ScenarioName } from '../../core/config/types.js';
 import { renderLoadTestResults } from '../../templates/loadtest-results.js';
-import { buildLoadProfile, QUICK_BUDGET_MS } from '../../profiles/index.js';
+import { buildLoadProfile, QUICK_BUDGET_MS, type LoadProfile } from '../../profiles/index.js';
 import { generateScripts, readCapacity } from './generate.js';
-import { findK6 } from './k6-binary.js';
+import { findK6, K6_FIX } from './k6-binary.js';
 import { allowedBadFraction } from '../../analyzers/slo/error-budget.js';
 import { fromConfigSlo } from '../../analyzers/slo/model.js';
 import { formatProgress, ProgressTail, type ProgressSnapshot } from './progress.js';
@@ -39,6 +42,12 @@ export interface LoadtestOptions {
   abortOnBurn?: boolean;
   signal?: AbortSignal;
   onProgress?: (line: string, snapshot: ProgressSnapshot) => void;
+  /** Extra k6 outputs (`--k6-out`, `K6_OUT`) beside perf's own. */
+  k6Outputs?: string[];
+  /** Extra `k6 run` arguments (after `--`). */
+  k6Args?: string[];
+  /** A user's own (edited or hand-written) k6 script to run instead of a generated one. */
+  script?: string;
   /** Human notes (which script, which k6, what the fallback loses). */
   onNote?: (line: string) => void;
 }
@@ -59,8 +68,14 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
 
   const capacity = readCapacity(store, opts.capacityRps);
   const shape = { rate: opts.rate, capacityRps: opts.capacityRps, durationMs: opts.durationMs, quick: opts.quick, quickBudgetMs: opts.quickBudgetMs ?? QUICK_BUDGET_MS };
-  const profile = buildLoadProfile(scenario, { ...shape, config, capacityRps: capacity?.maxRps ?? null });
-  const script = await scriptFor(opts, shape, k6.extension, note);
+  let profile = buildLoadProfile(scenario, { ...shape, config, capacityRps: capacity?.maxRps ?? null });
+  let script: string;
+  if (opts.script) {
+    script = userScript(opts.script, k6.extension);
+    profile = scriptProfile(profile, inspectDurationMs(k6.path, script, { PERF_BASE_URL: config.target.baseUrl }));
+    note(`running your script ${script}: its own options set the load shape`);
+  } else script = await scriptFor(opts, shape, k6.extension, note);
+  for (const o of opts.k6Outputs ?? []) note(`extra k6 output: --out ${redactOutput(o)}`);
 
   if (opts.abortOnBurn && !k6.extension) note('--abort-on-burn needs the perf k6 extension (bin/k6); running without the live guard');
   if (!k6.extension) note(`stock k6 ${k6.version} at ${k6.path}: falling back to --out json; this run loses: ${k6.lost.join('; ')}`);
@@ -108,6 +123,8 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
       // Thresholds stay on for stock k6 (users' own gate) and for breakpoint, where they are the abort.
       keepThresholds: !k6.extension || profile.abortOnThresholds,
       env: { PERF_BASE_URL: config.target.baseUrl },
+      ...(opts.k6Outputs?.length ? { extraOutputs: opts.k6Outputs } : {}),
+      ...(opts.k6Args?.length ? { extraArgs: opts.k6Args } : {}),
       signal: opts.signal,
       onTick: tick,
     });
@@ -173,4 +190,39 @@ async function scriptFor(
   const js = (res.scripts[0] as { jsPath: string }).jsPath;
   note(`generated ${store.display(js)}`);
   return js;
+}
+
+/** A user's script must exist; one importing k6/x/perf needs perf's k6, not the stock fallback. */
+function userScript(file: string, extension: boolean): string {
+  const path = resolve(file);
+  if (!existsSync(path) || !statSync(path).isFile()) throw new UserError('script not found', { where: path, fix: 'pass the path of a k6 script (e.g. one from "perf generate", edited)' });
+  if (!extension && readFileSync(path, 'utf8').includes('k6/x/perf')) {
+    throw new UserError('the script imports k6/x/perf, which the stock k6 perf found lacks', { where: path, fix: K6_FIX });
+  }
+  return path;
+}
+
+/** The script's longest scenario duration (k6 inspect --execution-requirements), or undefined if k6 cannot say. */
+function inspectDurationMs(k6: string, script: string, env: Record<string, string>): number | undefined {
+  const r = spawnSync(k6, ['inspect', '--execution-requirements', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env, K6_NO_USAGE_REPORT: 'true' } });
+  if (r.status !== 0) {
+    const why = (r.stderr || r.stdout).split('\n').find((l) => /error|Error/.test(l))?.trim() ?? `k6 inspect exited ${r.status}`;
+    throw new UserError(`k6 cannot load the script: ${why}`, { where: script, fix: 'fix the script (k6 inspect <script> shows the error), then re-run' });
+  }
+  try {
+    const max = (JSON.parse(r.stdout) as { maxDuration?: string }).maxDuration;
+    return max ? tryParseDuration(max) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A user's script brings its own shape: no perf stages; the duration k6 reports (for progress). */
+function scriptProfile(base: LoadProfile, durationMs: number | undefined): LoadProfile {
+  return { ...base, stages: [], totalMs: durationMs ?? base.totalMs, abortOnThresholds: false, spike: null, notes: ['load shape from the user\'s script (its own options), not from perf\'s profile'] };
+}
+
+/** `NAME=ARG` with credentials in URLs (`//user:pass@host`) hidden, for notes. */
+function redactOutput(o: string): string {
+  return o.replace(/\/\/[^/@\s]+@/g, `//${REDACTED}@`);
 }

@@ -20,6 +20,10 @@ export interface K6RunRequest {
   /** Asked when k6 exits non-zero: true when the stop was intended (guard abort written to the artifact). */
   stoppedOnPurpose?: () => boolean;
   signal?: AbortSignal;
+  /** More k6 outputs beside perf's own (`--out NAME=ARG` each), e.g. experimental-prometheus-rw. */
+  extraOutputs?: string[];
+  /** More `k6 run` arguments (after `--` on perf's command line), placed before the script. */
+  extraArgs?: string[];
   /** Called about every second while k6 runs. */
   onTick?: () => void;
 }
@@ -44,8 +48,9 @@ export function k6Args(req: Omit<K6RunRequest, 'signal' | 'onTick' | 'env' | 'k6
     args.push('--out', out);
   }
   else args.push('--out', `json=${req.outFile}`);
+  for (const o of req.extraOutputs ?? []) args.push('--out', o);
   if (!req.keepThresholds) args.push('--no-thresholds', '--summary-mode=disabled');
-  args.push(req.script);
+  args.push(...(req.extraArgs ?? []), req.script);
   return args;
 }
 
