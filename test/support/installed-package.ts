@@ -35,7 +35,8 @@ export function freshServiceRepo(prefix = 'perf-svc-'): string {
     join(dir, 'server.mjs'),
     [
       "import { createServer } from 'node:http';",
-      "const server = createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ ok: true, path: req.url })); });",
+      "// /slow answers after 25 ms (a latency SLO below that fails); everything else at once.",
+      "const server = createServer((req, res) => { const answer = () => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ ok: true, path: req.url })); }; if (req.url?.startsWith('/slow')) setTimeout(answer, 25); else answer(); });",
       "server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => console.log(`listening ${server.address().port}`));",
       "process.on('SIGTERM', () => server.close(() => process.exit(0)));",
       '',
