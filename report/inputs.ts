@@ -58,7 +58,8 @@ export function kindOfSchema(schema: unknown): ReportKind | undefined {
   return REPORT_KINDS.find((k) => ARTIFACTS[k].schema === schema);
 }
 
-function add(inputs: ReportInputs, file: string, artifact: LooseArtifact): void {
+/** Files one artifact under its kind (by its `schema` key), or under `skipped` with the reason. */
+export function addArtifact(inputs: ReportInputs, file: string, artifact: LooseArtifact): void {
   const kind = kindOfSchema(artifact.schema);
   if (!kind) {
     const known = Object.values(ARTIFACTS).some((a) => a.schema === artifact.schema);
@@ -79,7 +80,7 @@ export function inputsFromFiles(files: readonly string[]): ReportInputs {
     if (typeof artifact !== 'object' || artifact === null || Array.isArray(artifact)) {
       throw new UserError('expected a JSON object with a "schema" key', { where: file });
     }
-    add(inputs, file, artifact);
+    addArtifact(inputs, file, artifact);
   }
   return inputs;
 }
@@ -107,7 +108,7 @@ export function inputsFromStore(store: ArtifactStore): ReportInputs {
   const inputs = emptyInputs();
   for (const kind of REPORT_KINDS) {
     const file = store.path(ARTIFACTS[kind].json);
-    if (existsSync(file)) add(inputs, file, readArtifactFile<Record<string, unknown>>(file));
+    if (existsSync(file)) addArtifact(inputs, file, readArtifactFile<Record<string, unknown>>(file));
   }
   return inputs;
 }

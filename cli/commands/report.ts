@@ -2,7 +2,9 @@ import { Flags } from '@oclif/core';
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { BaseCommand } from '../base-command.js';
-import { inputsFromFiles, inputsFromRun, inputsFromStore, writeHtmlReport } from '../../report/index.js';
+import { defaultWindowMs, slosFromConfig } from '../../analyzers/slo/check.js';
+import { inputsFromRun, inputsFromStore, writeHtmlReport } from '../../report/index.js';
+import { inputsFromAnyFiles } from '../../k6-scripts/src/report-inputs.js';
 
 export default class Report extends BaseCommand<typeof Report> {
   static override description =
@@ -11,11 +13,12 @@ export default class Report extends BaseCommand<typeof Report> {
     '<%= config.bin %> report',
     '<%= config.bin %> report --run 20261123-101500-ab12',
     '<%= config.bin %> report --from before/loadtest.json after/loadtest.json slo.json --open',
+    '<%= config.bin %> report --from k6-results.json k6-summary.json   # k6 run --out json=k6-results.json --summary-export k6-summary.json',
   ];
   static override flags = {
     run: Flags.string({ description: 'report on one run: the JSON copies under <out-dir>/working/runs/<id>/', exclusive: ['from'] }),
     from: Flags.string({
-      description: 'JSON artifacts to report on, any mix (baseline, profile, loadtest, slo, bottlenecks, plan, compare); later files of a kind are "after"',
+      description: 'files to report on, any mix: perf JSON artifacts (baseline, profile, loadtest, slo, bottlenecks, plan, compare), a plain k6 --out json file, a k6 summary (SLOs from the config); later files of a kind are "after"',
       multiple: true,
       exclusive: ['run'],
     }),
@@ -23,8 +26,14 @@ export default class Report extends BaseCommand<typeof Report> {
   };
 
   public async run(): Promise<void> {
-    const store = this.store(this.flags['out-dir'] ? undefined : this.optionalConfigQuiet());
-    const inputs = this.flags.from ? inputsFromFiles(this.flags.from) : this.flags.run ? inputsFromRun(store, this.flags.run) : inputsFromStore(store);
+    const config = this.optionalConfigQuiet();
+    const store = this.store(this.flags['out-dir'] ? undefined : config);
+    const slos = config ? slosFromConfig(config) : [];
+    const inputs = this.flags.from
+      ? await inputsFromAnyFiles(this.flags.from, { store, slos, slosFrom: config?.source ?? 'n/a', windowMs: slos.length ? defaultWindowMs(slos) : 10_000 })
+      : this.flags.run
+        ? inputsFromRun(store, this.flags.run)
+        : inputsFromStore(store);
     const written = writeHtmlReport(store, inputs);
     for (const s of inputs.skipped) this.say(`skipped ${s.file}: ${s.reason}`);
     this.say(`wrote ${store.display(written.htmlPath)} (${written.charts.length} chart${written.charts.length === 1 ? '' : 's'})`);

@@ -68,7 +68,8 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
 
   const capacity = readCapacity(store, opts.capacityRps);
   const shape = { rate: opts.rate, capacityRps: opts.capacityRps, durationMs: opts.durationMs, quick: opts.quick, quickBudgetMs: opts.quickBudgetMs ?? QUICK_BUDGET_MS };
-  let profile = buildLoadProfile(scenario, { ...shape, config, capacityRps: capacity?.maxRps ?? null });
+  // A user's script sets its own rates: the profile only names the scenario (rate 1 is never used).
+  let profile = buildLoadProfile(scenario, { ...shape, config, capacityRps: capacity?.maxRps ?? null, ...(opts.script ? { rate: 1 } : {}) });
   let script: string;
   if (opts.script) {
     script = userScript(opts.script, k6.extension);
@@ -217,9 +218,9 @@ function inspectDurationMs(k6: string, script: string, env: Record<string, strin
   }
 }
 
-/** A user's script brings its own shape: no perf stages; the duration k6 reports (for progress). */
-function scriptProfile(base: LoadProfile, durationMs: number | undefined): LoadProfile {
-  return { ...base, stages: [], totalMs: durationMs ?? base.totalMs, abortOnThresholds: false, spike: null, notes: ['load shape from the user\'s script (its own options), not from perf\'s profile'] };
+/** A user's script (or a k6 run perf did not start) brings its own shape: no perf stages; the duration k6 reports. */
+export function scriptProfile(base: LoadProfile, durationMs: number | undefined): LoadProfile {
+  return { ...base, stages: [], startTarget: 0, peak: 0, capacityRps: null, maxVUs: null, totalMs: durationMs ?? base.totalMs, abortOnThresholds: false, spike: null, notes: ['load shape from the user\'s script (its own options), not from perf\'s profile'] };
 }
 
 /** `NAME=ARG` with credentials in URLs (`//user:pass@host`) hidden, for notes. */
