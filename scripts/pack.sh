@@ -10,6 +10,5 @@ out="${1:?usage: bash scripts/pack.sh OUTDIR}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 [ -d node_modules ] || { echo "pack: run bash scripts/setup.sh first" >&2; exit 2; }
-npm pack --silent --pack-destination "$out" >/dev/null
-echo "pack: $(ls "$out"/perf-toolkit-[0-9]*.tgz)"
+bash scripts/pack-main.sh "$out"
 bash scripts/pack-k6.sh "$(node -p 'process.platform + "-" + process.arch')" "$out"

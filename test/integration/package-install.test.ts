@@ -27,6 +27,12 @@ afterAll(() => {
 });
 
 describe('perf installed from its tarballs into a project without Go', () => {
+  it('installed perf-toolkit names all five k6 platform packages as optional dependencies at its version', () => {
+    const m = JSON.parse(readFileSync(join(repo, 'node_modules/perf-toolkit/package.json'), 'utf8'));
+    expect(m.private).toBeUndefined();
+    expect(m.optionalDependencies).toEqual(Object.fromEntries(['darwin-arm64', 'darwin-x64', 'linux-arm64', 'linux-x64', 'win32-x64'].map((p) => [`@perf-toolkit/k6-${p}`, m.version])));
+  });
+
   it('has no Go on the PATH the commands run with', () => {
     expect(() => execFileSync('go', ['version'], { env, stdio: 'ignore' })).toThrow();
   });
