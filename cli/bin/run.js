@@ -6,6 +6,8 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const { versionText } = await import('../../dist/cli/version.js');
   process.stdout.write(versionText());
 } else {
-  const { execute } = await import('@oclif/core');
+  const { execute, settings } = await import('@oclif/core');
+  // perf always runs its compiled dist/ (the checkout builds it too): never look for TypeScript sources.
+  settings.enableAutoTranspile = false;
   await execute({ dir: import.meta.url });
 }

@@ -1,5 +1,6 @@
 // The npm package as published: not private, what it ships, two bin names, and the five k6 platform
 // packages pinned at the same version with the os/cpu npm selects them by.
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +33,19 @@ describe('package.json', () => {
   it('leaves the k6 platform packages out of the checkout (scripts/pack-main.sh adds them), so npm ci works before they are published', () => {
     expect(pkg.optionalDependencies).toBeUndefined();
     expect(readFileSync(join(ROOT, 'scripts/pack-main.sh'), 'utf8')).toContain('optionalDependencies');
+  });
+});
+
+describe('what npm pack ships', () => {
+  it('holds every source file the generated k6 scripts bundle (the runtime and what it imports)', async () => {
+    const esbuild = await import('esbuild');
+    const r = await esbuild.build({ entryPoints: [join(ROOT, 'k6-scripts/runtime/index.ts')], absWorkingDir: ROOT, bundle: true, write: false, metafile: true, external: ['k6', 'k6/*', 'papaparse'], platform: 'neutral', format: 'esm', logLevel: 'silent' });
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Array<{ files: Array<{ path: string }> }>;
+    const files = new Set(packed[0]!.files.map((f) => f.path));
+    const inputs = Object.keys(r.metafile.inputs);
+    expect(inputs.length).toBeGreaterThan(3);
+    for (const input of inputs) expect(files, `npm pack ships ${input}`).toContain(input);
+    expect([...files].some((f) => f.startsWith('test/') || f.startsWith('bench/'))).toBe(false);
   });
 });
 
