@@ -2,7 +2,7 @@
 // project with no Go (and no k6) on PATH, then init → baseline → loadtest (with perf's k6 from the
 // platform package, not the stock fallback) → slo-check against the project's own loopback service.
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envWithoutGo, freshServiceRepo, installTarballs, packTarballs, run, startService } from '../support/installed-package.js';
@@ -50,7 +50,11 @@ describe('perf installed from its tarballs into a project without Go', () => {
   it('runs init, baseline, loadtest (extension) and slo-check in the project', async () => {
     const init = await npx(['perf', 'init', '--yes', '--target', `http://127.0.0.1:${port}`, '--path', '/health']);
     expect(init.code, init.stderr).toBe(0);
-    expect(readFileSync(join(repo, 'perf.config.yaml'), 'utf8')).toContain(`http://127.0.0.1:${port}`);
+    const config = readFileSync(join(repo, 'perf.config.yaml'), 'utf8');
+    expect(config).toContain(`http://127.0.0.1:${port}`);
+    // The editor's $schema line points into the installed package, and the file is there.
+    const ref = /\$schema=(\S+)/.exec(config)?.[1];
+    expect(ref && existsSync(join(repo, ref))).toBe(true);
 
     const baseline = await npx(['perf', 'baseline', '--quick', '--no-capacity', '--connections', '2', '--duration', '2s']);
     expect(baseline.code, baseline.stderr).toBe(0);
