@@ -56,15 +56,34 @@ type seriesInfo struct {
 	kind MetricKind
 }
 
-// StatusClass maps an HTTP status tag to its class: "2xx", "4xx", "5xx", "0xx" (network error).
+// StatusClass maps k6's `status` tag to its class: three digits "NNN" → "Nxx"; anything else that is
+// present ("0" for a network error, or an odd value) → "0xx", a request without a usable HTTP status.
+// The TypeScript readers follow the same rule (analyzers/parsers/k6-aggregate.ts, test/fixtures/k6/merge-vectors.json).
 func StatusClass(status string) string {
 	if status == "" {
 		return ""
 	}
-	if len(status) == 3 && status[0] >= '0' && status[0] <= '9' {
+	if len(status) == 3 && isDigit(status[0]) && isDigit(status[1]) && isDigit(status[2]) {
 		return status[:1] + "xx"
 	}
 	return "0xx"
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// TagsOf picks the tags a series is keyed by out of a sample's tags (`get` looks one up): the status
+// as its class, the check name only for the `checks` rate.
+func TagsOf(metric string, get func(key string) (string, bool)) SeriesTags {
+	var t SeriesTags
+	t.Journey, _ = get("journey")
+	t.Name, _ = get("name")
+	t.Scenario, _ = get("scenario")
+	status, _ := get("status")
+	t.Status = StatusClass(status)
+	if metric == "checks" {
+		t.Check, _ = get("check")
+	}
+	return t
 }
 
 type trendAgg struct {
@@ -113,6 +132,8 @@ func (t *trendAgg) merge(o *trendAgg) {
 
 type rateAgg struct{ trues, total int64 }
 
+// gaugeAgg is a gauge in a window: the value of its latest-timestamped sample (not of the last to
+// arrive: k6 flushes samples slightly out of order) and the max of all.
 type gaugeAgg struct {
 	value, max float64
 	last       time.Time
@@ -228,7 +249,7 @@ type Aggregator struct {
 	open     map[int64]*Window
 	next     int64 // index of the oldest window not closed yet
 	totals   *Window
-	Late     int64 // samples that arrived after their window closed (folded into the oldest open one)
+	Late     int64 // samples whose window had closed: counted in the oldest open window (the contract's rule)
 	Clamped  int64 // trend samples outside the histogram range
 	Folded   int64 // distinct `name` tag values folded into "other"
 }

@@ -161,12 +161,7 @@ func kindOf(t metrics.MetricType) MetricKind {
 func PointFromSample(s metrics.Sample) Point {
 	p := Point{Metric: s.Metric.Name, Kind: kindOf(s.Metric.Type), Time: s.Time, Value: s.Value}
 	if tags := s.Tags; tags != nil {
-		p.Tags.Journey, _ = tags.Get("journey")
-		p.Tags.Name, _ = tags.Get("name")
-		p.Tags.Scenario, _ = tags.Get("scenario")
-		status, _ := tags.Get("status")
-		p.Tags.Status = StatusClass(status)
-		p.Tags.Check, _ = tags.Get("check")
+		p.Tags = TagsOf(p.Metric, tags.Get)
 	}
 	return p
 }

@@ -13,13 +13,14 @@ import { newHistogram, recordMs, type Histogram } from '../histogram.js';
 /** The tag keys a series is keyed by, in key order. */
 const TAG_KEYS = ['journey', 'name', 'scenario', 'status', 'check'] as const;
 
-/** "200" → "2xx", "0" (network error) → "0xx"; anything unusual is kept as is. */
+/**
+ * k6's `status` tag → its class: three digits "NNN" → "Nxx"; anything else that is present ("0" for a
+ * network error, or an odd value) → "0xx", a request without a usable HTTP status. The Go output
+ * follows the same rule (xk6/aggregate.go StatusClass; test/fixtures/k6/merge-vectors.json).
+ */
 export function statusClass(status: string): string {
-  if (/^\d{1,3}$/.test(status)) {
-    const n = Number(status);
-    return n === 0 ? '0xx' : `${Math.floor(n / 100)}xx`;
-  }
-  return status;
+  if (status === '') return '';
+  return /^\d{3}$/.test(status) ? `${status[0]}xx` : '0xx';
 }
 
 export function seriesKey(metric: string, tags: SeriesTags): string {
@@ -41,6 +42,10 @@ export function pickTags(metric: string, raw: Record<string, unknown> | null | u
 
 /** A TrendSeries being accumulated: the live histogram instead of its encoding. */
 type TrendAcc = Omit<TrendSeries, 'histogram'> & { h: Histogram };
+/** A GaugeSeries being accumulated, with the time of the sample its value comes from. */
+type GaugeAcc = GaugeSeries & { atMs: number };
+
+export type MetricType = 'trend' | 'counter' | 'rate' | 'gauge';
 
 /** Accumulates one window (or a whole run) of k6 samples into series. */
 export class WindowAccumulator {
@@ -48,7 +53,7 @@ export class WindowAccumulator {
   readonly trends = new Map<string | number, TrendAcc>();
   readonly counters = new Map<string | number, CounterSeries>();
   readonly rates = new Map<string | number, RateSeries>();
-  readonly gauges = new Map<string | number, GaugeSeries>();
+  readonly gauges = new Map<string | number, GaugeAcc>();
 
   addTrend(key: string | number, metric: string, tags: SeriesTags, value: number): void {
     let t = this.trends.get(key);
@@ -79,12 +84,29 @@ export class WindowAccumulator {
     if (value !== 0) r.trues++;
   }
 
-  addGauge(key: string | number, metric: string, tags: SeriesTags, value: number): void {
+  /** The value is that of the latest-timestamped sample (not of the last to arrive), the max of all. */
+  addGauge(key: string | number, metric: string, tags: SeriesTags, value: number, atMs: number): void {
     const g = this.gauges.get(key);
     if (g) {
-      g.value = value;
+      if (atMs >= g.atMs) {
+        g.value = value;
+        g.atMs = atMs;
+      }
       if (value > g.max) g.max = value;
-    } else this.gauges.set(key, { metric, tags, value, max: value });
+    } else this.gauges.set(key, { metric, tags, value, max: value, atMs });
+  }
+
+  add(type: MetricType, key: string | number, metric: string, tags: SeriesTags, value: number, atMs: number): void {
+    switch (type) {
+      case 'trend':
+        return this.addTrend(key, metric, tags, value);
+      case 'counter':
+        return this.addCounter(key, metric, tags, value);
+      case 'rate':
+        return this.addRate(key, metric, tags, value);
+      case 'gauge':
+        return this.addGauge(key, metric, tags, value, atMs);
+    }
   }
 
   /** Adds another accumulator's series into this one (histograms added in memory, no encode/decode). */
@@ -118,7 +140,10 @@ export class WindowAccumulator {
     for (const [k, g] of other.gauges) {
       const cur = this.gauges.get(k);
       if (cur) {
-        cur.value = g.value;
+        if (g.atMs >= cur.atMs) {
+          cur.value = g.value;
+          cur.atMs = g.atMs;
+        }
         if (g.max > cur.max) cur.max = g.max;
       } else this.gauges.set(k, { ...g });
     }
@@ -141,16 +166,84 @@ export class WindowAccumulator {
       })),
       counters: [...this.counters.values()].map((c) => ({ ...c })),
       rates: [...this.rates.values()].map((r) => ({ ...r })),
-      gauges: [...this.gauges.values()].map((g) => ({ ...g })),
+      gauges: [...this.gauges.values()].map(({ metric, tags, value, max }) => ({ metric, tags, value, max })),
     };
+  }
+}
+
+/**
+ * Buckets samples into fixed windows from `startMs` with the contract's rule (core/artifacts/k6-windows.ts),
+ * the same as the Go output's Aggregator (xk6/aggregate.go; test/fixtures/k6/merge-vectors.json): a
+ * sample counts in the window its timestamp falls in while that window is open; once a window is
+ * closed, a sample for it counts in the oldest open window and in `late`. Closed windows are final.
+ */
+export class WindowedRun {
+  readonly closed: K6WindowLine[] = [];
+  readonly totals = new WindowAccumulator();
+  /** Samples whose window had already closed. */
+  late = 0;
+  /** Index of the oldest window not closed yet. */
+  private next = 0;
+  private readonly open = new Map<number, WindowAccumulator>();
+
+  constructor(
+    readonly startMs: number,
+    readonly windowMs: number,
+  ) {}
+
+  indexOf(atMs: number): number {
+    return atMs > this.startMs ? Math.floor((atMs - this.startMs) / this.windowMs) : 0;
+  }
+
+  add(type: MetricType, key: string | number, metric: string, tags: SeriesTags, value: number, atMs: number): void {
+    let index = this.indexOf(atMs);
+    if (index < this.next) {
+      index = this.next;
+      this.late++;
+    }
+    let acc = this.open.get(index);
+    if (!acc) this.open.set(index, (acc = new WindowAccumulator()));
+    acc.add(type, key, metric, tags, value, atMs);
+  }
+
+  /** Closes, in order, every window that ended at or before `atMs` (empty ones too: windows are contiguous). */
+  closeUntil(atMs: number): void {
+    while (this.windowStart(this.next + 1) <= atMs) this.closeNext(this.windowStart(this.next + 1));
+  }
+
+  /** Closes every remaining window at the end of the run; the last one ends at `stopMs` unless it is complete. */
+  closeAll(stopMs: number): void {
+    this.closeUntil(stopMs);
+    let last = -1;
+    for (const index of this.open.keys()) if (index > last) last = index;
+    if (stopMs > this.windowStart(this.next) && this.next > last) last = this.next;
+    while (this.next <= last) {
+      let end = this.windowStart(this.next + 1);
+      if (stopMs < end && this.next === last) end = stopMs;
+      this.closeNext(end);
+    }
+  }
+
+  private windowStart(index: number): number {
+    return this.startMs + index * this.windowMs;
+  }
+
+  private closeNext(endMs: number): void {
+    const index = this.next;
+    const acc = this.open.get(index) ?? new WindowAccumulator();
+    this.open.delete(index);
+    this.totals.absorb(acc);
+    this.closed.push(acc.toWindow(index, this.windowStart(index), endMs));
+    this.next++;
   }
 }
 
 type SeriesSet = Pick<K6WindowLine, 'trends' | 'counters' | 'rates' | 'gauges'>;
 
 /**
- * Merges series sets (windows, or a late-points window into its finished twin) losslessly:
- * trend histograms are added, counters summed, rates summed, gauges take the later value and the max.
+ * Merges series sets (windows, in time order) losslessly:
+ * trend histograms are added, counters summed, rates summed, gauges take the value of the later set
+ * (sets come in time order: a window's gauge value is its latest-timestamped sample's) and the max.
  */
 export function mergeSeriesSets(sets: Iterable<SeriesSet>): SeriesSet {
   const trends = new Map<string, { s: TrendSeries; h: Histogram }>();

@@ -1,6 +1,6 @@
 import type { K6Run, K6WindowLine, SeriesTags } from '../../core/artifacts/k6-windows.js';
 import { UserError } from '../../core/errors.js';
-import { emptyTotals, mergeSeriesSets, pickTags, seriesKey, statusClass, WindowAccumulator } from './k6-aggregate.js';
+import { emptyTotals, pickTags, seriesKey, statusClass, WindowedRun, type MetricType, type WindowAccumulator } from './k6-aggregate.js';
 import { readK6Windows, K6_WINDOWS_SCHEMA } from './k6-windows.js';
 import { CorruptLineTracker, excerpt, forEachLineBytes } from './lines.js';
 import { openHead } from './sniff.js';
@@ -20,10 +20,12 @@ export interface ReadK6JsonOptions {
   signal?: AbortSignal;
 }
 
-type MetricType = 'trend' | 'counter' | 'rate' | 'gauge';
 const METRIC_TYPES = new Set<string>(['trend', 'counter', 'rate', 'gauge']);
 
-/** Windows still accepting points behind the newest one (k6 flushes points slightly out of order). */
+/**
+ * Windows still accepting points behind the newest one (k6 flushes points slightly out of order); a point
+ * older than that is late: it counts in the oldest open window (the contract's rule, as in the Go output).
+ */
 const OPEN_WINDOWS_GRACE = 2;
 /** Guard against absurd spans (broken timestamps): more windows than a 100-day run at 1 min. */
 const MAX_WINDOWS = 150_000;
@@ -53,9 +55,7 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
   const tracker = new CorruptLineTracker(file, opts.lenient ?? false, 'k6 --out json NDJSON');
   const types = new Map<string, MetricType>();
   const unknownMetrics = new Set<string>();
-  const open = new Map<number, WindowAccumulator>();
-  const closed = new Map<number, K6WindowLine>();
-  const late = new Map<number, WindowAccumulator>();
+  let run: WindowedRun | null = null;
   let startMs = Number.NaN;
   let minMs = Number.POSITIVE_INFINITY;
   let maxMs = Number.NEGATIVE_INFINITY;
@@ -120,23 +120,12 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     return cacheMs + Math.floor(frac);
   };
 
-  const windowStart = (index: number): number => startMs + index * windowMs;
-
-  const totalsAcc = new WindowAccumulator();
-  const closeBefore = (limit: number): void => {
-    for (const [idx, acc] of open) {
-      if (idx < limit) {
-        totalsAcc.absorb(acc);
-        closed.set(idx, acc.toWindow(idx, windowStart(idx), windowStart(idx + 1)));
-        open.delete(idx);
-      }
+  const windowsFor = (t: number): WindowedRun => {
+    if (!run) {
+      startMs = t;
+      run = new WindowedRun(t, windowMs);
     }
-  };
-
-  const accFor = (t: number): WindowAccumulator => {
-    if (Number.isNaN(startMs)) startMs = t;
-    let index = Math.floor((t - startMs) / windowMs);
-    if (index < 0) index = 0; // earlier than the first point seen: belongs to the first window
+    const index = run.indexOf(t);
     if (index > MAX_WINDOWS) {
       throw new UserError(
         `points span more than ${MAX_WINDOWS} windows of ${windowMs} ms (from ${new Date(startMs).toISOString()} to ${new Date(t).toISOString()}): the timestamps look broken, or the window is too small`,
@@ -147,18 +136,9 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     if (t > maxMs) maxMs = t;
     if (index > maxIndex) {
       maxIndex = index;
-      if (open.size > OPEN_WINDOWS_GRACE) closeBefore(index - OPEN_WINDOWS_GRACE);
+      run.closeUntil(startMs + (index - OPEN_WINDOWS_GRACE) * windowMs);
     }
-    let acc = open.get(index);
-    if (acc) return acc;
-    if (closed.has(index)) {
-      acc = late.get(index);
-      if (!acc) late.set(index, (acc = new WindowAccumulator()));
-      return acc;
-    }
-    acc = new WindowAccumulator();
-    open.set(index, acc);
-    return acc;
+    return run;
   };
 
   // Series ids: (metric, tags) → a small integer key, so the hot path builds no key strings.
@@ -191,25 +171,12 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     }
     tracker.ok();
     points++;
-    const acc = accFor(t);
+    const windows = windowsFor(t);
     const key = id ?? seriesId(metric, tags);
-    switch (type) {
-      case 'trend':
-        if (!(value <= MAX_TREND_VALUE)) {
-          clamped++;
-          acc.addTrend(key, metric, tags, MAX_TREND_VALUE);
-        } else acc.addTrend(key, metric, tags, value);
-        break;
-      case 'counter':
-        acc.addCounter(key, metric, tags, value);
-        break;
-      case 'rate':
-        acc.addRate(key, metric, tags, value);
-        break;
-      case 'gauge':
-        acc.addGauge(key, metric, tags, value);
-        break;
-    }
+    if (type === 'trend' && !(value <= MAX_TREND_VALUE)) {
+      clamped++;
+      windows.add(type, key, metric, tags, MAX_TREND_VALUE, t);
+    } else windows.add(type, key, metric, tags, value, t);
   };
 
   /** Full JSON.parse path: Metric lines, and Point lines in any other layout. */
@@ -465,36 +432,26 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
   if (unknownMetrics.size > 0) {
     warnings.push(`${file}: skipped points of metric(s) never declared by a Metric line: ${[...unknownMetrics].slice(0, 5).join(', ')}`);
   }
-  closeBefore(Number.POSITIVE_INFINITY);
-  const windows: K6WindowLine[] = [];
-  for (let i = 0; i <= maxIndex; i++) {
-    const base = closed.get(i);
-    const extra = late.get(i);
-    const start = windowStart(i);
-    const end = windowStart(i + 1);
-    if (!base) {
-      windows.push({ type: 'window', index: i, startMs: start, endMs: end, trends: [], counters: [], rates: [], gauges: [] });
-    } else if (extra) {
-      totalsAcc.absorb(extra);
-      windows.push({ type: 'window', index: i, startMs: start, endMs: end, ...mergeSeriesSets([base, extra.toWindow(i, start, end)]) });
-    } else {
-      windows.push(base);
-    }
+  const runEnd = points > 0 ? maxMs : 0;
+  const r = run as WindowedRun | null;
+  r?.closeAll(runEnd);
+  const windows: K6WindowLine[] = r?.closed ?? [];
+  // The last window ends at the last point (a run rarely fills its final window).
+  const last = windows[windows.length - 1];
+  if (last && last.endMs <= last.startMs) last.endMs = last.startMs + 1;
+  if (r && r.late > 0) {
+    warnings.push(`${file}: ${r.late} point(s) arrived after their window had closed (more than ${OPEN_WINDOWS_GRACE} windows out of order); counted in the oldest open window`);
   }
   if (clamped > 0) warnings.push(`${file}: ${clamped} trend value(s) above ${MAX_TREND_VALUE} were clamped to it in the histograms`);
   if (points === 0) warnings.push(`${file}: no data points${wanted ? ` for ${[...wanted].join(', ')}` : ''}`);
   const runStart = points > 0 ? Math.min(minMs, startMs) : 0;
-  const runEnd = points > 0 ? maxMs : 0;
-  // The last window ends at the last point (a run rarely fills its final window).
-  const last = windows[windows.length - 1];
-  if (last && runEnd < last.endMs) last.endMs = Math.max(runEnd, last.startMs + 1);
   return {
     format: 'k6-json',
     startMs: runStart,
     endMs: runEnd,
     windowMs,
     windows,
-    totals: windows.length > 0 ? totalsOf(totalsAcc) : emptyTotals(),
+    totals: r && windows.length > 0 ? totalsOf(r.totals) : emptyTotals(),
     aborted: null,
     // k6 --out json has no end marker: a killed run is indistinguishable except for a torn last line.
     complete: !warnings.some((w) => w.includes('last line is truncated')),

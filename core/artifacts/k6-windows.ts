@@ -9,9 +9,16 @@
  * Histograms: HdrHistogram V2 compressed base64 (hdrhistogram-go `Encode(V2CompressedEncodingCookieBase)`
  * ⇄ hdr-histogram-js `decodeFromCompressedBase64`), values = round(sample × 1000), i.e. µs for time
  * Trends (k6 reports them in ms), lowest 1, 3 significant digits.
+ *
+ * Merging (the Go output and the TypeScript readers alike; vectors: test/fixtures/k6/merge-vectors.json):
+ * windows are [start + i·windowMs, start + (i+1)·windowMs), contiguous, the last cut at the stop time. A
+ * sample counts in the window its timestamp falls in while that window is open; once a window is closed
+ * (written) it is final, and a late sample counts in the oldest open window (summary `lateSamples`).
+ * Trends add histograms, counters and rates sum, a gauge keeps its latest-timestamped value and the max.
+ * Status tags become classes: three digits "NNN" → "Nxx", anything else present → "0xx".
  */
 
-/** Tags a series is keyed by; absent tags are omitted. `status` is the status class: "2xx", "4xx", "5xx", "0xx" (network error). */
+/** Tags a series is keyed by; absent tags are omitted. `status` is the status class: "2xx", "4xx", "5xx", "0xx" (no usable HTTP status: a network error). */
 export interface SeriesTags {
   journey?: string;
   name?: string;
@@ -49,7 +56,7 @@ export interface RateSeries {
 export interface GaugeSeries {
   metric: string;
   tags: SeriesTags;
-  /** Last value in the window, and the max seen in it. */
+  /** Value of the latest-timestamped sample in the window, and the max seen in it. */
   value: number;
   max: number;
 }
