@@ -1,6 +1,8 @@
 package perf
 
 import (
+	"go.k6.io/k6/v2/lib/fsext"
+
 	"path/filepath"
 	"testing"
 	"time"
@@ -12,7 +14,7 @@ import (
 // i.e. the CPU the output takes away from k6 per sample: go test -bench FlushPerSample -benchtime 2s
 func BenchmarkFlushPerSample(b *testing.B) {
 	t := &testing.T{}
-	o, clock, reg := newTestOutput(t, "file="+filepath.Join(b.TempDir(), "b.ndjson")+",window=10s")
+	o, clock, reg := newTestOutput(t, fsext.NewMemMapFs(), "file="+filepath.Join("bench", "b.ndjson")+",window=10s")
 	dur := reg.MustNewMetric("http_req_duration", metrics.Trend, metrics.Time)
 	reqs := reg.MustNewMetric("http_reqs", metrics.Counter)
 	failed := reg.MustNewMetric("http_req_failed", metrics.Rate)

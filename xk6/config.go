@@ -3,10 +3,11 @@ package perf
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"go.k6.io/k6/v2/lib/fsext"
 )
 
 // Config of the `perf` output. Set through the --out argument
@@ -140,14 +141,14 @@ type SLO struct {
 	ThresholdMs float64 `json:"thresholdMs,omitempty"`
 }
 
-// LoadSLOs reads a JSON array of SLOs (or {"slos": [...]}) and validates what the guard needs. It
+// LoadSLOs reads (through k6's file system) a JSON array of SLOs (or {"slos": [...]}) and validates what the guard needs. It
 // returns the SLOs the guard can watch, all of them as JSON (for the header) and warnings about the
 // ones it cannot (a latency SLO without thresholdMs: a percentile alone has no per-request verdict).
-func LoadSLOs(path string) ([]SLO, json.RawMessage, []string, error) {
+func LoadSLOs(fs fsext.Fs, path string) ([]SLO, json.RawMessage, []string, error) {
 	if path == "" {
 		return nil, json.RawMessage("[]"), nil, nil
 	}
-	raw, err := os.ReadFile(path) //nolint:gosec // path given by the user
+	raw, err := fsext.ReadFile(fs, path)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("cannot read SLO file %s: %w", path, err)
 	}

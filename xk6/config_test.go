@@ -1,7 +1,8 @@
 package perf
 
 import (
-	"os"
+	"go.k6.io/k6/v2/lib/fsext"
+
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,15 +47,16 @@ func TestParseConfig(t *testing.T) {
 }
 
 func TestLoadSLOs(t *testing.T) {
-	dir := t.TempDir()
+	fs := fsext.NewMemMapFs()
+	dir := "cfg"
 	write := func(name, body string) string {
 		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		if err := fsext.WriteFile(fs, p, []byte(body), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		return p
 	}
-	slos, raw, warnings, err := LoadSLOs(write("ok.json", `[{"name":"lat","sli":"latency","objective":99,"percentile":"p99","thresholdMs":300,"window":"30d","windowMs":2592000000},
+	slos, raw, warnings, err := LoadSLOs(fs, write("ok.json", `[{"name":"lat","sli":"latency","objective":99,"percentile":"p99","thresholdMs":300,"window":"30d","windowMs":2592000000},
 		{"name":"p95 only","sli":"latency","objective":99,"percentile":"p95"}]`))
 	if err != nil || len(slos) != 1 || slos[0].ThresholdMs != 300 || !strings.Contains(string(raw), `"thresholdMs":300`) {
 		t.Fatalf("slos=%+v raw=%s err=%v", slos, raw, err)
@@ -62,7 +64,7 @@ func TestLoadSLOs(t *testing.T) {
 	if !strings.Contains(string(raw), "p95 only") || len(warnings) != 1 || !strings.Contains(warnings[0], "without thresholdMs") {
 		t.Fatalf("the unwatchable SLO should be kept in the header and warned about: raw=%s warnings=%v", raw, warnings)
 	}
-	if slos, _, _, err := LoadSLOs(write("wrapped.json", `{"slos":[{"name":"a","sli":"availability","objective":99.9}]}`)); err != nil || len(slos) != 1 {
+	if slos, _, _, err := LoadSLOs(fs, write("wrapped.json", `{"slos":[{"name":"a","sli":"availability","objective":99.9}]}`)); err != nil || len(slos) != 1 {
 		t.Fatalf("wrapped: %v %v", slos, err)
 	}
 	for body, want := range map[string]string{
@@ -70,11 +72,11 @@ func TestLoadSLOs(t *testing.T) {
 		`[{"name":"x","sli":"availability","objective":100}]`: "between 0 and 100",
 		`nope`: "not a JSON array",
 	} {
-		if _, _, _, err := LoadSLOs(write("bad.json", body)); err == nil || !strings.Contains(err.Error(), want) {
+		if _, _, _, err := LoadSLOs(fs, write("bad.json", body)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v, want %q", body, err, want)
 		}
 	}
-	if _, _, _, err := LoadSLOs(filepath.Join(dir, "missing.json")); err == nil || !strings.Contains(err.Error(), "cannot read") {
+	if _, _, _, err := LoadSLOs(fs, filepath.Join(dir, "missing.json")); err == nil || !strings.Contains(err.Error(), "cannot read") {
 		t.Errorf("missing file: %v", err)
 	}
 }

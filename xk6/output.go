@@ -3,7 +3,7 @@ package perf
 import (
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"runtime/debug"
 	"sync"
@@ -12,6 +12,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"go.k6.io/k6/v2/lib"
+	"go.k6.io/k6/v2/lib/fsext"
 	"go.k6.io/k6/v2/metrics"
 	"go.k6.io/k6/v2/output"
 )
@@ -35,7 +36,8 @@ type Output struct {
 	rawSLOs []byte
 	testDur time.Duration
 
-	file    *os.File
+	fs      fsext.Fs // k6's file system (params.FS): the OS in a run, a memory FS in tests
+	file    io.WriteCloser
 	lines   *LineWriter
 	flusher *output.PeriodicFlusher
 
@@ -56,13 +58,18 @@ var (
 	_ output.WithStopWithTestError = &Output{}
 )
 
-// New is the output constructor registered as `perf`.
+// New is the output constructor registered as `perf`: k6 calls it once, before the test starts,
+// with the `--out perf=ARG` argument, the environment and the file system every file goes through.
 func New(p output.Params) (output.Output, error) {
 	cfg, err := ParseConfig(p.ConfigArgument, p.Environment)
 	if err != nil {
 		return nil, err
 	}
-	slos, raw, warnings, err := LoadSLOs(cfg.SLOsPath)
+	fs := p.FS
+	if fs == nil {
+		fs = fsext.NewOsFs()
+	}
+	slos, raw, warnings, err := LoadSLOs(fs, cfg.SLOsPath)
 	if err != nil {
 		return nil, err
 	}
@@ -78,10 +85,10 @@ func New(p output.Params) (output.Output, error) {
 	if dur == 0 && len(p.ExecutionPlan) > 0 {
 		dur, _ = lib.GetEndOffset(p.ExecutionPlan)
 	}
-	return &Output{cfg: cfg, logger: logger, slos: slos, rawSLOs: raw, testDur: dur, now: time.Now}, nil
+	return &Output{cfg: cfg, fs: fs, logger: logger, slos: slos, rawSLOs: raw, testDur: dur, now: time.Now}, nil
 }
 
-// Description is shown by `k6 run`.
+// Description is called by k6 before the test starts, for the `output:` line of `k6 run`.
 func (o *Output) Description() string {
 	d := fmt.Sprintf("perf v%s (%s, %s windows", ExtensionVersion, o.cfg.File, o.cfg.Window)
 	if o.cfg.Guard && len(o.slos) > 0 {
@@ -102,14 +109,15 @@ func k6Version() string {
 	return "unknown"
 }
 
-// Start opens the artifact, writes the header and starts the periodic flusher.
+// Start is called by k6 once, before the first sample: it opens the artifact, writes the header
+// and starts the periodic flusher.
 func (o *Output) Start() error {
 	if dir := filepath.Dir(o.cfg.File); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil { //nolint:gosec
+		if err := o.fs.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("perf output: cannot create %s: %w", dir, err)
 		}
 	}
-	f, err := os.Create(o.cfg.File) //nolint:gosec
+	f, err := o.fs.Create(o.cfg.File)
 	if err != nil {
 		return fmt.Errorf("perf output: cannot create %s: %w", o.cfg.File, err)
 	}
@@ -137,7 +145,7 @@ func (o *Output) Start() error {
 	return err
 }
 
-// SetTestRunStopCallback receives the function the guard calls to stop the test.
+// SetTestRunStopCallback is called by k6 before Start with the function the guard calls to stop the test.
 func (o *Output) SetTestRunStopCallback(fn func(error)) {
 	o.mu.Lock()
 	o.stopFn = fn
@@ -180,7 +188,7 @@ func requestOf(r *Request, metric string, tags SeriesTags, at time.Time, value f
 	r.Time, r.Journey = at, tags.Journey
 }
 
-// flush runs on the periodic flusher: aggregate what the hot path buffered, close finished windows,
+// flush runs on the periodic flusher (every flushPeriod, never on k6's sample path): aggregate what the hot path buffered, close finished windows,
 // evaluate the guard.
 func (o *Output) flush() {
 	containers := o.GetBufferedSamples()
@@ -245,10 +253,12 @@ func (o *Output) abort(t *Trip) {
 	}
 }
 
-// Stop flushes everything, closes the last (partial) window and writes the summary line.
+// Stop is called by k6 once after the test when no test error is passed: it flushes everything,
+// closes the last (partial) window and writes the summary line.
 func (o *Output) Stop() error { return o.StopWithTestError(nil) }
 
-// StopWithTestError is Stop, also when the test ended with an error.
+// StopWithTestError is called by k6 instead of Stop (it implements output.WithStopWithTestError),
+// also when the test ended with an error; k6 has stopped calling AddMetricSamples by then.
 func (o *Output) StopWithTestError(_ error) error {
 	if o.flusher != nil {
 		o.flusher.Stop()

@@ -3,7 +3,6 @@ package perf
 import (
 	"bufio"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"go.k6.io/k6/v2/lib/fsext"
 	"go.k6.io/k6/v2/metrics"
 	"go.k6.io/k6/v2/output"
 )
@@ -33,9 +33,9 @@ func (c *fakeClock) set(t time.Time) {
 	c.mu.Unlock()
 }
 
-func readLines(t *testing.T, path string) []map[string]any {
+func readLines(t *testing.T, fs fsext.Fs, path string) []map[string]any {
 	t.Helper()
-	f, err := os.Open(path) //nolint:gosec
+	f, err := fs.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,11 +53,12 @@ func readLines(t *testing.T, path string) []map[string]any {
 	return out
 }
 
-func newTestOutput(t *testing.T, arg string) (*Output, *fakeClock, *metrics.Registry) {
+// newTestOutput builds the output as k6 does, on the given file system (a memory FS in tests).
+func newTestOutput(t *testing.T, fs fsext.Fs, arg string) (*Output, *fakeClock, *metrics.Registry) {
 	t.Helper()
 	logger := logrus.New()
 	logger.SetOutput(&strings.Builder{})
-	o, err := New(output.Params{ConfigArgument: arg, Logger: logger, Environment: map[string]string{}})
+	o, err := New(output.Params{ConfigArgument: arg, Logger: logger, Environment: map[string]string{}, FS: fs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,8 +77,9 @@ func sample(reg *metrics.Registry, m *metrics.Metric, at time.Duration, v float6
 }
 
 func TestOutputWritesWindowsAsTheyCloseAndASummary(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "sub", "out.ndjson")
-	o, clock, reg := newTestOutput(t, "file="+file+",window=1s")
+	fs := fsext.NewMemMapFs()
+	file := filepath.Join("results", "sub", "out.ndjson")
+	o, clock, reg := newTestOutput(t, fs, "file="+file+",window=1s")
 	dur := reg.MustNewMetric("http_req_duration", metrics.Trend, metrics.Time)
 	reqs := reg.MustNewMetric("http_reqs", metrics.Counter)
 	if err := o.Start(); err != nil {
@@ -92,14 +94,14 @@ func TestOutputWritesWindowsAsTheyCloseAndASummary(t *testing.T) {
 	}
 	clock.set(t0.Add(3500 * time.Millisecond)) // windows ending <= 1.5 s are closed (2 s grace)
 	o.flush()
-	if lines := readLines(t, file); len(lines) != 2 || lines[1]["type"] != "window" {
+	if lines := readLines(t, fs, file); len(lines) != 2 || lines[1]["type"] != "window" {
 		t.Fatalf("after the first flush: %d lines, want header + window 0", len(lines))
 	}
 	clock.set(t0.Add(3200 * time.Millisecond))
 	if err := o.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	lines := readLines(t, file)
+	lines := readLines(t, fs, file)
 	if len(lines) != 6 { // header, windows 0..3 (3 partial), summary
 		t.Fatalf("%d lines, want 6", len(lines))
 	}
@@ -139,13 +141,13 @@ func equalMaps(a, b map[string]any) bool {
 }
 
 func TestOutputGuardStopsTheTestOnce(t *testing.T) {
-	dir := t.TempDir()
-	slos := filepath.Join(dir, "slos.json")
-	if err := os.WriteFile(slos, []byte(`[{"name":"avail","sli":"availability","objective":99}]`), 0o600); err != nil {
+	fs := fsext.NewMemMapFs()
+	slos := filepath.Join("cfg", "slos.json")
+	if err := fsext.WriteFile(fs, slos, []byte(`[{"name":"avail","sli":"availability","objective":99}]`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(dir, "out.ndjson")
-	o, clock, reg := newTestOutput(t, "file="+file+",slos="+slos+",guard=on,duration=60s")
+	file := "out.ndjson"
+	o, clock, reg := newTestOutput(t, fs, "file="+file+",slos="+slos+",guard=on,duration=60s")
 	failed := reg.MustNewMetric("http_req_failed", metrics.Rate)
 	stopped := make(chan error, 10)
 	o.SetTestRunStopCallback(func(err error) { stopped <- err })
@@ -174,7 +176,7 @@ func TestOutputGuardStopsTheTestOnce(t *testing.T) {
 		t.Fatalf("stop callback called twice: %v", err)
 	case <-time.After(100 * time.Millisecond):
 	}
-	lines := readLines(t, file)
+	lines := readLines(t, fs, file)
 	var aborts int
 	for _, l := range lines {
 		if l["type"] == "abort" {
@@ -196,5 +198,13 @@ func TestOutputRejectsAGuardWithoutSLOs(t *testing.T) {
 	_, err := New(output.Params{ConfigArgument: "file=x,guard=on", Logger: logrus.New()})
 	if err == nil || !strings.Contains(err.Error(), "needs SLOs") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestStartOnAReadOnlyFileSystemFailsNamingTheFile(t *testing.T) {
+	o, _, _ := newTestOutput(t, fsext.NewReadOnlyFs(fsext.NewMemMapFs()), "file=out/run.ndjson")
+	err := o.Start()
+	if err == nil || !strings.Contains(err.Error(), "out") {
+		t.Fatalf("Start on a read-only FS: err = %v, want an error naming the path", err)
 	}
 }
