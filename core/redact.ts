@@ -24,6 +24,21 @@ export class SecretSet {
     }
   }
 
+  /** A database URL: the whole URL, its password and its user:password pair (raw and URL-decoded). */
+  addDatabaseUrl(url: string): void {
+    this.add(url);
+    try {
+      const u = new URL(url);
+      if (u.password) {
+        this.add(u.password);
+        this.add(decodeURIComponent(u.password));
+        this.add(`${u.username}:${u.password}`);
+      }
+    } catch {
+      // Not parseable as a URL (a libpq key=value string): the whole value is redacted.
+    }
+  }
+
   /** Replaces every known secret value in `text`. */
   redact(text: string): string {
     let out = text;

@@ -5,14 +5,15 @@ import type { BaselinePayload, Capacity, CapacityStep, LoadFigures } from '../..
 import { formatDuration } from '../../core/duration.js';
 import type { LatencyRecorder } from '../load/recorder.js';
 import { resolveHeaders } from '../../core/config/headers.js';
-import type { PerfConfig } from '../../core/config/types.js';
+import type { Journey, PerfConfig } from '../../core/config/types.js';
 import { Interrupted, RuntimeFailure } from '../../core/errors.js';
 import { resolveJourneyHeaders, selectJourneys } from '../load/select-journeys.js';
 import { renderBaselineMarkdown } from '../../templates/baseline.js';
-import { runLoad, type LoadModel, type LoadProgress } from '../load/run-load.js';
+import { runLoad, type LoadModel, type LoadProgress, type LoadResult } from '../load/run-load.js';
 import { withTarget } from '../target/with-target.js';
 import { openConnections, searchCapacity } from './capacity.js';
 import { runProfile } from '../profile/run-profile.js';
+import { DatabaseRecorder, type PhaseMeasure } from '../database/recorder.js';
 
 export type BaselineProgress =
   | ({ phase: 'probe' | 'measure' } & LoadProgress)
@@ -39,6 +40,8 @@ export interface RunBaselineOptions {
   profile?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: BaselineProgress) => void;
+  /** Database evidence: seconds to wait for PostgreSQL's table counters after each phase (default 10.5 s). */
+  databaseSettleMs?: number;
   /** Tests: every recorded sample of the measured run. */
   onSample?: (journey: string, serviceMs: number, correctedMs: number | undefined, status: number) => void;
 }
@@ -62,6 +65,12 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
   const latencySlo = config.slos.some((s) => s.sli === 'latency');
   const notes: string[] = [];
   const base = { baseUrl: config.target.baseUrl, journeys: resolved, headers, ...(opts.signal ? { signal: opts.signal } : {}) };
+
+  // Connected before the target starts, so a wrong URL stops the run before any load.
+  const database = await DatabaseRecorder.open(config, opts.databaseSettleMs !== undefined ? { settleMs: opts.databaseSettleMs } : {});
+  const measured = (r: LoadResult, f: LoadFigures): PhaseMeasure => ({ requests: r.handled, durationMs: r.durationMs, latencyMeanMs: (f.latencyMsUncorrected ?? f.latencyMs).mean });
+  const phase = (name: string, journey: string | null, fn: () => Promise<LoadResult>, figures: (r: LoadResult) => LoadFigures): Promise<LoadResult> =>
+    database ? database.phase(name, journey, fn, (r) => measured(r, figures(r))) : fn();
 
   const payload = await withTarget(config, opts.signal ? { signal: opts.signal } : {}, async () => {
     let capacity: Capacity | null = null;
@@ -105,14 +114,20 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
       );
     } else model = { kind: 'closed', connections: opts.connections ?? 10 };
 
-    const run = await runLoad({
-      ...base,
-      model,
-      durationMs,
-      warmupMs,
-      onProgress: (p) => opts.onProgress?.({ phase: 'measure', ...p }),
-      ...(opts.onSample ? { onSample: opts.onSample } : {}),
-    });
+    const run = await phase(
+      'overall',
+      resolved.length === 1 ? (resolved[0] as Journey).name : null,
+      () =>
+        runLoad({
+          ...base,
+          model,
+          durationMs,
+          warmupMs,
+          onProgress: (p) => opts.onProgress?.({ phase: 'measure', ...p }),
+          ...(opts.onSample ? { onSample: opts.onSample } : {}),
+        }),
+      (r) => r.overall.figures(r.durationMs, r.open),
+    );
     if (run.unfinished > 0) notes.push(`${run.unfinished} request(s) were still unanswered when the run ended; they are not in the figures.`);
     if (run.interrupted) notes.push('Interrupted: the figures cover only the part of the run that finished.');
     if (resolved.some((j) => j.steps.some((s) => s.thinkTimeMs > 0))) notes.push('Think times are not applied by the baseline (it measures request latency); k6 load tests apply them.');
@@ -129,14 +144,20 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
           model.kind === 'open'
             ? { kind: 'open', rateRps: Math.max(5, Math.round((model.rateRps * j.weight) / totalWeight)), connections: openConnections(model.rateRps) }
             : model;
-        const r = await runLoad({
-          ...base,
-          journeys: [j],
-          model: jm,
-          durationMs: eachMs,
-          warmupMs: Math.min(warmupMs, 500),
-          onProgress: (p) => opts.onProgress?.({ phase: 'journey', journey: j.name, index: i, count: resolved.length, ...p }),
-        });
+        const r = await phase(
+          j.name,
+          j.name,
+          () =>
+            runLoad({
+              ...base,
+              journeys: [j],
+              model: jm,
+              durationMs: eachMs,
+              warmupMs: Math.min(warmupMs, 500),
+              onProgress: (p) => opts.onProgress?.({ phase: 'journey', journey: j.name, index: i, count: resolved.length, ...p }),
+            }),
+          (x) => (x.journeys[0] as LatencyRecorder).figures(x.durationMs, x.open),
+        );
         const f = (r.journeys[0] as LatencyRecorder).figures(r.durationMs, r.open);
         if (jm.kind === 'open') f.rateRps = jm.rateRps;
         isolated.push(f);
@@ -160,7 +181,14 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
       interrupted: run.interrupted,
     };
     return result;
+  }).catch(async (err: unknown) => {
+    await database?.close();
+    throw err;
   });
+  if (database) {
+    payload.database = await database.finish();
+    if (payload.database.statementsHint) payload.notes?.push(payload.database.statementsHint);
+  }
 
   const { interrupted, ...body } = payload;
   if (opts.profile && !interrupted) {

@@ -50,6 +50,8 @@ export interface LoadResult {
   completedInWindow: number;
   /** Requests still unanswered when the run ended (counted nowhere else). */
   unfinished: number;
+  /** Every request answered or failed during the whole run, warm-up included (what the server worked on). */
+  handled: number;
   interrupted: boolean;
 }
 
@@ -114,7 +116,9 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
     expect: new Set(((opts.journeys[e.journey] as Journey).steps[e.step] as JourneyStep).expectStatus),
   }));
   let completedInWindow = 0;
+  let handled = 0;
   const record = (f: InFlight, status: number | undefined, now: number): void => {
+    handled++;
     // Throughput counts answers by when they arrived, whichever request they belong to.
     if (status !== undefined && now >= measureStart && now <= measureEnd) completedInWindow++;
     if (!f.measured) return;
@@ -240,7 +244,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
   for (const r of recorders) overall.add(r);
   const ended = performance.now();
   const durationMs = Math.round(Math.max(0, Math.min(ended, measureEnd) - measureStart));
-  return { journeys: recorders, overall, durationMs: interrupted ? durationMs : opts.durationMs, open, completedInWindow, unfinished: measuredUnfinished, interrupted };
+  return { journeys: recorders, overall, durationMs: interrupted ? durationMs : opts.durationMs, open, completedInWindow, unfinished: measuredUnfinished, handled, interrupted };
 }
 
 /**

@@ -1,8 +1,8 @@
-import { resolveHeaders } from '../../core/config/headers.js';
+import { resolveDatabaseUrl, resolveHeaders } from '../../core/config/headers.js';
 import type { PerfConfig } from '../../core/config/types.js';
 import { SecretSet } from '../../core/redact.js';
 
-/** Every resolved secret header value of a config (target and journey steps), for redaction. */
+/** Every resolved secret of a config (target and journey step headers, agent key, database URL), for redaction. */
 export function configSecrets(config: PerfConfig | undefined, env: NodeJS.ProcessEnv = process.env): SecretSet {
   const secrets = new SecretSet();
   if (!config) return secrets;
@@ -16,5 +16,12 @@ export function configSecrets(config: PerfConfig | undefined, env: NodeJS.Proces
   add(config.target.headers, 'target.headers');
   config.journeys.forEach((j, i) => j.steps.forEach((s, k) => add(s.headers, `journeys[${i}].steps[${k}].headers`)));
   if (config.agent.apiKeyEnv) secrets.add(env[config.agent.apiKeyEnv]);
+  if (config.target.database) {
+    try {
+      secrets.addDatabaseUrl(resolveDatabaseUrl(config.target.database.postgres, env));
+    } catch {
+      // Unset ${VAR}: nothing to leak.
+    }
+  }
   return secrets;
 }

@@ -13,21 +13,27 @@ export function resolveHeaders(
   env: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, template] of Object.entries(templates)) {
-    out[name] = parseTemplate(template)
-      .map((p) => {
-        if ('text' in p) return p.text;
-        if ('field' in p) return `{{${p.field}}}`;
-        const v = env[p.env];
-        if (v === undefined) {
-          throw new UserError(`header "${name}" references \${${p.env}}, which is not set`, {
-            where: `${where}.${name}`,
-            fix: `export ${p.env}=... before running perf`,
-          });
-        }
-        return v;
-      })
-      .join('');
-  }
+  for (const [name, template] of Object.entries(templates)) out[name] = resolveEnvRefs(template, `header "${name}"`, `${where}.${name}`, env);
   return out;
+}
+
+/** One template with its `${ENV}` parts resolved and `{{column}}` kept; an unset variable is a UserError naming it. */
+function resolveEnvRefs(template: string, what: string, where: string, env: NodeJS.ProcessEnv): string {
+  return parseTemplate(template)
+    .map((p) => {
+      if ('text' in p) return p.text;
+      if ('field' in p) return `{{${p.field}}}`;
+      const v = env[p.env];
+      if (v === undefined) throw new UserError(`${what} references \${${p.env}}, which is not set`, { where, fix: `export ${p.env}=... before running perf` });
+      return v;
+    })
+    .join('');
+}
+
+/**
+ * The target database URL with `${ENV_VAR}`s resolved (the one template parser): a secret, it usually
+ * holds a password. Pass it to the driver only; add it to a SecretSet before anything is printed.
+ */
+export function resolveDatabaseUrl(template: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolveEnvRefs(template, 'target.database.postgres', 'target.database.postgres', env);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SCENARIO_NAMES, SLI_KINDS } from './config.js';
+import type { DatabaseEvidence } from '../../analyzers/database/types.js';
 
 /**
  * Payloads of the JSON artifacts (each twin also carries the envelope: `schema`, `runId`, …).
@@ -68,6 +69,13 @@ export const capacity = obj({
 /** How a baseline drove load: open model (arrival rate) or closed model (connections). */
 export const baselineModel = z.discriminatedUnion('kind', [obj({ kind: z.literal('open'), rateRps: z.number() }), obj({ kind: z.literal('closed'), connections: z.number() })]);
 
+/** The parts of the baseline's `database` section its readers rely on (the shape: analyzers/database/types.ts). */
+const databaseEvidence = z.custom<DatabaseEvidence>(
+  (v) =>
+    obj({ engine: z.literal('postgres'), statementsAvailable: z.boolean(), phases: z.array(obj({ phase: z.string(), journey: z.string().nullable(), requests: z.number() })), plans: z.array(z.unknown()) }).safeParse(v).success,
+  { error: 'expected the database evidence of a perf baseline (engine, statementsAvailable, phases, plans)' },
+);
+
 /** perf.baseline/v1 */
 export const baselinePayload = obj({
   target: obj({ baseUrl: z.string() }),
@@ -83,6 +91,8 @@ export const baselinePayload = obj({
   notes: z.array(z.string()).optional(),
   /** Optional: path of the perf.profile/v1 twin when `perf baseline --profile` ran. */
   profileJson: z.string().optional(),
+  /** Optional: PostgreSQL evidence per phase (analyzers/database/types.ts) when `target.database` is set. */
+  database: databaseEvidence.optional(),
 });
 
 export const hotFunction = obj({
@@ -243,6 +253,7 @@ export const bottlenecksPayload = obj({
       impact: obj({ cpuShare: nullableNumber, latencyShare: nullableNumber, journeys: z.array(z.string()) }),
       approach: z.string(),
       alternatives: z.array(z.string()),
+      sql: z.array(z.string()).optional(),
       estimatedImprovementPct: z.number(),
       effortDays: z.number(),
       roi: figure,

@@ -40,12 +40,23 @@ const targetStart = strict({
   readyTimeoutMs: num({ int: true, min: 100 }).default(15_000),
 });
 
+const DATABASE_WHAT = 'a PostgreSQL URL, best from the environment: "${DATABASE_URL}" (or postgres://user:password@host:5432/db)';
+
+/** PostgreSQL evidence. The URL may hold a password: no message ever echoes the value. */
+const targetDatabase = strict({
+  postgres: z
+    .string({ error: (iss) => `${iss.input === undefined ? 'required, ' : ''}expected ${DATABASE_WHAT}` })
+    .regex(/^(\$\{[A-Za-z_][A-Za-z0-9_]*\}|postgres(ql)?:\/\/)/, { error: `expected ${DATABASE_WHAT}; the value found is neither (not shown: it may hold a password)` }),
+});
+
 const target = strict({
   // The parsed, normalised form: the URL parser drops line breaks and tabs the raw text may carry.
   baseUrl: httpUrl().transform((u) => new URL(u).href.replace(/\/+$/, '')),
   start: targetStart.optional(),
   /** Header templates as written (`${ENV_VAR}` unresolved); resolve with core/config/headers.ts at run time. */
   headers: stringMap('a map of header names to string values').default({}),
+  /** `{ postgres: "${DATABASE_URL}" }` as written; resolve with core/config/headers.ts resolveDatabaseUrl at run time. */
+  database: targetDatabase.optional(),
 });
 
 const step = strict({
