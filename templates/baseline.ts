@@ -4,6 +4,7 @@ import { fmtBudgetPct, fmtBurnRate, fmtMs, fmtNum, fmtPct } from '../core/format
 import { mdTable } from '../core/markdown.js';
 import { formatDuration } from '../core/duration.js';
 import { renderSliCards, renderSloCards } from './cards/slo-cards.js';
+import { renderDatabaseSection } from './database.js';
 
 /** Journeys worst first by p99 (the order the report and the CLI table use). */
 export function rankByP99(journeys: readonly LoadFigures[]): LoadFigures[] {
@@ -117,6 +118,7 @@ export function renderBaselineMarkdown(p: BaselinePayload, cards: readonly SloCa
       ),
     );
   }
+  if (p.database) lines.push(...renderDatabaseSection(p.database));
   if (p.notes && p.notes.length > 0) {
     lines.push('', '## Notes', '');
     for (const n of p.notes) lines.push(`- ${n}`);

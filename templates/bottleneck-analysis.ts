@@ -47,6 +47,7 @@ export function renderBottleneckAnalysis(p: BottlenecksPayload, s: SynthesisResu
       '',
       `**Approach**: ${b.approach}. Alternatives: ${b.alternatives.join('; ')}.`,
       '',
+      ...(b.sql?.length ? ['**SQL to try**', '', '```sql', ...b.sql, '```', ''] : []),
       `**Estimate**: ~${b.estimatedImprovementPct}% less work on the affected path (catalogue prior × measured share), ${b.effortDays} day(s), ROI ${b.roi}.`,
       '',
     );

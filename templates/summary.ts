@@ -1,4 +1,5 @@
 import type { ComparePayload, JourneyComparison, SloSide, Verdict } from '../analyzers/compare/compare.js';
+import { renderDatabaseComparison } from './database.js';
 import { fmtP, signedPct } from '../analyzers/compare/compare.js';
 import type { SynthesisResult } from '../agents/types.js';
 import { fmtBudgetPct, fmtErrorBudget, fmtPct } from '../core/format.js';
@@ -62,6 +63,7 @@ export function renderSummary(c: ComparePayload, s: SynthesisResult, extra: { ti
     ),
     '',
   );
+  if (c.database) out.push(...renderDatabaseComparison(c.database), '');
   out.push('## Statistical significance', '');
   out.push(
     `Computed from the HDR histograms: Mann–Whitney U (normal approximation with tie correction; each HDR bucket is a tie group) and a ${o.p95Bootstrap ? `${o.p95Bootstrap.iterations}-iteration` : ''} percentile bootstrap of the p95 change. A change counts when p < ${c.options.alpha} and |Cliff's delta| ≥ ${c.options.minDelta}, or when the bootstrap interval of the p95 change excludes 0 and the change is at least ${(c.options.minP95Change * 100).toFixed(0)}%, in both cases moving the median or p95 by at least ${c.options.minAbsoluteMs ?? 1} ms; error rates use a two-proportion test (≥ ${(c.options.minErrorRateChange * 100).toFixed(1)} points). These tests see sampling noise within each run, not run-to-run drift of the machine.`,

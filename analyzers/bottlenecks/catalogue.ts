@@ -6,6 +6,8 @@
 export type RuleId =
   | 'sync-cpu'
   | 'db-query'
+  | 'db-missing-index'
+  | 'db-n-plus-one'
   | 'blocking-io'
   | 'gc-pressure'
   | 'caching'
@@ -64,6 +66,40 @@ export const RULES: Record<RuleId, Rule> = {
       'Create the index in a migration; replace per-item queries in loops with one batched query',
     ],
     rollback: 'drop the new index / revert the batched query; indexes are additive and safe to remove',
+    serves: ['database', 'latency', 'throughput', 'cost'],
+  },
+  'db-missing-index': {
+    id: 'db-missing-index',
+    title: 'Missing index (sequential scan of a large table)',
+    meaning: 'PostgreSQL reads a whole large table for each call of a filtered statement (pg_stat_statements, pg_stat_user_tables, EXPLAIN)',
+    approach: 'add the index the plan asks for (the CREATE INDEX in the evidence)',
+    alternatives: ['rewrite the filter so an existing index applies', 'cache the result when it changes rarely'],
+    expectedReduction: 0.9,
+    effortDays: 0.5,
+    risk: 'low',
+    steps: [
+      'Create the proposed index in a migration (CONCURRENTLY, so writes are not blocked)',
+      'EXPLAIN the statement again: the Seq Scan becomes an Index Scan',
+      'Re-run perf baseline: database ms per request of the journey falls',
+    ],
+    rollback: 'DROP INDEX CONCURRENTLY the new index; indexes are additive and safe to remove',
+    serves: ['database', 'latency', 'throughput', 'cost'],
+  },
+  'db-n-plus-one': {
+    id: 'db-n-plus-one',
+    title: 'N+1 queries',
+    meaning: 'one statement runs once per item of the response: many round trips per request (pg_stat_statements calls per request)',
+    approach: 'batch or join the N+1 into one query',
+    alternatives: ['cache the repeated read', 'load the items with the parent query (JOIN)'],
+    expectedReduction: 0.8,
+    effortDays: 1,
+    risk: 'low',
+    steps: [
+      'Find the loop issuing the statement in the evidence (one call per item)',
+      'Fetch all items in one query (JOIN, or WHERE id = ANY($1) with the collected ids)',
+      'Re-run perf baseline: calls per request of the statement drop to 1',
+    ],
+    rollback: 'revert the query change; the per-item path still works',
     serves: ['database', 'latency', 'throughput', 'cost'],
   },
   'blocking-io': {

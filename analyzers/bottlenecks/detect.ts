@@ -1,6 +1,7 @@
 import type { Journey } from '../../core/config/types.js';
 import type { BaselinePayload, HotFunction, LoadFigures, LoadTestPayload, ProfilePayload } from '../../core/artifacts/schemas.js';
 import type { CpuProfile } from '../cpuprofile.js';
+import { databaseDrafts } from '../database/bottlenecks.js';
 import { RULES, type RuleId } from './catalogue.js';
 import { analyzeStacks, type StackAnalysis } from './stacks.js';
 import type { Bottleneck, BottlenecksPayload, Evidence, MatrixQuadrant } from './types.js';
@@ -119,7 +120,7 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
   if (!profile) gaps.push('no profile: CPU hot spots are unknown (run perf profile)');
   else if (!profile.profiled) gaps.push(`the target was not profiled: ${profile.skippedReason ?? 'no reason given'}`);
 
-  type Draft = Omit<Bottleneck, 'rank' | 'roi' | 'quadrant' | 'estimatedImprovementPct' | 'effortDays' | 'id' | 'approach' | 'alternatives'> & { impactShare: number };
+  type Draft = Omit<Bottleneck, 'rank' | 'roi' | 'quadrant' | 'estimatedImprovementPct' | 'effortDays' | 'id' | 'approach' | 'alternatives'> & { impactShare: number; approach?: string };
   const drafts: Draft[] = [];
   const journeyEvidence = (names: string[]): Evidence[] =>
     stats
@@ -211,6 +212,11 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
     }
   }
 
+  // PostgreSQL evidence of the baseline (statements, scans, pool): a detector of its own.
+  const db = inputs.baseline?.payload.database;
+  drafts.push(...databaseDrafts(db, stats));
+  if (db?.statementsHint) gaps.push(db.statementsHint);
+
   // Saturation: a breaking point, a capacity plateau or error bursts under load.
   const lt = inputs.loadtest?.payload;
   const cap = inputs.baseline?.payload.capacity;
@@ -241,12 +247,12 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
     .map((d) => {
       const rule = RULES[d.rule];
       const est = Math.round(1000 * rule.expectedReduction * Math.min(1, d.impactShare)) / 10;
-      const { impactShare, ...rest } = d;
+      const { impactShare, approach, ...rest } = d;
       return {
         ...rest,
         id: '',
         rank: 0,
-        approach: rule.approach,
+        approach: approach ?? rule.approach,
         alternatives: rule.alternatives,
         estimatedImprovementPct: est,
         effortDays: rule.effortDays,

@@ -2,7 +2,7 @@ import type { RuleId } from './catalogue.js';
 
 /** One piece of root-cause evidence, with the number it rests on. */
 export interface Evidence {
-  kind: 'hot-function' | 'event-loop' | 'gc' | 'journey-latency' | 'errors' | 'breaking-point' | 'capacity';
+  kind: 'hot-function' | 'event-loop' | 'gc' | 'journey-latency' | 'errors' | 'breaking-point' | 'capacity' | 'database';
   text: string;
   /** `file:line` for hot functions. */
   location?: string;
@@ -27,6 +27,8 @@ export interface Bottleneck {
   };
   approach: string;
   alternatives: string[];
+  /** Optional: SQL to try (database findings: the CREATE INDEX, the batched query). */
+  sql?: string[];
   /** Estimated reduction of the affected journeys' latency (percent, a planning estimate). */
   estimatedImprovementPct: number;
   effortDays: number;

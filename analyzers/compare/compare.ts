@@ -5,6 +5,7 @@ import { evaluateSlos } from '../slo/evaluate.js';
 import { sloInputFromDocument } from '../slo/inputs.js';
 import { decodeHistogram } from '../histogram.js';
 import { fromConfigSlo } from '../slo/model.js';
+import type { DatabaseComparison } from '../database/compare.js';
 import { bootstrapPercentileChange, mannWhitney, twoProportion, type BootstrapChange, type MannWhitney } from './stats.js';
 
 export type Verdict = 'improved' | 'regressed' | 'mixed' | 'no-significant-change' | 'insufficient-data';
@@ -96,6 +97,8 @@ export interface ComparePayload {
   slos: SloSnapshot[];
   roi: { effortDays: number | null; effortSource: 'flag' | 'plan' | null; p95ImprovementPct: number; improvementPerDayPct: number | null } | null;
   notes: string[];
+  /** Optional: database time per journey before/after, when both baselines carry PostgreSQL evidence. */
+  database?: DatabaseComparison;
 }
 
 function snap(f: LoadFigures): FiguresSnapshot {

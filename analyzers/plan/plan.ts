@@ -96,7 +96,7 @@ export function buildPlan(analysis: BottlenecksPayload, opts: { guidance?: strin
     return {
       id: '',
       bottleneckId: b.id,
-      title: `${rule.approach.charAt(0).toUpperCase()}${rule.approach.slice(1)}${location ? ` — ${location}` : ''}`,
+      title: `${b.approach.charAt(0).toUpperCase()}${b.approach.slice(1)}${location ? ` — ${location}` : ''}`,
       tier: tierOf(b.effortDays),
       priority: 0,
       effortDays: b.effortDays,
@@ -105,7 +105,7 @@ export function buildPlan(analysis: BottlenecksPayload, opts: { guidance?: strin
       boostedBy,
       risk: rule.risk,
       journeys: b.impact.journeys,
-      steps: location ? [`Start at ${location} (${b.title})`, ...rule.steps] : rule.steps,
+      steps: [...(location ? [`Start at ${location} (${b.title})`] : []), ...(b.sql ?? []).map((q) => `SQL to try: ${q}`), ...rule.steps],
       successCriteria: criteria(b, opts.slos ?? []),
       testing: testing(b),
       rollback: rule.rollback,

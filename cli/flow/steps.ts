@@ -7,6 +7,7 @@ import type { CpuProfile } from '../../analyzers/cpuprofile.js';
 import type { BottlenecksPayload } from '../../analyzers/bottlenecks/types.js';
 import { compareRuns, type CompareInput, type CompareOptions, type ComparePayload } from '../../analyzers/compare/compare.js';
 import { buildPlan, type PlanPayload } from '../../analyzers/plan/plan.js';
+import { compareDatabase } from '../../analyzers/database/compare.js';
 import { ARTIFACTS } from '../../core/artifacts/layout.js';
 import type { BaselinePayload, LoadFigures, LoadTestPayload, ProfilePayload } from '../../core/artifacts/schemas.js';
 import { readArtifactFile, type Artifact, type ArtifactStore, type WrittenReport } from '../../core/artifacts/store.js';
@@ -114,6 +115,11 @@ export function readRun(file: string, where: string): CompareInput {
   return { ref: { file, schema: art.schema, runId: art.runId }, journeys: art.journeys, overall: art.overall };
 }
 
+/** The PostgreSQL evidence of a baseline twin (load tests carry none). */
+function databaseOf(file: string): BaselinePayload['database'] {
+  return readArtifactFile<Partial<BaselinePayload>>(resolve(file)).database;
+}
+
 export interface CompareResult extends WrittenReport {
   comparison: ComparePayload;
   synthesis: SynthesisResult;
@@ -137,6 +143,8 @@ export async function runCompare(
   }
   const comparison = compareRuns(before, after, { slos: ctx.config?.slos, effortDays, effortSource, options: ctx.options });
   if (ctx.notes) comparison.notes.push(...ctx.notes);
+  const database = compareDatabase(databaseOf(ctx.before), databaseOf(ctx.after));
+  if (database) comparison.database = database;
   const secrets = secretsOf(ctx);
   const synthesis = await synthesise('summary', comparison, secrets.redact(ctx.guidance ?? ''), { agent: agentOf(ctx), secrets });
   const written = store.writeReport('summary', { ...comparison, narrative: synthesis }, renderSummary(comparison, synthesis, { title: ctx.title, trigger: ctx.trigger }));
