@@ -1,15 +1,12 @@
-// The shop's embedded database: SQLite (sql.js, WASM, in memory), seeded deterministically.
+// The shop's database: embedded SQLite (sql.js, WASM, in memory) by default, or PostgreSQL with
+// SHOP_DB=postgres (see db-postgres.mjs). Both are seeded with the same deterministic rows and
+// expose the same query layer, so the handlers and their responses are identical.
 import initSqlJs from 'sql.js';
 import { seedShop } from './seed.mjs';
 
-/**
- * Opens a fresh in-memory database, creates the schema and seeds it.
- * `fixes.index` adds the indexes whose absence is one of the known bottlenecks.
- */
-export async function openShopDatabase(fixes, options = {}) {
-  const SQL = await initSqlJs();
-  const db = new SQL.Database();
-  db.exec(`
+/** Tables, columns and types shared by both engines (`%ID%` = the orders id column, which differs). */
+export function schemaSql(orderId) {
+  return `
     CREATE TABLE users (
       id INTEGER PRIMARY KEY,
       username TEXT NOT NULL UNIQUE,
@@ -34,7 +31,7 @@ export async function openShopDatabase(fixes, options = {}) {
       created_at TEXT NOT NULL
     );
     CREATE TABLE orders (
-      id INTEGER PRIMARY KEY,
+      id ${orderId},
       customer_id INTEGER NOT NULL REFERENCES users(id),
       created_at TEXT NOT NULL,
       item_count INTEGER NOT NULL,
@@ -47,24 +44,55 @@ export async function openShopDatabase(fixes, options = {}) {
       quantity INTEGER NOT NULL,
       unit_price_cents INTEGER NOT NULL
     );
-  `);
-  const counts = await seedShop(db, options.sizes);
-  if (fixes.index) {
-    db.exec(`
-      CREATE INDEX idx_orders_customer ON orders(customer_id, created_at);
-      CREATE INDEX idx_reviews_product ON reviews(product_id);
-    `);
+  `;
+}
+
+/** The indexes whose absence is one of the known bottlenecks (`fixes.index`). */
+export const FIX_INDEXES_SQL = `
+  CREATE INDEX idx_orders_customer ON orders(customer_id, created_at);
+  CREATE INDEX idx_reviews_product ON reviews(product_id);
+`;
+
+/**
+ * Opens the shop's database (SHOP_DB=sqlite, the default, or postgres), creates the schema and
+ * seeds it. Returns the query layer and the row counts.
+ */
+export async function openShopDatabase(fixes, options = {}) {
+  const engine = (options.engine ?? process.env.SHOP_DB ?? 'sqlite').trim().toLowerCase();
+  if (engine === 'postgres' || engine === 'postgresql') {
+    const { openPostgresShop } = await import('./db-postgres.mjs');
+    return openPostgresShop(fixes, options);
   }
-  return { db, counts };
+  if (engine !== 'sqlite') throw new Error(`SHOP_DB: expected sqlite (the default) or postgres, found "${engine}"`);
+  const SQL = await initSqlJs();
+  const db = new SQL.Database();
+  db.exec(schemaSql('INTEGER PRIMARY KEY'));
+  const counts = await seedShop(sqliteSeedSink(db), options.sizes);
+  if (fixes.index) db.exec(FIX_INDEXES_SQL);
+  return { q: new Queries(db), counts };
+}
+
+function sqliteSeedSink(db) {
+  return {
+    async insertAll(table, columns, count, row) {
+      const st = db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+      db.exec('BEGIN');
+      for (let i = 1; i <= count; i++) st.run(row(i));
+      db.exec('COMMIT');
+      st.free();
+    },
+  };
 }
 
 /**
  * A thin query layer over one sql.js Database that caches prepared statements and adds the
- * time spent in SQLite to the request's timing (for the Server-Timing `db` entry).
+ * time spent in SQLite to the request's timing (for the Server-Timing `db` entry). Its methods
+ * return plain values; the handlers `await` them, so the PostgreSQL layer can return promises.
  */
 export class Queries {
   constructor(db) {
     this.db = db;
+    this.engine = 'sqlite';
     this.statements = new Map();
   }
 
@@ -97,19 +125,36 @@ export class Queries {
     return this.all(timing, sql, params)[0];
   }
 
-  /** Runs a statement that returns no rows; returns the last inserted rowid. */
+  /** Runs a statement that returns no rows. */
   run(timing, sql, params = []) {
     const t0 = performance.now();
-    const st = this.statement(sql);
     try {
-      st.run(params);
-      return this.db.exec('SELECT last_insert_rowid() AS id')[0].values[0][0];
+      this.statement(sql).run(params);
     } finally {
       timing.dbMs += performance.now() - t0;
     }
   }
 
-  /** Iterates rows of a query in slices of `size` rows, for work that must not hold the event loop. */
+  /** Runs an INSERT into a table with an `id` key; returns the new id. */
+  insert(timing, sql, params = []) {
+    this.run(timing, sql, params);
+    return this.db.exec('SELECT last_insert_rowid() AS id')[0].values[0][0];
+  }
+
+  /** Runs `fn(q)` in one transaction (committed when it resolves, rolled back when it throws). */
+  async transaction(fn) {
+    this.db.exec('BEGIN');
+    try {
+      const out = await fn(this);
+      this.db.exec('COMMIT');
+      return out;
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  /** Iterates rows (as arrays) of a query in slices of `size` rows, for work that must not hold the event loop. */
   *slices(timing, sql, params, size) {
     const st = this.db.prepare(sql);
     try {
@@ -137,5 +182,9 @@ export class Queries {
   explain(sql) {
     const res = this.db.exec(`EXPLAIN QUERY PLAN ${sql}`, sql.includes('?') ? sql.split('?').slice(1).map(() => 1) : undefined);
     return res.length ? res[0].values.map((r) => String(r[3])) : [];
+  }
+
+  close() {
+    this.db.close();
   }
 }

@@ -32,11 +32,14 @@ function finish(csv, compressed, startedAt, longestSliceMs) {
   };
 }
 
-/** The slow path: everything at once, on the event loop. */
-export function buildLedgerExportSync(q, timing) {
+/**
+ * The slow path: everything at once, on the event loop. (`for await` only adds microtask hops,
+ * which never let another request in; with PostgreSQL the read itself is async, the rest is not.)
+ */
+export async function buildLedgerExportSync(q, timing) {
   const startedAt = performance.now();
   const rows = [];
-  for (const slice of q.slices(timing, LEDGER_SQL, [LEDGER_ORDERS], SLICE_ROWS)) rows.push(...slice);
+  for await (const slice of q.slices(timing, LEDGER_SQL, [LEDGER_ORDERS], SLICE_ROWS)) rows.push(...slice);
   const csv = `id,customer,created_at,items,total,status\n${renderRows(rows)}`;
   const compressed = deflateSync(csv, { level: 9 });
   return finish(csv, compressed, startedAt, performance.now() - startedAt);
@@ -47,14 +50,12 @@ export async function buildLedgerExportChunked(q, timing) {
   const startedAt = performance.now();
   let longest = 0;
   const parts = ['id,customer,created_at,items,total,status\n'];
-  const it = q.slices(timing, LEDGER_SQL, [LEDGER_ORDERS], SLICE_ROWS);
-  for (;;) {
-    const t0 = performance.now();
-    const next = it.next();
-    if (next.done) break;
-    parts.push(renderRows(next.value));
+  let t0 = performance.now();
+  for await (const slice of q.slices(timing, LEDGER_SQL, [LEDGER_ORDERS], SLICE_ROWS)) {
+    parts.push(renderRows(slice));
     longest = Math.max(longest, performance.now() - t0);
     await new Promise((resolve) => setImmediate(resolve));
+    t0 = performance.now();
   }
   const csv = parts.join('');
   const compressed = await deflateAsync(csv, { level: 9 });

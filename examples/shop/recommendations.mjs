@@ -6,14 +6,13 @@
 const TOP = 5;
 
 /** The review graph as two parallel arrays, loaded once at start-up (it never changes at run time). */
-export function loadReviewGraph(db) {
-  const res = db.exec('SELECT product_id, user_id FROM reviews ORDER BY id');
-  const rows = res.length ? res[0].values : [];
+export async function loadReviewGraph(q) {
+  const rows = await q.all({ dbMs: 0 }, 'SELECT product_id AS "p", user_id AS "u" FROM reviews ORDER BY id');
   const productOf = new Int32Array(rows.length);
   const userOf = new Int32Array(rows.length);
   rows.forEach((r, i) => {
-    productOf[i] = r[0];
-    userOf[i] = r[1];
+    productOf[i] = r.p;
+    userOf[i] = r.u;
   });
   return { productOf, userOf };
 }

@@ -42,16 +42,11 @@ function isoDay(start, dayOffset, secondOffset) {
   return new Date(start + dayOffset * 86_400_000 + secondOffset * 1000).toISOString();
 }
 
-function insertAll(db, sql, count, row) {
-  const st = db.prepare(sql);
-  db.exec('BEGIN');
-  for (let i = 1; i <= count; i++) st.run(row(i));
-  db.exec('COMMIT');
-  st.free();
-}
-
-/** Fills an empty schema. Returns the row counts. */
-export async function seedShop(db, sizes = DEFAULT_SIZES) {
+/**
+ * Fills an empty schema through `sink.insertAll(table, columns, count, row)`, which calls `row(i)`
+ * for i = 1..count in order (so both engines get the same rows). Returns the row counts.
+ */
+export async function seedShop(sink, sizes = DEFAULT_SIZES) {
   const rand = rng(20261123);
   const pick = (arr) => arr[Math.floor(rand() * arr.length)];
   const between = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
@@ -65,14 +60,14 @@ export async function seedShop(db, sizes = DEFAULT_SIZES) {
       return { salt, hash: hash.toString('hex') };
     }),
   );
-  insertAll(db, 'INSERT INTO users VALUES (?, ?, ?, ?, ?)', sizes.users, (i) => {
+  await sink.insertAll('users', ['id', 'username', 'display_name', 'password_salt', 'password_hash'], sizes.users, (i) => {
     const display = `${pick(FIRST)} ${pick(LAST)}`;
     if (i <= loginHashes.length) return [i, loginUsername(i), display, loginHashes[i - 1].salt, loginHashes[i - 1].hash];
     return [i, `user${i}`, display, `salt-${i}`, Math.floor(rand() * 2 ** 52).toString(16).padStart(64, '0')];
   });
 
   const prices = [0];
-  insertAll(db, 'INSERT INTO products VALUES (?, ?, ?, ?, ?, ?)', sizes.products, (i) => {
+  await sink.insertAll('products', ['id', 'name', 'category', 'description', 'price_cents', 'stock'], sizes.products, (i) => {
     const name = `${pick(ADJECTIVES)} ${pick(NOUNS)} ${String.fromCharCode(65 + (i % 26))}${i}`;
     const category = pick(CATEGORIES);
     const description = `A ${pick(ADJECTIVES)} ${name.split(' ')[1]} for ${category} use. ${pick(PHRASES)}; ${pick(PHRASES)}.`;
@@ -82,14 +77,14 @@ export async function seedShop(db, sizes = DEFAULT_SIZES) {
   });
 
   // Reviews are skewed: a few popular products collect many reviews (like real shops).
-  insertAll(db, 'INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?)', sizes.reviews, (i) => {
+  await sink.insertAll('reviews', ['id', 'product_id', 'user_id', 'rating', 'body', 'created_at'], sizes.reviews, (i) => {
     const product = rand() < 0.3 ? between(1, Math.max(1, Math.floor(sizes.products / 50))) : between(1, sizes.products);
     const body = `${pick(PHRASES)}. ${pick(PHRASES)}.`;
     return [i, product, between(1, sizes.users), between(1, 5), body, isoDay(epoch, between(0, 600), between(0, 86399))];
   });
 
   // Orders are spread over all users; order history is what /orders scans.
-  insertAll(db, 'INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?)', sizes.orders, (i) => {
+  await sink.insertAll('orders', ['id', 'customer_id', 'created_at', 'item_count', 'total_cents', 'status'], sizes.orders, (i) => {
     const items = between(1, 5);
     let total = 0;
     for (let k = 0; k < items; k++) total += prices[between(1, sizes.products)];

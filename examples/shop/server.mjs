@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The demo shop: a small HTTP API over an embedded SQLite database, with known, real bottlenecks.
+// The demo shop: a small HTTP API over an embedded SQLite database (or PostgreSQL with
+// SHOP_DB=postgres), with known, real bottlenecks.
 //   PORT=0 picks a free port (default 18080); SHOP_FIXES=1 applies every fix (see README.md).
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { openShopDatabase, Queries } from './db.mjs';
+import { openShopDatabase } from './db.mjs';
 import { describeFixes, parseFixes } from './fixes.mjs';
 import { listProducts, productDetail, search } from './handlers/catalog.mjs';
 import { login } from './handlers/auth.mjs';
@@ -33,14 +34,15 @@ function routeOf(method, pathname) {
   return undefined;
 }
 
-/** SQLite's plan for the queries behind the known bottlenecks: shows whether an index is used. */
-function explain(shop) {
+/** The database's plan for the queries behind the known bottlenecks: shows whether an index is used. */
+async function explain(shop) {
   return ok({
     fixes: describeFixes(shop.fixes),
+    engine: shop.q.engine,
     plans: {
-      orderHistory: shop.q.explain(ORDER_HISTORY_SQL),
-      orderSummary: shop.q.explain(ORDER_SUMMARY_SQL),
-      productReviews: shop.q.explain('SELECT id FROM reviews WHERE product_id = ?'),
+      orderHistory: await shop.q.explain(ORDER_HISTORY_SQL),
+      orderSummary: await shop.q.explain(ORDER_SUMMARY_SQL),
+      productReviews: await shop.q.explain('SELECT id FROM reviews WHERE product_id = ?'),
     },
   });
 }
@@ -102,14 +104,21 @@ async function main() {
     console.error(`HOST must be a loopback address (127.0.0.1, localhost, ::1), found "${HOST}"`);
     process.exit(2);
   }
-  const { db, counts } = await openShopDatabase(fixes);
-  const catalog = new Map(db.exec('SELECT id, name, category FROM products ORDER BY id')[0].values.map(([id, name, category]) => [id, { name, category }]));
-  const reviewGraph = loadReviewGraph(db);
+  let q;
+  let counts;
+  try {
+    ({ q, counts } = await openShopDatabase(fixes));
+  } catch (err) {
+    console.error(`shop: ${err.message}`);
+    process.exit(err.message.startsWith('SHOP_') ? 2 : 3);
+  }
+  const rows = await q.all({ dbMs: 0 }, 'SELECT id, name, category FROM products ORDER BY id');
+  const catalog = new Map(rows.map(({ id, name, category }) => [id, { name, category }]));
+  const reviewGraph = await loadReviewGraph(q);
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const shop = {
-    db,
-    q: new Queries(db),
+    q,
     fixes,
     counts,
     catalog,
@@ -125,17 +134,17 @@ async function main() {
   server.listen(port, HOST, () => {
     const addr = server.address();
     const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-    console.log(`shop: fixes ${describeFixes(fixes)}; ${counts.products} products, ${counts.reviews} reviews, ${counts.users} users, ${counts.orders} orders`);
+    console.log(`shop: ${q.engine}, fixes ${describeFixes(fixes)}; ${counts.products} products, ${counts.reviews} reviews, ${counts.users} users, ${counts.orders} orders`);
     console.log(`listening on http://${host}:${addr.port}`);
   });
   server.on('error', (err) => {
     console.error(`cannot listen on ${HOST}:${port}: ${err.code ?? err.message}`);
     process.exit(3);
   });
-  const stop = () => {
+  const stop = async () => {
     server.close();
     server.closeAllConnections?.();
-    db.close();
+    await q.close();
     process.exit(0);
   };
   process.on('SIGTERM', stop);

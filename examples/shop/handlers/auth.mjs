@@ -22,7 +22,7 @@ export async function login(shop, req) {
   if (error) return badRequest(error);
   const { user, password } = value ?? {};
   if (typeof user !== 'string' || typeof password !== 'string') return badRequest('expected {"user": string, "password": string}');
-  const row = shop.q.get(req.timing, 'SELECT id, username, display_name, password_salt, password_hash FROM users WHERE username = ?', [user]);
+  const row = await shop.q.get(req.timing, 'SELECT id, username, display_name, password_salt, password_hash FROM users WHERE username = ?', [user]);
   // Unknown users still pay for a hash, so timing does not reveal which usernames exist.
   const salt = row?.password_salt ?? 'no-such-user';
   const hash = shop.fixes.async ? await hashPasswordAsync(password, salt) : hashPasswordSync(password, salt);

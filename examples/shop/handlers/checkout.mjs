@@ -22,28 +22,29 @@ export async function checkout(shop, req) {
   const cart = parseCart(value);
   if (cart.error) return badRequest(cart.error);
   const t = req.timing;
-  if (!shop.q.get(t, 'SELECT id FROM users WHERE id = ?', [cart.customer])) return badRequest(`no customer ${cart.customer}`);
+  if (!(await shop.q.get(t, 'SELECT id FROM users WHERE id = ?', [cart.customer]))) return badRequest(`no customer ${cart.customer}`);
   const lines = [];
   for (const it of cart.items) {
-    const p = shop.q.get(t, 'SELECT id, name, price_cents FROM products WHERE id = ?', [it.productId]);
+    const p = await shop.q.get(t, 'SELECT id, name, price_cents FROM products WHERE id = ?', [it.productId]);
     if (!p) return badRequest(`no product ${it.productId}`);
     lines.push({ productId: p.id, name: p.name, quantity: it.quantity, unitPriceCents: p.price_cents });
   }
   const totalCents = lines.reduce((s, l) => s + l.quantity * l.unitPriceCents, 0);
   const itemCount = lines.reduce((s, l) => s + l.quantity, 0);
-  shop.db.exec('BEGIN');
-  const orderId = shop.q.run(t, 'INSERT INTO orders (customer_id, created_at, item_count, total_cents, status) VALUES (?, ?, ?, ?, ?)', [
-    cart.customer,
-    shop.clock(),
-    itemCount,
-    totalCents,
-    'confirmed',
-  ]);
-  for (const l of lines) {
-    shop.q.run(t, 'INSERT INTO order_items VALUES (?, ?, ?, ?)', [orderId, l.productId, l.quantity, l.unitPriceCents]);
-    shop.q.run(t, 'UPDATE products SET stock = MAX(stock - ?, 0) WHERE id = ?', [l.quantity, l.productId]);
-  }
-  shop.db.exec('COMMIT');
+  const orderId = await shop.q.transaction(async (tx) => {
+    const id = await tx.insert(t, 'INSERT INTO orders (customer_id, created_at, item_count, total_cents, status) VALUES (?, ?, ?, ?, ?)', [
+      cart.customer,
+      shop.clock(),
+      itemCount,
+      totalCents,
+      'confirmed',
+    ]);
+    for (const l of lines) {
+      await tx.run(t, 'INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents) VALUES (?, ?, ?, ?)', [id, l.productId, l.quantity, l.unitPriceCents]);
+      await tx.run(t, 'UPDATE products SET stock = CASE WHEN stock > ? THEN stock - ? ELSE 0 END WHERE id = ?', [l.quantity, l.quantity, l.productId]);
+    }
+    return id;
+  });
   await maybeRefreshLedger(shop, t);
   return created({ orderId, customer: cart.customer, items: lines, itemCount, totalCents, status: 'confirmed' });
 }
@@ -61,7 +62,7 @@ async function maybeRefreshLedger(shop, timing) {
   };
   if (!shop.fixes.async) {
     try {
-      record(buildLedgerExportSync(shop.q, timing));
+      record(await buildLedgerExportSync(shop.q, timing));
     } finally {
       ledger.running = false;
     }
