@@ -5,8 +5,8 @@
  */
 import type { DatabaseEvidence, PhaseEvidence, PlanExcerpt, StatementDelta } from './types.js';
 
-/** Calls per request from which one statement is an N+1 candidate … */
-export const N_PLUS_ONE_MIN_CALLS = 2;
+/** Calls per request from which one read statement is an N+1 candidate … */
+export const N_PLUS_ONE_MIN_CALLS = 3;
 /** … when each call returns at most this many rows (a per-item lookup, not a page). */
 export const N_PLUS_ONE_MAX_ROWS_PER_CALL = 2;
 /** A table this large is worth an index for a filtered scan. */
@@ -82,9 +82,15 @@ export function databaseFindings(ev: DatabaseEvidence): DatabaseFinding[] {
   const nPlusOne = new Map<string, { s: StatementDelta; in: FindingInJourney[] }>();
   for (const p of phases) {
     for (const s of p.statements ?? []) {
-      if (s.callsPerRequest < N_PLUS_ONE_MIN_CALLS || s.rowsPerCall > N_PLUS_ONE_MAX_ROWS_PER_CALL) continue;
+      if (s.callsPerRequest < N_PLUS_ONE_MIN_CALLS || s.rowsPerCall > N_PLUS_ONE_MAX_ROWS_PER_CALL || !/^\s*(select|with)\b/i.test(s.text)) continue;
       const cur = nPlusOne.get(s.queryid) ?? { s, in: [] };
-      cur.in.push(inJourney(p, s));
+      // Each call is one more round trip besides its execution time: the part a JOIN saves.
+      const j = inJourney(p, s);
+      if (ev.roundTripMs !== null && j.msPerRequest !== null) {
+        j.msPerRequest += s.callsPerRequest * ev.roundTripMs;
+        j.shareOfLatency = p.latencyMeanMs ? Math.min(1, j.msPerRequest / p.latencyMeanMs) : null;
+      }
+      cur.in.push(j);
       nPlusOne.set(s.queryid, cur);
     }
   }
@@ -102,7 +108,7 @@ export function databaseFindings(ev: DatabaseEvidence): DatabaseFinding[] {
       ],
       evidence: per.map(
         (j) =>
-          `${jname(j.journey)}: ${f2(j.callsPerRequest ?? 0)} calls per request (${s.rowsPerCall.toFixed(1)} rows each), ${f2(j.msPerRequest ?? 0)} ms per request = ${pct(j.shareOfLatency)} of its mean latency, over ${j.requests} requests`,
+          `${jname(j.journey)}: ${f2(j.callsPerRequest ?? 0)} calls per request (${s.rowsPerCall.toFixed(1)} rows each), ${f2(j.msPerRequest ?? 0)} ms per request${ev.roundTripMs !== null ? ` (execution + one ${f2(ev.roundTripMs)} ms round trip per call)` : ''} = ${pct(j.shareOfLatency)} of its mean latency, over ${j.requests} requests`,
       ),
     });
   }

@@ -135,6 +135,8 @@ export interface DatabaseEvidence {
   engine: 'postgres';
   server: { version: string; maxConnections: number };
   statementsAvailable: boolean;
+  /** Median driver round trip of perf's own connection (`SELECT 1`), ms: the floor of each extra call's cost. */
+  roundTripMs: number | null;
   /** The one line saying how to enable pg_stat_statements, when it is not loaded. */
   statementsHint: string | null;
   phases: PhaseEvidence[];

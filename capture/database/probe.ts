@@ -128,6 +128,18 @@ export class PostgresProbe {
     return { atMs, total: rows.length, active, idleInTransaction, waits };
   }
 
+  /** Median time (ms) of a `SELECT 1` round trip through the driver: what every extra call of an N+1 costs at least. */
+  async roundTripMs(samples = 31): Promise<number> {
+    const xs: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const t0 = performance.now();
+      await this.client.query(`${PERF_MARK} SELECT 1`);
+      xs.push(performance.now() - t0);
+    }
+    xs.sort((a, b) => a - b);
+    return xs[Math.floor(xs.length / 2)] as number;
+  }
+
   /** Column names per table (for reading filters in plans). */
   async columns(): Promise<Map<string, Set<string>>> {
     const rows = await this.rows<{ table_name: string; column_name: string }>(

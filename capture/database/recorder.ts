@@ -37,6 +37,7 @@ export class DatabaseRecorder {
   private readonly phases: PhaseEvidence[] = [];
   private last: DatabaseSnapshot | undefined;
   private readonly notes: string[] = [];
+  private roundTripMs: number | null = null;
 
   private constructor(
     private readonly probe: PostgresProbe,
@@ -55,6 +56,8 @@ export class DatabaseRecorder {
 
   /** Runs `fn` as one measured phase and records its database evidence. */
   async phase<T>(phase: string, journey: string | null, fn: () => Promise<T>, measure: (r: T) => PhaseMeasure): Promise<T> {
+    // Measured before the first load, on an idle server.
+    this.roundTripMs ??= await this.probe.roundTripMs();
     const before = await this.probe.snapshot();
     const samples: ActivitySample[] = [];
     const t0 = Date.now();
@@ -129,6 +132,7 @@ export class DatabaseRecorder {
         engine: 'postgres',
         server: { version: this.probe.version, maxConnections: this.probe.maxConnections },
         statementsAvailable: this.probe.statementsAvailable,
+        roundTripMs: this.roundTripMs,
         statementsHint: this.probe.statementsHint,
         phases: this.phases,
         plans,
