@@ -14,6 +14,7 @@ export interface PhaseInput {
   durationMs: number;
   /** Mean service time of the phase's requests (ms), for the database share of latency. */
   latencyMeanMs: number | null;
+  loadConnections: number | null;
   activity: ActivitySummary | null;
 }
 
@@ -82,6 +83,7 @@ export function diffPhase(p: PhaseInput): PhaseEvidence {
     requests: n,
     durationMs: p.durationMs,
     latencyMeanMs: p.latencyMeanMs,
+    loadConnections: p.loadConnections,
     statements,
     dbMsPerRequest: dbMs,
     dbShareOfLatency: dbMs !== null && p.latencyMeanMs && p.latencyMeanMs > 0 ? Math.min(1, dbMs / p.latencyMeanMs) : null,

@@ -208,8 +208,11 @@ export function databaseFindings(ev: DatabaseEvidence): DatabaseFinding[] {
   for (const p of ev.phases) {
     const a = p.activity;
     if (!a) continue;
-    if (a.maxTotal >= 2 && a.allBusyShare >= POOL_BUSY_SHARE) {
-      const nearServer = a.maxConnections > 0 && a.maxTotal >= 0.8 * a.maxConnections;
+    // A pool is the limit when the application holds fewer connections than requests are in flight
+    // and keeps all of them busy (requests queue for a connection), or when the server is nearly full.
+    const nearServer = a.maxConnections > 0 && a.maxTotal >= 0.8 * a.maxConnections;
+    const poolBound = p.loadConnections !== null && a.maxTotal < p.loadConnections && a.allBusyShare >= POOL_BUSY_SHARE;
+    if (a.maxTotal >= 1 && (poolBound || nearServer)) {
       out.push({
         kind: 'pool-saturation',
         title: `Connection pool saturated in ${jname(p.journey)}: all ${a.maxTotal} connections busy in ${pct(a.allBusyShare)} of samples`,
@@ -219,7 +222,7 @@ export function databaseFindings(ev: DatabaseEvidence): DatabaseFinding[] {
             ? `-- ${a.maxTotal} of max_connections ${a.maxConnections} in use: put a pooler (PgBouncer) in front, or raise max_connections`
             : `-- the application pool (${a.maxTotal} connections) is the limit: size it to the measured concurrency (mean ${a.meanActive.toFixed(1)} active, peak ${a.maxActive}) or make the statements cheaper`,
         ],
-        evidence: [`pg_stat_activity, ${a.samples} samples every ${a.intervalMs} ms: ${a.maxTotal} connections (max_connections ${a.maxConnections}), ${a.meanActive.toFixed(1)} active on average, all busy in ${pct(a.allBusyShare)} of samples`],
+        evidence: [`pg_stat_activity, ${a.samples} samples every ${a.intervalMs} ms: ${a.maxTotal} connections (max_connections ${a.maxConnections}) for ${p.loadConnections ?? 'n/a'} concurrent requests, ${a.meanActive.toFixed(1)} active on average, all busy in ${pct(a.allBusyShare)} of samples`],
       });
     }
     if (a.lockWaitShare >= LOCK_WAIT_SHARE) {

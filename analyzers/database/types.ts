@@ -105,6 +105,8 @@ export interface PhaseEvidence {
   requests: number;
   durationMs: number;
   latencyMeanMs: number | null;
+  /** Concurrent connections of the load generator (the most requests in flight at once). */
+  loadConnections: number | null;
   /** Top statements by time (null when pg_stat_statements is not loaded). */
   statements: StatementDelta[] | null;
   /** Database execution time per request (all statements) and its share of the mean latency. */

@@ -68,9 +68,9 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
 
   // Connected before the target starts, so a wrong URL stops the run before any load.
   const database = await DatabaseRecorder.open(config, opts.databaseSettleMs !== undefined ? { settleMs: opts.databaseSettleMs } : {});
-  const measured = (r: LoadResult, f: LoadFigures): PhaseMeasure => ({ requests: r.handled, durationMs: r.durationMs, latencyMeanMs: (f.latencyMsUncorrected ?? f.latencyMs).mean });
-  const phase = (name: string, journey: string | null, fn: () => Promise<LoadResult>, figures: (r: LoadResult) => LoadFigures): Promise<LoadResult> =>
-    database ? database.phase(name, journey, fn, (r) => measured(r, figures(r))) : fn();
+  const measured = (r: LoadResult, f: LoadFigures, m: LoadModel): PhaseMeasure => ({ requests: r.handled, durationMs: r.durationMs, latencyMeanMs: (f.latencyMsUncorrected ?? f.latencyMs).mean, loadConnections: m.connections });
+  const phase = (name: string, journey: string | null, m: LoadModel, fn: () => Promise<LoadResult>, figures: (r: LoadResult) => LoadFigures): Promise<LoadResult> =>
+    database ? database.phase(name, journey, fn, (r) => measured(r, figures(r), m)) : fn();
 
   const payload = await withTarget(config, opts.signal ? { signal: opts.signal } : {}, async () => {
     let capacity: Capacity | null = null;
@@ -117,6 +117,7 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
     const run = await phase(
       'overall',
       resolved.length === 1 ? (resolved[0] as Journey).name : null,
+      model,
       () =>
         runLoad({
           ...base,
@@ -147,6 +148,7 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
         const r = await phase(
           j.name,
           j.name,
+          jm,
           () =>
             runLoad({
               ...base,

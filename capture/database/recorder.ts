@@ -24,6 +24,7 @@ export interface PhaseMeasure {
   requests: number;
   durationMs: number;
   latencyMeanMs: number | null;
+  loadConnections: number | null;
 }
 
 export interface DatabaseRecorderOptions {
@@ -89,6 +90,7 @@ export class DatabaseRecorder {
         requests: m.requests,
         durationMs: m.durationMs,
         latencyMeanMs: m.latencyMeanMs,
+        loadConnections: m.loadConnections,
         activity: summariseActivity(samples, this.opts.activityIntervalMs, this.probe.maxConnections),
       }),
     );
