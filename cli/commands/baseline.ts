@@ -55,6 +55,12 @@ export default class Baseline extends BaseCommand<typeof Baseline> {
     this.say(a.model.kind === 'open' ? `open model, ${a.model.rateRps} req/s (latency from intended send time)` : `closed model, ${a.model.connections} connections`);
     this.say(mdTable(['journey', 'requests', 'req/s', 'errors', 'p50', 'p95', 'p99', 'max'], rows));
     if (a.capacity) this.say(`capacity: ${fmtNum(a.capacity.maxRps)} req/s (limited by ${a.capacity.limitedBy})`);
+    if (a.database) {
+      if (a.database.statementsHint) this.say(`warning: ${a.database.statementsHint}`);
+      for (const p of a.database.phases.filter((x) => x.journey !== null)) {
+        this.say(`database, ${p.phase}: ${fmtMs(p.dbMsPerRequest)} per request (${fmtPct(p.dbShareOfLatency)} of its mean latency), ${p.callsPerRequest === null ? 'n/a' : fmtNum(p.callsPerRequest, 2)} statements per request`);
+      }
+    }
     for (const j of a.journeys) if (j.errors > 0) this.say(`warning: journey "${j.name}" had ${fmtNum(j.errors)} failed requests (${fmtPct(j.errorRate)}) — see the report`);
     this.say(`wrote ${store.display(result.markdownPath)} and ${store.display(result.jsonPath)}`);
   }
