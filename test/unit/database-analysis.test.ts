@@ -5,7 +5,7 @@ import { diffPhase } from '../../analyzers/database/diff.js';
 import { elideParameters } from '../../analyzers/database/elide.js';
 import { databaseFindings } from '../../analyzers/database/findings.js';
 import { readPlan, type PlanNode } from '../../analyzers/database/plan.js';
-import type { DatabaseEvidence, DatabaseSnapshot, PhaseEvidence } from '../../analyzers/database/types.js';
+import type { ActivitySample, DatabaseEvidence, DatabaseSnapshot, PhaseEvidence } from '../../analyzers/database/types.js';
 
 const stmt = (queryid: string, query: string, calls: number, totalExecMs: number, rows: number) => ({ queryid, query, calls, totalExecMs, rows, sharedBlksHit: 10 * calls, sharedBlksRead: 0 });
 const snap = (statements: ReturnType<typeof stmt>[], seq = 0, tup = 0): DatabaseSnapshot => ({
@@ -75,7 +75,7 @@ describe('database analysis', () => {
   });
 
   it('calls the pool saturated only when the application holds fewer connections than requests in flight, all busy', () => {
-    const samples = Array.from({ length: 8 }, (_, i) => ({ atMs: i * 250, total: 4, active: 4, idleInTransaction: 0, waits: i % 2 ? { 'Lock:tuple': 2 } : {} }));
+    const samples: ActivitySample[] = Array.from({ length: 8 }, (_, i) => ({ atMs: i * 250, total: 4, active: 4, idleInTransaction: 0, waits: i % 2 ? { 'Lock:tuple': 2 } : {} }));
     const a = summariseActivity(samples, 250, 100)!;
     expect(a).toMatchObject({ maxTotal: 4, meanActive: 4, allBusyShare: 1, lockWaitShare: 0.25 }); // 4 samples × 2 waiting = 8 of 32 active backend-samples
     const phase = (loadConnections: number): PhaseEvidence => ({ phase: 'j', journey: 'j', requests: 10, durationMs: 2000, latencyMeanMs: 50, loadConnections, statements: [], dbMsPerRequest: 0, dbShareOfLatency: 0, callsPerRequest: 0, tables: [], indexesUsed: [], activity: a });
