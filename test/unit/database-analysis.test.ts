@@ -75,7 +75,7 @@ describe('database analysis', () => {
   });
 
   it('calls the pool saturated only when the application holds fewer connections than requests in flight, all busy', () => {
-    const samples: ActivitySample[] = Array.from({ length: 8 }, (_, i) => ({ atMs: i * 250, total: 4, active: 4, idleInTransaction: 0, waits: i % 2 ? { 'Lock:tuple': 2 } : {} }));
+    const samples: ActivitySample[] = Array.from({ length: 8 }, (_, i) => ({ atMs: i * 250, total: 4, active: 4, idleInTransaction: 0, waits: (i % 2 ? { 'Lock:tuple': 2 } : {}) as Record<string, number> }));
     const a = summariseActivity(samples, 250, 100)!;
     expect(a).toMatchObject({ maxTotal: 4, meanActive: 4, allBusyShare: 1, lockWaitShare: 0.25 }); // 4 samples × 2 waiting = 8 of 32 active backend-samples
     const phase = (loadConnections: number): PhaseEvidence => ({ phase: 'j', journey: 'j', requests: 10, durationMs: 2000, latencyMeanMs: 50, loadConnections, statements: [], dbMsPerRequest: 0, dbShareOfLatency: 0, callsPerRequest: 0, tables: [], indexesUsed: [], activity: a });
