@@ -1,9 +1,10 @@
 /**
  * Before/after database time per journey, from the `database` sections of two baselines. Statements
- * are matched by their elided text (a new index or a rewritten query changes the queryid of nothing
- * else, but a fixed N+1 disappears: "after" is then null).
+ * are matched by their elided text; a statement the fix removed (a batched N+1) has 0 calls after,
+ * or null when the after-list was cut at TOP_STATEMENTS and cannot say.
  */
 import type { DatabaseEvidence, PhaseEvidence, StatementDelta } from './types.js';
+import { TOP_STATEMENTS } from './diff.js';
 import { journeyPhases } from './findings.js';
 
 export interface DatabaseComparison {
@@ -41,9 +42,12 @@ export function compareDatabase(before: DatabaseEvidence | undefined, after: Dat
       after: { dbMsPerRequest: x.dbMsPerRequest, callsPerRequest: x.callsPerRequest },
       changePct: change,
     });
+    // A statement missing from an after-list shorter than the cut-off did not run at all (0 calls).
+    const complete = x.statements !== null && x.statements.length < TOP_STATEMENTS;
     for (const s of (b.statements ?? []).slice(0, 3)) {
       const m = (x.statements ?? []).find((y) => y.text === s.text);
-      statements.push({ journey: key(b), text: s.text, before: { msPerRequest: s.msPerRequest, callsPerRequest: s.callsPerRequest }, after: m ? { msPerRequest: m.msPerRequest, callsPerRequest: m.callsPerRequest } : null });
+      const after = m ? { msPerRequest: m.msPerRequest, callsPerRequest: m.callsPerRequest } : complete ? { msPerRequest: 0, callsPerRequest: 0 } : null;
+      statements.push({ journey: key(b), text: s.text, before: { msPerRequest: s.msPerRequest, callsPerRequest: s.callsPerRequest }, after });
     }
   }
   if (!before.statementsAvailable || !after.statementsAvailable) notes.push('pg_stat_statements was not loaded in one of the runs: database time per request is n/a there');

@@ -88,6 +88,8 @@ describe('database analysis', () => {
     const c = compareDatabase(evidence([ph(20, 2, 'SELECT a')]), evidence([ph(2, 2, 'SELECT a')]))!;
     expect(c.journeys[0]).toMatchObject({ journey: 'j', before: { dbMsPerRequest: 20 }, after: { dbMsPerRequest: 2 }, changePct: -90 });
     expect(c.statements[0]).toMatchObject({ text: 'SELECT a', after: { msPerRequest: 2 } });
+    // The batched N+1 is gone after the fix: 0 calls, not "unknown".
+    expect(compareDatabase(evidence([ph(20, 70, 'SELECT n1')]), evidence([ph(1, 1, 'SELECT joined')]))!.statements[0]!.after).toEqual({ msPerRequest: 0, callsPerRequest: 0 });
     expect(compareDatabase(evidence([ph(1, 1, 'x')]), undefined)!.notes[0]).toMatch(/only in the before-run/);
   });
 });
