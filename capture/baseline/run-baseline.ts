@@ -19,7 +19,8 @@ export type BaselineProgress =
   | ({ phase: 'probe' | 'measure' } & LoadProgress)
   | ({ phase: 'journey'; journey: string; index: number; count: number } & LoadProgress)
   | { phase: 'capacity'; step: CapacityStep; index: number; planned: number }
-  | { phase: 'profile' };
+  | { phase: 'profile' }
+  | { phase: 'database'; what: string };
 
 export interface RunBaselineOptions {
   config: PerfConfig;
@@ -67,7 +68,10 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
   const base = { baseUrl: config.target.baseUrl, journeys: resolved, headers, ...(opts.signal ? { signal: opts.signal } : {}) };
 
   // Connected before the target starts, so a wrong URL stops the run before any load.
-  const database = await DatabaseRecorder.open(config, opts.databaseSettleMs !== undefined ? { settleMs: opts.databaseSettleMs } : {});
+  const database = await DatabaseRecorder.open(config, {
+    ...(opts.databaseSettleMs !== undefined ? { settleMs: opts.databaseSettleMs } : {}),
+    onStep: (what) => opts.onProgress?.({ phase: 'database', what }),
+  });
   const measured = (r: LoadResult, f: LoadFigures, m: LoadModel): PhaseMeasure => ({ requests: r.handled, durationMs: r.durationMs, latencyMeanMs: (f.latencyMsUncorrected ?? f.latencyMs).mean, loadConnections: m.connections });
   const phase = (name: string, journey: string | null, m: LoadModel, fn: () => Promise<LoadResult>, figures: (r: LoadResult) => LoadFigures): Promise<LoadResult> =>
     database ? database.phase(name, journey, fn, (r) => measured(r, figures(r), m)) : fn();

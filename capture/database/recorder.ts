@@ -76,7 +76,7 @@ export class DatabaseRecorder {
       await sampling;
     }
     const atEnd = await this.probe.snapshot();
-    this.opts.onStep?.(`settling ${phase}`);
+    this.opts.onStep?.(`reading table and index statistics of "${phase}" in ${(this.opts.settleMs / 1000).toFixed(1)} s (PostgreSQL reports them late)`);
     if (this.opts.settleMs > 0) await new Promise((r) => setTimeout(r, this.opts.settleMs));
     const settled = await this.probe.snapshot();
     this.last = settled;

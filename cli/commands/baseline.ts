@@ -72,6 +72,11 @@ export default class Baseline extends BaseCommand<typeof Baseline> {
       process.stderr.write(`capacity step ${p.index + 1}/${p.planned}: ${fmtNum(s.rateRps)}/s → achieved ${fmtNum(s.achievedRps)}/s, p95 ${fmtMs(s.p95Ms)}, errors ${fmtPct(s.errorRate)} [${s.verdict}]\n`);
       return;
     }
+    if (p.phase === 'database') {
+      this.clearLine(live);
+      process.stderr.write(`database: ${p.what}\n`);
+      return;
+    }
     if (p.phase === 'profile') {
       this.clearLine(live);
       process.stderr.write('profiling the target under load…\n');
