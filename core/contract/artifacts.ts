@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SCENARIO_NAMES, SLI_KINDS } from './config.js';
 import type { DatabaseEvidence } from '../../analyzers/database/types.js';
+import type { DatabaseComparison } from '../../analyzers/database/compare.js';
 
 /**
  * Payloads of the JSON artifacts (each twin also carries the envelope: `schema`, `runId`, …).
@@ -322,6 +323,7 @@ export const comparePayload = obj({
   improvements: z.array(z.string()),
   slos: z.array(obj({ name: z.string(), sli: z.enum(SLI_KINDS), journey: z.string().optional(), objective: z.number(), before: sloSide, after: sloSide, budgetRecoveredPct: figure })),
   notes: z.array(z.string()),
+  database: z.custom<DatabaseComparison>((v) => obj({ journeys: z.array(z.unknown()), statements: z.array(z.unknown()), notes: z.array(z.string()) }).safeParse(v).success).optional(),
 });
 
 /** perf.loadtest-plan/v1 */
