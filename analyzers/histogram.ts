@@ -58,10 +58,14 @@ export interface LatencyStats {
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
-/** Percentile (0-100) in ms, or NaN for an empty histogram. */
+/**
+ * Percentile (0-100) in ms, or NaN for an empty histogram. Clamped to the recorded [min, max]: HDR
+ * reports a bucket's highest equivalent value, which can lie just above the largest sample.
+ */
 export function percentileMs(h: Histogram, percentile: number): number {
   if (h.totalCount === 0) return Number.NaN;
-  return round3(h.getValueAtPercentile(percentile) / 1000);
+  const us = Math.min(h.maxValue, Math.max(h.minNonZeroValue, h.getValueAtPercentile(percentile)));
+  return round3(us / 1000);
 }
 
 export function latencyStats(h: Histogram): LatencyStats {

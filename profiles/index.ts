@@ -7,13 +7,27 @@
  */
 import { formatDuration, tryParseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
-import type { Executor, PerfConfig, ScenarioName, ScenarioOverride } from '../core/config/types.js';
+import { minSamplesFor } from '../analyzers/sample-size.js';
+import { PERCENTILE_VALUES, type Executor, type PerfConfig, type ScenarioName, type ScenarioOverride } from '../core/config/types.js';
 
 export interface LoadStageSpec {
   durationMs: number;
   /** Rate (requests/s) or VUs reached at the end of the stage. */
   target: number;
   label: string;
+  /** The warm-up stage: load is sent, results exclude it. */
+  warmup?: boolean;
+}
+
+/**
+ * Breakpoint's `abortOnFail`: thresholds are cumulative over the run, so an abort is only allowed
+ * once the warm-up is over and enough requests have been made for the tightest percentile.
+ */
+export interface AbortPolicy {
+  /** k6 `delayAbortEval`, ms from the start of the test. */
+  delayAbortEvalMs: number;
+  /** Requests the profile has sent by then (at least `minSamples`). */
+  minSamples: number;
 }
 
 export interface LoadProfile {
@@ -33,6 +47,10 @@ export interface LoadProfile {
   maxVUs: number | null;
   /** Breakpoint: thresholds abort the test (the ramp climbs until they fail). */
   abortOnThresholds: boolean;
+  /** Breakpoint only: when thresholds may abort (null for the other scenarios). */
+  abort: AbortPolicy | null;
+  /** Length of the leading warm-up stage (0 = none); results exclude [0, warmupMs). */
+  warmupMs: number;
   /** Stretch of the profile the report reads as "the spike" (spike only), ms from start. */
   spike: { startMs: number; endMs: number } | null;
   quick: boolean;
@@ -41,7 +59,7 @@ export interface LoadProfile {
 }
 
 export interface ProfileInput {
-  config: Pick<PerfConfig, 'scenarios'>;
+  config: Pick<PerfConfig, 'scenarios'> & Partial<Pick<PerfConfig, 'slos' | 'warmupMs'>>;
   /** capacity.maxRps from the baseline, or null when no baseline exists. */
   capacityRps: number | null;
   /** --rate: peak rate in requests/s (wins over config and capacity). */
@@ -51,6 +69,8 @@ export interface ProfileInput {
   /** --quick: scale every duration down so the whole profile fits quickBudgetMs. */
   quick?: boolean;
   quickBudgetMs?: number;
+  /** --warmup: length of the warm-up stage (wins over `warmup:` in the config; 0 = none). */
+  warmupMs?: number;
 }
 
 /** Default shapes. Factors are multiples of capacity.maxRps; durations are k6 duration strings. */
@@ -61,6 +81,12 @@ export const PROFILE_DEFAULTS: Record<ScenarioName, Required<Pick<ScenarioOverri
   soak: { capacityFactor: 0.8, rampUp: '2m', duration: '1h', rampDown: '1m' },
   breakpoint: { capacityFactor: 4, rampUp: '0s', duration: '10m', rampDown: '0s' },
 };
+
+/** Warm-up before the measured stages (JIT, caches, pools), excluded from the results. */
+export const DEFAULT_WARMUP_MS = 10_000;
+export const QUICK_WARMUP_MS = 3_000;
+/** Breakpoint: the abort needs this many times the sample-size rule's minimum for its percentile. */
+const ABORT_SAMPLE_FACTOR = 5;
 
 /** The whole of a --quick profile, so all five scenarios stay under two minutes each. */
 export const QUICK_BUDGET_MS = 60_000;
@@ -170,19 +196,32 @@ export function buildLoadProfile(scenario: ScenarioName, input: ProfileInput): L
 
   const total = sum(stages.map((s) => s.durationMs));
   const quick = input.quick === true;
+  const warmupMs = Math.max(0, input.warmupMs ?? input.config.warmupMs ?? (quick ? QUICK_WARMUP_MS : DEFAULT_WARMUP_MS));
   if (quick) {
-    const budget = input.quickBudgetMs ?? QUICK_BUDGET_MS;
+    // The warm-up is part of the budget; the measured stages get the rest (at least half of it).
+    const budget = Math.max((input.quickBudgetMs ?? QUICK_BUDGET_MS) - warmupMs, (input.quickBudgetMs ?? QUICK_BUDGET_MS) / 2);
     if (total > budget) {
       const k = budget / total;
       stages = stages.map((s) => ({ ...s, durationMs: Math.max(1000, Math.round((s.durationMs * k) / 1000) * 1000) }));
       notes.push(`--quick: durations scaled by ${round2(k)} (${formatDuration(total)} → ${formatDuration(sum(stages.map((s) => s.durationMs)))}); rates unchanged`);
     }
   }
+  // Warm-up: a constant stage at the rate the measured part starts from (a quarter of the peak for
+  // the ramps), never scaled by --quick; the measured stages follow it unchanged.
+  const warmTarget =
+    scenario === 'spike' ? startTarget : scenario === 'stress' ? peak * (STRESS_STEPS[0] as number) : peak * (scenario === 'breakpoint' ? BREAKPOINT_WARMUP_SHARE : WARMUP_SHARE);
+  if (warmupMs > 0) {
+    stages = [{ durationMs: warmupMs, target: warmTarget, label: 'warm-up (excluded from results)', warmup: true }, ...stages];
+    startTarget = warmTarget;
+    notes.push(`warm-up: ${formatDuration(warmupMs)} at ${round2(warmTarget)} ${model === 'vus' ? 'VUs' : 'req/s'}, excluded from the results`);
+  }
   if (scenario === 'spike') {
-    const startMs = sum(stages.slice(0, 1).map((s) => s.durationMs));
-    const endMs = startMs + sum(stages.slice(1, 3).map((s) => s.durationMs));
+    const lead = warmupMs > 0 ? 2 : 1;
+    const startMs = sum(stages.slice(0, lead).map((s) => s.durationMs));
+    const endMs = startMs + sum(stages.slice(lead, lead + 2).map((s) => s.durationMs));
     spike = { startMs, endMs };
   }
+  const abort = scenario === 'breakpoint' ? abortPolicy({ startTarget, stages }, warmupMs, input.config.slos ?? [], model) : null;
 
   return {
     scenario,
@@ -195,10 +234,42 @@ export function buildLoadProfile(scenario: ScenarioName, input: ProfileInput): L
     capacityRps: input.capacityRps,
     maxVUs: o.maxVUs ?? null,
     abortOnThresholds: scenario === 'breakpoint',
+    abort,
+    warmupMs,
     spike,
     quick,
     notes,
   };
+}
+
+/** Share of the peak the warm-up of baseline and soak runs at. */
+const WARMUP_SHARE = 0.25;
+/** Breakpoint's peak is 4 × capacity: its warm-up runs at a fifth of capacity. */
+const BREAKPOINT_WARMUP_SHARE = 0.05;
+
+/**
+ * When breakpoint's thresholds may abort: after the warm-up plus one second, and once the requests
+ * sent reach ABORT_SAMPLE_FACTOR × the sample-size minimum of the tightest latency percentile (p95
+ * without latency SLOs), computed from the profile's own rates.
+ */
+function abortPolicy(
+  shape: Pick<LoadProfile, 'startTarget' | 'stages'>,
+  warmupMs: number,
+  slos: NonNullable<ProfileInput['config']['slos']>,
+  model: Executor,
+): AbortPolicy {
+  const percentiles = slos.filter((s) => s.sli === 'latency').map((s) => PERCENTILE_VALUES[s.percentile ?? 'p95']);
+  const minSamples = ABORT_SAMPLE_FACTOR * minSamplesFor(Math.max(95, ...percentiles));
+  const total = sum(shape.stages.map((s) => s.durationMs));
+  let at = warmupMs + 1000;
+  if (model === 'arrival-rate') {
+    // Requests sent by time t = ∫ rate dt; step through in 100 ms slices (bounded by the profile).
+    let sent = 0;
+    let t = 0;
+    for (; t < total && (sent < minSamples || t < at); t += 100) sent += (targetAt(shape, t + 50) * 100) / 1000;
+    at = Math.max(at, t);
+  }
+  return { delayAbortEvalMs: Math.round(at / 1000) * 1000, minSamples };
 }
 
 /** Target (rate or VUs) the profile asks for at `atMs` from the start, interpolating ramps linearly. */

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument, visit, type Document } from 'yaml';
+import { tryParseDuration } from '../duration.js';
 import { UserError } from '../errors.js';
 import { configSchema, type ConfigFile, type PerfConfig } from '../contract/config.js';
 import { describeFound, MAX_PRINTED_PROBLEMS, problemsOf, type Problem } from '../contract/problems.js';
@@ -191,6 +192,7 @@ function resolvePaths(file: ConfigFile, source: string): PerfConfig {
     ...file,
     target: { ...file.target, ...(start ? { start: { ...start, cwd: resolve(baseDir, start.cwd) } } : {}) },
     journeys: file.journeys.map((j) => (j.data ? { ...j, data: { ...j.data, file: resolve(baseDir, j.data.file) } } : j)),
+    ...(file.warmup !== undefined ? { warmupMs: tryParseDuration(file.warmup) ?? 0 } : {}),
     source,
     baseDir,
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, duration, expecting, httpUrl, list, num, oneOf, str, strict, stringMap, urlPath } from './fields.js';
+import { bool, duration, durationOrZero, expecting, httpUrl, list, num, oneOf, str, strict, stringMap, urlPath } from './fields.js';
 import { tryParseDuration } from '../duration.js';
 import { didYouMean } from '../config/suggest.js';
 import { describeFound } from './problems.js';
@@ -178,6 +178,8 @@ export const configSchema = strict({
   scenarios: scenarios.default({}),
   agent: agent.prefault({}),
   outDir: str('a directory path').default('.aiwg'),
+  /** Load before every measured phase, excluded from the results (README "Warm-up"); 0s = none. */
+  warmup: durationOrZero().optional(),
 }).meta({ title: 'perf.config.yaml', description: 'Configuration of the perf performance toolkit (README "Config reference").' });
 
 
@@ -201,6 +203,8 @@ export type AgentConfig = ConfigFile['agent'];
 /** The loaded project config: the file's content with defaults, relative paths resolved. */
 export interface PerfConfig extends Omit<ConfigFile, 'slos'> {
   slos: Slo[];
+  /** `warmup:` in ms (undefined: each phase's default; 0: none). */
+  warmupMs?: number;
   /** Absolute path of the file this config was loaded from (or `<defaults>`). */
   source: string;
   /** Directory relative paths in the config are resolved against. */

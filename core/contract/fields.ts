@@ -80,6 +80,15 @@ export const duration = () =>
     .refine((v) => (tryParseDuration(v) ?? 0) > 0, { error: expecting(DURATION_WHAT) })
     .meta({ description: DURATION_WHAT });
 
+const DURATION_OR_ZERO_WHAT = 'a duration like 0s, 500ms, 10s or 1m';
+
+/** A duration where 0 is allowed (`warmup: 0s` turns warm-up off). */
+export const durationOrZero = () =>
+  z
+    .string({ error: expecting(DURATION_OR_ZERO_WHAT) })
+    .regex(DURATION_PATTERN, { error: expecting(DURATION_OR_ZERO_WHAT) })
+    .meta({ description: DURATION_OR_ZERO_WHAT });
+
 const URL_WHAT = 'an http(s) URL like http://127.0.0.1:8080';
 function isHttpUrl(v: string): boolean {
   try {

@@ -14,6 +14,7 @@ import { PERCENTILE_VALUES, type Slo } from '../../core/config/types.js';
 import type { LoadProfile } from '../../profiles/index.js';
 import type { SloPlan } from './script-plan.js';
 import type { Threshold } from 'k6/options';
+import { formatDuration } from '../../core/duration.js';
 
 /** The bad fraction an SLO allows, from the error-budget home (decimal-safe: 99.9 → 0.001). */
 export function sloAllowedBad(slo: Pick<Slo, 'objective'>): number {
@@ -50,7 +51,9 @@ export function thresholdsFor(slos: readonly Slo[], profile: LoadProfile, fallba
   const out: Thresholds = {};
   const add = (metric: string, expr: string, abortable = true): void => {
     const list = (out[metric] ??= []);
-    const item: Threshold = profile.abortOnThresholds && abortable ? { threshold: expr, abortOnFail: true, delayAbortEval: '5s' } : expr;
+    // delayAbortEval from the profile (profiles/): no abort during the warm-up or before enough requests.
+    const delay = formatDuration(profile.abort?.delayAbortEvalMs ?? 5000);
+    const item: Threshold = profile.abortOnThresholds && abortable ? { threshold: expr, abortOnFail: true, delayAbortEval: delay } : expr;
     if (!list.some((t) => JSON.stringify(t) === JSON.stringify(item))) list.push(item);
   };
   const plans = sloPlans(slos);
