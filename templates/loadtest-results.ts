@@ -2,6 +2,7 @@
 import type { LoadTestPayload } from '../core/artifacts/schemas.js';
 import { formatDuration } from '../core/duration.js';
 import { fmtMs, fmtNum, fmtPct, mdTable } from '../core/markdown.js';
+import { fmtPercentileMs, fmtSampleMs, SAMPLE_SIZE_RULE } from '../analyzers/sample-size.js';
 
 export function renderLoadTestResults(p: LoadTestPayload): string {
   const out: string[] = [
@@ -14,6 +15,7 @@ export function renderLoadTestResults(p: LoadTestPayload): string {
   if (p.partial) out.push('> The run was stopped early. Every finished window is kept; figures cover only the time that ran.', '');
   if (p.k6.lost?.length) out.push(`> Fallback mode loses: ${p.k6.lost.join('; ')}.`, '');
   if (p.aborted) out.push(`> Aborted after ${formatDuration(p.aborted.atMs)}: ${p.aborted.reason}`, '');
+  if (p.warmup) out.push(`Warm-up: ${p.warmup.ms > 0 ? `${formatDuration(p.warmup.ms)} — ` : ''}${p.warmup.note}.`, '');
 
   out.push('## Per journey', '');
   out.push(
@@ -24,16 +26,18 @@ export function renderLoadTestResults(p: LoadTestPayload): string {
         fmtNum(f.requests),
         fmtNum(f.throughputRps),
         `${fmtNum(f.errors)} (${fmtPct(f.errorRate)})`,
-        fmtMs(f.latencyMs.p50),
-        fmtMs(f.latencyMs.p90),
-        fmtMs(f.latencyMs.p95),
-        fmtMs(f.latencyMs.p99),
-        fmtMs(f.latencyMs.max),
+        fmtPercentileMs(f.latencyMs.p50, f.requests, 50),
+        fmtPercentileMs(f.latencyMs.p90, f.requests, 90),
+        fmtPercentileMs(f.latencyMs.p95, f.requests, 95),
+        fmtPercentileMs(f.latencyMs.p99, f.requests, 99),
+        fmtSampleMs(f.latencyMs.max, f.requests),
         Object.entries(f.statusCodes)
           .map(([k, v]) => `${k}: ${v}`)
           .join(', '),
       ]),
     ),
+    '',
+    `Sample-size rule: ${SAMPLE_SIZE_RULE}.`,
     '',
     `Dropped iterations: **${fmtNum(p.droppedIterations)}**${p.droppedIterations > 0 ? ' (k6 ran out of VUs to keep the arrival rate: the service was too slow for the rate, or maxVUs is too low)' : ''}.`,
     '',
@@ -45,12 +49,18 @@ export function renderLoadTestResults(p: LoadTestPayload): string {
 
   if (p.scenario === 'stress' || p.scenario === 'breakpoint') {
     out.push('## Breaking point', '');
-    out.push(
-      p.breakingPoint
-        ? `**${fmtNum(p.breakingPoint.rps)}** (target rate) after ${formatDuration(p.breakingPoint.atMs)}: ${p.breakingPoint.reason}.`
-        : 'None found: the service kept up with the highest rate of this run. Raise the rate (`scenarios.<name>.rate` or `--rate`) to find it.',
-      '',
-    );
+    const bp = p.breakingPoint;
+    if (bp) {
+      out.push(
+        `**${fmtNum(bp.rps)}** ${bp.targetRps !== undefined ? `achieved (target ${fmtNum(bp.targetRps)})` : ''} after ${formatDuration(bp.atMs)}: ${bp.reason}.`,
+        '',
+      );
+      if (bp.span) out.push(`A breaking point is a sustained violation after the warm-up: here ${bp.span.windows} window(s) from ${formatDuration(bp.span.startMs)} to ${formatDuration(bp.span.endMs)}.`, '');
+      for (const e of bp.evidence ?? []) out.push(`- ${e}`);
+      if (bp.evidence?.length) out.push('');
+    } else {
+      out.push('None found: no violation lasted 3 consecutive windows (each with enough samples) after the warm-up. Raise the rate (`scenarios.<name>.rate` or `--rate`) to find it.', '');
+    }
   }
   if (p.recovery) {
     out.push('## Recovery after the spike', '');
@@ -69,8 +79,17 @@ export function renderLoadTestResults(p: LoadTestPayload): string {
   out.push('## Over time', '', `Windows of ${formatDuration(p.windowMs)}.`, '');
   out.push(
     mdTable(
-      ['from', 'req/s', 'VUs', 'p50', 'p95', 'p99', 'errors'],
-      p.windows.map((w) => [formatDuration(w.startMs), fmtNum(w.rps), w.vus, fmtMs(w.latencyMs.p50), fmtMs(w.latencyMs.p95), fmtMs(w.latencyMs.p99), fmtPct(w.errorRate)]),
+      ['from', 'requests', 'req/s', 'VUs', 'p50', 'p95', 'p99', 'errors'],
+      p.windows.map((w) => [
+        `${formatDuration(w.startMs)}${p.warmup && w.startMs < p.warmup.ms - 1 ? ' (warm-up)' : ''}`,
+        fmtNum(w.requests),
+        fmtNum(w.rps),
+        w.vus,
+        fmtPercentileMs(w.latencyMs.p50, w.requests, 50),
+        fmtPercentileMs(w.latencyMs.p95, w.requests, 95),
+        fmtPercentileMs(w.latencyMs.p99, w.requests, 99),
+        w.requests > 0 ? fmtPct(w.errorRate) : 'n/a (n = 0)',
+      ]),
     ),
     '',
     '## Load shape',

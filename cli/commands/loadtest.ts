@@ -7,6 +7,7 @@ import { CheckFailed, Interrupted, UserError } from '../../core/errors.js';
 import { parseRate } from '../../k6-scripts/src/generate.js';
 import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
 import { writeHtmlReport } from '../../report/index.js';
+import { WARMUP_FLAG_HELP, warmupFromFlag } from '../load-options.js';
 
 export default class Loadtest extends BaseCommand<typeof Loadtest> {
   static override description =
@@ -33,6 +34,7 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
       description: 'scale every duration down so the whole profile takes about a minute (PERF_QUICK_TOTAL overrides); rates and shapes unchanged',
       default: false,
     }),
+    warmup: Flags.string({ description: `${WARMUP_FLAG_HELP} (loadtest: a warm-up stage at the profile's starting rate; default 10s, --quick 3s)` }),
     'abort-on-burn': Flags.boolean({ description: 'stop early when the live SLO guard sees a fast error-budget burn (perf k6 extension only)', default: false }),
   };
 
@@ -58,6 +60,7 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
       ...(this.flags.rate !== undefined ? { rate: parseRate(this.flags.rate) } : {}),
       ...(this.flags.capacity !== undefined ? { capacityRps: parseRate(this.flags.capacity, '--capacity') } : {}),
       quick: this.flags.quick,
+      ...(this.flags.warmup !== undefined ? { warmupMs: warmupFromFlag(this.flags.warmup) as number } : {}),
       ...(quickTotal ? { quickBudgetMs: parseDuration(quickTotal, 'PERF_QUICK_TOTAL') } : {}),
       abortOnBurn: this.flags['abort-on-burn'],
       signal,
@@ -78,7 +81,9 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     this.say(
       `${p.scenario}: ${o.requests} requests, ${o.throughputRps} req/s, p95 ${o.latencyMs.p95} ms, errors ${(o.errorRate * 100).toFixed(2)}%, dropped iterations ${p.droppedIterations}`,
     );
-    if (p.breakingPoint) this.say(`breaking point: ${p.breakingPoint.rps} req/s (${p.breakingPoint.reason})`);
+    if (p.warmup && p.warmup.ms > 0) this.say(`warm-up: ${p.warmup.ms / 1000} s — ${p.warmup.note}`);
+    if (p.breakingPoint) this.say(`breaking point: ${p.breakingPoint.rps} req/s achieved — ${p.breakingPoint.reason}`);
+    else if (p.scenario === 'stress' || p.scenario === 'breakpoint') this.say('breaking point: none (no violation lasted 3 consecutive windows after the warm-up)');
     if (p.recovery) this.say(`recovery: ${p.recovery.recoveryTimeMs === null ? 'not measured' : `${p.recovery.recoveryTimeMs} ms`} — ${p.recovery.note}`);
     if (p.aborted) this.say(`aborted after ${Math.round(p.aborted.atMs / 1000)} s: ${p.aborted.reason}`);
     if (p.drift) this.say(`drift: p95 ${p.drift.firstP95Ms} → ${p.drift.lastP95Ms} ms (${p.drift.changePct}%)`);

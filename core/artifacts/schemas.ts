@@ -7,6 +7,7 @@ export type {
   BaselinePayload,
   Capacity,
   CapacityStep,
+  GeneratorLoad,
   HotFunction,
   LoadFigures,
   LoadStage,

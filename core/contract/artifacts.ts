@@ -48,23 +48,52 @@ export const loadFigures = obj({
   rateRps: z.number().optional(),
 });
 
+/** The load generator's own saturation during a run or step (see capture/load/run-load.ts). */
+export const generatorLoad = obj({
+  /** CPU of the perf process over the measured window, as a share of one core. */
+  cpuShare: z.number(),
+  eventLoopDelayP99Ms: z.number(),
+  /** Open model: lateness of sends that waited for their intended time (pure generator lag), ms. */
+  sendLagMs: obj({ p50: z.number(), p95: z.number(), p99: z.number(), max: z.number(), n: count }).nullable(),
+  /** Open model: share of sends whose slot was already past because every connection was busy. */
+  backloggedShare: z.number(),
+});
+
 export const capacityStep = obj({
   rateRps: z.number(),
   achievedRps: z.number(),
   p95Ms: z.number(),
   errorRate: z.number(),
-  /** Why the search stopped at this step, or "ok" if it went on. */
-  verdict: z.enum(['ok', 'latency', 'errors', 'plateau']),
+  /** Why the search stopped at this step, or "ok" if it went on. "generator": perf itself was saturated. */
+  verdict: z.enum(['ok', 'latency', 'errors', 'plateau', 'generator']),
+  /** Optional: answered requests in the step (the sample size of its p95). */
+  requests: z.number().optional(),
+  /** Optional: the search's first pass, a bisection between the last ok and first failing rate, or a repeat. */
+  phase: z.enum(['search', 'refine', 'confirm']).optional(),
+  generator: generatorLoad.optional(),
 });
 
 /** The capacity a baseline measured: the knee of the search and the steps that found it. */
 export const capacity = obj({
-  /** The knee: the highest arrival rate that met the criteria. */
+  /** The knee: the highest arrival rate that met the criteria (in a majority of its trials). */
   maxRps: z.number(),
-  limitedBy: z.enum(['latency', 'errors', 'plateau', 'max-rate']),
+  /**
+   * What stopped the search above the knee. "generator": perf's own load generator saturated, so the
+   * knee is a lower bound of the service's; "max-rate": the search reached --max-rate; "search-range":
+   * the highest planned step still passed (a lower bound too).
+   */
+  limitedBy: z.enum(['latency', 'errors', 'plateau', 'max-rate', 'generator', 'search-range']),
   /** The p95 threshold (ms) the search used, from the tightest latency SLO. */
   latencyThresholdMs: z.number(),
   steps: z.array(capacityStep),
+  /** Optional: mean achieved throughput of the knee's trials. */
+  achievedRps: z.number().optional(),
+  /** Optional: the --max-rate cap of the probe and the search. */
+  maxRateRps: z.number().optional(),
+  /** Optional: true when the knee is only a lower bound (limited by the generator, --max-rate or the search range). */
+  lowerBound: z.boolean().optional(),
+  /** Optional: how the knee was confirmed ("120/s passed 3 of 3 trials; 135/s failed 2 of 2"). */
+  confirmation: z.string().optional(),
 });
 
 /** How a baseline drove load: open model (arrival rate) or closed model (connections). */
@@ -94,6 +123,8 @@ export const baselinePayload = obj({
   profileJson: z.string().optional(),
   /** Optional: PostgreSQL evidence per phase (analyzers/database/types.ts) when `target.database` is set. */
   database: databaseEvidence.optional(),
+  /** Optional: the load generator's own cost during the measured mix run (beside the corrected view). */
+  generator: generatorLoad.optional(),
 });
 
 export const hotFunction = obj({
@@ -148,6 +179,8 @@ export const loadStage = obj({
   /** Target arrival rate (iterations/s) or VUs at the end of the stage. */
   target: z.number(),
   label: z.string().optional(),
+  /** The warm-up stage (excluded from the figures). */
+  warmup: z.boolean().optional(),
 });
 
 const passFail = obj({ passes: count, fails: count });
@@ -160,6 +193,8 @@ export const loadTestPayload = obj({
   startedAt: z.string(),
   endedAt: z.string(),
   durationMs: z.number(),
+  /** The warm-up stage at the start: its length, and whether the figures could exclude it. */
+  warmup: obj({ ms: z.number(), excluded: z.boolean(), note: z.string() }).optional(),
   k6: obj({ binary: z.string(), version: z.string(), extension: z.boolean(), lost: z.array(z.string()).optional() }),
   /** The raw k6 artifact (perf.k6-windows/v1 NDJSON, or k6 --out json in fallback mode). */
   rawArtifact: z.string(),
@@ -170,7 +205,18 @@ export const loadTestPayload = obj({
   stages: z.array(loadStage),
   droppedIterations: count,
   checks: obj({ passes: count, fails: count, byName: z.record(z.string(), passFail) }),
-  breakingPoint: obj({ rps: z.number(), atMs: z.number(), reason: z.string() }).nullable(),
+  /**
+   * A sustained violation (N consecutive windows with enough samples, after the warm-up). `rps` is
+   * the ACHIEVED rate (VUs in the closed model) where it began; `targetRps` what the profile asked.
+   */
+  breakingPoint: obj({
+    rps: z.number(),
+    atMs: z.number(),
+    reason: z.string(),
+    targetRps: z.number().optional(),
+    span: obj({ startMs: z.number(), endMs: z.number(), windows: z.number() }).nullable().optional(),
+    evidence: z.array(z.string()).optional(),
+  }).nullable(),
   recovery: obj({ recoveryTimeMs: nullableNumber, spikeEndMs: z.number(), note: z.string() }).nullable(),
   drift: obj({ firstP95Ms: z.number(), lastP95Ms: z.number(), changePct: z.number(), note: z.string() }).nullable(),
   aborted: obj({ reason: z.string(), atMs: z.number() }).nullable(),
@@ -376,6 +422,7 @@ export const k6WindowsLine = z.discriminatedUnion('type', [
 export type LatencyStatsShape = z.output<typeof latencyStats>;
 export type LoadFigures = z.output<typeof loadFigures>;
 export type CapacityStep = z.output<typeof capacityStep>;
+export type GeneratorLoad = z.output<typeof generatorLoad>;
 export type Capacity = z.output<typeof capacity>;
 export type BaselineModel = z.output<typeof baselineModel>;
 export type BaselinePayload = z.output<typeof baselinePayload>;

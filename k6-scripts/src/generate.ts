@@ -29,6 +29,8 @@ export interface ShapeOverrides {
   durationMs?: number;
   quick?: boolean;
   quickBudgetMs?: number;
+  /** --warmup: length of the warm-up stage in ms (0 = none). */
+  warmupMs?: number;
 }
 
 export interface GenerateOptions extends ShapeOverrides {

@@ -36,6 +36,8 @@ export interface LoadtestOptions {
   /** --capacity: requests/s used as capacity instead of the baseline's. */
   capacityRps?: number;
   quick?: boolean;
+  /** --warmup: the warm-up stage in ms (default: `warmup:` in the config, else 10 s; --quick 3 s). */
+  warmupMs?: number;
   /** Whole-profile budget of --quick (default 60 s; `PERF_QUICK_TOTAL` in the CLI). */
   quickBudgetMs?: number;
   /** Let the live SLO guard of the perf extension abort on a fast error-budget burn. */
@@ -67,7 +69,7 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
   checkTemplateEnv(config);
 
   const capacity = readCapacity(store, opts.capacityRps);
-  const shape = { rate: opts.rate, capacityRps: opts.capacityRps, durationMs: opts.durationMs, quick: opts.quick, quickBudgetMs: opts.quickBudgetMs ?? QUICK_BUDGET_MS };
+  const shape = { rate: opts.rate, capacityRps: opts.capacityRps, durationMs: opts.durationMs, quick: opts.quick, quickBudgetMs: opts.quickBudgetMs ?? QUICK_BUDGET_MS, warmupMs: opts.warmupMs };
   // A user's script sets its own rates: the profile only names the scenario (rate 1 is never used).
   let profile = buildLoadProfile(scenario, { ...shape, config, capacityRps: capacity?.maxRps ?? null, ...(opts.script ? { rate: 1 } : {}) });
   let script: string;
@@ -169,12 +171,12 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
  */
 async function scriptFor(
   opts: LoadtestOptions,
-  shape: { rate?: number; capacityRps?: number; durationMs?: number; quick?: boolean; quickBudgetMs?: number },
+  shape: { rate?: number; capacityRps?: number; durationMs?: number; quick?: boolean; quickBudgetMs?: number; warmupMs?: number },
   extension: boolean,
   note: (s: string) => void,
 ): Promise<string> {
   const { config, store, scenario } = opts;
-  let custom = shape.rate !== undefined || shape.capacityRps !== undefined || shape.durationMs !== undefined || shape.quick === true;
+  let custom = shape.rate !== undefined || shape.capacityRps !== undefined || shape.durationMs !== undefined || shape.quick === true || shape.warmupMs !== undefined;
   const standard = store.path(DIRS.scripts, `${scenario}.js`);
   const configTime = config.source !== '<defaults>' && existsSync(config.source) ? statSync(config.source).mtimeMs : 0;
   if (!custom && existsSync(standard) && statSync(standard).mtimeMs >= configTime) {

@@ -6,6 +6,7 @@
 import type { K6Run, K6WindowLine, SeriesTags } from '../../core/artifacts/k6-windows.js';
 import type { LoadFigures, LoadStage, LoadTestPayload, LoadWindow } from '../../core/artifacts/schemas.js';
 import { decodeHistogram, encodeHistogram, latencyStats, mergeHistograms, newHistogram, percentileMs, type Histogram } from '../../analyzers/histogram.js';
+import { minSamplesFor } from '../../analyzers/sample-size.js';
 import { targetAt, type LoadProfile } from '../../profiles/index.js';
 
 export interface ResultContext {
@@ -22,6 +23,8 @@ export interface ResultContext {
   latencyLimits: LatencyLimit[];
   /** Error rate (0..1) above which a window counts as broken. */
   errorLimit: number;
+  /** Consecutive violating windows that make a breaking point (default 3). */
+  sustainWindows?: number;
 }
 
 export interface LatencyLimit {
@@ -35,8 +38,10 @@ export interface LatencyLimit {
 type Series = Pick<K6WindowLine, 'trends' | 'counters' | 'rates' | 'gauges'>;
 
 const DURATION = 'http_req_duration';
-/** A window with fewer requests says little about latency; it is not used to judge breaking/recovery. */
-const MIN_WINDOW_REQUESTS = 5;
+/** A breaking point is a violation that lasts this many consecutive windows (each with enough samples). */
+export const DEFAULT_SUSTAIN_WINDOWS = 3;
+/** The sample-size rule's minimum for p95: fewer requests in a window judge neither breaking nor recovery. */
+const MIN_WINDOW_REQUESTS = minSamplesFor(95);
 /** Spike: recovered when p95 is back within this factor of the pre-spike p95 (and errors too). */
 const RECOVERY_FACTOR = 1.5;
 /** Open model: achieved throughput below this share of the target rate means the service fell behind. */
@@ -48,13 +53,20 @@ export function buildLoadTestPayload(run: K6Run, ctx: ResultContext): LoadTestPa
   const windows = run.windows.map((w) => toLoadWindow(w, t0));
   const journeyNames = [...new Set(run.totals.trends.filter((t) => t.metric === DURATION && t.tags.journey).map((t) => t.tags.journey as string))].sort();
   const durationMs = Math.max(0, run.endMs - run.startMs);
-  const overall = figures('overall', run.totals, durationMs, () => true);
-  const journeys = journeyNames.map((j) => figures(j, run.totals, durationMs, (tags) => tags.journey === j));
+  // The figures exclude the warm-up stage: they come from the windows that start after it. A run
+  // without windows (or that ended inside the warm-up) falls back to the totals and says so.
+  const warmupEnd = t0 + profile.warmupMs;
+  const measuredWindows = run.windows.filter((w) => w.startMs >= warmupEnd - 1);
+  const excluded = profile.warmupMs > 0 && measuredWindows.length > 0 && measuredWindows.length < run.windows.length;
+  const measured: Series = excluded ? concatSeries(measuredWindows) : run.totals;
+  const measuredMs = excluded ? Math.max(0, run.endMs - (measuredWindows[0] as K6WindowLine).startMs) : durationMs;
+  const overall = figures('overall', measured, measuredMs, () => true);
+  const journeys = journeyNames.map((j) => figures(j, measured, measuredMs, (tags) => tags.journey === j));
 
   const checksByName: Record<string, { passes: number; fails: number }> = {};
   let passes = 0;
   let fails = 0;
-  for (const r of run.totals.rates) {
+  for (const r of measured.rates) {
     if (r.metric !== 'checks') continue;
     const name = r.tags.check ?? '(unnamed)';
     const e = (checksByName[name] ??= { passes: 0, fails: 0 });
@@ -67,7 +79,7 @@ export function buildLoadTestPayload(run: K6Run, ctx: ResultContext): LoadTestPa
   const stages: LoadStage[] = [];
   let at = 0;
   for (const s of profile.stages) {
-    stages.push({ startMs: at, endMs: at + s.durationMs, target: s.target, label: s.label });
+    stages.push({ startMs: at, endMs: at + s.durationMs, target: s.target, label: s.label, ...(s.warmup ? { warmup: true } : {}) });
     at += s.durationMs;
   }
 
@@ -79,6 +91,7 @@ export function buildLoadTestPayload(run: K6Run, ctx: ResultContext): LoadTestPa
     startedAt: new Date(run.startMs).toISOString(),
     endedAt: new Date(run.endMs).toISOString(),
     durationMs,
+    warmup: { ms: profile.warmupMs, excluded, note: warmupNote(profile.warmupMs, excluded, measuredWindows.length) },
     k6: ctx.k6,
     rawArtifact: ctx.rawArtifact,
     journeys,
@@ -86,13 +99,26 @@ export function buildLoadTestPayload(run: K6Run, ctx: ResultContext): LoadTestPa
     windowMs: run.windowMs,
     windows,
     stages,
-    droppedIterations: sumCounters(run.totals, 'dropped_iterations', () => true),
+    droppedIterations: sumCounters(measured, 'dropped_iterations', () => true),
     checks: { passes, fails, byName: checksByName },
     breakingPoint: profile.scenario === 'stress' || profile.scenario === 'breakpoint' ? findBreakingPoint(windows, run, ctx, aborted) : null,
     recovery: profile.scenario === 'spike' ? findRecovery(windows, profile) : null,
-    drift: profile.scenario === 'soak' ? findDrift(windows, durationMs) : null,
+    drift: profile.scenario === 'soak' ? findDrift(windows.filter((w) => w.startMs >= profile.warmupMs - 1), durationMs, profile.warmupMs) : null,
     aborted,
   };
+}
+
+function warmupNote(ms: number, excluded: boolean, measuredWindows: number): string {
+  if (ms <= 0) return 'no warm-up (warmup: 0s): every window counts';
+  if (excluded) return `the first ${Math.round(ms / 100) / 10} s (warm-up stage) are excluded from the figures, the breaking point and the recovery`;
+  return measuredWindows === 0
+    ? 'the run ended during the warm-up: the figures include it (there is nothing else)'
+    : 'no window data to separate the warm-up: the figures include it';
+}
+
+/** Several windows as one series set (their trends merge losslessly, counters and rates add). */
+function concatSeries(ws: readonly K6WindowLine[]): Series {
+  return { trends: ws.flatMap((w) => w.trends), counters: ws.flatMap((w) => w.counters), rates: ws.flatMap((w) => w.rates), gauges: ws.flatMap((w) => w.gauges) };
 }
 
 function toLoadWindow(w: K6WindowLine, t0: number): LoadWindow {
@@ -156,9 +182,12 @@ function failed(s: Series, match: (t: SeriesTags) => boolean): number {
 }
 
 /**
- * The first window where the service stopped keeping up: p95 above the latency limit, errors above
- * the error limit, or (open model) achieved throughput well under the target rate. The breaking
- * point is the target rate (req/s) at that moment; a threshold abort counts too.
+ * The breaking point: the first SUSTAINED violation after the warm-up — at least `sustainWindows`
+ * consecutive windows (default 3), each with enough samples for what it is judged on (the
+ * sample-size rule for the limit's percentile, 1 / errorLimit requests for the error rate), each
+ * breaking a latency limit, the error limit, or (open model) falling behind its target while k6
+ * dropped iterations. The rate is what the service ACHIEVED in the first of those windows (the
+ * target goes beside it). A threshold abort with no sustained violation before it counts too.
  */
 export function findBreakingPoint(
   windows: LoadWindow[],
@@ -166,24 +195,53 @@ export function findBreakingPoint(
   ctx: ResultContext,
   aborted: { reason: string; atMs: number } | null,
 ): LoadTestPayload['breakingPoint'] {
-  // Target rate (req/s), or VUs for the closed model.
   const rateAt = (ms: number): number => targetAt(ctx.profile, ms);
   const unit = ctx.profile.model === 'arrival-rate' ? 'req/s' : 'VUs';
+  const need = Math.max(1, ctx.sustainWindows ?? DEFAULT_SUSTAIN_WINDOWS);
+  const minForErrors = Math.min(100, Math.ceil(1 / Math.max(ctx.errorLimit, 1e-6)));
+  let streak: Array<{ w: LoadWindow; target: number; reason: string }> = [];
   for (const [i, w] of windows.entries()) {
-    if (w.requests < MIN_WINDOW_REQUESTS) continue;
-    const mid = (w.startMs + w.endMs) / 2;
-    const target = rateAt(mid);
+    if (w.startMs < ctx.profile.warmupMs - 1) continue;
+    const target = rateAt((w.startMs + w.endMs) / 2);
     const dropped = sumCounters(run.windows[i] as K6WindowLine, 'dropped_iterations', () => true);
     let reason = latencyBreach(w, ctx.latencyLimits);
-    if (!reason && w.errorRate > ctx.errorLimit) reason = `error rate ${pct(w.errorRate)} > ${pct(ctx.errorLimit)}`;
+    if (!reason && w.requests >= minForErrors && w.errorRate > ctx.errorLimit) reason = `error rate ${pct(w.errorRate)} > ${pct(ctx.errorLimit)} (n = ${w.requests})`;
     if (!reason && ctx.profile.model === 'arrival-rate' && dropped > 0 && w.rps < SATURATION_SHARE * target) {
       reason = `throughput ${w.rps} req/s < ${Math.round(SATURATION_SHARE * 100)}% of the target ${round2(target)} req/s (${dropped} dropped iterations)`;
     }
-    if (reason) return { rps: round2(target), atMs: w.startMs, reason: `${reason} at ${round2(target)} ${unit}` };
+    if (!reason) {
+      streak = [];
+      continue;
+    }
+    streak.push({ w, target, reason });
+    if (streak.length >= need) {
+      const first = streak[0] as (typeof streak)[number];
+      const last = streak[streak.length - 1] as (typeof streak)[number];
+      const rate = ctx.profile.model === 'arrival-rate' ? first.w.rps : round2(first.target);
+      return {
+        rps: rate,
+        targetRps: round2(first.target),
+        atMs: first.w.startMs,
+        span: { startMs: first.w.startMs, endMs: last.w.endMs, windows: streak.length },
+        evidence: streak.map((s) => `${Math.round(s.w.startMs / 100) / 10}–${Math.round(s.w.endMs / 100) / 10} s: ${s.reason}, achieved ${s.w.rps} req/s`),
+        reason: `${first.reason} for ${streak.length} consecutive windows from ${Math.round(first.w.startMs / 100) / 10} s, at ${rate} ${unit === 'req/s' ? 'req/s achieved' : 'VUs'} (target ${round2(first.target)} ${unit})`,
+      };
+    }
   }
-  if (aborted) {
+  if (aborted && aborted.atMs >= ctx.profile.warmupMs) {
     const target = rateAt(aborted.atMs);
-    return { rps: round2(target), atMs: aborted.atMs, reason: `test aborted at ${round2(target)} ${unit}: ${aborted.reason}` };
+    // What the service achieved just before the abort (the last full window that started before it).
+    const before = windows.filter((w) => w.endMs <= aborted.atMs + 1 && w.requests > 0).at(-1);
+    const rate = ctx.profile.model === 'arrival-rate' && before ? before.rps : round2(target);
+    const delay = ctx.profile.abort ? ` (aborts allowed only after ${Math.round(ctx.profile.abort.delayAbortEvalMs / 1000)} s and ≥ ${ctx.profile.abort.minSamples} requests)` : '';
+    return {
+      rps: rate,
+      targetRps: round2(target),
+      atMs: aborted.atMs,
+      span: before ? { startMs: before.startMs, endMs: before.endMs, windows: 1 } : null,
+      evidence: before ? [`last window before the abort: ${before.requests} requests, p95 ${before.latencyMs.p95} ms, errors ${pct(before.errorRate)}`] : [],
+      reason: `test aborted at ${rate} ${unit === 'req/s' ? 'req/s achieved' : 'VUs'} (target ${round2(target)} ${unit}): ${aborted.reason}${delay}`,
+    };
   }
   return null;
 }
@@ -194,9 +252,10 @@ function latencyBreach(w: LoadWindow, limits: LatencyLimit[]): string | null {
     const hist = l.journey === undefined ? w.histogram : w.journeys[l.journey]?.histogram;
     if (!hist) continue;
     const h = decodeHistogram(hist);
-    if (h.totalCount < MIN_WINDOW_REQUESTS) continue;
+    // Not enough samples for this percentile: the window cannot show a violation of it.
+    if (h.totalCount < Math.max(MIN_WINDOW_REQUESTS, minSamplesFor(l.percentile))) continue;
     const v = percentileMs(h, l.percentile);
-    if (v > l.thresholdMs) return `${l.journey ? `${l.journey} ` : ''}p${l.percentile} ${v} ms > ${l.thresholdMs} ms`;
+    if (v > l.thresholdMs) return `${l.journey ? `${l.journey} ` : ''}p${l.percentile} ${v} ms > ${l.thresholdMs} ms (n = ${h.totalCount})`;
   }
   return null;
 }
@@ -205,9 +264,10 @@ function latencyBreach(w: LoadWindow, limits: LatencyLimit[]): string | null {
 export function findRecovery(windows: LoadWindow[], profile: LoadProfile): LoadTestPayload['recovery'] {
   const spike = profile.spike;
   if (!spike) return null;
-  const before = windows.filter((w) => w.endMs <= spike.startMs && w.requests >= MIN_WINDOW_REQUESTS);
+  // The reference is the warmed steady state: windows after the warm-up and before the spike.
+  const before = windows.filter((w) => w.startMs >= profile.warmupMs - 1 && w.endMs <= spike.startMs && w.requests >= MIN_WINDOW_REQUESTS);
   const note = (s: string): LoadTestPayload['recovery'] => ({ recoveryTimeMs: null, spikeEndMs: spike.endMs, note: s });
-  if (before.length === 0) return note('no complete window before the spike: nothing to compare the recovery against');
+  if (before.length === 0) return note(`no window with ≥ ${MIN_WINDOW_REQUESTS} requests between the warm-up and the spike: nothing to compare the recovery against`);
   const ref = mergeHistograms(before.map((w) => decodeHistogram(w.histogram)));
   const refP95 = percentileMs(ref, 95);
   const refErr = before.reduce((a, w) => a + w.errors, 0) / Math.max(1, before.reduce((a, w) => a + w.requests, 0));
@@ -224,14 +284,14 @@ export function findRecovery(windows: LoadWindow[], profile: LoadProfile): LoadT
   return {
     recoveryTimeMs: Math.max(0, w.endMs - spike.endMs),
     spikeEndMs: spike.endMs,
-    note: `p95 back to ${w.latencyMs.p95} ms (≤ ${RECOVERY_FACTOR}× the pre-spike ${refP95} ms) in the window ending ${Math.round(w.endMs / 1000)} s into the test`,
+    note: `p95 back to ${w.latencyMs.p95} ms (≤ ${RECOVERY_FACTOR}× the warmed pre-spike ${refP95} ms from ${ref.totalCount} requests) in the window ending ${Math.round(w.endMs / 1000)} s into the test`,
   };
 }
 
 /** Soak: p95 of the first vs the last hour (or third, for runs shorter than three hours). */
-export function findDrift(windows: LoadWindow[], durationMs: number): LoadTestPayload['drift'] {
-  const seg = Math.min(3_600_000, durationMs / 3);
-  const first = windows.filter((w) => w.endMs <= seg && w.requests > 0);
+export function findDrift(windows: LoadWindow[], durationMs: number, fromMs = 0): LoadTestPayload['drift'] {
+  const seg = Math.min(3_600_000, (durationMs - fromMs) / 3);
+  const first = windows.filter((w) => w.startMs >= fromMs - 1 && w.endMs <= fromMs + seg && w.requests > 0);
   const last = windows.filter((w) => w.startMs >= durationMs - seg && w.requests > 0);
   if (first.length === 0 || last.length === 0) return null;
   const p95 = (ws: LoadWindow[]): number => percentileMs(mergeHistograms(ws.map((w) => decodeHistogram(w.histogram))), 95);

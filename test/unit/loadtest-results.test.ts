@@ -64,7 +64,7 @@ const flat = (n: number, spec: WindowSpec): WindowSpec[] => Array.from({ length:
 
 describe('perf.loadtest/v1 from a k6 run', () => {
   it('has per-journey figures with the baseline latency keys, windows, dropped iterations and checks', () => {
-    const profile = buildLoadProfile('baseline', { config: { scenarios: { baseline: { rate: 40, rampUp: '2s', duration: '4s', rampDown: '2s' } } }, capacityRps: null });
+    const profile = buildLoadProfile('baseline', { config: { scenarios: { baseline: { rate: 40, rampUp: '2s', duration: '4s', rampDown: '2s' } } }, capacityRps: null, warmupMs: 0 });
     const p = buildLoadTestPayload(run([...flat(7, { ms: 10, requests: 40 }), { ms: 10, requests: 40, failed: 4, dropped: 2 }]), ctx(profile));
     expect(p.journeys.map((j) => j.name)).toEqual(['browse', 'checkout']);
     expect(Object.keys(p.overall.latencyMs).sort()).toEqual(['max', 'mean', 'min', 'p50', 'p90', 'p95', 'p99', 'p999']);
@@ -83,28 +83,72 @@ describe('perf.loadtest/v1 from a k6 run', () => {
   });
 
   it('names the stress breaking point at the first window whose p95 exceeds the limit', () => {
-    const profile = buildLoadProfile('stress', { config: { scenarios: { stress: { rate: 200, rampUp: '1s', duration: '8s', rampDown: '1s' } } }, capacityRps: null });
+    const profile = buildLoadProfile('stress', { config: { scenarios: { stress: { rate: 200, rampUp: '1s', duration: '8s', rampDown: '1s' } } }, capacityRps: null, warmupMs: 0 });
     // Stages: up 0-1 s, hold 50 @ 1-3 s, up 3-4, hold 100 @ 4-6 s, up 6-7, hold 150 @ 7-9 s, …
     const windows = [...flat(6, { ms: 20, requests: 50 }), { ms: 20, requests: 100 }, { ms: 250, requests: 100 }, ...flat(5, { ms: 400, requests: 100 })];
     const p = buildLoadTestPayload(run(windows), ctx(profile));
     expect(p.breakingPoint).not.toBeNull();
     expect(p.breakingPoint!.atMs).toBe(7000);
-    expect(p.breakingPoint!.rps).toBe(150);
-    expect(p.breakingPoint!.reason).toMatch(/p95 250(\.\d+)? ms > 100 ms at 150 req\/s/);
+    // The achieved rate (100 requests in the 1 s window), with the stage target beside it.
+    expect(p.breakingPoint!.rps).toBe(100);
+    expect(p.breakingPoint!.targetRps).toBe(150);
+    expect(p.breakingPoint!.span).toEqual({ startMs: 7000, endMs: 10_000, windows: 3 });
+    expect(p.breakingPoint!.evidence).toHaveLength(3);
+    expect(p.breakingPoint!.reason).toMatch(/p95 250(\.\d+)? ms > 100 ms \(n = 100\) for 3 consecutive windows from 7 s, at 100 req\/s achieved \(target 150 req\/s\)/);
     expect(renderLoadTestResults(p)).toContain('## Breaking point');
   });
 
   it('judges a journey-filtered latency SLO on that journey\'s requests only', () => {
-    const profile = buildLoadProfile('stress', { config: { scenarios: { stress: { rate: 200, rampUp: '1s', duration: '8s', rampDown: '1s' } } }, capacityRps: null });
-    const windows = flat(12, { ms: 40, requests: 100 });
+    const profile = buildLoadProfile('stress', { config: { scenarios: { stress: { rate: 200, rampUp: '1s', duration: '8s', rampDown: '1s' } } }, capacityRps: null, warmupMs: 0 });
+    // 400 requests a window, 100 of them checkout's: just enough for p99.
+    const windows = flat(12, { ms: 40, requests: 400 });
     const strict = { ...ctx(profile), latencyLimits: [{ journey: 'checkout', percentile: 99, thresholdMs: 30 }] };
     expect(buildLoadTestPayload(run(windows), strict).breakingPoint?.reason).toMatch(/^checkout p99 40(\.\d+)? ms > 30 ms/);
     const other = { ...ctx(profile), latencyLimits: [{ journey: 'nope', percentile: 99, thresholdMs: 30 }] };
     expect(buildLoadTestPayload(run(windows), other).breakingPoint).toBeNull();
   });
 
+  it('does not call a slow warm-up (a cold start) a breaking point, and leaves it out of the figures', () => {
+    const profile = buildLoadProfile('stress', { config: { scenarios: { stress: { rate: 200, rampUp: '1s', duration: '8s', rampDown: '1s' } } }, capacityRps: null, warmupMs: 3000 });
+    // Cold for the 3 s warm-up (p95 800 ms), then fine at every level.
+    const windows = [...flat(3, { ms: 800, requests: 40 }), ...flat(10, { ms: 12, requests: 100 })];
+    const p = buildLoadTestPayload(run(windows), ctx(profile));
+    expect(p.breakingPoint).toBeNull();
+    expect(p.overall.requests).toBe(1000);
+    expect(p.overall.latencyMs.max).toBeLessThan(13);
+    expect(p.warmup).toMatchObject({ ms: 3000, excluded: true });
+    expect(p.stages[0]).toMatchObject({ startMs: 0, endMs: 3000, warmup: true });
+    expect(renderLoadTestResults(p)).toMatch(/warm-up/i);
+  });
+
+  it('a violation that lasts one or two windows is not a breaking point', () => {
+    const profile = buildLoadProfile('stress', { config: { scenarios: { stress: { rate: 200, rampUp: '1s', duration: '8s', rampDown: '1s' } } }, capacityRps: null, warmupMs: 0 });
+    const windows = [...flat(4, { ms: 10, requests: 100 }), ...flat(2, { ms: 300, requests: 100 }), ...flat(4, { ms: 10, requests: 100 }), { ms: 300, requests: 100 }];
+    expect(buildLoadTestPayload(run(windows), ctx(profile)).breakingPoint).toBeNull();
+    // With sustainWindows: 2 the same run breaks at 4 s.
+    expect(buildLoadTestPayload(run(windows), { ...ctx(profile), sustainWindows: 2 }).breakingPoint?.atMs).toBe(4000);
+  });
+
+  it('windows with too few samples for the percentile (12 requests for a p99) never make a breaking point', () => {
+    const profile = buildLoadProfile('breakpoint', { config: { scenarios: { breakpoint: { rate: 100, duration: '10s' } } }, capacityRps: null, warmupMs: 0 });
+    const windows = flat(10, { ms: 135, requests: 12 });
+    const p99 = { ...ctx(profile), latencyLimits: [{ percentile: 99, thresholdMs: 100 }] };
+    expect(buildLoadTestPayload(run(windows), p99).breakingPoint).toBeNull();
+    // 120 per window supports p99: now it is one.
+    expect(buildLoadTestPayload(run(flat(10, { ms: 135, requests: 120 })), p99).breakingPoint?.reason).toMatch(/p99 135(\.\d+)? ms > 100 ms \(n = 120\)/);
+  });
+
+  it('prints "n/a (n = 0)" for an empty window, never 0.000 ms', () => {
+    const profile = buildLoadProfile('baseline', { config: { scenarios: { baseline: { rate: 40, rampUp: '1s', duration: '2s', rampDown: '1s' } } }, capacityRps: null, warmupMs: 0 });
+    const md = renderLoadTestResults(buildLoadTestPayload(run([{ ms: 10, requests: 40 }, { ms: 10, requests: 0 }, { ms: 10, requests: 12 }, { ms: 10, requests: 40 }]), ctx(profile)));
+    expect(md).not.toContain('0.000 ms');
+    expect(md).toContain('n/a (n = 0)');
+    // 12 requests support p50 and p90 but not p95 or p99.
+    expect(md).toMatch(/\| 2s \| 12 \|.*\| 10\.0 ms \| n\/a \(n = 12\) \| n\/a \(n = 12\) \|/);
+  });
+
   it('names a breaking point when the open model falls behind its target rate and drops iterations', () => {
-    const profile = buildLoadProfile('breakpoint', { config: { scenarios: { breakpoint: { rate: 100, duration: '10s' } } }, capacityRps: null });
+    const profile = buildLoadProfile('breakpoint', { config: { scenarios: { breakpoint: { rate: 100, duration: '10s' } } }, capacityRps: null, warmupMs: 0 });
     const windows = [...flat(6, { ms: 20, requests: 0 }).map((w, i) => ({ ...w, requests: i * 10 + 5 })), ...flat(4, { ms: 30, requests: 40, dropped: 20 })];
     const p = buildLoadTestPayload(run(windows), ctx(profile));
     expect(p.breakingPoint?.reason).toMatch(/throughput 40 req\/s < 85% of the target/);
@@ -112,7 +156,7 @@ describe('perf.loadtest/v1 from a k6 run', () => {
   });
 
   it('reports the spike recovery time from the end of the spike until p95 is back near the pre-spike level', () => {
-    const profile = buildLoadProfile('spike', { config: { scenarios: { spike: { rate: 120, rampUp: '1s', duration: '4s', rampDown: '1s' } } }, capacityRps: null });
+    const profile = buildLoadProfile('spike', { config: { scenarios: { spike: { rate: 120, rampUp: '1s', duration: '4s', rampDown: '1s' } } }, capacityRps: null, warmupMs: 0 });
     // base 0-2 s, jump 2-3, spike 3-7 (spike.endMs = 7000), drop 7-8, recovery 8-16.
     expect(profile.spike).toEqual({ startMs: 2000, endMs: 7000 });
     const windows = [...flat(2, { ms: 10, requests: 20 }), ...flat(5, { ms: 300, requests: 80 }), ...flat(3, { ms: 200, requests: 20 }), ...flat(6, { ms: 11, requests: 20 })];
@@ -121,8 +165,19 @@ describe('perf.loadtest/v1 from a k6 run', () => {
     expect(renderLoadTestResults(p)).toContain('Recovery time: **4s**');
   });
 
+  it('measures the spike recovery against the warmed pre-spike state, not the cold warm-up', () => {
+    const profile = buildLoadProfile('spike', { config: { scenarios: { spike: { rate: 120, rampUp: '1s', duration: '4s', rampDown: '1s' } } }, capacityRps: null, warmupMs: 2000 });
+    // warm-up 0-2 s, base 2-4 s, jump 4-5, spike 5-9, drop 9-10, recovery 10-18.
+    expect(profile.spike).toEqual({ startMs: 4000, endMs: 9000 });
+    // Cold warm-up at 400 ms would make the 300 ms spike look "never degraded" if it were the reference.
+    const windows = [...flat(2, { ms: 400, requests: 20 }), ...flat(2, { ms: 10, requests: 20 }), ...flat(5, { ms: 300, requests: 80 }), ...flat(2, { ms: 200, requests: 20 }), ...flat(7, { ms: 11, requests: 20 })];
+    const p = buildLoadTestPayload(run(windows), ctx(profile));
+    expect(p.recovery).toMatchObject({ recoveryTimeMs: 3000, spikeEndMs: 9000 });
+    expect(p.recovery!.note).toMatch(/warmed pre-spike 10(\.\d+)? ms from 40 requests/);
+  });
+
   it('says so when the service never recovered', () => {
-    const profile = buildLoadProfile('spike', { config: { scenarios: { spike: { rate: 120, rampUp: '1s', duration: '4s', rampDown: '1s' } } }, capacityRps: null });
+    const profile = buildLoadProfile('spike', { config: { scenarios: { spike: { rate: 120, rampUp: '1s', duration: '4s', rampDown: '1s' } } }, capacityRps: null, warmupMs: 0 });
     const windows = [...flat(2, { ms: 10, requests: 20 }), ...flat(14, { ms: 300, requests: 20 })];
     const p = buildLoadTestPayload(run(windows), ctx(profile));
     expect(p.recovery?.recoveryTimeMs).toBeNull();
@@ -130,7 +185,7 @@ describe('perf.loadtest/v1 from a k6 run', () => {
   });
 
   it('shows soak drift as p95 of the first vs the last part of the run', () => {
-    const profile = buildLoadProfile('soak', { config: { scenarios: { soak: { rate: 20, rampUp: '1s', duration: '7s', rampDown: '1s' } } }, capacityRps: null });
+    const profile = buildLoadProfile('soak', { config: { scenarios: { soak: { rate: 20, rampUp: '1s', duration: '7s', rampDown: '1s' } } }, capacityRps: null, warmupMs: 0 });
     const windows = [...flat(3, { ms: 10, requests: 20 }), ...flat(3, { ms: 15, requests: 20 }), ...flat(3, { ms: 20, requests: 20 })];
     const p = buildLoadTestPayload(run(windows), ctx(profile));
     // HDR histograms are exact to 3 significant digits.
@@ -140,7 +195,7 @@ describe('perf.loadtest/v1 from a k6 run', () => {
   });
 
   it('marks an interrupted run (or a k6 file without its summary) as partial', () => {
-    const profile = buildLoadProfile('baseline', { config: { scenarios: { baseline: { rate: 10 } } }, capacityRps: null });
+    const profile = buildLoadProfile('baseline', { config: { scenarios: { baseline: { rate: 10 } } }, capacityRps: null, warmupMs: 0 });
     expect(buildLoadTestPayload(run(flat(3, { ms: 5, requests: 10 })), ctx(profile, true)).partial).toBe(true);
     expect(buildLoadTestPayload(run(flat(3, { ms: 5, requests: 10 }), false), ctx(profile)).partial).toBe(true);
     expect(renderLoadTestResults(buildLoadTestPayload(run(flat(3, { ms: 5, requests: 10 })), ctx(profile, true)))).toContain('PARTIAL');
