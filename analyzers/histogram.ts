@@ -37,10 +37,20 @@ export function recordMsWithExpectedInterval(h: Histogram, ms: number, expectedI
   h.recordValueWithExpectedInterval(Math.max(1, Math.round(ms * 1000)), Math.max(1, Math.round(expectedIntervalMs * 1000)));
 }
 
+/**
+ * Histograms read back from an encoding: their max is only known to its bucket (the encoding keeps
+ * counts, not the exact max), so latencyStats reports the bucket's highest equivalent value, as Go
+ * does. Histograms recorded here keep their exact max.
+ */
+const bucketedMax = new WeakSet<Histogram>();
+
 /** Merges histograms losslessly (e.g. windows or distributed k6 runners). */
 export function mergeHistograms(hs: Iterable<Histogram>): Histogram {
   const out = newHistogram();
-  for (const h of hs) out.add(h);
+  for (const h of hs) {
+    out.add(h);
+    if (bucketedMax.has(h)) bucketedMax.add(out);
+  }
   return out;
 }
 
@@ -58,30 +68,27 @@ export interface LatencyStats {
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
-/**
- * Percentile (0-100) in ms, or NaN for an empty histogram. Clamped to the recorded [min, max]: HDR
- * reports a bucket's highest equivalent value, which can lie just above the largest sample.
- */
+/** Percentile (0-100) in ms, or NaN for an empty histogram. */
 export function percentileMs(h: Histogram, percentile: number): number {
   if (h.totalCount === 0) return Number.NaN;
-  const us = Math.min(h.maxValue, Math.max(h.minNonZeroValue, h.getValueAtPercentile(percentile)));
-  return round3(us / 1000);
+  return round3(h.getValueAtPercentile(percentile) / 1000);
 }
 
+/**
+ * The summary with its percentiles clamped to [min, max]: HDR reports a bucket's highest equivalent
+ * value, which can lie just above the largest sample (p99 387.327 beside max 387.262). Empty: zeros,
+ * which reports print as "n/a (n = 0)" (analyzers/sample-size.ts).
+ */
 export function latencyStats(h: Histogram): LatencyStats {
   if (h.totalCount === 0) {
     return { min: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, mean: 0 };
   }
-  return {
-    min: round3(h.minNonZeroValue / 1000),
-    p50: percentileMs(h, 50),
-    p90: percentileMs(h, 90),
-    p95: percentileMs(h, 95),
-    p99: percentileMs(h, 99),
-    p999: percentileMs(h, 99.9),
-    max: round3(h.maxValue / 1000),
-    mean: round3(h.mean / 1000),
-  };
+  const min = round3(h.minNonZeroValue / 1000);
+  // The JS histogram implements highestEquivalentValue; the exported interface omits it.
+  const jsh = h as unknown as { highestEquivalentValue(v: number): number };
+  const max = round3((bucketedMax.has(h) ? jsh.highestEquivalentValue(h.maxValue) : h.maxValue) / 1000);
+  const at = (p: number): number => Math.min(max, Math.max(min, percentileMs(h, p)));
+  return { min, p50: at(50), p90: at(90), p95: at(95), p99: at(99), p999: at(99.9), max, mean: round3(h.mean / 1000) };
 }
 
 /**
@@ -141,9 +148,11 @@ export function decodeHistogram(base64: string, what = 'the input', opts: { resi
     if (!(decoded.totalCount >= 0) || !(decoded.maxValue <= MAX_TRACKABLE)) throw new Error('range');
     // Read-only uses (percentiles, counts above a threshold, merging INTO another) can skip the copy into
     // an auto-resizing histogram; anything that adds into the result needs it.
+    bucketedMax.add(decoded);
     if (opts.resizable === false) return decoded;
     const h = newHistogram();
     h.add(decoded);
+    bucketedMax.add(h);
     return h;
   } catch (err) {
     if (err instanceof UserError) throw err;

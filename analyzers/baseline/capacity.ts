@@ -1,4 +1,4 @@
-import type { Capacity, CapacityStep } from '../../core/artifacts/schemas.js';
+import type { Capacity, CapacityStep, GeneratorLoad } from '../../core/artifacts/schemas.js';
 import { PERCENTILE_VALUES, type Slo } from '../../core/config/types.js';
 
 /** Errors above this share end the capacity search. */
@@ -7,6 +7,15 @@ export const CAPACITY_MAX_ERROR_RATE = 0.01;
 export const PLATEAU_ACHIEVED_SHARE = 0.9;
 /** Used when no latency SLO exists: the search then stops on errors and plateau mostly. */
 export const DEFAULT_LATENCY_THRESHOLD_MS = 1000;
+/** --max-rate default: the probe and the search never offer more than this (requests/s). */
+export const DEFAULT_MAX_RATE_RPS = 2000;
+/** The generator is saturated above this CPU share of one core (Node runs the load on one thread). */
+export const GENERATOR_CPU_LIMIT = 0.9;
+/** Trials of the knee's rate (the search's own + repeats); it must pass a majority. */
+export const KNEE_TRIALS = 3;
+/** Bisection between the last ok and the first failing rate stops below this relative gap. */
+export const REFINE_GAP = 0.06;
+export const MAX_REFINE_STEPS = 3;
 
 /** The tightest latency threshold among the latency SLOs (recorded in the artifact), or the default. */
 export function capacityThresholdMs(slos: readonly Slo[]): { thresholdMs: number; fromSlo: string | null } {
@@ -28,9 +37,36 @@ export function fallbackRates(firstRate: number, count = 3): number[] {
   return out;
 }
 
-export function plannedRates(probeRps: number, factors: readonly number[] = CAPACITY_FACTORS): number[] {
-  const rates = factors.map((f) => Math.max(1, Math.round(probeRps * f)));
+/** Planned rates, capped at --max-rate: the first planned rate above the cap becomes the cap itself. */
+export function plannedRates(probeRps: number, factors: readonly number[] = CAPACITY_FACTORS, maxRateRps = Number.POSITIVE_INFINITY): number[] {
+  const rates = factors.map((f) => Math.min(Math.floor(maxRateRps), Math.max(1, Math.round(probeRps * f))));
   return [...new Set(rates)];
+}
+
+/**
+ * Why the generator (perf itself) could be the limit of a step: its CPU near a full core, its event
+ * loop stalled, or its sends leaving late, each compared with the latency threshold it would distort.
+ * Null when it kept up.
+ */
+export function generatorSaturation(g: GeneratorLoad | undefined, thresholdMs: number): string | null {
+  if (!g) return null;
+  if (g.cpuShare >= GENERATOR_CPU_LIMIT) return `the load generator used ${Math.round(g.cpuShare * 100)} % of a CPU core`;
+  const lagLimit = Math.max(5, thresholdMs * 0.1);
+  if (g.eventLoopDelayP99Ms > lagLimit) return `the load generator's event loop was delayed ${g.eventLoopDelayP99Ms} ms at p99 (> ${lagLimit} ms)`;
+  if (g.sendLagMs && g.sendLagMs.n >= 20 && g.sendLagMs.p95 > lagLimit) return `the load generator sent requests ${g.sendLagMs.p95} ms late at p95 (> ${lagLimit} ms)`;
+  return null;
+}
+
+/**
+ * A warning when the generator's own send lag is large enough to matter beside the corrected view:
+ * its p95 above 1 ms and above 10 % of the corrected p95 (the corrected latency counts from the
+ * intended send time, so the generator's lateness is inside it).
+ */
+export function generatorLagWarning(g: GeneratorLoad | undefined, correctedP95Ms: number): string | null {
+  if (!g?.sendLagMs || g.sendLagMs.n < 20) return null;
+  const lag = g.sendLagMs.p95;
+  if (lag <= 1 || !(lag > 0.1 * correctedP95Ms)) return null;
+  return `the load generator's own send lag is ${lag} ms at p95 (n = ${g.sendLagMs.n}), ${Math.round((lag / Math.max(correctedP95Ms, 1e-9)) * 100)} % of the corrected p95 ${correctedP95Ms} ms: part of that latency is perf's, not the service's (CPU ${Math.round(g.cpuShare * 100)} % of a core; run perf on another machine or lower the rate)`;
 }
 
 /**
@@ -57,7 +93,11 @@ export function judgeStep(
   step: Omit<CapacityStep, 'verdict'>,
   previous: CapacityStep | undefined,
   latencyBreached: boolean,
+  generatorSaturated = false,
 ): CapacityStep['verdict'] {
+  const failed = step.errorRate > CAPACITY_MAX_ERROR_RATE || latencyBreached || step.achievedRps < step.rateRps * PLATEAU_ACHIEVED_SHARE || (previous !== undefined && step.achievedRps <= previous.achievedRps);
+  // A failing step while perf itself was saturated says nothing about the service.
+  if (failed && generatorSaturated) return 'generator';
   if (step.errorRate > CAPACITY_MAX_ERROR_RATE) return 'errors';
   if (latencyBreached) return 'latency';
   if (step.achievedRps < step.rateRps * PLATEAU_ACHIEVED_SHARE) return 'plateau';
@@ -65,18 +105,76 @@ export function judgeStep(
   return 'ok';
 }
 
+/** Trials and passes of each rate tried (search, refinement and repeats together). */
+export function trialsByRate(steps: readonly CapacityStep[]): Map<number, { trials: number; passes: number; verdicts: CapacityStep['verdict'][] }> {
+  const m = new Map<number, { trials: number; passes: number; verdicts: CapacityStep['verdict'][] }>();
+  for (const s of steps) {
+    const e = m.get(s.rateRps) ?? { trials: 0, passes: 0, verdicts: [] };
+    e.trials++;
+    if (s.verdict === 'ok') e.passes++;
+    e.verdicts.push(s.verdict);
+    m.set(s.rateRps, e);
+  }
+  return m;
+}
+
+/** A rate holds when it passed a strict majority of its trials. */
+const holds = (e: { trials: number; passes: number }): boolean => e.passes * 2 > e.trials;
+
 /**
- * The knee: the highest arrival rate whose step was ok (0 when no step was), and what stopped the
- * search: the first failing step above the knee.
+ * The knee: the highest arrival rate that passed a majority of its trials with every lower rate
+ * tried holding too (0 when none did), and what stopped the search: the most common failing
+ * verdict of the first rate above the knee that did not hold; "max-rate" or "search-range" (a
+ * lower bound) when nothing above the knee failed.
  */
-export function summarizeCapacity(steps: CapacityStep[], thresholdMs: number): Capacity {
-  const ok = steps.filter((s) => s.verdict === 'ok');
-  const best = ok.reduce<CapacityStep | undefined>((a, s) => (!a || s.rateRps > a.rateRps ? s : a), undefined);
-  const failed = steps.find((s) => s.verdict !== 'ok' && (!best || s.rateRps > best.rateRps)) ?? steps.find((s) => s.verdict !== 'ok');
-  return {
-    maxRps: best ? best.rateRps : 0,
-    limitedBy: failed ? (failed.verdict as Exclude<CapacityStep['verdict'], 'ok'>) : 'max-rate',
+export function summarizeCapacity(steps: CapacityStep[], thresholdMs: number, maxRateRps?: number): Capacity {
+  const byRate = [...trialsByRate(steps)].sort(([a], [b]) => a - b);
+  let knee: number | undefined;
+  let failing: (typeof byRate)[number] | undefined;
+  for (const entry of byRate) {
+    if (holds(entry[1])) {
+      if (!failing) knee = entry[0];
+    } else failing ??= entry;
+  }
+  const kneeTrials = knee === undefined ? undefined : steps.filter((s) => s.rateRps === knee && s.verdict === 'ok');
+  let limitedBy: Capacity['limitedBy'];
+  if (failing) {
+    const counts = new Map<CapacityStep['verdict'], number>();
+    for (const v of failing[1].verdicts) if (v !== 'ok') counts.set(v, (counts.get(v) ?? 0) + 1);
+    limitedBy = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] as Exclude<CapacityStep['verdict'], 'ok'>;
+  } else limitedBy = maxRateRps !== undefined && knee !== undefined && knee >= Math.floor(maxRateRps) ? 'max-rate' : 'search-range';
+  const describe = ([rate, e]: (typeof byRate)[number]): string => `${rate}/s ${holds(e) ? 'passed' : 'failed'} ${holds(e) ? e.passes : e.trials - e.passes} of ${e.trials} trial${e.trials > 1 ? 's' : ''}`;
+  const kneeEntry = byRate.find(([r]) => r === knee);
+  const out: Capacity = {
+    maxRps: knee ?? 0,
+    limitedBy,
     latencyThresholdMs: thresholdMs,
     steps,
+    lowerBound: knee !== undefined && (limitedBy === 'generator' || limitedBy === 'max-rate' || limitedBy === 'search-range'),
+    confirmation: [kneeEntry, failing].filter((e): e is (typeof byRate)[number] => e !== undefined).map(describe).join('; '),
   };
+  if (kneeTrials && kneeTrials.length > 0) out.achievedRps = Math.round((kneeTrials.reduce((a, s) => a + s.achievedRps, 0) / kneeTrials.length) * 10) / 10;
+  if (maxRateRps !== undefined) out.maxRateRps = maxRateRps;
+  return out;
+}
+
+/** The knee as one phrase that never calls a generator or --max-rate limit the service's knee. */
+export function describeKnee(c: Capacity): string {
+  if (c.maxRps <= 0) return 'no knee: every step failed';
+  const rate = `${c.maxRps} req/s`;
+  switch (c.limitedBy) {
+    case 'generator':
+      return `at least ${rate} — limited by the load generator (perf itself saturated), not a knee of the service`;
+    case 'max-rate':
+      return `at least ${rate} — limited by --max-rate ${c.maxRateRps ?? c.maxRps} req/s, not a knee of the service`;
+    case 'search-range':
+      return `at least ${rate} — the highest step of the search still passed`;
+    default:
+      return `${rate} (the service's knee: above it, ${c.limitedBy})`;
+  }
+}
+
+/** The evidence of a failed step, for errors and notes. */
+export function describeStep(s: CapacityStep): string {
+  return `${s.rateRps} req/s offered → ${s.achievedRps} req/s achieved, p95 ${s.p95Ms} ms${s.requests !== undefined ? ` (n = ${s.requests})` : ''}, errors ${(s.errorRate * 100).toFixed(2)} % [${s.verdict}]`;
 }

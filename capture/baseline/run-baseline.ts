@@ -1,9 +1,12 @@
-import { capacityThresholdMs } from '../../analyzers/baseline/capacity.js';
+import { capacityThresholdMs, DEFAULT_MAX_RATE_RPS, describeKnee, describeStep, generatorLagWarning } from '../../analyzers/baseline/capacity.js';
+import { SAMPLE_SIZE_RULE } from '../../analyzers/sample-size.js';
+import { generatorLoad } from '../load/generator-load.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sloCards } from '../../analyzers/baseline/slo-status.js';
 import type { Artifact, ArtifactStore } from '../../core/artifacts/store.js';
 import type { BaselinePayload, Capacity, CapacityStep, LoadFigures } from '../../core/artifacts/schemas.js';
 import { formatDuration } from '../../core/duration.js';
-import type { LatencyRecorder } from '../load/recorder.js';
+import { LatencyRecorder } from '../load/recorder.js';
 import { resolveHeaders } from '../../core/config/headers.js';
 import type { Journey, PerfConfig } from '../../core/config/types.js';
 import { Interrupted, RuntimeFailure } from '../../core/errors.js';
@@ -37,6 +40,10 @@ export interface RunBaselineOptions {
   capacity?: boolean;
   /** Short everything: 1 s probe and steps, 5 s measurement, 0.5 s warm-up. */
   quick?: boolean;
+  /** --warmup: before the probe, the mix and each journey (capacity steps: at most a quarter of a step). Default: `warmup:` in the config, else duration / 10 within 0.5–2 s (quick 0.5 s). */
+  warmupMs?: number;
+  /** --max-rate: the probe and the capacity search never offer more requests/s (default 2,000). */
+  maxRateRps?: number;
   /** Also run `perf profile` afterwards (target restarted under the profiler). */
   profile?: boolean;
   signal?: AbortSignal;
@@ -53,6 +60,32 @@ export interface BaselineRun {
   jsonPath: string;
 }
 
+/**
+ * Every capacity step failed: there is no knee to measure at or to scale load tests from. The
+ * evidence (the steps) is written to the baseline report, then this is a runtime failure (exit 3).
+ */
+function failNoKnee(store: ArtifactStore, config: PerfConfig, capacity: Capacity, warmupMs: number, notes: string[]): never {
+  const failing = capacity.steps.filter((s) => s.verdict !== 'ok');
+  const lowest = failing.reduce<CapacityStep | undefined>((a, s) => (!a || s.rateRps < a.rateRps ? s : a), undefined);
+  const evidence = lowest ? describeStep(lowest) : 'no step ran';
+  const empty = new LatencyRecorder('overall').figures(0, true);
+  const body: BaselinePayload = {
+    target: { baseUrl: config.target.baseUrl },
+    model: { kind: 'open', rateRps: 0 },
+    durationMs: 0,
+    warmupMs,
+    journeys: [],
+    overall: empty,
+    capacity,
+    notes: [...notes, `No knee: every capacity step failed; the lowest, ${evidence}. Nothing was measured after the search.`],
+  };
+  const written = store.writeReport('baseline', body, renderBaselineMarkdown(body, sloCards(config.slos, body)));
+  throw new RuntimeFailure(`the capacity search found no rate the service handles: every step failed, the lowest at ${evidence}`, {
+    where: written.markdownPath,
+    fix: 'check the service (errors? a latency SLO tighter than it can meet at 1 req/s?) — the steps are in the report; or pass --no-capacity --rate N',
+  });
+}
+
 /** Step 1 of the flow: measure the service as it is, per journey and overall, and find its knee. */
 export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun> {
   const { config } = opts;
@@ -60,8 +93,9 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
   const headers = resolveHeaders(config.target.headers, 'target.headers');
   const quick = opts.quick ?? false;
   const durationMs = opts.durationMs ?? (quick ? 5000 : 15_000);
-  const warmupMs = quick ? 500 : Math.min(2000, Math.max(500, durationMs / 10));
+  const warmupMs = opts.warmupMs ?? config.warmupMs ?? (quick ? 500 : Math.min(2000, Math.max(500, durationMs / 10)));
   const stepMs = quick ? 1000 : 2000;
+  const maxRateRps = opts.maxRateRps ?? DEFAULT_MAX_RATE_RPS;
   const { thresholdMs, fromSlo } = capacityThresholdMs(config.slos);
   const latencySlo = config.slos.some((s) => s.sli === 'latency');
   const notes: string[] = [];
@@ -81,11 +115,13 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
     const wantOpen = opts.rateRps !== undefined || (opts.connections === undefined && latencySlo);
     let probeRps: number | undefined;
     if (opts.capacity !== false || (wantOpen && opts.rateRps === undefined)) {
+      // (The probe below is capped by --max-rate; a fast service then looks exactly that fast.)
+      // The probe is the first load a fresh target sees: it gets the full warm-up, and --max-rate.
       const probe = await runLoad({
         ...base,
-        model: { kind: 'closed', connections: opts.connections ?? 10 },
+        model: { kind: 'closed', connections: opts.connections ?? 10, maxRateRps },
         durationMs: stepMs,
-        warmupMs: Math.min(500, stepMs / 4),
+        warmupMs,
         onProgress: (p) => opts.onProgress?.({ phase: 'probe', ...p }),
       });
       probeRps = probe.durationMs > 0 ? probe.completedInWindow / (probe.durationMs / 1000) : 0;
@@ -103,14 +139,21 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
         slos: config.slos,
         thresholdMs,
         stepMs,
+        stepWarmupMs: Math.min(warmupMs, stepMs / 4),
+        maxRateRps,
+        ...(opts.signal ? { signal: opts.signal } : {}),
         onStep: (step, index, planned) => opts.onProgress?.({ phase: 'capacity', step, index, planned }),
       });
       if (!fromSlo) notes.push(`No latency SLO configured: the capacity search used a default p95 threshold of ${thresholdMs} ms.`);
+      notes.push(`Capacity: ${describeKnee(capacity)}${capacity.confirmation ? ` (${capacity.confirmation})` : ''}.`);
+      // Let the backlog of the last (failing) step drain before the measured runs.
+      if (!opts.signal?.aborted) await sleep(quick ? 500 : 1000);
     }
     let model: LoadModel;
     if (opts.rateRps !== undefined) model = { kind: 'open', rateRps: opts.rateRps, connections: opts.connections ?? openConnections(opts.rateRps) };
     else if (wantOpen) {
       const knee = capacity && capacity.maxRps > 0 ? capacity.maxRps : Math.max(1, (probeRps ?? 0) * 0.5);
+      if (capacity && capacity.maxRps <= 0 && !opts.signal?.aborted) return { knee0: capacity } as const;
       const rateRps = Math.max(1, Math.round(knee * 0.5));
       model = { kind: 'open', rateRps, connections: openConnections(rateRps) };
       notes.push(
@@ -138,42 +181,47 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
     if (resolved.some((j) => j.steps.some((s) => s.thinkTimeMs > 0))) notes.push('Think times are not applied by the baseline (it measures request latency); k6 load tests apply them.');
     // Each journey alone too: in the mix, one journey's stall (e.g. a blocking handler) lands in
     // every journey's tail, so the per-journey figures come from isolated runs.
+    // Per journey: the whole --duration split across the journeys (after the mix, which got its own
+    // --duration), each at the mix's total rate, so a journey gets as many samples as its share of
+    // a run twice as long would — not a fixed 2-3 s.
     let isolated: LoadFigures[] | undefined;
+    let eachMs = 0;
     if (resolved.length > 1 && !run.interrupted) {
-      const totalWeight = resolved.reduce((a, j) => a + j.weight, 0);
-      const eachMs = Math.min(durationMs, Math.max(quick ? 1500 : 2500, durationMs / resolved.length));
+      eachMs = Math.max(1000, Math.round(durationMs / resolved.length));
       isolated = [];
       for (const [i, j] of resolved.entries()) {
         if (opts.signal?.aborted) break;
-        const jm: LoadModel =
-          model.kind === 'open'
-            ? { kind: 'open', rateRps: Math.max(5, Math.round((model.rateRps * j.weight) / totalWeight)), connections: openConnections(model.rateRps) }
-            : model;
         const r = await phase(
           j.name,
           j.name,
-          jm,
+          model,
           () =>
             runLoad({
               ...base,
               journeys: [j],
-              model: jm,
+              model,
               durationMs: eachMs,
-              warmupMs: Math.min(warmupMs, 500),
+              warmupMs,
               onProgress: (p) => opts.onProgress?.({ phase: 'journey', journey: j.name, index: i, count: resolved.length, ...p }),
             }),
           (x) => (x.journeys[0] as LatencyRecorder).figures(x.durationMs, x.open),
         );
         const f = (r.journeys[0] as LatencyRecorder).figures(r.durationMs, r.open);
-        if (jm.kind === 'open') f.rateRps = jm.rateRps;
+        if (model.kind === 'open') f.rateRps = model.rateRps;
         isolated.push(f);
       }
       if (isolated.length === resolved.length) {
         notes.push(
-          `Per-journey figures come from each journey run alone (${formatDuration(eachMs)} each${model.kind === 'open' ? ', at its weighted share of the arrival rate, at least 5/s' : ''}); "overall" is the weighted mix run. The mix's own per-journey split is in journeysInMix.`,
+          `Per-journey figures come from each journey run alone (${formatDuration(eachMs)} each = --duration split across ${resolved.length} journeys, after a ${formatDuration(warmupMs)} warm-up${model.kind === 'open' ? `, at the mix's ${model.rateRps} req/s` : ''}); "overall" is the weighted mix run (${formatDuration(durationMs)}). The mix's own per-journey split is in journeysInMix.`,
         );
       } else isolated = undefined;
     }
+    notes.push(`Sample-size rule: ${SAMPLE_SIZE_RULE}.`);
+    const generator = generatorLoad(run.generator);
+    const overallFigures = run.overall.figures(run.durationMs, run.open);
+    const lagWarning = run.open ? generatorLagWarning(generator, overallFigures.latencyMs.p95) : null;
+    if (lagWarning) notes.push(`Warning: ${lagWarning}.`);
+    if (generator.cpuShare >= 0.9) notes.push(`Warning: the load generator used ${Math.round(generator.cpuShare * 100)} % of a CPU core during the measurement: the figures may be limited by perf, not the service.`);
     const result: BaselinePayload & { interrupted: boolean } = {
       target: { baseUrl: config.target.baseUrl },
       model: model.kind === 'open' ? { kind: 'open', rateRps: model.rateRps } : { kind: 'closed', connections: model.connections },
@@ -181,9 +229,10 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
       warmupMs,
       journeys: isolated ?? run.journeys.map((r) => r.figures(run.durationMs, run.open)),
       ...(isolated ? { journeysInMix: run.journeys.map((r) => r.figures(run.durationMs, run.open)) } : {}),
-      overall: run.overall.figures(run.durationMs, run.open),
+      overall: overallFigures,
       capacity,
       notes,
+      generator,
       interrupted: run.interrupted,
     };
     return result;
@@ -191,11 +240,14 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
     await database?.close();
     throw err;
   });
+  if ('knee0' in payload) {
+    await database?.close();
+    return failNoKnee(opts.store, config, payload.knee0, warmupMs, notes);
+  }
   if (database) {
     payload.database = await database.finish();
     if (payload.database.statementsHint) payload.notes?.push(payload.database.statementsHint);
   }
-
   const { interrupted, ...body } = payload;
   if (opts.profile && !interrupted) {
     opts.onProgress?.({ phase: 'profile' });

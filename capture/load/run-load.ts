@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { buildMixCycle } from '../../analyzers/baseline/request-mix.js';
-import { percentileMs } from '../../analyzers/histogram.js';
+import { newHistogram, percentileMs, recordMs, type Histogram } from '../../analyzers/histogram.js';
 import { readDataFile } from '../../core/config/step-templates.js';
 import type { Journey, JourneyStep } from '../../core/config/types.js';
 import type { DataRow } from '../../core/data-rows.js';
@@ -11,7 +11,28 @@ import { UserError } from '../../core/errors.js';
 import { LatencyRecorder } from './recorder.js';
 import { OpenSchedule } from './open-schedule.js';
 
-export type LoadModel = { kind: 'open'; rateRps: number; connections: number } | { kind: 'closed'; connections: number };
+/**
+ * Open: arrivals at `rateRps`, latency from the intended send time. Closed: connections send back
+ * to back, never faster than `maxRateRps` in total when given (the --max-rate cap of the probe).
+ */
+export type LoadModel = { kind: 'open'; rateRps: number; connections: number } | { kind: 'closed'; connections: number; maxRateRps?: number };
+
+/**
+ * The load generator's own cost during the measured window, so a result limited by perf itself is
+ * not blamed on the service: its CPU (share of one core), its event-loop delay, and (open model)
+ * the send lag — how late a request left after its intended time when a connection was free and
+ * waiting for it (timer lateness: pure generator lag) — and how many sends found every connection
+ * busy (backlogged: the schedule outran the connections, like k6's dropped iterations).
+ */
+export interface GeneratorStats {
+  cpuShare: number;
+  eventLoopDelayP99Ms: number;
+  /** Send lag (ms) of the measured requests that waited for their slot; empty in the closed model. */
+  sendLag: Histogram;
+  /** Measured sends whose slot was already past when a connection became free. */
+  backlogged: number;
+  sends: number;
+}
 
 export interface LoadProgress {
   elapsedMs: number;
@@ -53,6 +74,7 @@ export interface LoadResult {
   /** Every request answered or failed during the whole run, warm-up included (what the server worked on). */
   handled: number;
   interrupted: boolean;
+  generator: GeneratorStats;
 }
 
 interface SlotTarget {
@@ -105,6 +127,11 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
   const measureStart = t0 + opts.warmupMs;
   const measureEnd = measureStart + opts.durationMs;
   const schedule = opts.model.kind === 'open' ? new OpenSchedule(t0, opts.model.rateRps, measureEnd) : undefined;
+  // Closed model under --max-rate: the same schedule only paces the sends (latency stays service time).
+  const pacing = opts.model.kind === 'closed' && opts.model.maxRateRps !== undefined ? new OpenSchedule(t0, opts.model.maxRateRps, measureEnd) : undefined;
+  const sendLag = newHistogram();
+  let backlogged = 0;
+  let sends = 0;
   const inflight = new Set<InFlight[]>();
   let cursor = 0;
   let interrupted = false;
@@ -144,7 +171,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
     const pending: InFlight[] = [];
     inflight.add(pending);
     const send = client._doRequest;
-    const sendNow = (intendedAt: number | undefined): void => {
+    const sendNow = (intendedAt: number | undefined, waited = false): void => {
       if (client.destroyed) return;
       // One global cursor over the mix cycle, so any stretch of the run follows the weights
       // (per-connection iterators would all start with the first journey).
@@ -162,19 +189,26 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
       // A timer may fire a hair early: never count from a point after the actual send.
       const intended = intendedAt === undefined ? undefined : Math.min(intendedAt, sentAt);
       const due = intended ?? sentAt;
-      pending.push({ slot: k, sentAt, intendedAt: intended, measured: due >= measureStart && due < measureEnd });
+      const measured = due >= measureStart && due < measureEnd;
+      if (measured && intendedAt !== undefined) {
+        sends++;
+        if (waited) recordMs(sendLag, Math.max(0, sentAt - intendedAt));
+        else if (sentAt - intendedAt > 1) backlogged++;
+      }
+      pending.push({ slot: k, sentAt, intendedAt: intended, measured });
     };
     client._doRequest = () => {
       if (interrupted) return;
-      if (!schedule) {
+      if (!schedule && !pacing) {
         if (performance.now() < measureEnd) sendNow(undefined);
         return;
       }
-      const slot = schedule.next();
+      const slot = (schedule ?? (pacing as OpenSchedule)).next();
       if (slot === undefined) return;
+      const intended = schedule ? slot : undefined;
       const wait = slot - performance.now();
-      if (wait <= 0) sendNow(slot);
-      else setTimeout(() => sendNow(slot), wait);
+      if (wait <= 0) sendNow(intended);
+      else setTimeout(() => sendNow(intended, true), wait);
     };
     client.on('response', (status) => {
       const f = pending.shift();
@@ -233,18 +267,52 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
     if (interrupted || (now >= measureEnd && [...inflight].every((p) => p.every((f) => !f.measured)))) instance.stop();
   }, 50);
 
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  let cpuAtStart: NodeJS.CpuUsage | undefined;
+  let wallAtStart = 0;
+  let cpuShare = 0;
+  // CPU and event-loop delay of the generator over the measured window only.
+  const startWatch = setTimeout(() => {
+    cpuAtStart = process.cpuUsage();
+    wallAtStart = performance.now();
+    loopDelay.enable();
+  }, Math.max(0, opts.warmupMs));
+  let stopped = false;
+  const stopWatch = (): void => {
+    clearTimeout(startWatch);
+    if (!cpuAtStart || stopped) return;
+    stopped = true;
+    const used = process.cpuUsage(cpuAtStart);
+    const wall = performance.now() - wallAtStart;
+    cpuShare = wall > 0 ? Math.round(((used.user + used.system) / 1000 / wall) * 1000) / 1000 : 0;
+    loopDelay.disable();
+  };
+  const endWatch = setTimeout(stopWatch, Math.max(0, opts.warmupMs + opts.durationMs));
   try {
     await finished;
   } finally {
     clearInterval(progress);
     clearInterval(watcher);
+    clearTimeout(endWatch);
+    stopWatch();
   }
+  const eventLoopDelayP99Ms = loopDelay.count > 0 ? Math.round(loopDelay.percentile(99) / 1e4) / 100 : 0;
   for (const p of inflight) measuredUnfinished += p.filter((f) => f.measured).length;
   const overall = new LatencyRecorder('overall');
   for (const r of recorders) overall.add(r);
   const ended = performance.now();
   const durationMs = Math.round(Math.max(0, Math.min(ended, measureEnd) - measureStart));
-  return { journeys: recorders, overall, durationMs: interrupted ? durationMs : opts.durationMs, open, completedInWindow, unfinished: measuredUnfinished, handled, interrupted };
+  return {
+    journeys: recorders,
+    overall,
+    durationMs: interrupted ? durationMs : opts.durationMs,
+    open,
+    completedInWindow,
+    unfinished: measuredUnfinished,
+    handled,
+    interrupted,
+    generator: { cpuShare, eventLoopDelayP99Ms, sendLag, backlogged, sends },
+  };
 }
 
 /**

@@ -1,6 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { loadOptionsFromFlags } from '../load-options.js';
+import { loadOptionsFromFlags, WARMUP_FLAG_HELP, warmupFromFlag } from '../load-options.js';
+import { DEFAULT_MAX_RATE_RPS, describeKnee } from '../../analyzers/baseline/capacity.js';
+import { fmtPercentileMs, fmtSampleMs } from '../../analyzers/sample-size.js';
 import { runBaseline, type BaselineProgress } from '../../capture/baseline/run-baseline.js';
 import { fmtMs, fmtNum, fmtPct, mdTable } from '../../core/markdown.js';
 import { rankByP99 } from '../../templates/baseline.js';
@@ -22,6 +24,8 @@ export default class Baseline extends BaseCommand<typeof Baseline> {
     rate: Flags.integer({ description: 'open model: arrival rate in requests/s [default with a latency SLO: half the capacity knee]', min: 1 }),
     capacity: Flags.boolean({ description: 'run the capacity step search (--no-capacity skips it)', default: true, allowNo: true }),
     quick: Flags.boolean({ description: 'short run: 1 s probe and capacity steps, 5 s measurement', default: false }),
+    warmup: Flags.string({ description: `${WARMUP_FLAG_HELP} (baseline default: duration / 10 within 0.5–2 s, --quick 0.5 s)` }),
+    'max-rate': Flags.integer({ description: `the probe and the capacity search never offer more requests/s than this [default: ${DEFAULT_MAX_RATE_RPS}]`, min: 1 }),
     profile: Flags.boolean({ description: 'also profile the target afterwards (same as perf profile)', default: false }),
   };
 
@@ -35,6 +39,8 @@ export default class Baseline extends BaseCommand<typeof Baseline> {
       ...loadOptionsFromFlags(this.flags),
       capacity: this.flags.capacity,
       quick: this.flags.quick,
+      ...(this.flags.warmup !== undefined ? { warmupMs: warmupFromFlag(this.flags.warmup) as number } : {}),
+      ...(this.flags['max-rate'] !== undefined ? { maxRateRps: this.flags['max-rate'] } : {}),
       profile: this.flags.profile,
       signal: this.interruptSignal(),
       onProgress: (p) => this.progress(p, live),
@@ -47,14 +53,16 @@ export default class Baseline extends BaseCommand<typeof Baseline> {
       fmtNum(f.requests),
       fmtNum(f.throughputRps),
       fmtPct(f.errorRate),
-      fmtMs(f.latencyMs.p50),
-      fmtMs(f.latencyMs.p95),
-      fmtMs(f.latencyMs.p99),
-      fmtMs(f.latencyMs.max),
+      fmtPercentileMs(f.latencyMs.p50, f.requests, 50),
+      fmtPercentileMs(f.latencyMs.p95, f.requests, 95),
+      fmtPercentileMs(f.latencyMs.p99, f.requests, 99),
+      fmtSampleMs(f.latencyMs.max, f.requests),
     ]);
     this.say(a.model.kind === 'open' ? `open model, ${a.model.rateRps} req/s (latency from intended send time)` : `closed model, ${a.model.connections} connections`);
     this.say(mdTable(['journey', 'requests', 'req/s', 'errors', 'p50', 'p95', 'p99', 'max'], rows));
-    if (a.capacity) this.say(`capacity: ${fmtNum(a.capacity.maxRps)} req/s (limited by ${a.capacity.limitedBy})`);
+    this.say(`warm-up: ${a.warmupMs} ms before each measured phase, excluded`);
+    if (a.capacity) this.say(`capacity: ${describeKnee(a.capacity)}${a.capacity.confirmation ? ` (${a.capacity.confirmation})` : ''}`);
+    for (const n of a.notes ?? []) if (n.startsWith('Warning:')) this.say(n);
     if (a.database) {
       if (a.database.statementsHint) this.say(`warning: ${a.database.statementsHint}`);
       for (const p of a.database.phases.filter((x) => x.journey !== null)) {
@@ -69,7 +77,9 @@ export default class Baseline extends BaseCommand<typeof Baseline> {
     if (p.phase === 'capacity') {
       const s = p.step;
       this.clearLine(live);
-      process.stderr.write(`capacity step ${p.index + 1}/${p.planned}: ${fmtNum(s.rateRps)}/s → achieved ${fmtNum(s.achievedRps)}/s, p95 ${fmtMs(s.p95Ms)}, errors ${fmtPct(s.errorRate)} [${s.verdict}]\n`);
+      process.stderr.write(
+        `capacity step ${p.index + 1}/${p.planned}${s.phase && s.phase !== 'search' ? ` (${s.phase})` : ''}: ${fmtNum(s.rateRps)}/s → achieved ${fmtNum(s.achievedRps)}/s, p95 ${s.requests !== undefined ? fmtPercentileMs(s.p95Ms, s.requests, 95) : fmtMs(s.p95Ms)}, errors ${fmtPct(s.errorRate)} [${s.verdict}]\n`,
+      );
       return;
     }
     if (p.phase === 'database') {

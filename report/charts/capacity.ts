@@ -13,12 +13,14 @@ export const VERDICT_SHAPE: Record<CapacityStep['verdict'], MarkerShape> = {
   latency: 'triangle',
   errors: 'cross',
   plateau: 'square',
+  generator: 'diamond',
 };
 
 export function capacityChart(b: Artifact<BaselinePayload>): ChartOutcome {
   const cap = b.capacity;
   if (!cap || !Array.isArray(cap.steps) || cap.steps.length === 0) return { ...CAPACITY_CHART, reason: 'the baseline ran without a capacity search' };
-  const steps = cap.steps;
+  // Refinement and confirmation steps revisit rates: plot in rate order.
+  const steps = [...cap.steps].sort((a, b) => a.rateRps - b.rateRps);
   const x = steps.map((s) => s.rateRps);
   const stopped = steps.filter((s) => s.verdict !== 'ok');
   const summary =
@@ -32,7 +34,7 @@ export function capacityChart(b: Artifact<BaselinePayload>): ChartOutcome {
     id: CAPACITY_CHART.id,
     title: CAPACITY_CHART.title,
     description: summary,
-    x: { kind: 'linear', label: 'offered rate (req/s) — markers: ● ok, ▲ latency, ✕ errors, ■ plateau' },
+    x: { kind: 'linear', label: 'offered rate (req/s) — markers: ● ok, ▲ latency, ✕ errors, ■ plateau, ◆ generator' },
     y: { label: 'achieved (req/s)' },
     y2: { label: 'p95 latency (ms)' },
     series: [

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { capacityThresholdMs, DEFAULT_LATENCY_THRESHOLD_MS, fallbackRates, judgeStep, latencyBreaches, plannedRates, summarizeCapacity } from '../../analyzers/baseline/capacity.js';
+import {
+  capacityThresholdMs,
+  DEFAULT_LATENCY_THRESHOLD_MS,
+  describeKnee,
+  fallbackRates,
+  generatorLagWarning,
+  generatorSaturation,
+  judgeStep,
+  latencyBreaches,
+  plannedRates,
+  summarizeCapacity,
+} from '../../analyzers/baseline/capacity.js';
+import { fmtPercentileMs, minSamplesFor, supportsPercentile } from '../../analyzers/sample-size.js';
+import { decodeHistogram, encodeHistogram, latencyStats, newHistogram, recordMs } from '../../analyzers/histogram.js';
 import type { CapacityStep } from '../../core/artifacts/schemas.js';
 import type { Slo } from '../../core/config/types.js';
 
@@ -55,7 +68,9 @@ describe('capacity search criteria', () => {
       { rateRps: 150, achievedRps: 140, p95Ms: 300, errorRate: 0, verdict: 'latency' },
     ];
     expect(summarizeCapacity(steps, 100)).toMatchObject({ maxRps: 100, limitedBy: 'latency', latencyThresholdMs: 100 });
-    expect(summarizeCapacity(steps.slice(0, 2), 100).limitedBy).toBe('max-rate');
+    // Nothing failed: the knee is only a lower bound of the search range (or of --max-rate).
+    expect(summarizeCapacity(steps.slice(0, 2), 100)).toMatchObject({ limitedBy: 'search-range', lowerBound: true });
+    expect(summarizeCapacity(steps.slice(0, 2), 100, 100)).toMatchObject({ limitedBy: 'max-rate', lowerBound: true, maxRateRps: 100 });
     expect(summarizeCapacity([{ ...steps[2]!, verdict: 'errors' }], 100).maxRps).toBe(0);
   });
 
@@ -64,5 +79,76 @@ describe('capacity search criteria', () => {
     expect(r[0]).toBe(250);
     expect(r).toEqual([...r].sort((a, b) => a - b));
     expect(new Set(plannedRates(2)).size).toBe(plannedRates(2).length);
+  });
+});
+
+const ok = (rateRps: number, over: Partial<CapacityStep> = {}): CapacityStep => ({ rateRps, achievedRps: rateRps, p95Ms: 5, errorRate: 0, verdict: 'ok', ...over });
+const bad = (rateRps: number, verdict: CapacityStep['verdict'] = 'latency'): CapacityStep => ({ rateRps, achievedRps: rateRps, p95Ms: 500, errorRate: 0, verdict });
+const idle = { cpuShare: 0.3, eventLoopDelayP99Ms: 1, sendLagMs: { p50: 0.1, p95: 0.4, p99: 1, max: 2, n: 500 }, backloggedShare: 0 };
+
+describe('a knee that knows its limits', () => {
+  it('needs a majority of trials: one lucky step above a failing repeat is not the knee', () => {
+    // 120/s passed once in the search, then failed 2 of 2 repeats: the knee is 100/s (3 of 3).
+    const steps = [ok(50), ok(100), ok(120), bad(140), ok(100), ok(100), bad(120), bad(120)];
+    const c = summarizeCapacity(steps, 100);
+    expect(c.maxRps).toBe(100);
+    expect(c.limitedBy).toBe('latency');
+    expect(c.confirmation).toBe('100/s passed 3 of 3 trials; 120/s failed 2 of 3 trials');
+  });
+
+  it('calls a step that failed while perf itself was saturated "generator", never the service\'s knee', () => {
+    const m = { rateRps: 5000, achievedRps: 3000, p95Ms: 40, errorRate: 0 };
+    expect(judgeStep(m, undefined, false, true)).toBe('generator');
+    expect(judgeStep({ ...m, achievedRps: 5000 }, undefined, false, true)).toBe('ok');
+    const c = summarizeCapacity([ok(2000), ok(3000), bad(5000, 'generator')], 100);
+    expect(c).toMatchObject({ maxRps: 3000, limitedBy: 'generator', lowerBound: true });
+    expect(describeKnee(c)).toMatch(/^at least 3000 req\/s — limited by the load generator/);
+    expect(describeKnee(summarizeCapacity([ok(1000), ok(2000)], 100, 2000))).toMatch(/limited by --max-rate 2000 req\/s, not a knee of the service/);
+    expect(describeKnee(summarizeCapacity([ok(100), bad(150)], 100))).toBe("100 req/s (the service's knee: above it, latency)");
+  });
+
+  it('reads the generator as saturated from its CPU, its event-loop delay or its late sends', () => {
+    expect(generatorSaturation(idle, 100)).toBeNull();
+    expect(generatorSaturation({ ...idle, cpuShare: 0.97 }, 100)).toMatch(/97 % of a CPU core/);
+    expect(generatorSaturation({ ...idle, eventLoopDelayP99Ms: 30 }, 100)).toMatch(/event loop was delayed 30 ms/);
+    expect(generatorSaturation({ ...idle, sendLagMs: { ...idle.sendLagMs, p95: 12 } }, 100)).toMatch(/12 ms late at p95/);
+  });
+
+  it('warns when the generator\'s send lag is a real part of the corrected p95', () => {
+    expect(generatorLagWarning(idle, 10)).toBeNull();
+    // +4 ms of send lag in a 12 ms corrected p95: a third of it is perf's own.
+    expect(generatorLagWarning({ ...idle, sendLagMs: { ...idle.sendLagMs, p95: 4 } }, 12)).toMatch(/send lag is 4 ms at p95 \(n = 500\), 33 % of the corrected p95 12 ms/);
+    expect(generatorLagWarning({ ...idle, sendLagMs: { ...idle.sendLagMs, p95: 4 } }, 200)).toBeNull();
+  });
+
+  it('caps the planned rates at --max-rate', () => {
+    expect(plannedRates(12_700, undefined, 2000)).toEqual([2000]);
+    expect(plannedRates(2000, undefined, 2000)).toEqual([500, 1000, 1400, 1700, 2000]);
+  });
+});
+
+describe('the sample-size rule', () => {
+  it('needs 1 / (1 − q) samples: p50 2, p90 10, p95 20, p99 100, p99.9 1,000', () => {
+    expect([50, 90, 95, 99, 99.9].map(minSamplesFor)).toEqual([2, 10, 20, 100, 1000]);
+    expect(supportsPercentile(12, 95)).toBe(false);
+    expect(supportsPercentile(100, 99)).toBe(true);
+    expect(fmtPercentileMs(147, 12, 99)).toBe('n/a (n = 12)');
+    expect(fmtPercentileMs(3.3, 2000, 99)).toBe('3.3 ms');
+  });
+
+  it('never puts a percentile above the maximum (HDR buckets round up)', () => {
+    const h = newHistogram();
+    for (let i = 0; i < 200; i++) recordMs(h, 100 + i * 0.001);
+    recordMs(h, 387.262);
+    // p99.9 of 201 samples lands in the max's bucket, whose upper edge (387.327) is above the max.
+    const s = latencyStats(h);
+    expect(s.max).toBe(387.262);
+    expect(s.p999).toBe(387.262);
+    expect(s.p50).toBeGreaterThanOrEqual(s.min);
+    // Read back from an encoding (a k6 result), the max is known to its bucket: never below p99.
+    const k6 = newHistogram();
+    for (let i = 0; i < 12; i++) recordMs(k6, 140 + i * 0.6);
+    const d = latencyStats(decodeHistogram(encodeHistogram(k6)));
+    expect(d.p99).toBeLessThanOrEqual(d.max);
   });
 });
