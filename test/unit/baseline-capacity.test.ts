@@ -100,6 +100,8 @@ describe('a knee that knows its limits', () => {
     const m = { rateRps: 5000, achievedRps: 3000, p95Ms: 40, errorRate: 0 };
     expect(judgeStep(m, undefined, false, true)).toBe('generator');
     expect(judgeStep({ ...m, achievedRps: 5000 }, undefined, false, true)).toBe('ok');
+    // Errors are the service's answer, whatever the generator did.
+    expect(judgeStep({ ...m, errorRate: 1 }, undefined, false, true)).toBe('errors');
     const c = summarizeCapacity([ok(2000), ok(3000), bad(5000, 'generator')], 100);
     expect(c).toMatchObject({ maxRps: 3000, limitedBy: 'generator', lowerBound: true });
     expect(describeKnee(c)).toMatch(/^at least 3000 req\/s — limited by the load generator/);
@@ -107,11 +109,12 @@ describe('a knee that knows its limits', () => {
     expect(describeKnee(summarizeCapacity([ok(100), bad(150)], 100))).toBe("100 req/s (the service's knee: above it, latency)");
   });
 
-  it('reads the generator as saturated from its CPU, its event-loop delay or its late sends', () => {
+  it('reads the generator as saturated from its CPU or its late sends (a fifth of the threshold)', () => {
     expect(generatorSaturation(idle, 100)).toBeNull();
     expect(generatorSaturation({ ...idle, cpuShare: 0.97 }, 100)).toMatch(/97 % of a CPU core/);
-    expect(generatorSaturation({ ...idle, eventLoopDelayP99Ms: 30 }, 100)).toMatch(/event loop was delayed 30 ms/);
-    expect(generatorSaturation({ ...idle, sendLagMs: { ...idle.sendLagMs, p95: 12 } }, 100)).toMatch(/12 ms late at p95/);
+    expect(generatorSaturation({ ...idle, eventLoopDelayP99Ms: 30 }, 100)).toBeNull();
+    expect(generatorSaturation({ ...idle, sendLagMs: { ...idle.sendLagMs, p95: 12 } }, 100)).toBeNull();
+    expect(generatorSaturation({ ...idle, sendLagMs: { ...idle.sendLagMs, p95: 25 } }, 100)).toMatch(/25 ms late at p95 \(> 20 ms\)/);
   });
 
   it('warns when the generator\'s send lag is a real part of the corrected p95', () => {
