@@ -107,10 +107,14 @@ export function judgeStep(
   return 'ok';
 }
 
-/** Trials and passes of each rate tried (search, refinement and repeats together). */
+/** Trials and passes of each rate tried (search, refinement and repeats together; see below for generator trials). */
 export function trialsByRate(steps: readonly CapacityStep[]): Map<number, { trials: number; passes: number; verdicts: CapacityStep['verdict'][] }> {
   const m = new Map<number, { trials: number; passes: number; verdicts: CapacityStep['verdict'][] }>();
+  // A trial spoiled by a saturated generator says nothing about the service: it only counts when
+  // it is all there is for that rate.
+  const judged = new Set(steps.filter((s) => s.verdict !== 'generator').map((s) => s.rateRps));
   for (const s of steps) {
+    if (s.verdict === 'generator' && judged.has(s.rateRps)) continue;
     const e = m.get(s.rateRps) ?? { trials: 0, passes: 0, verdicts: [] };
     e.trials++;
     if (s.verdict === 'ok') e.passes++;

@@ -97,21 +97,27 @@ export async function searchCapacity(opts: CapacitySearchOptions): Promise<Capac
     opts.onStep?.(s, steps.length - 1, Math.max(planned, steps.length));
     return s;
   };
+  // A saturated generator is often a passing burst of other load on the host: try the rate once
+  // more before the search gives up on it (the summary keeps both trials).
+  const measure = async (rateRps: number, previous: CapacityStep | undefined, phase: CapacityStep['phase']): Promise<CapacityStep> => {
+    const first = await step(rateRps, previous, phase);
+    return first.verdict === 'generator' && !stop() ? step(rateRps, previous, 'confirm') : first;
+  };
   const stop = (): boolean => opts.signal?.aborted === true;
 
   for (const rateRps of rates) {
     if (stop()) break;
-    const s = await step(rateRps, steps[steps.length - 1], 'search');
+    const s = await measure(rateRps, steps[steps.length - 1], 'search');
     if (s.verdict !== 'ok') break;
   }
   // Even the lowest planned rate failed: look below it, so slow services still get a knee.
-  if (steps.length === 1 && steps[0]?.verdict !== 'ok' && steps[0]?.verdict !== 'generator') {
+  if (steps.every((s) => s.rateRps === rates[0]) && steps.at(-1)?.verdict !== 'ok' && steps.at(-1)?.verdict !== 'generator') {
     for (const rateRps of fallbackRates(rates[0] as number)) {
       if (stop()) break;
-      if ((await step(rateRps, undefined, 'search')).verdict === 'ok') break;
+      if ((await measure(rateRps, undefined, 'search')).verdict === 'ok') break;
     }
   }
-  if (steps.some((s) => s.verdict === 'generator')) return summarizeCapacity(steps, opts.thresholdMs, maxRate);
+  if (steps.at(-1)?.verdict === 'generator') return summarizeCapacity(steps, opts.thresholdMs, maxRate);
 
   // Bisect between the last ok rate and the first failing one above it.
   const okBelow = (below: number): number | undefined => steps.filter((s) => s.verdict === 'ok' && s.rateRps < below).reduce<number | undefined>((a, s) => (a === undefined || s.rateRps > a ? s.rateRps : a), undefined);
@@ -121,7 +127,7 @@ export async function searchCapacity(opts: CapacitySearchOptions): Promise<Capac
   for (let i = 0; i < MAX_REFINE_STEPS && lo !== undefined && hi !== undefined && (hi - lo) / lo > REFINE_GAP && !stop(); i++) {
     const mid = Math.round((lo + hi) / 2);
     if (mid <= lo || mid >= hi) break;
-    const s = await step(mid, undefined, 'refine');
+    const s = await measure(mid, undefined, 'refine');
     if (s.verdict === 'generator') return summarizeCapacity(steps, opts.thresholdMs, maxRate);
     if (s.verdict === 'ok') lo = mid;
     else hi = mid;
@@ -134,7 +140,7 @@ export async function searchCapacity(opts: CapacitySearchOptions): Promise<Capac
       const t = trialsOf(knee);
       // Stop early once a majority either way is certain.
       if (t.passes * 2 > KNEE_TRIALS || (t.trials - t.passes) * 2 >= KNEE_TRIALS) break;
-      if ((await step(knee, undefined, 'confirm')).verdict === 'generator') return summarizeCapacity(steps, opts.thresholdMs, maxRate);
+      if ((await measure(knee, undefined, 'confirm')).verdict === 'generator') return summarizeCapacity(steps, opts.thresholdMs, maxRate);
     }
     const t = trialsOf(knee);
     if (t.passes * 2 > t.trials) break;

@@ -102,6 +102,8 @@ describe('a knee that knows its limits', () => {
     expect(judgeStep({ ...m, achievedRps: 5000 }, undefined, false, true)).toBe('ok');
     // Errors are the service's answer, whatever the generator did.
     expect(judgeStep({ ...m, errorRate: 1 }, undefined, false, true)).toBe('errors');
+    // A generator-spoiled trial next to a real one does not count against the rate.
+    expect(summarizeCapacity([ok(100), bad(200, 'generator'), ok(200), bad(300)], 100).maxRps).toBe(200);
     const c = summarizeCapacity([ok(2000), ok(3000), bad(5000, 'generator')], 100);
     expect(c).toMatchObject({ maxRps: 3000, limitedBy: 'generator', lowerBound: true });
     expect(describeKnee(c)).toMatch(/^at least 3000 req\/s — limited by the load generator/);
