@@ -77,9 +77,20 @@ function failNoKnee(store: ArtifactStore, config: PerfConfig, capacity: Capacity
     journeys: [],
     overall: empty,
     capacity,
-    notes: [...notes, `No knee: every capacity step failed; the lowest, ${evidence}. Nothing was measured after the search.`],
+    notes: [
+      ...notes,
+      lowest?.verdict === 'generator'
+        ? `No knee: perf's load generator was saturated at every step (the lowest, ${evidence}); the service was not measured.`
+        : `No knee: every capacity step failed; the lowest, ${evidence}. Nothing was measured after the search.`,
+    ],
   };
   const written = store.writeReport('baseline', body, renderBaselineMarkdown(body, sloCards(config.slos, body)));
+  if (lowest?.verdict === 'generator') {
+    throw new RuntimeFailure(`perf's own load generator could not keep up on this host, so the service's capacity was not measured: the lowest step, ${evidence}`, {
+      where: written.markdownPath,
+      fix: 'run perf on a quieter machine (or with fewer other processes), or pass --no-capacity --rate N; the steps are in the report',
+    });
+  }
   throw new RuntimeFailure(`the capacity search found no rate the service handles: every step failed, the lowest at ${evidence}`, {
     where: written.markdownPath,
     fix: 'check the service (errors? a latency SLO tighter than it can meet at 1 req/s?) — the steps are in the report; or pass --no-capacity --rate N',
