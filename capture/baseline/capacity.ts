@@ -111,7 +111,7 @@ export async function searchCapacity(opts: CapacitySearchOptions): Promise<Capac
     if (s.verdict !== 'ok') break;
   }
   // Even the lowest planned rate failed: look below it, so slow services still get a knee.
-  if (steps.every((s) => s.rateRps === rates[0]) && steps.at(-1)?.verdict !== 'ok' && steps.at(-1)?.verdict !== 'generator') {
+  if (steps.every((s) => s.rateRps === rates[0]) && steps.at(-1)?.verdict !== 'ok') {
     for (const rateRps of fallbackRates(rates[0] as number)) {
       if (stop()) break;
       if ((await measure(rateRps, undefined, 'search')).verdict === 'ok') break;
