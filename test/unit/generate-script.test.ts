@@ -164,7 +164,8 @@ describe('SLOs as k6 thresholds', () => {
     const bp = buildLoadProfile('breakpoint', { config: { scenarios: {} }, capacityRps: 100 });
     const t = thresholdsFor([], bp, 250);
     expect(Object.keys(t)).toEqual(['http_req_duration', 'http_req_failed']);
-    expect(t.http_req_duration![0]).toEqual({ threshold: 'p(95)<=250', abortOnFail: true, delayAbortEval: '5s' });
+    // No abort before the 10 s warm-up is over (+1 s) and 5 × 20 requests (the p95 minimum) were sent.
+    expect(t.http_req_duration![0]).toEqual({ threshold: 'p(95)<=250', abortOnFail: true, delayAbortEval: '11s' });
     const withSlo = thresholdsFor(config().slos, bp);
     expect(withSlo.slo_avail_bad![0]).toMatchObject({ threshold: 'rate<=0.001', abortOnFail: true });
     // An empty counter at the start must not abort the ramp.
