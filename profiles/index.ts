@@ -196,7 +196,9 @@ export function buildLoadProfile(scenario: ScenarioName, input: ProfileInput): L
 
   const total = sum(stages.map((s) => s.durationMs));
   const quick = input.quick === true;
-  const warmupMs = Math.max(0, input.warmupMs ?? input.config.warmupMs ?? (quick ? QUICK_WARMUP_MS : DEFAULT_WARMUP_MS));
+  // --quick: 3 s, at most a quarter of the quick budget (PERF_QUICK_TOTAL=8s → 2 s).
+  const quickWarmup = Math.min(QUICK_WARMUP_MS, Math.round((input.quickBudgetMs ?? QUICK_BUDGET_MS) / 4000) * 1000);
+  const warmupMs = Math.max(0, input.warmupMs ?? input.config.warmupMs ?? (quick ? quickWarmup : DEFAULT_WARMUP_MS));
   if (quick) {
     // The warm-up is part of the budget; the measured stages get the rest (at least half of it).
     const budget = Math.max((input.quickBudgetMs ?? QUICK_BUDGET_MS) - warmupMs, (input.quickBudgetMs ?? QUICK_BUDGET_MS) / 2);
