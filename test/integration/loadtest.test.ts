@@ -74,12 +74,14 @@ describe('perf generate --scenario all', () => {
     expect(r.code, r.stderr).toBe(0);
     const shapes = Object.fromEntries(SCENARIOS.map((s) => [s, inspect(join(dir, `.aiwg/testing/scripts/${s}.js`)).scenarios[s]!]));
     for (const s of SCENARIOS) expect(shapes[s]!.executor).toBe('ramping-arrival-rate');
-    const targets = (s: string): number[] => shapes[s]!.stages.map((st) => st.target);
+    // Every scenario starts with a 10 s warm-up stage (excluded from the results); the shape follows.
+    for (const s of SCENARIOS) expect(shapes[s]!.stages[0]!.duration).toBe('10s');
+    const targets = (s: string): number[] => shapes[s]!.stages.slice(1).map((st) => st.target);
     // baseline/soak: ramp up, hold, ramp down to 0.
     expect(targets('baseline')).toHaveLength(3);
     expect(targets('baseline')[0]).toBe(targets('baseline')[1]);
     expect(targets('baseline')[2]).toBe(0);
-    expect(shapes.soak!.stages[1]!.duration).toBe('1h0m0s');
+    expect(shapes.soak!.stages[2]!.duration).toBe('1h0m0s');
     // stress: a staircase of four rising levels, then down.
     const levels = [...new Set(targets('stress').slice(0, -1))];
     expect(levels).toHaveLength(4);
