@@ -3,8 +3,11 @@ import type { LoadTestPayload } from '../core/artifacts/schemas.js';
 import { formatDuration } from '../core/duration.js';
 import { fmtMs, fmtNum, fmtPct, mdTable } from '../core/markdown.js';
 import { fmtPercentileMs, fmtSampleMs, SAMPLE_SIZE_RULE } from '../analyzers/sample-size.js';
+import type { LimitResult } from '../analyzers/resources/limits.js';
+import { renderLimitsTable, renderResourcesSection } from './resources.js';
 
-export function renderLoadTestResults(p: LoadTestPayload): string {
+/** `limits`: the config's resource limits checked on `p.resources` (analyzers/resources/limits.ts). */
+export function renderLoadTestResults(p: LoadTestPayload, limits: readonly LimitResult[] = []): string {
   const out: string[] = [
     `# Load-test results: ${p.scenario}${p.partial ? ' (PARTIAL: interrupted)' : ''}`,
     '',
@@ -99,8 +102,8 @@ export function renderLoadTestResults(p: LoadTestPayload): string {
       p.stages.map((s) => [s.label ?? '', formatDuration(s.startMs), formatDuration(s.endMs), fmtNum(s.target)]),
     ),
     '',
-    'Next: `perf slo-check` evaluates the SLOs and error budgets on this run.',
-    '',
   );
+  out.push(...renderResourcesSection(p.resources), ...renderLimitsTable(limits));
+  out.push('Next: `perf slo-check` evaluates the SLOs, error budgets and resource limits on this run.', '');
   return out.join('\n');
 }

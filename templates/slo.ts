@@ -3,6 +3,7 @@
  * table and the GitHub workflow-command annotations. Pure string functions of the perf.slo/v1 payload.
  */
 import type { SloAlert, SloResult } from '../core/artifacts/schemas.js';
+import { renderLimitsTable } from './resources.js';
 import { formatDuration } from '../core/duration.js';
 import { fmtBudgetPct, fmtBurnRate, fmtErrorBudget } from '../core/format.js';
 import { mdTable } from '../core/markdown.js';
@@ -100,6 +101,7 @@ export function renderSloMarkdown(r: SloReport): string {
     }
     lines.push('');
   }
+  lines.push(...renderLimitsTable(r.resourceLimits ?? []));
   if (r.k6Thresholds && r.k6Thresholds.length > 0) {
     lines.push('## k6 thresholds (as k6 judged them)', '');
     lines.push(mdTable(['metric', 'threshold', 'result'], r.k6Thresholds.map((t) => [t.metric, t.expression, t.ok ? 'ok' : 'FAILED'])), '');

@@ -14,6 +14,7 @@ import { resolveJourneyHeaders, selectJourneys } from '../load/select-journeys.j
 import { renderBaselineMarkdown } from '../../templates/baseline.js';
 import { runLoad, type LoadModel, type LoadProgress, type LoadResult } from '../load/run-load.js';
 import { withTarget } from '../target/with-target.js';
+import { withResources } from '../resources/with-resources.js';
 import { openConnections, searchCapacity } from './capacity.js';
 import { runProfile } from '../profile/run-profile.js';
 import { DatabaseRecorder, type PhaseMeasure } from '../database/recorder.js';
@@ -121,7 +122,7 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
   const phase = (name: string, journey: string | null, m: LoadModel, fn: () => Promise<LoadResult>, figures: (r: LoadResult) => LoadFigures): Promise<LoadResult> =>
     database ? database.phase(name, journey, fn, (r) => measured(r, figures(r), m)) : fn();
 
-  const payload = await withTarget(config, opts.signal ? { signal: opts.signal } : {}, async () => {
+  const { value: payload, resources } = await withTarget(config, opts.signal ? { signal: opts.signal } : {}, (running) => withResources(config.target, running?.pid, async () => {
     let capacity: Capacity | null = null;
     const wantOpen = opts.rateRps !== undefined || (opts.connections === undefined && latencySlo);
     let probeRps: number | undefined;
@@ -247,7 +248,7 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
       interrupted: run.interrupted,
     };
     return result;
-  }).catch(async (err: unknown) => {
+  })).catch(async (err: unknown) => {
     await database?.close();
     throw err;
   });
@@ -260,6 +261,7 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
     if (payload.database.statementsHint) payload.notes?.push(payload.database.statementsHint);
   }
   const { interrupted, ...body } = payload;
+  if (resources) body.resources = resources;
   if (opts.profile && !interrupted) {
     opts.onProgress?.({ phase: 'profile' });
     const prof = await runProfile({

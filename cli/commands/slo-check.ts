@@ -8,6 +8,8 @@ import { writeFileAtomic } from '../../core/artifacts/atomic.js';
 import { ARTIFACTS } from '../../core/artifacts/layout.js';
 import { tryParseDuration } from '../../core/duration.js';
 import { CheckFailed, UserError } from '../../core/errors.js';
+import { checkLimits } from '../../analyzers/resources/limits.js';
+import { resourcesOf } from '../../capture/resources/read-resources.js';
 import { renderJunit } from '../../templates/junit.js';
 import { renderAnnotations, renderSloMarkdown, renderStepSummary, sloLine } from '../../templates/slo.js';
 
@@ -84,6 +86,7 @@ export default class SloCheck extends BaseCommand<typeof SloCheck> {
       warnMargin: margin / 100,
       signal: this.interruptSignal(),
     });
+    if (config?.limits) report.resourceLimits = checkLimits(config.limits, resourcesOf(file, report.source.format));
     const failOn: FailOn = f['fail-on'] === 'partial' ? 'partial' : f['fail-on'] === 'never' ? 'never' : 'fail';
     const written = store.writeReport('slo', report, renderSloMarkdown(report));
 
@@ -110,6 +113,7 @@ export default class SloCheck extends BaseCommand<typeof SloCheck> {
     if (f.json) this.emitJson(written.artifact);
     this.say(`SLO compliance: ${report.status}  (${report.source.format}, ${report.slos.length} SLO${report.slos.length === 1 ? '' : 's'})`);
     for (const s of report.slos) this.say(`  ${sloLine(s)}${s.note ? `\n    note: ${s.note}` : ''}`);
+    for (const l of report.resourceLimits ?? []) this.say(`  limit ${l.name}: ${l.status} — ${l.evidence}`);
     this.say(`report: ${written.markdownPath}`);
 
     if (gateFails(report.status, failOn)) {
@@ -117,6 +121,10 @@ export default class SloCheck extends BaseCommand<typeof SloCheck> {
       throw new CheckFailed(`SLO check ${report.status}: ${bad.join(', ')}`, {
         fix: failOn === 'partial' ? 'PARTIAL fails because of --fail-on partial' : 'see the report for the numbers',
       });
+    }
+    const overLimit = (report.resourceLimits ?? []).filter((l) => l.status === 'FAIL');
+    if (overLimit.length > 0 && failOn !== 'never') {
+      throw new CheckFailed(`resource limits FAIL: ${overLimit.map((l) => `${l.name} ${l.observed} > ${l.limit}`).join(', ')}`, { fix: 'see "Resource limits" in the report' });
     }
   }
 

@@ -12,6 +12,7 @@ export {
   type LatencySlo,
   type PercentileName,
   type PerfConfig,
+  type ResourceLimits,
   type ScenarioName,
   type ScenarioOverride,
   type SliKind,

@@ -106,6 +106,43 @@ const databaseEvidence = z.custom<DatabaseEvidence>(
   { error: 'expected the database evidence of a perf baseline (engine, statementsAvailable, phases, plans)' },
 );
 
+/** One sample of the target's resources (its whole process tree for a pid; the service's own figures for metricsUrl). */
+export const resourceSample = obj({
+  /** ms since the sampler started. */
+  tMs: z.number(),
+  /** CPU of the tree over the last interval, percent of one core (200 = two cores busy). */
+  cpuPct: nullableNumber,
+  rssMb: nullableNumber,
+  heapUsedMb: nullableNumber.optional(),
+  fds: nullableNumber.optional(),
+  threads: nullableNumber.optional(),
+  processes: z.number().optional(),
+});
+
+/** Leak verdict of a memory series (analyzers/resources/leak.ts; rule in README "Resources and leaks"). */
+export const leakVerdict = obj({
+  suspected: z.boolean(),
+  /** Least-squares slope of the analysed part, MB per hour (null when too few samples). */
+  slopeMbPerHour: nullableNumber,
+  ci95: z.tuple([z.number(), z.number()]).nullable(),
+  /** What the verdict was computed from, or why it could not be. */
+  basis: z.string(),
+  series: z.enum(['rssMb', 'heapUsedMb']),
+});
+
+/** The target's resources during a run: `perf` sampled them from /proc (pid) or a Prometheus endpoint. */
+export const resourceSeries = obj({
+  source: z.enum(['proc', 'prometheus']),
+  pid: z.number().optional(),
+  metricsUrl: z.string().optional(),
+  intervalMs: z.number(),
+  samples: z.array(resourceSample),
+  leak: leakVerdict,
+  /** Leak verdict of the heap series, when the source has one. */
+  heapLeak: leakVerdict.optional(),
+  notes: z.array(z.string()).optional(),
+});
+
 /** perf.baseline/v1 */
 export const baselinePayload = obj({
   target: obj({ baseUrl: z.string() }),
@@ -125,6 +162,8 @@ export const baselinePayload = obj({
   database: databaseEvidence.optional(),
   /** Optional: the load generator's own cost during the measured mix run (beside the corrected view). */
   generator: generatorLoad.optional(),
+  /** Optional: the target's CPU, memory, fds and threads during the run, with a leak verdict. */
+  resources: resourceSeries.optional(),
 });
 
 export const hotFunction = obj({
@@ -220,6 +259,8 @@ export const loadTestPayload = obj({
   recovery: obj({ recoveryTimeMs: nullableNumber, spikeEndMs: z.number(), note: z.string() }).nullable(),
   drift: obj({ firstP95Ms: z.number(), lastP95Ms: z.number(), changePct: z.number(), note: z.string() }).nullable(),
   aborted: obj({ reason: z.string(), atMs: z.number() }).nullable(),
+  /** Optional: the target's CPU, memory, fds and threads during the run, with a leak verdict. */
+  resources: resourceSeries.optional(),
 });
 
 export const sloStatus = z.enum(['PASS', 'PARTIAL', 'FAIL']);
@@ -261,6 +302,10 @@ export const sloPayload = obj({
   source: obj({ file: z.string(), format: z.string() }),
   runDurationMs: z.number(),
   slos: z.array(sloResult),
+  /** Optional: the config's resource limits checked on the input's `resources` (analyzers/resources/limits.ts). */
+  resourceLimits: z
+    .array(obj({ name: z.enum(['cpuPct', 'rssMb', 'heapMb', 'fds']), limit: z.number(), observed: nullableNumber, statistic: z.enum(['p95', 'peak']), status: z.enum(['PASS', 'FAIL', 'n/a']), evidence: z.string() }))
+    .optional(),
 });
 
 /**
@@ -425,6 +470,9 @@ export type CapacityStep = z.output<typeof capacityStep>;
 export type GeneratorLoad = z.output<typeof generatorLoad>;
 export type Capacity = z.output<typeof capacity>;
 export type BaselineModel = z.output<typeof baselineModel>;
+export type ResourceSample = z.output<typeof resourceSample>;
+export type LeakVerdict = z.output<typeof leakVerdict>;
+export type ResourceSeries = z.output<typeof resourceSeries>;
 export type BaselinePayload = z.output<typeof baselinePayload>;
 export type HotFunction = z.output<typeof hotFunction>;
 export type ProfilePayload = z.output<typeof profilePayload>;

@@ -57,6 +57,18 @@ const target = strict({
   headers: stringMap('a map of header names to string values').default({}),
   /** `{ postgres: "${DATABASE_URL}" }` as written; resolve with core/config/headers.ts resolveDatabaseUrl at run time. */
   database: targetDatabase.optional(),
+  /** A running service perf does not start: sample this process (and its children) from /proc. */
+  pid: num({ int: true, min: 1, what: 'a process id (an integer >= 1)' }).optional(),
+  /** A running service perf does not start: read its resources from this Prometheus text endpoint. */
+  metricsUrl: httpUrl().optional(),
+});
+
+/** Resource limits: success criteria beside the SLOs (peak RSS/heap/fds, p95 of per-second CPU). */
+const limits = strict({
+  cpuPct: num({ gt: 0, what: 'a percent of one core > 0 (100 = one core)' }).optional(),
+  rssMb: num({ gt: 0 }).optional(),
+  heapMb: num({ gt: 0 }).optional(),
+  fds: num({ int: true, min: 1 }).optional(),
 });
 
 const step = strict({
@@ -177,6 +189,7 @@ export const configSchema = strict({
   slos: list(slo, { what: 'a list of SLOs' }).default([]),
   scenarios: scenarios.default({}),
   agent: agent.prefault({}),
+  limits: limits.optional(),
   outDir: str('a directory path').default('.aiwg'),
   /** Load before every measured phase, excluded from the results (README "Warm-up"); 0s = none. */
   warmup: durationOrZero().optional(),
@@ -198,6 +211,7 @@ type OtherSlo = z.output<typeof availabilitySlo | typeof errorRateSlo> & { windo
  */
 export type Slo = LatencySlo | (OtherSlo & { percentile?: undefined; thresholdMs?: undefined });
 export type ScenarioOverride = z.output<typeof scenario>;
+export type ResourceLimits = z.output<typeof limits>;
 export type AgentConfig = ConfigFile['agent'];
 
 /** The loaded project config: the file's content with defaults, relative paths resolved. */

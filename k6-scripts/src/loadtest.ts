@@ -7,6 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readK6Run } from '../../analyzers/parsers/k6-json.js';
+import { resourceSourceFor, startResourceSampler } from '../../capture/resources/sampler.js';
+import { checkLimits } from '../../analyzers/resources/limits.js';
+import type { ResourceSeries } from '../../core/contract/artifacts.js';
 import { startTarget, waitUntilReachable, type RunningTarget } from '../../capture/target/start-target.js';
 import { ARTIFACTS, DIRS } from '../../core/artifacts/layout.js';
 import type { LoadTestPayload } from '../../core/artifacts/schemas.js';
@@ -113,6 +116,9 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
     else guard = { slosFile: store.writeJson(join(DIRS.runs, store.runId, 'slos.json'), config.slos), durationMs: profile.totalMs };
   }
 
+  const resourceSource = resourceSourceFor(config.target, target?.pid);
+  const sampler = resourceSource ? startResourceSampler(resourceSource) : undefined;
+  let resources: ResourceSeries | undefined;
   let outcome;
   try {
     outcome = await runK6({
@@ -132,6 +138,7 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
       onTick: tick,
     });
   } finally {
+    resources = await sampler?.stop();
     await target?.stop();
   }
   if (!existsSync(outFile)) {
@@ -160,7 +167,8 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
     const lastEnd = payload.windows.at(-1)?.endMs ?? payload.durationMs;
     if (lastEnd < profile.totalMs - windowMs) payload.aborted = { reason: 'k6 thresholds crossed (abortOnFail)', atMs: lastEnd };
   }
-  const written = store.writeReport('loadtest', payload, renderLoadTestResults(payload));
+  if (resources) payload.resources = resources;
+  const written = store.writeReport('loadtest', payload, renderLoadTestResults(payload, checkLimits(config.limits, payload.resources)));
   return { payload, markdownPath: written.markdownPath, jsonPath: written.jsonPath, script };
 }
 
