@@ -141,6 +141,10 @@ slos:
     expect(typeof a.overall.histogram).toBe('string');
     expect(a.capacity.maxRps).toBeGreaterThan(0);
     expect(a.capacity.steps.length).toBeGreaterThan(0);
+    // perf started the target: its process tree was sampled every second during the run.
+    expect(a.resources.source).toBe('proc');
+    expect(a.resources.samples.length).toBeGreaterThanOrEqual(2);
+    expect(a.resources.samples.every((s: { rssMb: number; fds: number }) => s.rssMb > 5 && s.fds > 0)).toBe(true);
     // The compact table: one row per journey (worst p99 first) and the overall row last.
     expect(r.stdout).toMatch(/\| journey \| requests \| req\/s \| errors \| p50 \| p95 \| p99 \| max \|/);
     expect(r.stdout).toMatch(/\| (slow|fast) \|.*\n\| (slow|fast) \|.*\n\| overall \|/);

@@ -119,7 +119,14 @@ describe('perf loadtest --quick', () => {
       expect(p.checks.passes).toBeGreaterThan(0);
       expect(p.windows.length).toBeGreaterThan(2);
       if (scenario === 'soak') expect(p.drift).not.toBeNull();
-      expect(readFileSync(join(dir, '.aiwg/testing/load-test-results.md'), 'utf8')).toContain(`# Load-test results: ${scenario}`);
+      // perf started the target, so it sampled its resources during the run.
+      expect(p.resources.source).toBe('proc');
+      expect(p.resources.samples.length).toBeGreaterThan(0);
+      expect(p.resources.samples[0].rssMb).toBeGreaterThan(5);
+      expect(typeof p.resources.leak.suspected).toBe('boolean');
+      const md = readFileSync(join(dir, '.aiwg/testing/load-test-results.md'), 'utf8');
+      expect(md).toContain(`# Load-test results: ${scenario}`);
+      expect(md).toMatch(/## Target resources\n\n\d+ samples every 1000 ms from \/proc/);
     });
   }
 
