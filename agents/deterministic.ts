@@ -70,12 +70,15 @@ function summary(c: ComparePayload): Section[] {
   else if (c.verdict === 'regressed') outcome.push(`The change made performance worse: overall p95 ${signedPct(o.change.p95)}. Regressed: ${c.regressions.join(', ')}.`);
   else if (c.verdict === 'mixed') outcome.push(`Mixed result: improved ${c.improvements.join(', ') || 'nothing'}, regressed ${c.regressions.join(', ')}.`);
   else if (c.verdict === 'insufficient-data') outcome.push('Too few requests to say whether anything changed.');
+  else if (c.verdict === 'unconfirmed') outcome.push(`No change is claimed: the difference seen in one measurement per side (overall p95 ${signedPct(o.change.p95)}) was not confirmed by re-measuring both sides interleaved (A B A B), or could not be.`);
   else outcome.push(`No significant change: overall p95 ${signedPct(o.change.p95)} is within the noise thresholds.`);
   if (c.improvements.length && c.verdict !== 'mixed') outcome.push(`Significantly improved: ${c.improvements.join(', ')}.`);
   const unchanged = c.journeys.filter((j) => j.verdict === 'no-significant-change').map((j) => j.name);
   if (unchanged.length) outcome.push(`No significant change: ${unchanged.join(', ')}.`);
   const next: string[] = [];
-  if (c.verdict === 'regressed' || c.verdict === 'no-significant-change') next.push('The optimisation did not help: roll it back and re-analyse the bottleneck (perf analyze).');
+  if (c.verdict === 'regressed') next.push('The change made things worse: roll it back (or fix it) and re-analyse the bottleneck (perf analyze).');
+  if (c.verdict === 'no-significant-change') next.push('No change was measured: if an optimisation was applied, check it reached the measured service, then re-analyse (perf analyze) and try the next plan item.');
+  if (c.verdict === 'unconfirmed') next.push('Re-measure before acting: perf flow --after --before-env KEY=VALUE (or --before-url) re-measures both sides interleaved.');
   if (c.regressions.length) next.push(`Investigate the regression(s) in ${c.regressions.join(', ')} before shipping.`);
   const breached = c.slos.filter((s) => s.after && !s.after.met).map((s) => s.name);
   if (breached.length) next.push(`SLO(s) still breached after the change: ${breached.join(', ')} — continue with the next plan item.`);

@@ -7,7 +7,7 @@ const TASK: Record<SynthesisKind, string> = {
     'Write the narrative of a bottleneck analysis: a "## Summary" of the main root causes in plain language, and a "## Recommendations" section saying where to start and why, referring to bottleneck ids (B1, B2…).',
   plan: 'Write the narrative of an optimisation plan: a "## Approach" section explaining the order of the items (P1, P2…) given the guidance, and a "## Risks" section.',
   summary:
-    'Write the narrative of a before/after optimisation summary: an "## Outcome" section and a "## Next steps" section. Say plainly when nothing improved or something regressed, and recommend rollback then.',
+    'Write the narrative of a before/after optimisation summary: an "## Outcome" section and a "## Next steps" section. Say plainly when nothing improved or something regressed; recommend rollback only for a regression (no change may mean nothing was changed), and never claim a change whose verdict is "unconfirmed".',
 };
 
 /**

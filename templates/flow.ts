@@ -27,15 +27,17 @@ export function criticalSloBreach(s: SloResult): string[] {
 /** Seed error path 2: the optimisation did not help. */
 export function optimizationFailed(c: ComparePayload, plan: PlanPayload | undefined): string[] {
   const top = plan?.items[0];
+  const regressed = c.verdict === 'regressed' || c.verdict === 'mixed';
   return [
     '⚠️ Optimization did not improve performance',
     `Optimization: ${top ? `${top.id} ${top.title}` : 'the change between the before and after runs'}`,
     `Expected: ${top ? `${top.estimatedImprovementPct}% improvement (plan estimate)` : 'an improvement'}`,
-    `Actual: p95 ${signedPct(c.overall.change.p95)} (${c.verdict === 'regressed' || c.verdict === 'mixed' ? `significant regression in ${c.regressions.join(', ')}` : 'no significant change'})`,
+    `Actual: p95 ${signedPct(c.overall.change.p95)} (${regressed ? `confirmed regression in ${c.regressions.join(', ')}` : 'no significant change'}; ${c.measurementsPerSide} measurement(s) per side)`,
     'Actions:',
-    '1. Roll back the change',
-    '2. Re-analyze the bottleneck (perf analyze)',
-    '3. Try the alternative approach from the bottleneck analysis',
+    // Only a regression is a reason to roll back: "no change" may as well mean nothing was changed.
+    ...(regressed
+      ? ['1. Roll back the change that regressed', '2. Re-analyze the bottleneck (perf analyze)', '3. Try the alternative approach from the bottleneck analysis']
+      : ['1. Check that the change was deployed to the service that was measured', '2. Re-analyze the bottleneck (perf analyze)', '3. Try the alternative approach from the bottleneck analysis']),
   ];
 }
 

@@ -12,6 +12,7 @@ const LABEL: Record<Verdict, string> = {
   mixed: '⚠️ mixed',
   'no-significant-change': 'no significant change',
   'insufficient-data': 'insufficient data',
+  unconfirmed: 'not confirmed (no change claimed)',
 };
 
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
@@ -28,6 +29,13 @@ export function renderSummary(c: ComparePayload, s: SynthesisResult, extra: { ti
     `- After: ${c.after.file} (${c.after.schema}, run ${c.after.runId})`,
     `- Verdict: **${LABEL[c.verdict]}**${c.improvements.length ? ` — improved: ${c.improvements.join(', ')}` : ''}${c.regressions.length ? ` — regressed: ${c.regressions.join(', ')}` : ''}`,
     `- Overall p95: ${ms(o.before.p95Ms)} → ${ms(o.after.p95Ms)} (${signedPct(o.change.p95)})`,
+    '',
+  );
+  const refused = c.fairness.issues.filter((i) => i.severity === 'refuse');
+  if (refused.length) out.push(`> ⚠️ **Not a fair comparison** (compared anyway with --allow-mismatch): ${refused.map((i) => i.text).join('; ')}. The verdicts below compare the loads as much as the service.`, '');
+  for (const i of c.fairness.issues.filter((x) => x.severity === 'flag')) out.push(`> ⚠️ ${i.text}`, '');
+  out.push(
+    `> Evidence: ${c.measurementsPerSide} measurement(s) per side${c.measurementsPerSide === 1 ? ' — one run each, so drift of the host between the runs is not separated from the change (perf flow re-measures both sides interleaved, A B A B, before it claims a change)' : ' (the first pair, then both sides re-measured interleaved: A B A B)'}.`,
     '',
   );
   for (const n of c.notes) out.push(`> ${n}`, '');
@@ -66,7 +74,7 @@ export function renderSummary(c: ComparePayload, s: SynthesisResult, extra: { ti
   if (c.database) out.push(...renderDatabaseComparison(c.database), '');
   out.push('## Statistical significance', '');
   out.push(
-    `Computed from the HDR histograms: Mann–Whitney U (normal approximation with tie correction; each HDR bucket is a tie group) and a ${o.p95Bootstrap ? `${o.p95Bootstrap.iterations}-iteration` : ''} percentile bootstrap of the p95 change. A change counts when p < ${c.options.alpha} and |Cliff's delta| ≥ ${c.options.minDelta}, or when the bootstrap interval of the p95 change excludes 0 and the change is at least ${(c.options.minP95Change * 100).toFixed(0)}%, in both cases moving the median or p95 by at least ${c.options.minAbsoluteMs ?? 1} ms; error rates use a two-proportion test (≥ ${(c.options.minErrorRateChange * 100).toFixed(1)} points). These tests see sampling noise within each run, not run-to-run drift of the machine.`,
+    `Computed from the HDR histograms: Mann–Whitney U (normal approximation with tie correction; each HDR bucket is a tie group) and a ${o.p95Bootstrap ? `${o.p95Bootstrap.iterations}-iteration` : ''} percentile bootstrap of the p95 change. A change counts when p < ${c.options.alpha}, |Cliff's delta| ≥ ${c.options.minDelta} and the median moves by at least ${((c.options.minMedianChange ?? 0.1) * 100).toFixed(0)}%, or when the bootstrap interval of the p95 change excludes 0 and the change is at least ${(c.options.minP95Change * 100).toFixed(0)}%, in both cases moving the median or p95 by at least ${c.options.minAbsoluteMs ?? 1} ms; error rates use a two-proportion test (≥ ${(c.options.minErrorRateChange * 100).toFixed(1)} points). These tests see sampling noise within each run, not run-to-run drift of the machine.`,
     '',
   );
   out.push(
@@ -82,6 +90,31 @@ export function renderSummary(c: ComparePayload, s: SynthesisResult, extra: { ti
     ),
     '',
   );
+  if (c.confirmations?.length) {
+    out.push('## Confirmation (both sides re-measured interleaved: A B A B)', '');
+    out.push(
+      'A claimed change stands only when every interleaved pair gives the same verdict and neither side differs from itself; otherwise no change is claimed. Every measurement is kept:',
+      '',
+    );
+    out.push(
+      mdTable(
+        ['journey', 'order', 'side', 'requests', 'p50', 'p95', 'p99', 'errors', 'raw figures'],
+        c.confirmations.flatMap((r) =>
+          r.measurements.length === 0
+            ? [[r.journey, '—', '—', '—', '—', '—', '—', '—', 'not re-measured']]
+            : r.measurements.map((m) => [r.journey, String(m.order), m.side === 'before' ? 'A (before)' : 'B (after)', m.requests, ms(m.p50Ms), ms(m.p95Ms), ms(m.p99Ms), `${(m.errorRate * 100).toFixed(2)}%`, m.file ?? '—']),
+        ),
+      ),
+      '',
+    );
+    out.push(
+      mdTable(
+        ['journey', 'first pair', 'pairs A/B', 'A vs A', 'B vs B', 'result'],
+        c.confirmations.map((r) => [r.journey, LABEL[r.claimed], r.pairs.map((v) => LABEL[v]).join(' · ') || '—', r.sameSide.before ? LABEL[r.sameSide.before] : '—', r.sameSide.after ? LABEL[r.sameSide.after] : '—', `${r.held ? 'confirmed' : 'not claimed'}: ${r.reason}`]),
+      ),
+      '',
+    );
+  }
   if (c.unmatched.beforeOnly.length || c.unmatched.afterOnly.length) {
     out.push(`Journeys on one side only — before: ${c.unmatched.beforeOnly.join(', ') || '—'}; after: ${c.unmatched.afterOnly.join(', ') || '—'}.`, '');
   }

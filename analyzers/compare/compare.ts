@@ -6,9 +6,16 @@ import { sloInputFromDocument } from '../slo/inputs.js';
 import { decodeHistogram } from '../histogram.js';
 import { fromConfigSlo } from '../slo/model.js';
 import type { DatabaseComparison } from '../database/compare.js';
+import type { ConfirmationResult } from './confirm.js';
+import { fairnessIssues, type FairnessIssue, type RunLoad } from './fairness.js';
 import { bootstrapPercentileChange, mannWhitney, twoProportion, type BootstrapChange, type MannWhitney } from './stats.js';
 
-export type Verdict = 'improved' | 'regressed' | 'mixed' | 'no-significant-change' | 'insufficient-data';
+/**
+ * `unconfirmed`: one measurement per side showed a difference, but re-measuring both sides
+ * interleaved (A B A B) did not reproduce it, or the before side could not be re-measured; no change
+ * is claimed.
+ */
+export type Verdict = 'improved' | 'regressed' | 'mixed' | 'no-significant-change' | 'insufficient-data' | 'unconfirmed';
 
 export interface CompareOptions {
   /** Significance level of the tests (default 0.01). */
@@ -21,12 +28,14 @@ export interface CompareOptions {
   minErrorRateChange: number;
   /** Minimum absolute change (ms, default 1) of the median (distribution shift) or p95 (tail) to count: sub-ms wobble is not a finding. */
   minAbsoluteMs: number;
+  /** Minimum |relative median change| for a distribution shift to count (default 0.1 = 10%). */
+  minMedianChange: number;
 }
 
 /** Fewest requests per side for the Mann–Whitney normal approximation. */
 export const MIN_SAMPLES = 10;
 
-export const DEFAULT_COMPARE_OPTIONS: CompareOptions = { alpha: 0.01, minDelta: 0.147, minP95Change: 0.2, minErrorRateChange: 0.005, minAbsoluteMs: 1 };
+export const DEFAULT_COMPARE_OPTIONS: CompareOptions = { alpha: 0.01, minDelta: 0.147, minP95Change: 0.2, minErrorRateChange: 0.005, minAbsoluteMs: 1, minMedianChange: 0.1 };
 
 export interface FiguresSnapshot {
   requests: number;
@@ -82,6 +91,13 @@ export interface RunRef {
   runId: string;
 }
 
+/** Whether the two runs were loaded alike (analyzers/compare/fairness.ts). */
+export interface Fairness {
+  /** False when at least one issue is a refusal: the verdicts compare the loads, not the service. */
+  comparable: boolean;
+  issues: FairnessIssue[];
+}
+
 /** perf.compare/v1 */
 export interface ComparePayload {
   before: RunRef;
@@ -96,6 +112,11 @@ export interface ComparePayload {
   improvements: string[];
   slos: SloSnapshot[];
   roi: { effortDays: number | null; effortSource: 'flag' | 'plan' | null; p95ImprovementPct: number; improvementPerDayPct: number | null } | null;
+  fairness: Fairness;
+  /** How many measurements each side rests on: 1 (one run each) or more after interleaved confirmation. */
+  measurementsPerSide: number;
+  /** Interleaved re-measurements (A B A B) of every claimed change, when the flow ran them. */
+  confirmations?: ConfirmationResult[];
   notes: string[];
   /** Optional: database time per journey before/after, when both baselines carry PostgreSQL evidence. */
   database?: DatabaseComparison;
@@ -120,7 +141,14 @@ export function compareFigures(before: LoadFigures, after: LoadFigures, opts: Co
   let better = 0;
   let worse = 0;
   let confidence: number | null = null;
-  if (mw && mw.pValue < opts.alpha && Math.abs(mw.cliffsDelta) >= opts.minDelta && Math.abs(after.latencyMs.p50 - before.latencyMs.p50) >= opts.minAbsoluteMs) {
+  const p50Shift = after.latencyMs.p50 - before.latencyMs.p50;
+  if (
+    mw &&
+    mw.pValue < opts.alpha &&
+    Math.abs(mw.cliffsDelta) >= opts.minDelta &&
+    Math.abs(p50Shift) >= opts.minAbsoluteMs &&
+    Math.abs(rel(before.latencyMs.p50, after.latencyMs.p50)) >= opts.minMedianChange
+  ) {
     if (mw.cliffsDelta < 0) better++;
     else worse++;
     confidence = 1 - mw.pValue;
@@ -148,7 +176,10 @@ export function compareFigures(before: LoadFigures, after: LoadFigures, opts: Co
   else if (worse > 0) verdict = 'regressed';
   else {
     verdict = 'no-significant-change';
-    if (mw) reasons.push(`Mann–Whitney p=${fmtP(mw.pValue)}, Cliff's delta ${mw.cliffsDelta.toFixed(2)}; p95 ${boot ? signedPct(boot.change) : 'n/a'}: below the significance/effect thresholds`);
+    if (mw)
+      reasons.push(
+        `Mann–Whitney p=${fmtP(mw.pValue)}, Cliff's delta ${mw.cliffsDelta.toFixed(2)}, median ${signedPct(rel(before.latencyMs.p50, after.latencyMs.p50))}; p95 ${boot ? signedPct(boot.change) : 'n/a'}: below the significance/effect thresholds (a change needs p < ${opts.alpha} and |delta| ≥ ${opts.minDelta}, median ≥ ${opts.minMedianChange * 100}% and ≥ ${opts.minAbsoluteMs} ms, or a p95 interval excluding 0 with ≥ ${opts.minP95Change * 100}%)`,
+      );
   }
   return {
     name: before.name,
@@ -192,6 +223,8 @@ export interface CompareInput {
   ref: RunRef;
   journeys: LoadFigures[];
   overall: LoadFigures;
+  /** How the run was loaded; without it fairness cannot be checked (said in the notes). */
+  load?: RunLoad;
 }
 
 /** Before/after comparison of two runs (baseline or load-test twins), with SLO compliance and ROI. */
@@ -202,7 +235,9 @@ export function compareRuns(
 ): ComparePayload {
   const opts = { ...DEFAULT_COMPARE_OPTIONS, ...extra.options };
   const notes: string[] = [];
-  if (before.ref.schema !== after.ref.schema) notes.push(`comparing a ${before.ref.schema} run with a ${after.ref.schema} run: load shapes differ, read throughput changes with care`);
+  const issues = before.load && after.load ? fairnessIssues(before.load, after.load) : [];
+  if (!before.load || !after.load) notes.push('the load of one side is unknown: whether both runs were loaded alike was not checked');
+  const fairness: Fairness = { comparable: !issues.some((i) => i.severity === 'refuse'), issues };
   const journeys: JourneyComparison[] = [];
   const afterNames = new Set(after.journeys.map((j) => j.name));
   for (const b of before.journeys) {
@@ -210,14 +245,7 @@ export function compareRuns(
     if (a) journeys.push(compareFigures(b, a, opts));
   }
   const overall = compareFigures(before.overall, after.overall, opts);
-  const regressions = journeys.filter((j) => j.verdict === 'regressed' || j.verdict === 'mixed').map((j) => j.name);
-  const improvements = journeys.filter((j) => j.verdict === 'improved').map((j) => j.name);
-  if (overall.verdict === 'regressed' && regressions.length === 0) regressions.push('overall');
-  let verdict: Verdict;
-  if (regressions.length > 0 && improvements.length > 0) verdict = 'mixed';
-  else if (regressions.length > 0) verdict = 'regressed';
-  else if (improvements.length > 0 || overall.verdict === 'improved') verdict = 'improved';
-  else verdict = overall.verdict === 'insufficient-data' ? 'insufficient-data' : 'no-significant-change';
+  const { verdict, regressions, improvements } = runVerdict(journeys, overall);
 
   const slos: SloSnapshot[] = (extra.slos ?? []).map((slo) => {
     const b = sloFigures(slo, before);
@@ -260,7 +288,27 @@ export function compareRuns(
     improvements,
     slos,
     roi,
+    fairness,
+    measurementsPerSide: 1,
     notes,
   };
 }
+
+/** The run's verdict from its journeys' verdicts (and the overall mix when no journey decides). */
+export function runVerdict(journeys: JourneyComparison[], overall: JourneyComparison): { verdict: Verdict; regressions: string[]; improvements: string[] } {
+  const regressions = journeys.filter((j) => j.verdict === 'regressed' || j.verdict === 'mixed').map((j) => j.name);
+  const improvements = journeys.filter((j) => j.verdict === 'improved').map((j) => j.name);
+  if (overall.verdict === 'regressed' && regressions.length === 0) regressions.push('overall');
+  let verdict: Verdict;
+  if (regressions.length > 0 && improvements.length > 0) verdict = 'mixed';
+  else if (regressions.length > 0) verdict = 'regressed';
+  else if (improvements.length > 0 || overall.verdict === 'improved') verdict = 'improved';
+  else if (overall.verdict === 'insufficient-data') verdict = 'insufficient-data';
+  else if (overall.verdict === 'unconfirmed' || journeys.some((j) => j.verdict === 'unconfirmed')) verdict = 'unconfirmed';
+  else verdict = 'no-significant-change';
+  return { verdict, regressions, improvements };
+}
+
+/** True when the verdict claims that something changed. */
+export const claimsChange = (v: Verdict): boolean => v === 'improved' || v === 'regressed' || v === 'mixed';
 

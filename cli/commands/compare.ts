@@ -20,6 +20,10 @@ export default class Compare extends BaseCommand<typeof Compare> {
     plan: Flags.string({ description: 'perf.plan/v1 JSON to take the effort from [default: latest in the output dir]' }),
     alpha: Flags.string({ description: 'significance level of the tests [default: 0.01]' }),
     'min-effect': Flags.string({ description: 'smallest p95 change that counts, in percent [default: 20]' }),
+    'allow-mismatch': Flags.boolean({
+      description: 'compare runs at different offered load, load model or tool anyway (the summary flags it) instead of exiting 2',
+      default: false,
+    }),
   };
 
   public async run(): Promise<void> {
@@ -42,10 +46,13 @@ export default class Compare extends BaseCommand<typeof Compare> {
       effortDays,
       plan: this.flags.plan,
       options: { ...(alpha !== undefined ? { alpha } : {}), ...(minEffect !== undefined ? { minP95Change: minEffect / 100 } : {}) },
+      allowMismatch: this.flags['allow-mismatch'],
     });
     const c = r.comparison;
     if (this.flags.json) this.emitJson({ markdown: r.markdownPath, json: r.jsonPath, ...c, narrative: r.synthesis });
     this.say(`✓ Optimization summary: ${store.display(r.markdownPath)}`);
+    for (const i of c.fairness.issues) this.say(`⚠️ ${i.severity === 'refuse' ? 'not a fair comparison (--allow-mismatch)' : 'note'}: ${i.text}`);
+    this.say(`  evidence: one measurement per side (${c.before.runId} vs ${c.after.runId}); host drift between the two runs is not separated from the change`);
     for (const j of [...c.journeys, { ...c.overall, name: 'overall' }]) {
       const mark = j.verdict === 'improved' ? '📈' : j.verdict === 'regressed' || j.verdict === 'mixed' ? '⚠️ ' : '  ';
       this.say(`${mark} ${j.name}: p95 ${j.before.p95Ms.toFixed(1)} → ${j.after.p95Ms.toFixed(1)} ms (${signedPct(j.change.p95)}) — ${j.verdict}${j.confidence !== null ? `, confidence ${(Math.min(0.9999, j.confidence) * 100).toFixed(2)}%` : ''}`);

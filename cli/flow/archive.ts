@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { ARTIFACTS, DIRS } from '../../core/artifacts/layout.js';
+import { ARTIFACTS, DIRS, type ArtifactKind } from '../../core/artifacts/layout.js';
 import type { ArtifactStore } from '../../core/artifacts/store.js';
 import { readArtifact } from '../../core/contract/read-artifact.js';
 
@@ -26,7 +26,10 @@ export function archiveDir(store: ArtifactStore, date: Date = new Date()): strin
   return store.dir(DIRS.archive, date.toISOString().slice(0, 10), 'performance-optimization', store.runId);
 }
 
-/** Copies the reports, the JSON twins and the run's scripts/profiles into the archive folder. */
+/**
+ * Copies this run's reports, JSON twins and run files into the archive folder. A report pair whose
+ * JSON twin carries another run id was left by an earlier command and is not this run's: skipped.
+ */
 export function archiveRun(store: ArtifactStore, dir: string): string[] {
   const copied: string[] = [];
   const copy = (src: string, rel: string): void => {
@@ -36,13 +39,23 @@ export function archiveRun(store: ArtifactStore, dir: string): string[] {
     copyFileSync(src, dst);
     copied.push(dst);
   };
-  for (const spec of Object.values(ARTIFACTS)) {
+  for (const [kind, spec] of Object.entries(ARTIFACTS) as Array<[ArtifactKind, (typeof ARTIFACTS)[ArtifactKind]]>) {
+    if (!writtenThisRun(store, kind)) continue;
     copy(store.path(spec.markdown), spec.markdown);
     copy(store.path(spec.json), spec.json);
   }
   const runDir = store.path(DIRS.runs, store.runId);
   if (existsSync(runDir)) for (const f of readdirSync(runDir)) if (statSync(join(runDir, f)).isFile()) copy(join(runDir, f), join('run', basename(f)));
   return copied;
+}
+
+/** True when the kind's JSON twin exists and this run wrote it. */
+export function writtenThisRun(store: ArtifactStore, kind: ArtifactKind): boolean {
+  try {
+    return store.readThisRun(kind) !== undefined;
+  } catch {
+    return false; // unreadable: certainly not something this run can claim
+  }
 }
 
 /** Flow states of earlier runs, newest first. */

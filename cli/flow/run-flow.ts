@@ -4,7 +4,7 @@ import type { BottlenecksPayload } from '../../analyzers/bottlenecks/types.js';
 import type { ComparePayload } from '../../analyzers/compare/compare.js';
 import type { PlanPayload } from '../../analyzers/plan/plan.js';
 import { runSloCheck, slosFromConfig } from '../../analyzers/slo/check.js';
-import { runBaseline } from '../../capture/baseline/run-baseline.js';
+import { runBaseline, type RunBaselineOptions } from '../../capture/baseline/run-baseline.js';
 import { runProfile } from '../../capture/profile/run-profile.js';
 import { ARTIFACTS } from '../../core/artifacts/layout.js';
 import type { BaselinePayload, LoadTestPayload, SloStatus } from '../../core/artifacts/schemas.js';
@@ -15,9 +15,9 @@ import { writeJsonAtomic } from '../../core/artifacts/atomic.js';
 import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
 import { completionSummary, criticalSloBreach, loadTestFailed, optimizationFailed } from '../../templates/flow.js';
 import { renderSloMarkdown } from '../../templates/slo.js';
-import { archiveDir, archivedRuns, archiveRun, FLOW_STATE, type FlowState } from './archive.js';
+import { archiveDir, archivedRuns, archiveRun, FLOW_STATE, writtenThisRun, type FlowState } from './archive.js';
 import type { StructuredGuidance } from './questions.js';
-import { confirmRegressions } from './confirm.js';
+import { confirmChanges, type BeforeTarget } from './confirm.js';
 import { runAnalyze, runCompare, runPlan } from './steps.js';
 import { TRIGGER_PROFILE, type Trigger } from './triggers.js';
 
@@ -39,6 +39,8 @@ export interface FlowOptions {
   /** Run the capacity search in the baseline (default true). */
   capacity?: boolean;
   skipLoadtest?: boolean;
+  /** How to run the before version now, so claimed changes are re-measured on both sides (A B A B). */
+  beforeTarget?: BeforeTarget;
   /** On a TTY: pause for the user to implement; resolve true to take the after-run now. Absent = never wait. */
   waitForImplementation?: () => Promise<boolean>;
   signal?: AbortSignal;
@@ -73,7 +75,7 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
     .join('; ');
   const scenarios = o.scenarios ?? (o.structured?.rigor === 'extensive' ? [...new Set<ScenarioName>([...TRIGGER_PROFILE[o.trigger].scenarios, 'stress'])] : TRIGGER_PROFILE[o.trigger].scenarios);
   const pending: string[] = [];
-  const baselineOpts = {
+  let baselineOpts: RunBaselineOptions = {
     config,
     store,
     quick: o.quick,
@@ -94,6 +96,7 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
   let beforeBaseline: string | null = null;
   let afterBaseline: string | null = null;
   let plan: PlanPayload | undefined;
+  let beforePlanFile: string | undefined;
   let analysis: BottlenecksPayload | undefined;
 
   if (o.after) {
@@ -102,11 +105,20 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
       throw new UserError(`no archived before-run in ${show(store.path('archive'))}`, { fix: 'run "perf flow" first (the before-run), implement the plan, then "perf flow --after"' });
     }
     beforeBaseline = join(before.dir, before.state.baseline as string);
-    plan = store.readLatest<PlanPayload>('plan');
-    analysis = store.readLatest<BottlenecksPayload>('bottlenecks');
+    // Steps 1–3 come from the before-run's archive, never from whatever a later command left in the output dir.
+    const archived = <T>(rel: string, schema: string): T | undefined => (existsSync(join(before.dir, rel)) ? readArtifactFile<T>(join(before.dir, rel), schema) : undefined);
+    plan = archived<PlanPayload>(ARTIFACTS.plan.json, ARTIFACTS.plan.schema);
+    beforePlanFile = plan ? join(before.dir, ARTIFACTS.plan.json) : undefined;
+    analysis = archived<BottlenecksPayload>(ARTIFACTS.bottlenecks.json, ARTIFACTS.bottlenecks.schema);
     say(`✓ Steps 1–3 from the before-run ${before.state.runId}: ${show(beforeBaseline)}`);
     for (const [n, name] of [[1, 'baseline'], [2, 'profile + analyze'], [3, 'plan']] as const) step(n, name, 'skipped', `from before-run ${before.state.runId}`);
     say('⏳ Step 4: taking the after-run...');
+    // The same load as the before-run, or the two runs are not comparable (analyzers/compare/fairness.ts).
+    const bm = readArtifactFile<BaselinePayload>(beforeBaseline, ARTIFACTS.baseline.schema).model;
+    const sameLoad = bm.kind === 'open' ? { rateRps: bm.rateRps } : { connections: bm.connections };
+    const { rateRps: _r, connections: _c, ...restOpts } = baselineOpts as typeof baselineOpts & { rateRps?: number };
+    baselineOpts = { ...restOpts, ...sameLoad };
+    say(`  at the before-run's load: ${bm.kind === 'open' ? `${bm.rateRps} req/s (open model)` : `${bm.connections} connections (closed model)`}`);
     const after = await runBaseline(baselineOpts);
     afterBaseline = after.jsonPath;
     baselineLines(after.artifact, 'After-run baseline complete', after.markdownPath);
@@ -138,7 +150,7 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
       if (!isPerfError(err) || err.exitCode === ExitCode.Interrupted) throw err;
       say(`⚠️ Profiling failed: ${err.message}`);
     }
-    const an = await runAnalyze(store, { config, guidance });
+    const an = await runAnalyze(store, { config, guidance, runScoped: true });
     analysis = an.analysis;
     say(`✓ Bottleneck analysis: ${show(an.markdownPath)}`);
     const top = an.analysis.bottlenecks[0];
@@ -150,7 +162,7 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
     step(2, 'profile + analyze', profiled ? 'done' : 'failed', profiled ? undefined : 'no CPU profile: analysis from load figures only');
 
     // Step 3
-    const pl = await runPlan(store, { config, guidance });
+    const pl = await runPlan(store, { config, guidance, runScoped: true });
     plan = pl.plan;
     say(`✓ Optimization plan created: ${show(pl.markdownPath)}`);
     say(`  - Quick wins: ${pl.plan.counts['quick-win']} optimizations`);
@@ -162,8 +174,10 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
     if (o.waitForImplementation) {
       say('⏳ Step 4: implement the plan now. Press Enter to take the after-run, or type "skip" to finish without it.');
       if (await o.waitForImplementation()) {
-        const keep = store.writeJson('working/performance/baseline-before.json', store.readLatest<BaselinePayload>('baseline'));
+        const before = store.readThisRun<BaselinePayload>('baseline');
+        const keep = store.writeJson('working/performance/baseline-before.json', before);
         beforeBaseline = keep;
+        if (before) baselineOpts = { ...baselineOpts, ...(before.model.kind === 'open' ? { rateRps: before.model.rateRps } : { connections: before.model.connections }) };
         const after = await runBaseline(baselineOpts);
         afterBaseline = after.jsonPath;
         baselineLines(after.artifact, 'After-run baseline complete', after.markdownPath);
@@ -191,7 +205,7 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
       try {
         // Without a capacity knee (--no-capacity) the rate comes from the throughput the baseline measured.
         // After-runs load at the before-run's rate, so the two load tests are comparable.
-        const measured = o.after && beforeBaseline ? readArtifactFile<BaselinePayload>(beforeBaseline, ARTIFACTS.baseline.schema) : store.readLatest<BaselinePayload>('baseline');
+        const measured = o.after && beforeBaseline ? readArtifactFile<BaselinePayload>(beforeBaseline, ARTIFACTS.baseline.schema) : store.readThisRun<BaselinePayload>('baseline');
         const sc = config.scenarios[scenario];
         const rate =
           sc?.rate === undefined && measured && !measured.capacity && measured.overall.throughputRps > 0
@@ -228,6 +242,14 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
     }
     if (loadtests.length) say(`✓ Load test results: ${show(store.path(ARTIFACTS.loadtest.markdown))}`);
     step(5, 'loadtest', loadtests.length === 0 ? 'unavailable' : failed ? 'failed' : 'done', `${scenarios.join(', ')}`);
+    // Refresh the analysis (and its plan) with this run's load test: its breaking point is current.
+    if (loadtests.length && !o.after) {
+      const an = await runAnalyze(store, { config, guidance, runScoped: true });
+      analysis = an.analysis;
+      const pl = await runPlan(store, { config, guidance, runScoped: true });
+      plan = pl.plan;
+      say(`✓ Bottleneck analysis refreshed with this run's load test${an.analysis.breakingPoint ? ` (breaking point ${Math.round(an.analysis.breakingPoint.rps)} req/s)` : ''}: ${show(an.markdownPath)}`);
+    }
   }
 
   // Step 6
@@ -246,21 +268,33 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
   }
 
   let comparison: ComparePayload | undefined;
+  let compareSkipped: string | undefined;
   if (!afterBaseline) {
     const prev = archivedRuns(store).find((r) => r.state.baseline && existsSync(join(r.dir, r.state.baseline)));
-    if (prev) {
-      say(`  comparing with the previous archived run ${prev.state.runId}`);
-      beforeBaseline = join(prev.dir, prev.state.baseline as string);
-      afterBaseline = store.path(ARTIFACTS.baseline.json);
+    const thisBaseline = store.readThisRun<BaselinePayload>('baseline');
+    if (prev && thisBaseline) {
+      const prevModel = readArtifactFile<BaselinePayload>(join(prev.dir, prev.state.baseline as string), ARTIFACTS.baseline.schema).model;
+      const same = prevModel.kind === thisBaseline.model.kind && (prevModel.kind === 'open' ? Math.abs(prevModel.rateRps - (thisBaseline.model as { rateRps: number }).rateRps) <= 0.1 * prevModel.rateRps : prevModel.connections === (thisBaseline.model as { connections: number }).connections);
+      if (same) {
+        say(`  comparing with the previous archived run ${prev.state.runId}`);
+        beforeBaseline = join(prev.dir, prev.state.baseline as string);
+        afterBaseline = store.path(ARTIFACTS.baseline.json);
+      } else compareSkipped = `the previous archived run ${prev.state.runId} ran at a different load, so it is not compared`;
     }
   }
   if (beforeBaseline && afterBaseline) {
-    const compareCtx = { config, guidance, before: beforeBaseline, title: 'Performance Optimization Report', trigger: o.trigger };
-    let cmp = await runCompare(store, { ...compareCtx, after: afterBaseline });
-    if (cmp.comparison.regressions.length > 0) {
-      const confirmation = await confirmRegressions({ store, comparison: cmp.comparison, beforeFile: beforeBaseline, afterFile: afterBaseline, baselineOpts, say });
-      if (confirmation) cmp = await runCompare(store, { ...compareCtx, after: confirmation.file, notes: confirmation.notes });
-    }
+    const after = afterBaseline;
+    const cmp = await runCompare(store, {
+      config,
+      guidance,
+      before: beforeBaseline,
+      after,
+      title: 'Performance Optimization Report',
+      trigger: o.trigger,
+      runScoped: !beforePlanFile,
+      ...(beforePlanFile ? { plan: beforePlanFile } : {}),
+      confirm: (comparison) => confirmChanges({ store, comparison, afterFile: after, baselineOpts, ...(o.beforeTarget ? { beforeTarget: o.beforeTarget } : {}), say }),
+    });
     comparison = cmp.comparison;
     const ov = cmp.comparison.overall;
     say(`✓ Optimization summary: ${show(cmp.markdownPath)}`);
@@ -271,10 +305,10 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
       const mark = j.verdict === 'improved' ? '📈' : j.verdict === 'regressed' || j.verdict === 'mixed' ? '⚠️' : '·';
       say(`  ${mark} ${j.name}: p95 ${j.before.p95Ms.toFixed(1)} → ${j.after.p95Ms.toFixed(1)} ms — ${j.verdict.replace(/-/g, ' ')}${j.confidence !== null ? ` (confidence ${(Math.min(0.9999, j.confidence) * 100).toFixed(2)}%)` : ''}`);
     }
-    if (cmp.comparison.verdict !== 'improved') for (const l of optimizationFailed(cmp.comparison, plan)) say(l);
+    if (cmp.comparison.verdict === 'regressed' || cmp.comparison.verdict === 'mixed' || cmp.comparison.verdict === 'no-significant-change') for (const l of optimizationFailed(cmp.comparison, plan)) say(l);
     step(6, 'slo-check + compare', 'done');
   } else {
-    say('⏳ Optimization summary pending: there is no after-run and no earlier archived run to compare with');
+    say(`⏳ Optimization summary pending: ${compareSkipped ?? 'there is no after-run and no earlier archived run to compare with'}`);
     pending.push('Optimization summary: written by "perf flow --after" (or perf compare <before> <after>)');
     step(6, 'slo-check + compare', sloStatus ? 'done' : 'skipped', 'no before/after pair yet');
   }
@@ -297,14 +331,18 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
   writeJsonAtomic(join(dir, FLOW_STATE), state);
   say(`✓ Archived ${copied.length} files: ${show(dir)}`);
 
-  const art = (kind: keyof typeof ARTIFACTS): string | null => (existsSync(store.path(ARTIFACTS[kind].markdown)) ? relative(process.cwd(), store.path(ARTIFACTS[kind].markdown)) || ARTIFACTS[kind].markdown : null);
+  // Only what this run wrote is listed: an older report in the output dir is not this run's result.
+  const art = (kind: keyof typeof ARTIFACTS): string | null =>
+    writtenThisRun(store, kind) && existsSync(store.path(ARTIFACTS[kind].markdown)) ? relative(process.cwd(), store.path(ARTIFACTS[kind].markdown)) || ARTIFACTS[kind].markdown : null;
   const failedSteps = steps.filter((s) => s.status === 'failed' || s.status === 'unavailable');
   const status: 'SUCCESS' | 'PARTIAL' | 'FAILED' =
     sloStatus === 'FAIL' ? 'FAILED' : sloStatus === 'PARTIAL' || pending.length || failedSteps.length || (comparison && comparison.verdict !== 'improved') ? 'PARTIAL' : 'SUCCESS';
   const next: string[] = [];
   if (pending.length) next.push('Implement the quick wins of the plan, then run "perf flow --after"');
   if (sloStatus === 'FAIL') next.push('Work through the plan until "perf slo-check" passes');
-  if (comparison && comparison.verdict !== 'improved') next.push('Roll back the change that did not help and re-analyze');
+  if (comparison && (comparison.verdict === 'regressed' || comparison.verdict === 'mixed')) next.push(`Roll back or fix the change: a confirmed regression in ${comparison.regressions.join(', ')}`);
+  else if (comparison && comparison.verdict === 'no-significant-change') next.push('No change was measured: if the plan item was applied, it did not move these figures — try the next item or the alternative approach');
+  else if (comparison && comparison.verdict === 'unconfirmed') next.push('No change is claimed yet: re-run "perf flow --after --before-env KEY=VALUE" (or --before-url) so both sides are re-measured interleaved');
   next.push('Keep "perf slo-check" in CI; re-run "perf flow" after the next change');
   for (const l of completionSummary({
     status,

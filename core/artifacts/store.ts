@@ -91,6 +91,16 @@ export class ArtifactStore {
     return readArtifactFile<T>(p, ARTIFACTS[kind].schema);
   }
 
+  /**
+   * The latest JSON twin of a kind only if this run (this store's run id) wrote it: what a
+   * multi-step command like `perf flow` may build on. An artifact left by an earlier command is
+   * ignored (undefined), never mistaken for this run's result.
+   */
+  readThisRun<T = Record<string, unknown>>(kind: ArtifactKind): Artifact<T> | undefined {
+    const a = this.readLatest<T>(kind);
+    return a && a.runId === this.runId ? a : undefined;
+  }
+
   /** Path relative to cwd, for printing. */
   display(p: string, cwd = process.cwd()): string {
     const r = relative(cwd, p);

@@ -3,30 +3,36 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareRuns } from '../../analyzers/compare/compare.js';
+import { claimsChange } from '../../analyzers/compare/compare.js';
 import { runBaseline } from '../../capture/baseline/run-baseline.js';
-import { confirmRegressions } from '../../cli/flow/confirm.js';
-import { readRun } from '../../cli/flow/steps.js';
-import type { BaselinePayload } from '../../core/artifacts/schemas.js';
-import { ArtifactStore, readArtifactFile } from '../../core/artifacts/store.js';
+import { confirmChanges, type BeforeTarget } from '../../cli/flow/confirm.js';
+import { runCompare } from '../../cli/flow/steps.js';
+import { ArtifactStore } from '../../core/artifacts/store.js';
 import { parseConfig } from '../../core/config/load.js';
 import type { PerfConfig } from '../../core/config/types.js';
 
-// A loopback server whose /slow journey can be made slower on demand: a real regression that comes
-// and goes, to check that the flow confirms a regression before it reports one.
-let delayMs = 0;
-let server: Server;
+// Two loopback servers: "before" (never slow) and "after", whose /slow journey can be slowed on
+// demand — a real regression, or a transient one that is gone by the time perf re-measures.
+let afterDelayMs = 0;
+const servers: Server[] = [];
+let beforeUrl = '';
 let config: PerfConfig;
 
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    const wait = req.url?.startsWith('/slow') ? delayMs : 0;
+async function listen(delay: () => number): Promise<string> {
+  const server = createServer((req, res) => {
+    const wait = req.url?.startsWith('/slow') ? delay() : 0;
     setTimeout(() => res.end('ok'), wait);
   });
+  servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+beforeAll(async () => {
+  beforeUrl = await listen(() => 0);
+  const afterUrl = await listen(() => afterDelayMs);
   config = parseConfig(
-    `target: { baseUrl: "http://127.0.0.1:${port}" }
+    `target: { baseUrl: "${afterUrl}" }
 journeys:
   - { name: slow, steps: [{ path: /slow }] }
   - { name: steady, steps: [{ path: /steady }] }
@@ -34,53 +40,76 @@ journeys:
     join(tmpdir(), 'confirm.perf.config.yaml'),
   );
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))));
 
-async function measure(dir: string, name: string): Promise<string> {
-  const run = await runBaseline({ config, store: new ArtifactStore(join(dir, name)), quick: true, connections: 2, durationMs: 1500, capacity: false });
-  return run.jsonPath;
+const load = { quick: true, connections: 2, durationMs: 1500, capacity: false } as const;
+
+async function measure(dir: string, name: string, cfg: PerfConfig = config): Promise<string> {
+  return (await runBaseline({ ...load, config: cfg, store: new ArtifactStore(join(dir, name)) })).jsonPath;
 }
 
-async function confirm(dir: string, before: string, after: string, say: (l: string) => void = () => undefined) {
-  const comparison = compareRuns(readRun(before, 'before'), readRun(after, 'after'));
-  const store = new ArtifactStore(join(dir, 'after'));
-  const baselineOpts = { config, store, quick: true, connections: 2, durationMs: 1500, capacity: false };
-  return { comparison, confirmation: await confirmRegressions({ store, comparison, beforeFile: before, afterFile: after, baselineOpts, say }) };
+async function compareConfirmed(dir: string, before: string, after: string, beforeTarget?: BeforeTarget, say: (l: string) => void = () => undefined) {
+  const store = new ArtifactStore(join(dir, 'out'));
+  let first: Awaited<ReturnType<typeof runCompare>>['comparison'] | undefined;
+  const r = await runCompare(store, {
+    before,
+    after,
+    confirm: (comparison) => {
+      first = comparison;
+      return confirmChanges({ store, comparison, afterFile: after, baselineOpts: { ...load, config, store }, ...(beforeTarget ? { beforeTarget } : {}), say });
+    },
+  });
+  return { first, final: r.comparison };
 }
 
-describe('perf flow confirms a regression before reporting it', () => {
-  it('re-measures a journey that regressed only in one measurement and reports it as not confirmed', async () => {
+describe('perf flow re-measures both sides interleaved (A B A B) before it claims a change', () => {
+  it('claims no change between runs of one unchanged loopback server, even after a transient slowdown', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'perf-confirm-'));
-    delayMs = 0;
+    afterDelayMs = 0;
     const before = await measure(dir, 'before');
-    delayMs = 25; // a transient slowdown during the after-measurement only
+    afterDelayMs = 25; // the host hiccups during the after-measurement only
     const after = await measure(dir, 'after');
-    delayMs = 0; // gone again by the time the flow re-measures
+    afterDelayMs = 0; // the service is unchanged: both sides are the same code again
     const lines: string[] = [];
-    const { comparison, confirmation } = await confirm(dir, before, after, (l) => lines.push(l));
-    expect(comparison.regressions).toContain('slow');
-    expect(lines.join('\n')).toMatch(/Confirming the slow regression/);
-    expect(confirmation).not.toBeNull();
-    expect(confirmation!.notes.join('\n')).toMatch(/slow: the first after-measurement looked like a regression .* not confirmed/);
-    const merged = readArtifactFile<BaselinePayload>(confirmation!.file, 'perf.baseline/v1');
-    expect(merged.journeys.find((j) => j.name === 'slow')!.latencyMs.p50).toBeLessThan(20);
-    // The after-run's own artifact is untouched: both measurements stay on record.
-    const original = readArtifactFile<BaselinePayload>(after, 'perf.baseline/v1');
-    expect(original.journeys.find((j) => j.name === 'slow')!.latencyMs.p50).toBeGreaterThanOrEqual(25);
-    const recompared = compareRuns(readRun(before, 'before'), readRun(confirmation!.file, 'after'));
-    expect(recompared.regressions).not.toContain('slow');
+    const { first, final } = await compareConfirmed(dir, before, after, { baseUrl: config.target.baseUrl }, (l) => lines.push(l));
+    expect(first?.regressions).toContain('slow');
+    expect(lines.join('\n')).toMatch(/Confirming slow .*A B A B/);
+    for (const j of [...final.journeys, final.overall]) expect(claimsChange(j.verdict), `${j.name}: ${j.verdict}`).toBe(false);
+    expect(final.regressions).toEqual([]);
+    const slow = final.confirmations!.find((c) => c.journey === 'slow')!;
+    expect(slow.held).toBe(false);
+    // Every measurement is kept: the first pair plus A B A B.
+    expect(slow.measurements.map((m) => m.side)).toEqual(['before', 'after', 'before', 'after']);
+    expect(final.measurementsPerSide).toBe(3);
+    expect(final.journeys.find((j) => j.name === 'slow')!.after.p95Ms).toBeGreaterThanOrEqual(25);
   });
 
-  it('keeps a regression that shows again on the second measurement', async () => {
+  it('keeps a regression that holds in both interleaved rounds', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'perf-confirm-'));
-    delayMs = 0;
-    const before = await measure(dir, 'before');
-    delayMs = 25; // a real regression: it stays
+    afterDelayMs = 25; // a real regression of the after version; the before version stays fast
+    const beforeCfg = { ...config, target: { ...config.target, baseUrl: beforeUrl } };
+    const before = await measure(dir, 'before', beforeCfg);
     const after = await measure(dir, 'after');
-    const { confirmation } = await confirm(dir, before, after);
-    expect(confirmation!.notes.join('\n')).toMatch(/slow: regression confirmed by a second measurement/);
-    const merged = readArtifactFile<BaselinePayload>(confirmation!.file, 'perf.baseline/v1');
-    expect(compareRuns(readRun(before, 'before'), readRun(confirmation!.file, 'after')).regressions).toContain('slow');
-    expect(merged.journeys.find((j) => j.name === 'slow')!.latencyMs.p50).toBeGreaterThanOrEqual(25);
+    const { final } = await compareConfirmed(dir, before, after, { baseUrl: beforeUrl });
+    expect(final.regressions).toContain('slow');
+    expect(final.verdict).toBe('regressed');
+    const slow = final.confirmations!.find((c) => c.journey === 'slow')!;
+    expect(slow.held).toBe(true);
+    expect(slow.pairs).toEqual(['regressed', 'regressed']);
+    afterDelayMs = 0;
+  });
+
+  it('does not claim a one-off difference when the before version cannot be run again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perf-confirm-'));
+    afterDelayMs = 0;
+    const before = await measure(dir, 'before');
+    afterDelayMs = 25;
+    const after = await measure(dir, 'after');
+    afterDelayMs = 0;
+    const { first, final } = await compareConfirmed(dir, before, after);
+    expect(first?.regressions).toContain('slow');
+    expect(final.verdict).toBe('unconfirmed');
+    expect(final.journeys.find((j) => j.name === 'slow')!.verdict).toBe('unconfirmed');
+    expect(final.confirmations!.find((c) => c.journey === 'slow')!.reason).toMatch(/before version cannot be run now/);
   });
 });
