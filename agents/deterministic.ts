@@ -32,10 +32,10 @@ function bottlenecks(a: BottlenecksPayload): Section[] {
   const recs = [
     quick.length
       ? `Start with the quick wins (${quick.map((b) => b.id).join(', ')}): high impact for ${quick.reduce((s, b) => s + b.effortDays, 0)} day(s) of estimated effort.`
-      : `Start with ${top.id}, the best estimated improvement per effort day (ROI ${top.roi}).`,
+      : `Start with ${top.id}, the highest rank score (${top.roi}: measured share × catalogue prior ÷ effort).`,
     `Approach for ${top.id}: ${top.approach}.`,
     a.gaps.length ? `Gaps: ${a.gaps.join('; ')}.` : '',
-    'Estimates come from the rule catalogue applied to measured shares; verify each change with perf compare.',
+    'Each "at most" figure is a measured share (share × 100), the ceiling if that work disappeared; the catalogue only orders the findings. Verify each change with perf compare.',
   ].filter(Boolean);
   return [
     { title: 'Summary', markdown: summary.join(' ') },
@@ -49,7 +49,10 @@ function plan(p: PlanPayload): Section[] {
     p.guidance.keywords.length
       ? `Guidance "${p.guidance.text}" emphasises ${p.guidance.keywords.join(', ')}: items serving these come first when their ROI is close.`
       : 'No guidance given: items are ordered by estimated improvement per effort day.',
-    first ? `Begin with ${first.id} (${first.tier}, ~${first.effortDays} day(s), estimated ${first.estimatedImprovementPct}% improvement).` : 'There is nothing to plan: no bottleneck was found.',
+    first
+      ? `Begin with ${first.id} (${first.tier}, ~${first.effortDays} day(s); ${first.estimatedImprovementPct === null ? 'no measured share' : `addresses work measured at ${first.estimatedImprovementPct}%, the most it can give back`}).`
+      : 'There is nothing to plan: no bottleneck was found.',
+    ...(p.constraints?.length ? [`Constraints from the guidance: ${p.constraints.map((c) => `${c.name} cannot change`).join('; ')}; ${p.excluded?.length ?? 0} finding(s) left out, items inside it re-targeted to levers outside it.`] : []),
     `${p.counts['quick-win']} quick win(s), ${p.counts.strategic} strategic item(s), ${p.counts['major-refactor']} major refactor(s); ${p.totalEffortDays} day(s) in total.`,
     'Measure after each item (perf baseline, then perf compare) so each change is credited or rolled back on its own.',
   ];

@@ -27,13 +27,27 @@ export function renderBottleneckAnalysis(p: BottlenecksPayload, s: SynthesisResu
   out.push(`Inputs: baseline ${p.inputs.baseline ?? '—'} · profile ${p.inputs.profile ?? '—'} · load test ${p.inputs.loadtest ?? '—'}`, '');
   if (p.gaps.length) out.push('> ⚠️ ' + p.gaps.join('\n> ⚠️ '), '');
   out.push(narrative(s));
-  out.push('## Ranking (by ROI = estimated improvement ÷ effort)', '');
+  out.push('## Ranking', '');
+  out.push(
+    'Ordered by rank score = measured share (%) × the typical reduction of the approach (a catalogue prior, not a measurement) ÷ effort days. "At most" is the measured share itself: what disappears if the work disappears entirely.',
+    '',
+  );
   if (p.bottlenecks.length === 0) out.push('No bottleneck crossed the detection thresholds.', '');
   else {
     out.push(
       mdTable(
-        ['#', 'bottleneck', 'CPU share', 'latency share', 'journeys', 'est. improvement', 'effort', 'ROI'],
-        p.bottlenecks.map((b) => [b.id, b.title, pct(b.impact.cpuShare), pct(b.impact.latencyShare), b.impact.journeys.join(', ') || '—', `${b.estimatedImprovementPct}%`, `${b.effortDays} d`, b.roi]),
+        ['#', 'bottleneck', 'CPU share', 'latency share', 'journeys', 'at most', 'evidence', 'effort', 'rank score'],
+        p.bottlenecks.map((b) => [
+          b.id,
+          b.title,
+          pct(b.impact.cpuShare),
+          pct(b.impact.latencyShare),
+          b.impact.journeys.join(', ') || '—',
+          b.estimatedImprovementPct === null ? 'n/a' : `${b.estimatedImprovementPct}%`,
+          b.strength?.level ?? '—',
+          `${b.effortDays} d`,
+          b.roi,
+        ]),
       ),
       '',
     );
@@ -48,7 +62,9 @@ export function renderBottleneckAnalysis(p: BottlenecksPayload, s: SynthesisResu
       `**Approach**: ${b.approach}. Alternatives: ${b.alternatives.join('; ')}.`,
       '',
       ...(b.sql?.length ? ['**SQL to try**', '', '```sql', ...b.sql, '```', ''] : []),
-      `**Estimate**: ~${b.estimatedImprovementPct}% less work on the affected path (catalogue prior × measured share), ${b.effortDays} day(s), ROI ${b.roi}.`,
+      `**Estimate**: ${b.estimateFormula ?? 'n/a'}; ${b.effortDays} day(s), rank score ${b.roi}.`,
+      '',
+      `**Evidence strength**: ${b.strength ? `${b.strength.level} — ${b.strength.basis}` : 'n/a'}.`,
       '',
     );
   }

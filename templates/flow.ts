@@ -31,7 +31,7 @@ export function optimizationFailed(c: ComparePayload, plan: PlanPayload | undefi
   return [
     '⚠️ Optimization did not improve performance',
     `Optimization: ${top ? `${top.id} ${top.title}` : 'the change between the before and after runs'}`,
-    `Expected: ${top ? `${top.estimatedImprovementPct}% improvement (plan estimate)` : 'an improvement'}`,
+    `Expected: ${top ? (top.estimatedImprovementPct === null ? 'an improvement (no measured share)' : `up to ${top.estimatedImprovementPct}% (the measured share of the work it addresses)`) : 'an improvement'}`,
     `Actual: p95 ${signedPct(c.overall.change.p95)} (${regressed ? `confirmed regression in ${c.regressions.join(', ')}` : 'no significant change'}; ${c.measurementsPerSide} measurement(s) per side)`,
     'Actions:',
     // Only a regression is a reason to roll back: "no change" may as well mean nothing was changed.

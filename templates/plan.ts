@@ -15,7 +15,21 @@ export function renderPlan(p: PlanPayload, s: SynthesisResult): string {
   out.push(`Source: ${p.source ?? '—'} · guidance: ${p.guidance.text ? `"${p.guidance.text}" (${p.guidance.keywords.join(', ') || 'no keywords'})` : 'none'}`, '');
   out.push(narrative(s));
   out.push('## Overview', '');
-  out.push(mdTable(['#', 'item', 'tier', 'effort', 'est. improvement', 'risk', 'boosted by'], p.items.map((i) => [i.id, i.title, i.tier, `${i.effortDays} d`, `${i.estimatedImprovementPct}%`, i.risk, i.boostedBy.join(', ') || '—'])), '');
+  for (const c of p.constraints ?? []) out.push(`> Constraint from the guidance: **${c.name}** cannot change ("${c.text}"). Items whose work lies inside it are re-targeted to levers outside it, or left out.`, '');
+  out.push(
+    mdTable(
+      ['#', 'item', 'tier', 'effort', 'at most (measured share)', 'risk', 'boosted by'],
+      p.items.map((i) => [i.id, i.title, i.tier, `${i.effortDays} d`, i.estimatedImprovementPct === null ? 'n/a' : `${i.estimatedImprovementPct}%`, i.risk, i.boostedBy.join(', ') || '—']),
+    ),
+    '',
+    'The "at most" column is the measured share of the work each item addresses (share × 100): the ceiling if that work disappeared entirely, not a promise. Items are ordered by that share × the typical reduction of the approach (a catalogue prior) ÷ effort.',
+    '',
+  );
+  if (p.excluded?.length) {
+    out.push('## Left out by the guidance', '');
+    for (const e of p.excluded) out.push(`- ${e.bottleneckId} ${e.title}: ${e.reason}`);
+    out.push('');
+  }
   for (const [tier, label] of TIERS) {
     const items = p.items.filter((i) => i.tier === tier);
     out.push(`## ${label}`, '');
@@ -24,7 +38,14 @@ export function renderPlan(p: PlanPayload, s: SynthesisResult): string {
       continue;
     }
     for (const i of items) {
-      out.push(`### ${i.id}. ${i.title}`, '', `From bottleneck ${i.bottleneckId}; journeys: ${i.journeys.join(', ') || '—'}; ~${i.effortDays} day(s); ${i.risk} risk.`, '', '**Implementation steps**', '');
+      out.push(
+        `### ${i.id}. ${i.title}`,
+        '',
+        `From bottleneck ${i.bottleneckId}; journeys: ${i.journeys.join(', ') || '—'}; ~${i.effortDays} day(s); ${i.risk} risk. Estimate: ${i.estimateFormula ?? 'n/a'}.`,
+        '',
+        '**Implementation steps**',
+        '',
+      );
       i.steps.forEach((st, n) => out.push(`${n + 1}. ${st}`));
       out.push('', '**Success criteria**', '', ...i.successCriteria.map((c) => `- ${c}`), '', '**Testing**', '', ...i.testing.map((t) => `- \`${t}\``), '', `**Rollback**: ${i.rollback}.`, '');
     }

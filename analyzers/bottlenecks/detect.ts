@@ -1,9 +1,9 @@
-import type { Journey } from '../../core/config/types.js';
+import type { Journey, JourneyStep } from '../../core/config/types.js';
 import type { BaselinePayload, HotFunction, LoadFigures, LoadTestPayload, ProfilePayload } from '../../core/artifacts/schemas.js';
 import type { CpuProfile } from '../cpuprofile.js';
 import { databaseDrafts } from '../database/bottlenecks.js';
 import { RULES, type RuleId } from './catalogue.js';
-import { analyzeStacks, type StackAnalysis } from './stacks.js';
+import { analyzeStacks, packageOf, type StackAnalysis } from './stacks.js';
 import type { Bottleneck, BottlenecksPayload, Evidence, MatrixQuadrant } from './types.js';
 
 export interface AnalyzeInputs {
@@ -69,15 +69,35 @@ interface JourneyStat {
   keys: Set<string>;
 }
 
+/**
+ * What a step does, in the words handlers are named by: POST → create, GET /items/42 → show, a
+ * search parameter → search/query. Lets a router's `create` or `list` name the journey when the
+ * stack holds no app code.
+ */
+function intentKeys(step: JourneyStep): string[] {
+  const [path = '', query = ''] = step.path.split('?');
+  const out: string[] = [];
+  if (step.method === 'POST') out.push('create', 'insert', 'add');
+  if (step.method === 'PUT' || step.method === 'PATCH') out.push('update', 'replace');
+  if (step.method === 'DELETE') out.push('destroy', 'remove', 'delete');
+  if (step.method === 'GET') out.push(/\/(\d+|\$\{[^}]+\}|\{\{[^}]+\}\}|:[a-z]\w*)\/?$/i.test(path) ? 'show' : 'list');
+  if (/(^|&)(q|search|query|filter)=/.test(query)) out.push('search', 'query');
+  return out;
+}
+
+/** The words that name a journey's handlers: its name, its steps' names and paths, and their intent. */
+function journeyKeys(name: string, cfg: Journey | undefined): Set<string> {
+  return new Set(
+    [name, ...(cfg?.steps ?? []).flatMap((s) => [s.name, s.path, ...intentKeys(s)])]
+      .flatMap(tokens)
+      .filter((k) => k.length >= 3 && !STOP_TOKENS.has(k) && !/^\d+$/.test(k)),
+  );
+}
+
 function journeyStats(figures: LoadFigures[], journeys: Journey[] = []): JourneyStat[] {
   const total = figures.reduce((s, j) => s + j.requests * j.latencyMs.mean, 0);
   return figures.map((j) => {
-    const cfg = journeys.find((c) => c.name === j.name);
-    const keys = new Set(
-      [j.name, ...(cfg?.steps ?? []).flatMap((s) => [s.name, s.path])]
-        .flatMap(tokens)
-        .filter((k) => k.length >= 3 && !STOP_TOKENS.has(k) && !/^\d+$/.test(k)),
-    );
+    const keys = journeyKeys(j.name, journeys.find((c) => c.name === j.name));
     return {
       name: j.name,
       p95Ms: j.latencyMs.p95,
@@ -115,12 +135,14 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
   const gaps: string[] = [];
   const load = inputs.loadtest?.payload.journeys.length ? inputs.loadtest.payload : inputs.baseline?.payload;
   const stats = journeyStats(load?.journeys ?? [], inputs.journeys);
+  // Journeys of the config without load figures still name the handlers on the stacks.
+  const unmeasured = (inputs.journeys ?? []).filter((j) => !stats.some((s) => s.name === j.name));
+  const attributable = [...stats.map((j) => ({ name: j.name, keys: j.keys })), ...unmeasured.map((j) => ({ name: j.name, keys: journeyKeys(j.name, j) }))];
   if (!inputs.baseline && !inputs.loadtest) gaps.push('no baseline or load-test results: journey impact is unknown (run perf baseline)');
   const profile = inputs.profile?.payload;
   if (!profile) gaps.push('no profile: CPU hot spots are unknown (run perf profile)');
   else if (!profile.profiled) gaps.push(`the target was not profiled: ${profile.skippedReason ?? 'no reason given'}`);
 
-  type Draft = Omit<Bottleneck, 'rank' | 'roi' | 'quadrant' | 'estimatedImprovementPct' | 'effortDays' | 'id' | 'approach' | 'alternatives'> & { impactShare: number; approach?: string };
   const drafts: Draft[] = [];
   const journeyEvidence = (names: string[]): Evidence[] =>
     stats
@@ -136,10 +158,10 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
 
   const stackAnalysis =
     profile?.profiled && inputs.cpuProfiles?.length
-      ? analyzeStacks(inputs.cpuProfiles, stats.map((j) => ({ name: j.name, keys: j.keys })), tokens, { db: DB_TOKENS, blocking: BLOCKING_TOKENS, serialise: SERIALISE_TOKENS, payload: PAYLOAD_TOKENS }, inputs.cwd)
+      ? analyzeStacks(inputs.cpuProfiles, attributable, tokens, { db: DB_TOKENS, blocking: BLOCKING_TOKENS, serialise: SERIALISE_TOKENS, payload: PAYLOAD_TOKENS }, inputs.cwd)
       : undefined;
   if (profile?.profiled && stackAnalysis && stackAnalysis.busyUs > 0) {
-    drafts.push(...draftsFromStacks(stackAnalysis, stats, profile, load?.overall.latencyMs.p95 ?? null, journeyEvidence, latencyShareOf));
+    drafts.push(...draftsFromStacks(stackAnalysis, stats, attributable.map((j) => j.name), profile, load?.overall.latencyMs.p95 ?? null, journeyEvidence, latencyShareOf));
   }
   if (profile?.profiled) {
     // Group frames by (rule, attributed journeys) so one root cause is one bottleneck.
@@ -176,13 +198,17 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
       evidence.push(...journeyEvidence(affected));
       const latencyShare = latencyShareOf(affected);
       const main = top[0] as HotFunction;
+      const pkg = main.category === 'node_modules' ? packageOf(main.url) : undefined;
       drafts.push({
         rule: g.rule,
-        title: `${rule.title}: ${g.rule === 'db-query' ? 'database frames' : main.functionName || '(anonymous)'}${g.journeys.length ? ` (${g.journeys.join(', ')})` : ''}`,
+        title: `${rule.title}: ${g.rule === 'db-query' ? 'database frames' : `${pkg ? `${pkg} ` : ''}${main.functionName || '(anonymous)'}`}${g.journeys.length ? ` (${g.journeys.join(', ')})` : ''}`,
         description: `${upperFirst(rule.meaning)}. Hottest frame: ${main.functionName || '(anonymous)'} at ${main.location}.${g.journeys.length ? '' : ' Not attributable to one journey by name: all journeys are counted as affected.'}`,
         evidence,
         impact: { cpuShare: selfShare, latencyShare, journeys: affected },
         impactShare: g.rule === 'blocking-io' ? Math.max(selfShare, loopBlocked ? (latencyShare ?? 0) : 0) : selfShare,
+        measured: { share: selfShare, of: 'CPU samples (self time)' },
+        strength: { level: 'moderate', basis: `self time in the flat hot-function list of ${profile.sampleCount} CPU samples (no call stacks: callers and journeys are guessed by name)`, samples: profile.sampleCount },
+        owner: { kind: pkg ? 'dependency' : main.category === 'app' ? 'app' : 'unknown', ...(pkg ? { package: pkg } : {}), via: [] },
       });
     }
     if (loopBlocked && !drafts.some((d) => d.rule === 'blocking-io')) {
@@ -196,7 +222,11 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
           ...journeyEvidence(all),
         ],
         impact: { cpuShare: null, latencyShare: latencyShareOf(all), journeys: all },
-        impactShare: Math.min(1, loopBlocked.p99 / Math.max(1, Math.max(...stats.map((s) => s.p95Ms), 1))),
+        // No frame, no share: nothing measured says how much fixing it would give back.
+        impactShare: 0,
+        measured: null,
+        strength: { level: 'weak', basis: `event-loop delay only (p99 ${ms(loopBlocked.p99)}); no CPU frame names the blocking call`, samples: null },
+        owner: { kind: 'unknown', via: [] },
       });
     }
     if (profile.gc && profile.gc.share >= GC_SHARE_LIMIT) {
@@ -208,13 +238,24 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
         evidence: [{ kind: 'gc', text: `GC took ${pct(profile.gc.share)} of the profile (${profile.gc.count} collections, ${profile.gc.totalMs.toFixed(0)} ms)`, value: profile.gc.share }],
         impact: { cpuShare: profile.gc.share, latencyShare: latencyShareOf(all), journeys: all },
         impactShare: profile.gc.share,
+        measured: { share: profile.gc.share, of: 'profiled wall time spent in GC' },
+        strength: { level: 'moderate', basis: `GC time measured by the in-process monitor (${profile.gc.count} collections)`, samples: profile.gc.count },
+        owner: { kind: 'unknown', via: [] },
       });
     }
   }
 
   // PostgreSQL evidence of the baseline (statements, scans, pool): a detector of its own.
   const db = inputs.baseline?.payload.database;
-  drafts.push(...databaseDrafts(db, stats));
+  // Database findings: their impact share is the measured share of request time spent in the statements.
+  drafts.push(
+    ...databaseDrafts(db, stats).map((d) => ({
+      ...d,
+      measured: d.impactShare > 0 ? { share: d.impactShare, of: 'request time in the database statements' } : null,
+      strength: { level: 'moderate' as const, basis: 'database statement statistics of the baseline', samples: null },
+      owner: { kind: 'unknown' as const, via: [] },
+    })),
+  );
   if (db?.statementsHint) gaps.push(db.statementsHint);
 
   // Saturation: a breaking point, a capacity plateau or error bursts under load.
@@ -239,15 +280,23 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
       description: `${upperFirst(RULES['pool-saturation'].meaning)}.`,
       evidence: satEvidence,
       impact: { cpuShare: null, latencyShare: latencyShareOf(all), journeys: all },
-      impactShare: Math.max(errorShare, 0.05),
+      impactShare: errorShare,
+      measured: errorShare > 0 ? { share: errorShare, of: 'requests that failed under load' } : null,
+      strength: {
+        level: lt?.breakingPoint || bursts.length > 0 ? 'moderate' : 'weak',
+        basis: `${satEvidence.length} load signal(s): ${satEvidence.map((e) => e.kind).join(', ')}`,
+        samples: lt?.overall.requests ?? inputs.baseline?.payload.overall.requests ?? null,
+      },
+      owner: { kind: 'unknown', via: [] },
     });
   }
 
   const ranked: Bottleneck[] = drafts
     .map((d) => {
       const rule = RULES[d.rule];
-      const est = Math.round(1000 * rule.expectedReduction * Math.min(1, d.impactShare)) / 10;
-      const { impactShare, approach, ...rest } = d;
+      const { impactShare, measured, approach, ...rest } = d;
+      const share = measured ? Math.min(1, measured.share) : null;
+      const est = share === null ? null : Math.round(share * 1000) / 10;
       return {
         ...rest,
         id: '',
@@ -255,8 +304,13 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
         approach: approach ?? rule.approach,
         alternatives: rule.alternatives,
         estimatedImprovementPct: est,
+        estimateFormula:
+          measured && est !== null
+            ? `at most ${est}% = ${pct(measured.share)} of ${measured.of} (measured) × 100: what disappears if this work disappears entirely`
+            : 'n/a: no share was measured for this finding',
         effortDays: rule.effortDays,
-        roi: Math.round((est / rule.effortDays) * 100) / 100,
+        // The catalogue prior (typical reduction of the approach) only orders the findings.
+        roi: est === null ? 0 : Math.round(((est * rule.expectedReduction) / rule.effortDays) * 100) / 100,
         quadrant: quadrant(impactShare, rule.effortDays),
       };
     })
@@ -279,19 +333,29 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
 
 type JourneyEvidence = (names: string[]) => Evidence[];
 type LatencyShareOf = (names: string[]) => number | null;
-type StackDraft = Omit<Bottleneck, 'rank' | 'roi' | 'quadrant' | 'estimatedImprovementPct' | 'effortDays' | 'id' | 'approach' | 'alternatives'> & { impactShare: number };
+/** A finding before ranking: `measured` is the share its estimate is computed from (null: none). */
+type Draft = Omit<Bottleneck, 'rank' | 'roi' | 'quadrant' | 'estimatedImprovementPct' | 'estimateFormula' | 'effortDays' | 'id' | 'approach' | 'alternatives'> & {
+  impactShare: number;
+  measured: { share: number; of: string } | null;
+  approach?: string;
+};
+
+/** Samples and share a stack group needs for "strong" evidence. */
+export const STRONG_SAMPLES = 100;
+export const STRONG_SHARE = 0.05;
 
 /** One bottleneck per stack group (rule × journey; all database time is one group). */
 function draftsFromStacks(
   sa: StackAnalysis,
   stats: JourneyStat[],
+  journeyNames: string[],
   profile: ProfilePayload,
   overallP95Ms: number | null,
   journeyEvidence: JourneyEvidence,
   latencyShareOf: LatencyShareOf,
-): StackDraft[] {
-  const out: StackDraft[] = [];
-  const known = new Set(stats.map((s) => s.name));
+): Draft[] {
+  const out: Draft[] = [];
+  const known = new Set(journeyNames);
   for (const g of sa.groups) {
     const share = g.us / sa.busyUs;
     if (share < MIN_FRAME_SHARE) continue;
@@ -325,13 +389,25 @@ function draftsFromStacks(
     const stallShare = stall && overallP95Ms && stall.longestUs / 1000 >= STALL_MIN_MS ? Math.min(1, stall.longestUs / 1000 / overallP95Ms) : 0;
     const main = culprits[0];
     const latencyShare = latencyShareOf(affected);
+    const dep = g.owner === 'dependency';
+    const what = main ? (dep ? `${g.package ?? 'a dependency'} \`${main.functionName}\`` : main.functionName) : 'unknown frame';
+    const viaText = g.via.length ? ` (called via ${g.via.slice(0, 4).join(', ')})` : '';
     out.push({
       rule: g.rule,
-      title: `${rule.title}: ${main ? main.functionName : 'unknown frame'}${attributed.length ? ` (${attributed.join(', ')})` : ''}`,
-      description: `${upperFirst(rule.meaning)}. ${pct(share)} of CPU samples, charged to ${main ? `${main.functionName} at ${main.location}` : 'no app frame'}.${attributed.length ? '' : ' No frame on these stacks names a journey: all journeys are counted as affected.'}`,
+      title: `${rule.title}: ${what}${attributed.length ? (dep ? ` under ${attributed.join(', ')}` : ` (${attributed.join(', ')})`) : ''}`,
+      description: `${upperFirst(rule.meaning)}. ${pct(share)} of CPU samples (${g.samples} samples), charged to ${main ? `${main.functionName} at ${main.location}` : 'no frame'}${
+        dep ? `: no application frame is on these stacks, so the time is charged to the dependency ${g.package ?? ''}${viaText}` : ''
+      }.${attributed.length ? '' : ' No frame on these stacks names a journey: all journeys are counted as affected.'}`,
       evidence,
       impact: { cpuShare: share, latencyShare, journeys: affected },
       impactShare: Math.max(share, stallShare),
+      measured: { share, of: 'CPU samples (call stacks)' },
+      strength: {
+        level: g.samples >= STRONG_SAMPLES && share >= STRONG_SHARE ? 'strong' : 'moderate',
+        basis: `${g.samples} of ${sa.busySamples} busy CPU samples on call stacks${attributed.length ? `; journey from the frame names on the stack` : ''}`,
+        samples: g.samples,
+      },
+      owner: { kind: g.owner, ...(g.package ? { package: g.package } : {}), via: g.via },
     });
   }
   return out;

@@ -29,12 +29,35 @@ export interface Bottleneck {
   alternatives: string[];
   /** Optional: SQL to try (database findings: the CREATE INDEX, the batched query). */
   sql?: string[];
-  /** Estimated reduction of the affected journeys' latency (percent, a planning estimate). */
-  estimatedImprovementPct: number;
+  /**
+   * The most this finding can give back, from a measured share: share × 100 (the CPU time or
+   * request time freed if the work disappeared entirely). null when no share was measured.
+   */
+  estimatedImprovementPct: number | null;
+  /** How estimatedImprovementPct was computed, in words with its numbers. */
+  estimateFormula: string;
   effortDays: number;
-  /** estimatedImprovementPct / effortDays. */
+  /**
+   * Ranking score, not a measurement: measured share (%) × the catalogue's typical reduction of the
+   * approach (a prior) ÷ effort days. 0 when nothing was measured.
+   */
   roi: number;
   quadrant: MatrixQuadrant;
+  /** How strong the evidence is, and what it rests on. */
+  strength: EvidenceStrength;
+  /** Whose code holds the time: the app's own frames, or a dependency (no app frame on the stacks). */
+  owner: { kind: 'app' | 'dependency' | 'unknown'; package?: string; via: string[] };
+}
+
+/**
+ * strong: a measured CPU share from call stacks with ≥ 100 samples and ≥ 5%; moderate: a measured
+ * share with fewer samples, a flat hot-function list, or a load-figure signal; weak: an indirect
+ * signal with no measured share (event-loop delay with no hot frame).
+ */
+export interface EvidenceStrength {
+  level: 'strong' | 'moderate' | 'weak';
+  basis: string;
+  samples: number | null;
 }
 
 /** perf.bottlenecks/v1 */

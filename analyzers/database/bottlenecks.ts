@@ -8,7 +8,7 @@ import type { Bottleneck, Evidence } from '../bottlenecks/types.js';
 import { databaseFindings, type DatabaseFinding } from './findings.js';
 import type { DatabaseEvidence } from './types.js';
 
-export type DatabaseDraft = Omit<Bottleneck, 'rank' | 'roi' | 'quadrant' | 'estimatedImprovementPct' | 'effortDays' | 'id' | 'approach' | 'alternatives'> & {
+export type DatabaseDraft = Omit<Bottleneck, 'rank' | 'roi' | 'quadrant' | 'estimatedImprovementPct' | 'estimateFormula' | 'strength' | 'owner' | 'effortDays' | 'id' | 'approach' | 'alternatives'> & {
   impactShare: number;
   approach: string;
 };

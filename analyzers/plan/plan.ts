@@ -1,6 +1,7 @@
 import type { Slo } from '../../core/config/types.js';
 import { RULES, type Rule } from '../bottlenecks/catalogue.js';
 import type { Bottleneck, BottlenecksPayload } from '../bottlenecks/types.js';
+import { guidanceConstraints, OUTSIDE_LEVERS, touches, type Constraint } from './constraints.js';
 
 export type Tier = 'quick-win' | 'strategic' | 'major-refactor';
 export type GuidanceKeyword = Rule['serves'][number];
@@ -13,8 +14,12 @@ export interface PlanItem {
   tier: Tier;
   priority: number;
   effortDays: number;
-  estimatedImprovementPct: number;
+  /** From the bottleneck: the measured ceiling (share × 100), or null when nothing was measured. */
+  estimatedImprovementPct: number | null;
+  estimateFormula: string;
   roi: number;
+  /** Set when guidance said the component holding the work cannot change: the item was re-targeted to levers outside it. */
+  constraint?: { name: string; guidance: string };
   /** Guidance keywords that raised this item's priority. */
   boostedBy: GuidanceKeyword[];
   risk: Rule['risk'];
@@ -30,8 +35,19 @@ export interface PlanPayload {
   source: string | null;
   guidance: { text: string; keywords: GuidanceKeyword[] };
   items: PlanItem[];
+  /** Components the guidance says cannot change. */
+  constraints: Constraint[];
+  /** Findings left out of the plan because of a constraint (no lever outside the component). */
+  excluded: Array<{ bottleneckId: string; title: string; reason: string }>;
   counts: Record<Tier, number>;
   totalEffortDays: number;
+}
+
+/** A `file:line` location a plan step may point to: a real file (the checker says so), never native or Node-internal code. */
+function usableLocation(location: string | undefined, exists?: (location: string) => boolean): string | undefined {
+  if (!location || location.startsWith('(') || location.startsWith('node:') || location.startsWith('wasm://')) return undefined;
+  if (exists && !exists(location)) return undefined;
+  return location;
 }
 
 /** Guidance keywords found in free text ("Focus on database…", "API latency is critical"). */
@@ -87,30 +103,60 @@ function testing(b: Bottleneck): string[] {
 }
 
 /** Turns ranked bottlenecks into tiers with steps, SLO-tied success criteria, testing and rollback. */
-export function buildPlan(analysis: BottlenecksPayload, opts: { guidance?: string; slos?: Slo[]; source?: string | null } = {}): PlanPayload {
+export function buildPlan(
+  analysis: BottlenecksPayload,
+  opts: { guidance?: string; slos?: Slo[]; source?: string | null; /** Whether a `file:line` evidence location exists on disk. */ locationExists?: (location: string) => boolean } = {},
+): PlanPayload {
   const keywords = guidanceKeywords(opts.guidance ?? '');
-  const items: PlanItem[] = analysis.bottlenecks.map((b) => {
+  const constraints = guidanceConstraints(opts.guidance ?? '');
+  const excluded: PlanPayload['excluded'] = [];
+  const items: PlanItem[] = [];
+  for (const b of analysis.bottlenecks) {
     const rule = RULES[b.rule];
     const boostedBy = rule.serves.filter((s) => keywords.includes(s));
-    const location = b.evidence.find((e) => e.location)?.location;
-    return {
+    const location = b.evidence.map((e) => usableLocation(e.location, opts.locationExists)).find((l) => l !== undefined);
+    const inDependency = b.owner.kind === 'dependency';
+    const where = location
+      ? `Start at ${location} (${b.title})${inDependency ? `: the code is in the dependency ${b.owner.package ?? ''}, so the change is in how the service uses it (or its version), not in that file` : ''}`
+      : undefined;
+    const blocked = constraints.find((c) => touches(b, c));
+    const base = {
       id: '',
       bottleneckId: b.id,
-      title: `${b.approach.charAt(0).toUpperCase()}${b.approach.slice(1)}${location ? ` — ${location}` : ''}`,
       tier: tierOf(b.effortDays),
       priority: 0,
       effortDays: b.effortDays,
       estimatedImprovementPct: b.estimatedImprovementPct,
+      estimateFormula: b.estimateFormula,
       roi: b.roi,
       boostedBy,
       risk: rule.risk,
       journeys: b.impact.journeys,
-      steps: [...(location ? [`Start at ${location} (${b.title})`] : []), ...(b.sql ?? []).map((q) => `SQL to try: ${q}`), ...rule.steps],
       successCriteria: criteria(b, opts.slos ?? []),
       testing: testing(b),
-      rollback: rule.rollback,
     };
-  });
+    if (blocked) {
+      const levers = OUTSIDE_LEVERS[b.rule];
+      if (!levers) {
+        excluded.push({ bottleneckId: b.id, title: b.title, reason: `guidance "${blocked.text}": the work is inside ${blocked.name} and there is no lever outside it for ${rule.title.toLowerCase()}` });
+        continue;
+      }
+      items.push({
+        ...base,
+        title: `Work around ${blocked.name} (it cannot change): ${levers[0]?.toLowerCase()} — ${b.title}`,
+        steps: [`${b.title} is inside ${blocked.name}, which the guidance says cannot change ("${blocked.text}"): only levers outside it are planned`, ...levers],
+        rollback: 'remove the outside change (cache, proxy setting, request shape); the component itself is untouched',
+        constraint: { name: blocked.name, guidance: blocked.text },
+      });
+      continue;
+    }
+    items.push({
+      ...base,
+      title: `${b.approach.charAt(0).toUpperCase()}${b.approach.slice(1)}${location ? ` — ${location}` : ''}`,
+      steps: [...(where ? [where] : []), ...(b.sql ?? []).map((q) => `SQL to try: ${q}`), ...rule.steps],
+      rollback: rule.rollback,
+    });
+  }
   const order = (i: PlanItem): number => i.roi * BOOST ** i.boostedBy.length;
   items.sort((a, b) => order(b) - order(a));
   items.forEach((it, i) => {
@@ -123,6 +169,8 @@ export function buildPlan(analysis: BottlenecksPayload, opts: { guidance?: strin
     source: opts.source ?? null,
     guidance: { text: opts.guidance ?? '', keywords },
     items,
+    constraints,
+    excluded,
     counts,
     totalEffortDays: items.reduce((a, i) => a + i.effortDays, 0),
   };

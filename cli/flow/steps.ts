@@ -109,7 +109,10 @@ export async function runPlan(store: ArtifactStore, ctx: SynthesisContext & { an
   if (!analysis) throw new UserError(`no bottleneck analysis in ${store.display(store.root)}`, { fix: 'run "perf analyze" first, or pass --analysis <bottlenecks.json>' });
   const secrets = secretsOf(ctx);
   const guidance = secrets.redact(ctx.guidance ?? '');
-  const plan = buildPlan(analysis, { guidance, slos: ctx.config?.slos, source });
+  // Evidence locations are relative to the target's cwd (analyzers/cpuprofile.ts displayLocation).
+  const cwd = ctx.config?.target.start?.cwd ?? process.cwd();
+  const locationExists = (location: string): boolean => existsSync(resolve(cwd, location.replace(/:\d+$/, '')));
+  const plan = buildPlan(analysis, { guidance, slos: ctx.config?.slos, source, locationExists });
   const synthesis = await synthesise('plan', plan, guidance, { agent: agentOf(ctx), secrets });
   const written = store.writeReport('plan', { ...plan, narrative: synthesis }, renderPlan(plan, synthesis));
   return { ...written, plan, synthesis };

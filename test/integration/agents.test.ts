@@ -122,7 +122,7 @@ describe('anthropic provider (Messages protocol)', () => {
 
   it('falls back on a malformed message, on a 400, and after timeouts', async () => {
     server.handler = (_b, _q, res) => json(res, 200, { content: [{ type: 'tool_use', id: 'x' }] });
-    expect((await synthesise('plan', { items: [], counts: { 'quick-win': 0, strategic: 0, 'major-refactor': 0 }, totalEffortDays: 0, guidance: { text: '', keywords: [] }, source: null }, '', { agent: agent('anthropic'), env: {}, backoffMs: 10 })).fallback?.reason).toMatch(/malformed/);
+    expect((await synthesise('plan', { items: [], counts: { 'quick-win': 0, strategic: 0, 'major-refactor': 0 }, totalEffortDays: 0, constraints: [], excluded: [], guidance: { text: '', keywords: [] }, source: null }, '', { agent: agent('anthropic'), env: {}, backoffMs: 10 })).fallback?.reason).toMatch(/malformed/);
     server.handler = (_b, _q, res) => json(res, 400, { type: 'error' });
     expect((await synthesise('bottlenecks', analysis, '', { agent: agent('anthropic'), env: {}, backoffMs: 10 })).fallback?.reason).toBe('HTTP 400');
     server.handler = () => undefined;

@@ -27,9 +27,14 @@ describe('the deterministic agent', () => {
     expect(s[0]!.markdown).toContain(`${comparison.overall.before.p95Ms.toFixed(1)} → ${comparison.overall.after.p95Ms.toFixed(1)} ms`);
   });
 
-  it('recommends rollback when the optimisation did not help', () => {
+  it('recommends rollback only for a regression, never when nothing changed', () => {
     const flat = { ...comparison, verdict: 'no-significant-change' as const, improvements: [], regressions: [] };
-    expect(deterministicSections('summary', flat)[1]!.markdown).toMatch(/roll it back/);
+    expect(deterministicSections('summary', flat)[1]!.markdown).not.toMatch(/roll/i);
+    expect(deterministicSections('summary', flat)[1]!.markdown).toMatch(/No change was measured/);
+    const worse = { ...comparison, verdict: 'regressed' as const, improvements: [], regressions: ['checkout'] };
+    expect(deterministicSections('summary', worse)[1]!.markdown).toMatch(/roll it back/);
+    const unconfirmed = { ...comparison, verdict: 'unconfirmed' as const, improvements: [], regressions: [] };
+    expect(deterministicSections('summary', unconfirmed)[0]!.markdown).toMatch(/No change is claimed/);
   });
 
   it('says there is nothing to plan when no bottleneck was found', () => {

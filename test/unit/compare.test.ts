@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareFigures, compareRuns, type CompareInput } from '../../analyzers/compare/compare.js';
+import { compareFigures, compareRuns, type CompareInput, type JourneyComparison } from '../../analyzers/compare/compare.js';
+import { applyConfirmations, judgeInterleaved, notConfirmable } from '../../analyzers/compare/confirm.js';
+import { fairnessIssues, type RunLoad } from '../../analyzers/compare/fairness.js';
 import { bootstrapPercentileChange, mannWhitney } from '../../analyzers/compare/stats.js';
 import { encodeHistogram, latencyStats, newHistogram, recordMs } from '../../analyzers/histogram.js';
 import type { BaselinePayload, LoadFigures } from '../../core/artifacts/schemas.js';
@@ -135,5 +137,97 @@ describe('perf compare on the demo shop (real baselines before and after SHOP_FI
     expect(checkout?.before?.met).toBe(false);
     expect(checkout?.after?.met).toBe(true);
     expect(checkout?.budgetRecoveredPct).toBeGreaterThan(0);
+  });
+});
+
+describe('fair comparisons', () => {
+  const load = (over: Partial<RunLoad> = {}): RunLoad => ({ file: '/a.json', runId: 'r1', generatedAt: 't1', tool: 'baseline', model: { kind: 'open', rateRps: 20 }, journeyRates: {}, durationMs: 10_000, ...over });
+
+  it('refuses a file compared with itself, and a copy of the same run', () => {
+    expect(fairnessIssues(load(), load()).map((i) => [i.kind, i.severity])).toEqual([['same-run', 'refuse']]);
+    expect(fairnessIssues(load(), load({ file: '/copy.json' }))[0]?.kind).toBe('same-run');
+  });
+
+  it('refuses runs at different offered load (20 vs 30 req/s), and accepts 20 vs 21', () => {
+    const other = { file: '/b.json', runId: 'r2', generatedAt: 't2' };
+    expect(fairnessIssues(load(), load({ ...other, model: { kind: 'open', rateRps: 30 } }))[0]).toMatchObject({ kind: 'offered-load', severity: 'refuse' });
+    expect(fairnessIssues(load(), load({ ...other, model: { kind: 'open', rateRps: 21 } }))).toEqual([]);
+  });
+
+  it('refuses an autocannon baseline against a k6 load test, and different load models', () => {
+    const other = { file: '/b.json', runId: 'r2', generatedAt: 't2' };
+    expect(fairnessIssues(load(), load({ ...other, tool: 'k6', model: null, scenario: 'baseline' }))[0]?.kind).toBe('tool');
+    expect(fairnessIssues(load(), load({ ...other, model: { kind: 'closed', connections: 10 } }))[0]?.kind).toBe('load-model');
+    expect(fairnessIssues(load({ model: { kind: 'closed', connections: 10 } }), load({ ...other, model: { kind: 'closed', connections: 20 } }))[0]?.kind).toBe('offered-load');
+  });
+
+  it('records the fairness of the pair in the comparison', () => {
+    const side = (l: RunLoad, seed: number): CompareInput => ({
+      ref: { file: l.file, schema: 'perf.baseline/v1', runId: l.runId },
+      journeys: [figures('browse', latencies(400, 20, seed))],
+      overall: figures('overall', latencies(400, 20, seed)),
+      load: l,
+    });
+    const r = compareRuns(side(load(), 1), side(load({ file: '/b.json', runId: 'r2', generatedAt: 't2', model: { kind: 'open', rateRps: 30 } }), 2));
+    expect(r.fairness.comparable).toBe(false);
+    expect(r.measurementsPerSide).toBe(1);
+  });
+
+  it('needs a 10% median shift, not only a significant test, to claim a distribution change', () => {
+    // 4% slower across the board on 5,000 requests: significant, but too small to claim.
+    const c = compareFigures(figures('browse', latencies(5000, 50, 31)), figures('browse', latencies(5000, 52, 32)));
+    expect(c.mannWhitney!.pValue).toBeLessThan(0.01);
+    expect(c.verdict).toBe('no-significant-change');
+  });
+});
+
+describe('interleaved confirmation (A B A B)', () => {
+  const claim = (before: number[], after: number[]): JourneyComparison => compareFigures(figures('search', before), figures('search', after));
+
+  it('keeps a change that holds in both interleaved rounds', () => {
+    const first = claim(latencies(600, 60, 41), latencies(600, 30, 42));
+    expect(first.verdict).toBe('improved');
+    const r = judgeInterleaved(first, [
+      { before: figures('search', latencies(600, 60, 43)), after: figures('search', latencies(600, 30, 44)) },
+      { before: figures('search', latencies(600, 61, 45)), after: figures('search', latencies(600, 31, 46)) },
+    ]);
+    expect(r).toMatchObject({ held: true, verdict: 'improved', pairs: ['improved', 'improved'] });
+    expect(r.measurements.map((m) => `${m.order}${m.side[0]}`)).toEqual(['1b', '2a', '3b', '4a']);
+  });
+
+  it('does not claim a change that the re-measurement does not reproduce (a cold first run)', () => {
+    const first = claim(latencies(600, 120, 51), latencies(600, 40, 52)); // the before run was cold
+    const r = judgeInterleaved(first, [
+      { before: figures('search', latencies(600, 40, 53)), after: figures('search', latencies(600, 40, 54)) },
+      { before: figures('search', latencies(600, 40, 55)), after: figures('search', latencies(600, 40, 56)) },
+    ]);
+    expect(r.held).toBe(false);
+    expect(r.verdict).toBe('unconfirmed');
+  });
+
+  it('does not claim a change when one side differs from itself (the host drifted)', () => {
+    const first = claim(latencies(600, 30, 61), latencies(600, 60, 62));
+    // Both pairs say "regressed", but the host slows down steadily: A1 30, B1 60, A2 90, B2 180.
+    const r = judgeInterleaved(first, [
+      { before: figures('search', latencies(600, 30, 63)), after: figures('search', latencies(600, 60, 64)) },
+      { before: figures('search', latencies(600, 90, 65)), after: figures('search', latencies(600, 180, 66)) },
+    ]);
+    expect(r.pairs).toEqual(['regressed', 'regressed']);
+    expect(r.held).toBe(false);
+    expect(r.reason).toMatch(/differs from itself/);
+  });
+
+  it('turns unconfirmed claims into "no change claimed" for the whole run', () => {
+    const side = (ms: number, seed: number): CompareInput => ({
+      ref: { file: `${seed}.json`, schema: 'perf.baseline/v1', runId: String(seed) },
+      journeys: [figures('search', latencies(600, ms, seed))],
+      overall: figures('overall', latencies(600, ms, seed + 1)),
+    });
+    const c = compareRuns(side(120, 71), side(40, 73));
+    expect(c.verdict).toBe('improved');
+    const after = applyConfirmations(c, [notConfirmable(c.journeys[0]!, 'the before version cannot be run now')]);
+    expect(after.verdict).toBe('unconfirmed');
+    expect(after.improvements).toEqual([]);
+    expect(after.overall.verdict).toBe('unconfirmed');
   });
 });

@@ -40,12 +40,18 @@ describe('perf flow triggers and reports', () => {
     for (const t of TRIGGERS) expect(TRIGGER_PROFILE[t].scenarios.length).toBeGreaterThan(0);
   });
 
-  it('says an optimisation did not help, with the plan estimate and the measured change', () => {
+  it('says an optimisation did not help, with the measured share and the measured change, without advising a rollback', () => {
     const lines = optimizationFailed(
-      { overall: { change: { p95: 0.031 } }, verdict: 'no-significant-change', regressions: [] } as never,
+      { overall: { change: { p95: 0.031 } }, verdict: 'no-significant-change', regressions: [], measurementsPerSide: 3 } as never,
       { items: [{ id: 'P1', title: 'Add the missing index', estimatedImprovementPct: 40 }] } as never,
     );
-    expect(lines).toEqual(expect.arrayContaining(['Expected: 40% improvement (plan estimate)', 'Actual: p95 +3.1% (no significant change)', '1. Roll back the change']));
+    expect(lines).toEqual(expect.arrayContaining(['Expected: up to 40% (the measured share of the work it addresses)', 'Actual: p95 +3.1% (no significant change; 3 measurement(s) per side)']));
+    expect(lines.join('\n')).not.toMatch(/roll back/i);
+  });
+
+  it('advises a rollback for a confirmed regression', () => {
+    const lines = optimizationFailed({ overall: { change: { p95: 0.4 } }, verdict: 'regressed', regressions: ['checkout'], measurementsPerSide: 3 } as never, undefined);
+    expect(lines).toContain('1. Roll back the change that regressed');
   });
 
   it('lists a missing artifact as not written instead of a path', () => {
