@@ -1,0 +1,50 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BottlenecksPayload } from '../../analyzers/bottlenecks/types.js';
+import { runFlow } from '../../cli/flow/run-flow.js';
+import { ArtifactStore } from '../../core/artifacts/store.js';
+import { parseConfig } from '../../core/config/load.js';
+import type { PerfConfig } from '../../core/config/types.js';
+
+let server: Server;
+let config: PerfConfig;
+
+beforeAll(async () => {
+  server = createServer((_req, res) => setTimeout(() => res.end('ok'), 1));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  config = parseConfig(
+    `target: { baseUrl: "http://127.0.0.1:${(server.address() as { port: number }).port}" }\njourneys:\n  - { name: list, steps: [{ path: /items }] }\n`,
+    join(tmpdir(), 'scope.perf.config.yaml'),
+  );
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe('perf flow reads only this run’s artifacts', () => {
+  it('ignores a load test and a summary left by an earlier command, and never claims them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perf-scope-'));
+    const out = join(dir, '.aiwg');
+    // An earlier standalone run left a load test with a breaking point and an optimisation summary.
+    const earlier = new ArtifactStore(out, '20260101T000000Z-0bad');
+    earlier.writeReport('loadtest', { scenario: 'stress', journeys: [], windows: [], breakingPoint: { rps: 12, atMs: 4000, reason: 'pool saturated' } }, '# old load test');
+    earlier.writeReport('summary', { verdict: 'improved' }, '# old summary');
+
+    const lines: string[] = [];
+    const store = new ArtifactStore(out);
+    const result = await runFlow({ config, store, trigger: 'proactive', after: false, quick: true, connections: 2, durationMs: 1500, capacity: false, skipLoadtest: true, say: (l) => lines.push(l) });
+    const analysis = store.readThisRun<BottlenecksPayload>('bottlenecks')!;
+    expect(analysis.breakingPoint).toBeNull();
+    expect(analysis.bottlenecks.some((b) => b.rule === 'pool-saturation')).toBe(false);
+    expect(analysis.gaps.join('\n')).toMatch(/loadtest\.json is from an earlier run \(20260101T000000Z-0bad\)/);
+    const text = lines.join('\n');
+    expect(text).not.toMatch(/12 req\/s|Breaking point at 12/);
+    expect(text).toMatch(/Final summary: not written/);
+    expect(text).toMatch(/Load test results: not written/);
+    // The archive holds this run's files only.
+    expect(existsSync(join(result.archive, 'reports/optimization-summary.md'))).toBe(false);
+    expect(existsSync(join(result.archive, 'testing/load-test-results.md'))).toBe(false);
+    expect(existsSync(join(result.archive, 'reports/performance-baseline.md'))).toBe(true);
+  });
+});
