@@ -8,6 +8,7 @@ import { askQuestions, readAnswersFile, structureAnswers, type StructuredGuidanc
 import { runFlow } from '../flow/run-flow.js';
 import { beforeConfig, type BeforeTarget } from '../flow/confirm.js';
 import { writeHtmlReport } from '../../report/index.js';
+import { inputsFromRun } from '../../report/inputs.js';
 import { TRIGGERS, type Trigger } from '../flow/triggers.js';
 
 export default class Flow extends BaseCommand<typeof Flow> {
@@ -90,7 +91,8 @@ export default class Flow extends BaseCommand<typeof Flow> {
     });
     // The HTML report of everything this flow wrote; drawing it never fails the flow.
     try {
-      this.say(`✓ HTML report: ${store.display(writeHtmlReport(store).htmlPath)}`);
+      // This run's artifacts only (working/runs/<runId>/), never an older report left in the output dir.
+      this.say(`✓ HTML report: ${store.display(writeHtmlReport(store, inputsFromRun(store, store.runId)).htmlPath)}`);
     } catch (err) {
       this.say(`⚠️ HTML report not written: ${(err as Error).message}`);
     }

@@ -52,8 +52,11 @@ describe('perf flow on the demo shop: before → SHOP_FIXES=1 → after', () => 
 
     lines.length = 0;
     process.env.SHOP_FIXES = '1';
-    const after = await runFlow({ ...common, store: new ArtifactStore(join(dir, '.aiwg')), after: true });
+    // The before version is SHOP_FIXES=0: every claimed change is re-measured on both sides, A B A B.
+    const after = await runFlow({ ...common, store: new ArtifactStore(join(dir, '.aiwg')), after: true, beforeTarget: { env: { SHOP_FIXES: '0' } } });
     const c = after.comparison!;
+    expect(c.measurementsPerSide).toBe(3);
+    expect(c.confirmations!.filter((r) => r.held).map((r) => r.journey)).toEqual(expect.arrayContaining(['product-detail', 'order-history']));
     expect(c.improvements).toEqual(expect.arrayContaining(['product-detail', 'order-history']));
     expect(c.journeys.find((j) => j.name === 'product-detail')!.change.p95).toBeLessThan(-0.5);
     expect(lines.join('\n')).toMatch(/📈 product-detail: p95 [\d.]+ → [\d.]+ ms — improved/);
