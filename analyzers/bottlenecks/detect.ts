@@ -160,6 +160,9 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
     profile?.profiled && inputs.cpuProfiles?.length
       ? analyzeStacks(inputs.cpuProfiles, attributable, tokens, { db: DB_TOKENS, blocking: BLOCKING_TOKENS, serialise: SERIALISE_TOKENS, payload: PAYLOAD_TOKENS }, inputs.cwd)
       : undefined;
+  if (stackAnalysis && stackAnalysis.busyUs > 0 && stackAnalysis.unattributedUs / stackAnalysis.busyUs >= 0.1) {
+    gaps.push(`${pct(stackAnalysis.unattributedUs / stackAnalysis.busyUs)} of busy CPU is on stacks with no JavaScript frame (Node internals or native code only): not charged to any finding`);
+  }
   if (profile?.profiled && stackAnalysis && stackAnalysis.busyUs > 0) {
     drafts.push(...draftsFromStacks(stackAnalysis, stats, attributable.map((j) => j.name), profile, load?.overall.latencyMs.p95 ?? null, journeyEvidence, latencyShareOf));
   }

@@ -7,8 +7,10 @@ import { claimsChange, compareFigures, DEFAULT_COMPARE_OPTIONS, runVerdict, sign
  * sides are measured again, alternating under the same load: A B A B (A = before, B = after).
  * The claim holds only when
  *   1. every interleaved pair (A1 vs B1, A2 vs B2) gives the claimed verdict, and
- *   2. neither side differs from itself (A1 vs A2, B1 vs B2: no significant change) — a side that
- *      moves between its own measurements means the host is too noisy to attribute anything.
+ *   2. the difference between the sides is larger than the drift of each side against itself: for
+ *      p50, p95 or the error rate, the smallest A→B shift of the two rounds (|ln(B/A)|, or points
+ *      for errors) exceeds DRIFT_FACTOR × the largest A1→A2 / B1→B2 shift. A side that moves between
+ *      its own measurements as much as between the versions means the host, not the change, moved.
  * Otherwise the journey's verdict becomes `unconfirmed` and no change is claimed. Pure.
  */
 
@@ -62,6 +64,32 @@ const measurement = (side: Side, order: number, f: LoadFigures & { file?: string
 
 const said = (v: Verdict): string => v.replace(/-/g, ' ');
 
+/** How much larger the between-side shift must be than a side's drift against itself. */
+export const DRIFT_FACTOR = 2;
+
+type Metric = 'p50' | 'p95' | 'error rate';
+const value = (f: LoadFigures, m: Metric): number => (m === 'p50' ? f.latencyMs.p50 : m === 'p95' ? f.latencyMs.p95 : f.errorRate);
+/** Signed shift from x to y: log ratio for latencies (scale-free), points for error rates. */
+const shift = (x: number, y: number, m: Metric): number => (m === 'error rate' ? y - x : Math.log(Math.max(y, 1e-6) / Math.max(x, 1e-6)));
+
+/** The metric whose between-side shift stands out from the drift, if any (with both figures). */
+function standsOut(rounds: InterleavedRound[]): { metric: Metric; effect: number; drift: number } | { metric: null; effect: number; drift: number; best: Metric } {
+  const first = rounds[0] as InterleavedRound;
+  const last = rounds[rounds.length - 1] as InterleavedRound;
+  let best: { metric: Metric; effect: number; drift: number } | undefined;
+  for (const m of ['p50', 'p95', 'error rate'] as const) {
+    const shifts = rounds.map((r) => shift(value(r.before, m), value(r.after, m), m));
+    const sameSign = shifts.every((x) => x > 0) || shifts.every((x) => x < 0);
+    const effect = sameSign ? Math.min(...shifts.map(Math.abs)) : 0;
+    const drift = Math.max(Math.abs(shift(value(first.before, m), value(last.before, m), m)), Math.abs(shift(value(first.after, m), value(last.after, m), m)));
+    if (!best || effect - DRIFT_FACTOR * drift > best.effect - DRIFT_FACTOR * best.drift) best = { metric: m, effect, drift };
+  }
+  const b = best as { metric: Metric; effect: number; drift: number };
+  return b.effect > DRIFT_FACTOR * b.drift && b.effect > 0 ? b : { metric: null, effect: b.effect, drift: b.drift, best: b.metric };
+}
+
+const fmtShift = (x: number, m: Metric): string => (m === 'error rate' ? `${(x * 100).toFixed(2)} pts` : `×${Math.exp(x).toFixed(2)}`);
+
 /** Judges one claimed change from its interleaved rounds (at least two). */
 export function judgeInterleaved(claim: JourneyComparison, rounds: InterleavedRound[], opts?: Partial<CompareOptions>): ConfirmationResult {
   const o: CompareOptions = { ...DEFAULT_COMPARE_OPTIONS, ...opts };
@@ -87,16 +115,21 @@ export function judgeInterleaved(claim: JourneyComparison, rounds: InterleavedRo
       reason: `the first pair said ${said(claim.verdict)}, but re-measured interleaved (A B A B) round ${disagreeing.map(([, i]) => i + 1).join(' and ')} said ${disagreeing.map(([v]) => said(v)).join(' / ')} (${figures})`,
     };
   }
-  const unstable = (['before', 'after'] as const).filter((s) => sameSide[s] !== null && claimsChange(sameSide[s] as Verdict));
-  if (unstable.length > 0) {
+  const s = standsOut(rounds);
+  if (s.metric === null) {
     return {
       ...base,
       held: false,
       verdict: 'unconfirmed',
-      reason: `the ${unstable.join(' and the ')} side differs from itself between its own measurements (${figures}): the host is too noisy to attribute the difference to the change`,
+      reason: `both rounds agree, but the difference between the sides (${s.best} ${fmtShift(s.effect, s.best)}) is not more than ${DRIFT_FACTOR}× the drift of a side against itself (${fmtShift(s.drift, s.best)}; ${figures}): the host moved as much as the service`,
     };
   }
-  return { ...base, held: true, verdict: claim.verdict, reason: `held in both interleaved rounds (A B A B) and each side agreed with itself (${figures})` };
+  return {
+    ...base,
+    held: true,
+    verdict: claim.verdict,
+    reason: `held in both interleaved rounds (A B A B); ${s.metric} moved ${fmtShift(s.effect, s.metric)} between the sides vs ${fmtShift(s.drift, s.metric)} within a side (${figures})`,
+  };
 }
 
 /** A claim that could not be re-measured (no way to run the before version now): not claimed. */

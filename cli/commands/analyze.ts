@@ -24,8 +24,8 @@ export default class Analyze extends BaseCommand<typeof Analyze> {
     this.say(`✓ Bottleneck analysis: ${store.display(r.markdownPath)}`);
     for (const g of r.analysis.gaps) this.say(`⚠️  ${g}`);
     for (const b of r.analysis.bottlenecks.slice(0, 5)) {
-      const share = b.impact.cpuShare !== null ? `${(b.impact.cpuShare * 100).toFixed(1)}% CPU` : `${((b.impact.latencyShare ?? 0) * 100).toFixed(1)}% of request time`;
-      this.say(`  ${b.id} ${b.title} — ${share}, ROI ${b.roi}`);
+      const share = b.impact.cpuShare !== null ? `${(b.impact.cpuShare * 100).toFixed(1)}% of CPU` : b.impact.latencyShare !== null ? `${(b.impact.latencyShare * 100).toFixed(1)}% of request time` : 'no measured share';
+      this.say(`  ${b.id} ${b.title} — ${share}, ${b.strength.level} evidence (${b.strength.basis}), rank score ${b.roi}`);
     }
     if (r.synthesis.fallback) this.say(`⚠️  agent ${r.synthesis.fallback.from} failed (${r.synthesis.fallback.reason}); deterministic narrative used`);
   }

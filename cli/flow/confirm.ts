@@ -39,8 +39,9 @@ const ROUNDS = 2;
 
 /**
  * Re-measures both sides of every claimed change (improved, regressed or mixed) interleaved —
- * A B A B, A = the before version, B = the after version — under the after-run's load model, one
- * journey at a time, and judges each claim (analyzers/compare/confirm.ts). Every measurement is
+ * A B A B, A = the before version, B = the after version — with the after-run's own options and
+ * load model (one claimed journey alone, or every journey when several claim a change: one target
+ * start per measurement), and judges each claim (analyzers/compare/confirm.ts). Every measurement is
  * written under working/confirm/ and kept in the summary. Without a way to run the before version
  * (`beforeTarget`), nothing is re-measured and every claim is reported as not confirmed.
  */
@@ -53,45 +54,51 @@ export async function confirmChanges(o: {
   say: (line: string) => void;
 }): Promise<ConfirmationResult[]> {
   const known = new Set(o.baselineOpts.config.journeys.map((j) => j.name));
-  const claims = o.comparison.journeys.filter((j) => claimsChange(j.verdict));
-  if (claims.length === 0) return [];
+  const claimed = o.comparison.journeys.filter((j) => claimsChange(j.verdict));
+  if (claimed.length === 0) return [];
   if (!o.beforeTarget || (!o.beforeTarget.baseUrl && !o.beforeTarget.env)) {
     const why =
       'the before version cannot be run now, so the claim rests on one measurement per side taken at different times (host drift is not ruled out); pass --before-env KEY=VALUE (or --before-url) to let perf flow re-measure both sides interleaved';
-    o.say(`⚠️ Not claiming ${claims.map((c) => c.name).join(', ')}: ${why}`);
-    return claims.map((c) => notConfirmable(c, why));
+    o.say(`⚠️ Not claiming ${claimed.map((c) => c.name).join(', ')}: ${why}`);
+    return claimed.map((c) => notConfirmable(c, why));
   }
+  const claims = claimed.filter((c) => known.has(c.name));
+  const results: ConfirmationResult[] = claimed.filter((c) => !known.has(c.name)).map((c) => notConfirmable(c, 'the journey is not in the config, so it cannot be re-measured'));
+  if (claims.length === 0) return results;
   const after = readArtifactFile<BaselinePayload>(o.afterFile, ARTIFACTS.baseline.schema);
   const configs: Record<Side, PerfConfig> = { before: beforeConfig(o.baselineOpts.config, o.beforeTarget), after: o.baselineOpts.config };
-  const { connections: _c, rateRps: _r, durationMs: _d, ...rest } = o.baselineOpts;
-  const results: ConfirmationResult[] = [];
+  // The after-run's load model, so every re-measurement is comparable with both first measurements.
+  const { connections: _c, rateRps: _r, journey: _j, ...rest } = o.baselineOpts;
+  const model = after.model.kind === 'open' ? { rateRps: after.model.rateRps } : { connections: after.model.connections };
+  const only = claims.length === 1 ? (claims[0] as JourneyComparison).name : o.baselineOpts.journey;
+  o.say(`⏳ Confirming ${claims.map(claimLine).join('; ')}: re-measuring both sides interleaved (A B A B)`);
+  const measure = async (side: Side, order: number): Promise<BaselinePayload & { file: string }> => {
+    const store = new ArtifactStore(o.store.path('working', 'confirm', `${order}-${side}`), o.store.runId);
+    const run = await runBaseline({ ...rest, ...model, config: configs[side], store, ...(only ? { journey: only } : {}), capacity: false });
+    o.say(`  ${order}. ${side === 'before' ? 'A (before)' : 'B (after)'}: ${claims.map((c) => `${c.name} p95 ${(figureOf(run.artifact, c.name)?.latencyMs.p95 ?? Number.NaN).toFixed(1)} ms`).join(', ')}`);
+    return { ...run.artifact, file: o.store.display(run.jsonPath) };
+  };
+  const rounds: Array<{ before: BaselinePayload & { file: string }; after: BaselinePayload & { file: string } }> = [];
+  for (let r = 0; r < ROUNDS && !o.baselineOpts.signal?.aborted; r++) {
+    const b = await measure('before', 2 * r + 1);
+    const a = await measure('after', 2 * r + 2);
+    rounds.push({ before: b, after: a });
+  }
   for (const claim of claims) {
-    if (o.baselineOpts.signal?.aborted) break;
-    if (!known.has(claim.name)) {
-      results.push(notConfirmable(claim, 'the journey is not in the config, so it cannot be re-measured'));
-      continue;
-    }
-    o.say(`⏳ Confirming ${claimLine(claim)}: re-measuring both sides interleaved (A B A B)`);
-    const first = after.journeys.find((j) => j.name === claim.name);
-    // The after-run's load for this journey: comparable by construction on both sides.
-    const model = after.model.kind === 'open' ? { rateRps: first?.rateRps ?? after.model.rateRps } : { connections: after.model.connections };
-    const durationMs = first?.durationMs && first.durationMs > 0 ? Math.round(first.durationMs) : o.baselineOpts.durationMs;
-    const measure = async (side: Side, order: number): Promise<LoadFigures & { file: string }> => {
-      const store = new ArtifactStore(o.store.path('working', 'confirm', claim.name, `${order}-${side}`), o.store.runId);
-      const run = await runBaseline({ ...rest, ...model, ...(durationMs !== undefined ? { durationMs } : {}), config: configs[side], store, journey: claim.name, capacity: false });
-      const fig = run.artifact.journeys.find((j) => j.name === claim.name) ?? run.artifact.overall;
-      o.say(`  ${order}. ${side === 'before' ? 'A (before)' : 'B (after)'}: ${claim.name} p95 ${fig.latencyMs.p95.toFixed(1)} ms over ${fig.requests} requests`);
-      return { ...fig, name: claim.name, file: o.store.display(run.jsonPath) };
-    };
-    const rounds: InterleavedRound[] = [];
-    for (let r = 0; r < ROUNDS && !o.baselineOpts.signal?.aborted; r++) {
-      const b = await measure('before', 2 * r + 1);
-      const a = await measure('after', 2 * r + 2);
-      rounds.push({ before: b, after: a });
-    }
-    const result = judgeInterleaved(claim as JourneyComparison, rounds, o.comparison.options);
+    const per: InterleavedRound[] = rounds.flatMap((r) => {
+      const b = figureOf(r.before, claim.name);
+      const a = figureOf(r.after, claim.name);
+      return b && a ? [{ before: { ...b, file: r.before.file }, after: { ...a, file: r.after.file } }] : [];
+    });
+    const result = judgeInterleaved(claim, per, o.comparison.options);
     o.say(result.held ? `${result.verdict === 'improved' ? '📈' : '⚠️'} ${claim.name}: ${result.verdict} — confirmed (${result.reason})` : `  ${claim.name}: no change claimed — ${result.reason}`);
     results.push(result);
   }
   return results;
+}
+
+/** A journey's figures in a baseline (the overall mix when the run measured that journey alone). */
+function figureOf(b: BaselinePayload, name: string): LoadFigures | undefined {
+  const j = b.journeys.find((x) => x.name === name);
+  return j ? { ...j, name } : b.journeys.length === 0 ? { ...b.overall, name } : undefined;
 }

@@ -91,7 +91,7 @@ describe('perf flow re-measures both sides interleaved (A B A B) before it claim
     const before = await measure(dir, 'before', beforeCfg);
     const after = await measure(dir, 'after');
     const { final } = await compareConfirmed(dir, before, after, { baseUrl: beforeUrl });
-    expect(final.regressions).toContain('slow');
+    expect(final.regressions, JSON.stringify(final.confirmations?.map((c) => [c.journey, c.reason, c.pairs, c.sameSide]))).toContain('slow');
     expect(final.verdict).toBe('regressed');
     const slow = final.confirmations!.find((c) => c.journey === 'slow')!;
     expect(slow.held).toBe(true);

@@ -48,3 +48,24 @@ describe('perf flow reads only this run’s artifacts', () => {
     expect(existsSync(join(result.archive, 'reports/performance-baseline.md'))).toBe(true);
   });
 });
+
+describe('perf flow refreshes the analysis after its load test', () => {
+  it('re-analyses with this run’s load test, so the analysis names this run’s load-test file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perf-scope-'));
+    const store = new ArtifactStore(join(dir, '.aiwg'));
+    const lines: string[] = [];
+    const saved = process.env.PERF_QUICK_TOTAL;
+    process.env.PERF_QUICK_TOTAL = '6s';
+    try {
+      await runFlow({ config, store, trigger: 'proactive', after: false, quick: true, connections: 2, durationMs: 1500, capacity: false, scenarios: ['baseline'], say: (l) => lines.push(l) });
+    } finally {
+      if (saved === undefined) delete process.env.PERF_QUICK_TOTAL;
+      else process.env.PERF_QUICK_TOTAL = saved;
+    }
+    const loadtest = store.readThisRun('loadtest');
+    expect(loadtest, lines.join('\n')).toBeDefined();
+    expect(lines.join('\n')).toMatch(/Bottleneck analysis refreshed with this run's load test/);
+    const analysis = store.readThisRun<BottlenecksPayload>('bottlenecks')!;
+    expect(analysis.inputs.loadtest).toMatch(/loadtest\.json$/);
+  });
+});

@@ -214,7 +214,7 @@ describe('interleaved confirmation (A B A B)', () => {
     ]);
     expect(r.pairs).toEqual(['regressed', 'regressed']);
     expect(r.held).toBe(false);
-    expect(r.reason).toMatch(/differs from itself/);
+    expect(r.reason).toMatch(/drift of a side against itself/);
   });
 
   it('turns unconfirmed claims into "no change claimed" for the whole run', () => {
