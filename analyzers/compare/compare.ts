@@ -34,6 +34,8 @@ export interface CompareOptions {
 
 /** Fewest requests per side for the Mann–Whitney normal approximation. */
 export const MIN_SAMPLES = 10;
+/** Fewest requests beyond the p95 on each side for a tail (p95) claim: 20, so n ≥ 400 a side. */
+export const MIN_TAIL_SAMPLES = 20;
 
 export const DEFAULT_COMPARE_OPTIONS: CompareOptions = { alpha: 0.01, minDelta: 0.147, minP95Change: 0.2, minErrorRateChange: 0.005, minAbsoluteMs: 1, minMedianChange: 0.1 };
 
@@ -134,8 +136,10 @@ export function compareFigures(before: LoadFigures, after: LoadFigures, opts: Co
   const ha = decodeHistogram(after.histogram, `the "after" run's ${after.name} histogram`);
   const enough = hb.totalCount >= MIN_SAMPLES && ha.totalCount >= MIN_SAMPLES;
   const mw = enough ? mannWhitney(hb, ha) : null;
-  // A p95 from fewer than 20 requests is one of the top two samples: not worth a bootstrap.
-  const boot = hb.totalCount >= 20 && ha.totalCount >= 20 ? bootstrapPercentileChange(hb, ha, 95) : null;
+  // A p95 claim rests on the requests beyond it: with fewer than 20 there (n < 400), one burst of
+  // the host moves it, so the tail is not tested.
+  const tailN = MIN_TAIL_SAMPLES / 0.05;
+  const boot = hb.totalCount >= tailN && ha.totalCount >= tailN ? bootstrapPercentileChange(hb, ha, 95) : null;
   const errorTest = twoProportion(before.errors, before.requests, after.errors, after.requests);
   const reasons: string[] = [];
   let better = 0;
@@ -167,6 +171,7 @@ export function compareFigures(before: LoadFigures, after: LoadFigures, opts: Co
     confidence = Math.max(confidence ?? 0, 1 - errorTest.pValue);
     reasons.push(`error rate ${(before.errorRate * 100).toFixed(2)}% → ${(after.errorRate * 100).toFixed(2)}% (two-proportion p=${fmtP(errorTest.pValue)})`);
   }
+  if (enough && !boot) reasons.push(`p95 change not tested: a tail claim needs ≥ ${tailN} requests a side (${MIN_TAIL_SAMPLES} beyond the p95); ${hb.totalCount} before, ${ha.totalCount} after`);
   let verdict: Verdict;
   if (!enough) {
     verdict = 'insufficient-data';

@@ -60,6 +60,7 @@ try {
       if (mannWhitney(decodeHistogram(a.histogram), decodeHistogram(b.histogram)).pValue < 0.01) naive++;
       const claim = compareFigures(a, b);
       if (!claimsChange(claim.verdict)) continue;
+      if (process.env.BENCH_VERBOSE) process.stderr.write(`claim ${name} runs ${i + 1}→${i + 2}: ${claim.verdict}: ${claim.reasons.join("; ")}\n`);
       single++;
       // A B A B from the runs that follow (wrapping around): the service never changed.
       const at = (k) => fig(measured[(i + k) % runs], name);
