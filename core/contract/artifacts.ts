@@ -346,10 +346,14 @@ export const bottlenecksPayload = obj({
       approach: z.string(),
       alternatives: z.array(z.string()),
       sql: z.array(z.string()).optional(),
-      estimatedImprovementPct: z.number(),
+      // The measured ceiling (share × 100); null when no share was measured.
+      estimatedImprovementPct: nullableNumber,
+      estimateFormula: z.string().optional(),
       effortDays: z.number(),
       roi: figure,
       quadrant: z.enum(['quick-win', 'major-project', 'fill-in', 'deprioritise']),
+      strength: obj({ level: z.enum(['strong', 'moderate', 'weak']), basis: z.string(), samples: nullableNumber }).optional(),
+      owner: obj({ kind: z.enum(['app', 'dependency', 'unknown']), package: z.string().optional(), via: z.array(z.string()) }).optional(),
     }),
   ),
   journeys: z.array(obj({ name: z.string(), p95Ms: z.number(), meanMs: z.number(), requests: count, errorRate: z.number(), latencyShare: z.number() })),
@@ -372,8 +376,10 @@ export const planPayload = obj({
       tier,
       priority: z.number(),
       effortDays: z.number(),
-      estimatedImprovementPct: z.number(),
+      estimatedImprovementPct: nullableNumber,
+      estimateFormula: z.string().optional(),
       roi: figure,
+      constraint: obj({ name: z.string(), guidance: z.string() }).optional(),
       boostedBy: z.array(z.string()),
       risk: z.enum(['low', 'moderate', 'high']),
       journeys: z.array(z.string()),
@@ -383,11 +389,13 @@ export const planPayload = obj({
       rollback: z.string(),
     }),
   ),
+  constraints: z.array(obj({ name: z.string(), text: z.string() })).optional(),
+  excluded: z.array(obj({ bottleneckId: z.string(), title: z.string(), reason: z.string() })).optional(),
   counts: z.record(tier, z.number()),
   totalEffortDays: z.number(),
 });
 
-const verdict = z.enum(['improved', 'regressed', 'mixed', 'no-significant-change', 'insufficient-data']);
+const verdict = z.enum(['improved', 'regressed', 'mixed', 'no-significant-change', 'insufficient-data', 'unconfirmed']);
 const snapshot = obj({ requests: count, p50Ms: z.number(), p95Ms: z.number(), p99Ms: z.number(), throughputRps: z.number(), errorRate: z.number() });
 const journeyComparison = obj({
   name: z.string(),
@@ -413,6 +421,22 @@ export const comparePayload = obj({
   regressions: z.array(z.string()),
   improvements: z.array(z.string()),
   slos: z.array(obj({ name: z.string(), sli: z.enum(SLI_KINDS), journey: z.string().optional(), objective: z.number(), before: sloSide, after: sloSide, budgetRecoveredPct: figure })),
+  fairness: obj({ comparable: z.boolean(), issues: z.array(obj({ kind: z.string(), severity: z.enum(['refuse', 'flag']), text: z.string() })) }).optional(),
+  measurementsPerSide: z.number().optional(),
+  confirmations: z
+    .array(
+      obj({
+        journey: z.string(),
+        claimed: verdict,
+        measurements: z.array(obj({ side: z.enum(['before', 'after']), order: z.number(), requests: count, p50Ms: z.number(), p95Ms: z.number(), p99Ms: z.number(), errorRate: z.number(), file: z.string().optional() })),
+        pairs: z.array(verdict),
+        sameSide: obj({ before: verdict.nullable(), after: verdict.nullable() }),
+        held: z.boolean(),
+        verdict,
+        reason: z.string(),
+      }),
+    )
+    .optional(),
   notes: z.array(z.string()),
   database: z.custom<DatabaseComparison>((v) => obj({ journeys: z.array(z.unknown()), statements: z.array(z.unknown()), notes: z.array(z.string()) }).safeParse(v).success).optional(),
 });
