@@ -8,6 +8,7 @@ import { runFlow } from '../../cli/flow/run-flow.js';
 import { ArtifactStore } from '../../core/artifacts/store.js';
 import { parseConfig } from '../../core/config/load.js';
 import type { PerfConfig } from '../../core/config/types.js';
+import { syntheticLoadtest } from '../fixtures/report/synthetic.js';
 
 let server: Server;
 let config: PerfConfig;
@@ -28,7 +29,8 @@ describe('perf flow reads only this run’s artifacts', () => {
     const out = join(dir, '.aiwg');
     // An earlier standalone run left a load test with a breaking point and an optimisation summary.
     const earlier = new ArtifactStore(out, '20260101T000000Z-0bad');
-    earlier.writeReport('loadtest', { scenario: 'stress', journeys: [], windows: [], breakingPoint: { rps: 12, atMs: 4000, reason: 'pool saturated' } }, '# old load test');
+    const { schema: _s, runId: _r, generatedAt: _g, tool: _t, ...old } = syntheticLoadtest({ windows: 3 });
+    earlier.writeReport('loadtest', { ...old, breakingPoint: { rps: 12, atMs: 4000, reason: 'pool saturated' } }, '# old load test');
     earlier.writeReport('summary', { verdict: 'improved' }, '# old summary');
 
     const lines: string[] = [];
