@@ -40,6 +40,72 @@ export function pickTags(metric: string, raw: Record<string, unknown> | null | u
   return tags;
 }
 
+/** The `name` tag of a metric's overflow series, where points beyond the series bound go. */
+export const OVERFLOW_NAME = '(other: series limit reached)';
+
+/**
+ * Gives each (metric, tags) a small integer id, at most `maxPerMetric` distinct tag sets per metric.
+ * Past the bound, a new tag set is kept under the metric's overflow series (same journey, scenario and
+ * status, name = OVERFLOW_NAME; if even those overflow, status only), so memory stays bounded whatever
+ * the cardinality of the input, and the counts stay whole.
+ */
+export class SeriesRegistry {
+  private readonly ids = new Map<string, number>();
+  private readonly perMetric = new Map<string, { series: number; overflowed: number; values: Map<keyof SeriesTags, Set<string>> }>();
+
+  constructor(private readonly maxPerMetric: number) {}
+
+  resolve(metric: string, tags: SeriesTags): { id: number; tags: SeriesTags } {
+    const k = seriesKey(metric, tags);
+    const known = this.ids.get(k);
+    if (known !== undefined) return { id: known, tags };
+    let m = this.perMetric.get(metric);
+    if (!m) this.perMetric.set(metric, (m = { series: 0, overflowed: 0, values: new Map() }));
+    if (m.series < this.maxPerMetric) {
+      m.series++;
+      for (const key of TAG_KEYS) {
+        const v = tags[key];
+        if (v === undefined) continue;
+        let set = m.values.get(key);
+        if (!set) m.values.set(key, (set = new Set()));
+        set.add(v);
+      }
+      const id = this.ids.size;
+      this.ids.set(k, id);
+      return { id, tags };
+    }
+    m.overflowed++;
+    let over: SeriesTags = { ...tags, name: OVERFLOW_NAME };
+    delete over.check;
+    if (!this.ids.has(seriesKey(metric, over)) && m.series >= this.maxPerMetric + 16) over = { name: OVERFLOW_NAME, ...(tags.status ? { status: tags.status } : {}) };
+    const ok = seriesKey(metric, over);
+    let id = this.ids.get(ok);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(ok, id);
+      m.series++;
+    }
+    return { id, tags: over };
+  }
+
+  /** One warning per metric that hit the bound, naming the tag to group by. */
+  warnings(file: string): string[] {
+    const out: string[] = [];
+    for (const [metric, m] of this.perMetric) {
+      if (m.overflowed === 0) continue;
+      let worst: [string, number] = ['name', 0];
+      for (const [key, set] of m.values) if (set.size > worst[1]) worst = [key, set.size];
+      out.push(
+        `${file}: ${metric} has more than ${this.maxPerMetric} distinct tag sets (the tag "${worst[0]}" alone has ${worst[1]}+ values); ` +
+          `${m.overflowed} tag set(s) beyond the limit were merged into one series named "${OVERFLOW_NAME}" (totals stay exact; ` +
+          `journey SLOs matched by the name tag do not see them). Group by a bounded tag: k6 uses the URL as "name" by default, so give ` +
+          `dynamic URLs a name (http.get(url, { tags: { name: 'GET /posts/:id' } })) or tag requests with "journey"; --max-series raises the limit`,
+      );
+    }
+    return out;
+  }
+}
+
 /** A TrendSeries being accumulated: the live histogram instead of its encoding. */
 type TrendAcc = Omit<TrendSeries, 'histogram'> & { h: Histogram };
 /** A GaugeSeries being accumulated, with the time of the sample its value comes from. */
@@ -245,7 +311,8 @@ type SeriesSet = Pick<K6WindowLine, 'trends' | 'counters' | 'rates' | 'gauges'>;
  * trend histograms are added, counters summed, rates summed, gauges take the value of the later set
  * (sets come in time order: a window's gauge value is its latest-timestamped sample's) and the max.
  */
-export function mergeSeriesSets(sets: Iterable<SeriesSet>): SeriesSet {
+export function mergeSeriesSets(sets: Iterable<SeriesSet>, file = ''): SeriesSet {
+  const what = (metric: string): string => `${file ? `${file}: ` : ''}series ${metric}`;
   const trends = new Map<string, { s: TrendSeries; h: Histogram }>();
   const counters = new Map<string, CounterSeries>();
   const rates = new Map<string, RateSeries>();
@@ -255,13 +322,13 @@ export function mergeSeriesSets(sets: Iterable<SeriesSet>): SeriesSet {
       const k = seriesKey(t.metric, t.tags);
       const cur = trends.get(k);
       if (!cur) {
-        trends.set(k, { s: { ...t, tags: { ...t.tags } }, h: decodeHistogramSafe(t.histogram, `series ${t.metric}`) });
+        trends.set(k, { s: { ...t, tags: { ...t.tags } }, h: decodeHistogramSafe(t.histogram, what(t.metric)) });
       } else {
         cur.s.count += t.count;
         cur.s.sum += t.sum;
         cur.s.min = Math.min(cur.s.min, t.min);
         cur.s.max = Math.max(cur.s.max, t.max);
-        cur.h.add(decodeHistogramSafe(t.histogram, `series ${t.metric}`));
+        cur.h.add(decodeHistogramSafe(t.histogram, what(t.metric)));
       }
     }
     for (const c of set.counters) {

@@ -1,8 +1,9 @@
 import type { K6Run, K6WindowLine, SeriesTags } from '../../core/artifacts/k6-windows.js';
 import { UserError } from '../../core/errors.js';
-import { emptyTotals, pickTags, seriesKey, statusClass, WindowedRun, type MetricType, type WindowAccumulator } from './k6-aggregate.js';
+import { emptyTotals, OVERFLOW_NAME, pickTags, SeriesRegistry, statusClass, WindowedRun, type MetricType, type WindowAccumulator } from './k6-aggregate.js';
+import { outOfRange } from './figures.js';
 import { readK6Windows, K6_WINDOWS_SCHEMA } from './k6-windows.js';
-import { CorruptLineTracker, excerpt, forEachLineBytes } from './lines.js';
+import { CorruptLineTracker, excerpt, forEachLineBytes, mixedFormats } from './lines.js';
 import { openHead } from './sniff.js';
 
 export const DEFAULT_WINDOW_MS = 10_000;
@@ -18,7 +19,15 @@ export interface ReadK6JsonOptions {
    */
   metrics?: ReadonlySet<string>;
   signal?: AbortSignal;
+  /**
+   * Distinct tag sets kept per metric (default 1,000). Beyond it, points go to one overflow series per
+   * metric (name tag "${OVERFLOW_NAME}") and a warning names the tag with the most values: k6 uses the URL as
+   * `name` by default, so dynamic URLs would otherwise make one series (and one histogram) per URL.
+   */
+  maxSeriesPerMetric?: number;
 }
+
+export const DEFAULT_MAX_SERIES_PER_METRIC = 1000;
 
 const METRIC_TYPES = new Set<string>(['trend', 'counter', 'rate', 'gauge']);
 
@@ -29,8 +38,12 @@ const METRIC_TYPES = new Set<string>(['trend', 'counter', 'rate', 'gauge']);
 const OPEN_WINDOWS_GRACE = 2;
 /** Guard against absurd spans (broken timestamps): more windows than a 100-day run at 1 min. */
 const MAX_WINDOWS = 150_000;
-/** Trend values beyond this (in the metric's unit; ms for time trends: ~116 days) are clamped in the histogram. */
-const MAX_TREND_VALUE = 1e10;
+/**
+ * Trend values beyond this (in the metric's unit; ms for time trends: ~11.6 days) are clamped in the
+ * histogram, so that its auto-resized range (up to 2× the largest value, in µs) stays inside what
+ * hdr-safe accepts back (MAX_TRACKABLE, 1e13): a clamp, never a "corrupt histogram" later.
+ */
+export const MAX_TREND_VALUE = 1e9;
 
 /** Buffer#latin1Slice: Node's fastest byte→string for ASCII (not in @types/node). */
 const latin1 = (b: Buffer, start: number, end: number): string => (b as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(start, end);
@@ -54,6 +67,8 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
   const wanted = opts.metrics;
   const tracker = new CorruptLineTracker(file, opts.lenient ?? false, 'k6 --out json NDJSON');
   const types = new Map<string, MetricType>();
+  /** Trends that hold durations (`contains: "time"`): a negative value is impossible there. */
+  const timeTrends = new Set<string>();
   const unknownMetrics = new Set<string>();
   let run: WindowedRun | null = null;
   let startMs = Number.NaN;
@@ -63,6 +78,7 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
   let firstLine = true;
   let points = 0;
   let clamped = 0;
+  let firstClamped = '';
 
   // Timestamp cache: k6 writes RFC 3339 with nanoseconds; Date.parse is slow, so parse the
   // "YYYY-MM-DDTHH:MM:SS" + zone part once per second and add the fraction.
@@ -141,25 +157,19 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     return run;
   };
 
-  // Series ids: (metric, tags) → a small integer key, so the hot path builds no key strings.
-  const seriesIds = new Map<string, number>();
-  const seriesId = (metric: string, tags: SeriesTags): number => {
-    const k = seriesKey(metric, tags);
-    let id = seriesIds.get(k);
-    if (id === undefined) seriesIds.set(k, (id = seriesIds.size));
-    return id;
-  };
+  // Series ids: (metric, tags) → a small integer key, so the hot path builds no key strings; bounded per metric.
+  const registry = new SeriesRegistry(opts.maxSeriesPerMetric ?? DEFAULT_MAX_SERIES_PER_METRIC);
   /** Tag regions seen before (k6 repeats the same tag set for every point of a request type). */
   interface TagInfo {
     tags: SeriesTags;
-    /** metric → series id */
-    ids: Map<string, number>;
+    /** metric → series id and the tags it is kept under (the overflow series' tags past the bound) */
+    ids: Map<string, { id: number; tags: SeriesTags }>;
   }
   const tagCache = new Map<string, TagInfo>();
   const checkTagCache = new Map<string, TagInfo>();
   const TAG_CACHE_MAX = 50_000;
 
-  const addPoint = (metric: string, t: number, value: number, tags: SeriesTags, lineNo: number, id?: number): void => {
+  const addPoint = (metric: string, t: number, value: number, rawTags: SeriesTags, lineNo: number, series?: { id: number; tags: SeriesTags }): void => {
     const type = types.get(metric);
     if (type === undefined) {
       unknownMetrics.add(metric);
@@ -169,12 +179,15 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
       tracker.corrupt(lineNo, `Point has an unreadable time`);
       return;
     }
+    if (value < 0 && (type === 'counter' || timeTrends.has(metric))) {
+      throw outOfRange(`${file}:${lineNo}`, `${metric}.value`, `is negative (${value}), not ${type === 'counter' ? 'a count increment (≥ 0)' : 'a duration (≥ 0 ms)'}`);
+    }
     tracker.ok();
     points++;
     const windows = windowsFor(t);
-    const key = id ?? seriesId(metric, tags);
+    const { id: key, tags } = series ?? registry.resolve(metric, rawTags);
     if (type === 'trend' && !(value <= MAX_TREND_VALUE)) {
-      clamped++;
+      if (clamped++ === 0) firstClamped = `${metric} ${value} at line ${lineNo}`;
       windows.add(type, key, metric, tags, MAX_TREND_VALUE, t);
     } else windows.add(type, key, metric, tags, value, t);
   };
@@ -203,6 +216,7 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
       }
       tracker.ok();
       types.set(name, type as MetricType);
+      if (type === 'trend' && data.contains === 'time') timeTrends.add(name);
       return;
     }
     if (rec.type === 'Point') {
@@ -221,6 +235,8 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
       addPoint(metric, timeMs(time), value, pickTags(metric, rawTags), lineNo);
       return;
     }
+    const foreign = foreignLine(rec);
+    if (foreign) throw mixedFormats(file, lineNo, foreign, 'k6 --out json');
     // Other line types (newer k6 versions) carry nothing we aggregate.
     tracker.ok();
   };
@@ -285,9 +301,9 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
       info = { tags: tagsOfRegion(region, metric), ids: new Map() };
       cache.set(region, info);
     }
-    let id = info.ids.get(metric);
-    if (id === undefined) info.ids.set(metric, (id = seriesId(metric, info.tags)));
-    addPoint(metric, timeAt(line, timeStart, timeEnd), value, info.tags, lineNo, id);
+    let series = info.ids.get(metric);
+    if (series === undefined) info.ids.set(metric, (series = registry.resolve(metric, info.tags)));
+    addPoint(metric, timeAt(line, timeStart, timeEnd), value, info.tags, lineNo, series);
   };
 
   // Byte-level pre-filter: a Point line of a metric we do not aggregate is skipped without decoding it
@@ -392,9 +408,9 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
       info = { tags: tagsOfRegion(region, metric), ids: new Map() };
       cache.set(key, info);
     }
-    let id = info.ids.get(metric);
-    if (id === undefined) info.ids.set(metric, (id = seriesId(metric, info.tags)));
-    addPoint(metric, t, value, info.tags, lineNo, id);
+    let series = info.ids.get(metric);
+    if (series === undefined) info.ids.set(metric, (series = registry.resolve(metric, info.tags)));
+    addPoint(metric, t, value, info.tags, lineNo, series);
     return true;
   };
 
@@ -442,7 +458,10 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
   if (r && r.late > 0) {
     warnings.push(`${file}: ${r.late} point(s) arrived after their window had closed (more than ${OPEN_WINDOWS_GRACE} windows out of order); counted in the oldest open window`);
   }
-  if (clamped > 0) warnings.push(`${file}: ${clamped} trend value(s) above ${MAX_TREND_VALUE} were clamped to it in the histograms`);
+  if (clamped > 0) {
+    warnings.push(`${file}: ${clamped} trend value(s) above ${MAX_TREND_VALUE} (ms for durations, ~11.6 days) were clamped to it in the histograms (the first: ${firstClamped})`);
+  }
+  warnings.push(...registry.warnings(file));
   if (points === 0) warnings.push(`${file}: no data points${wanted ? ` for ${[...wanted].join(', ')}` : ''}`);
   const runStart = points > 0 ? Math.min(minMs, startMs) : 0;
   return {
@@ -462,6 +481,13 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
 function totalsOf(acc: WindowAccumulator): K6Run['totals'] {
   const { trends, counters, rates, gauges } = acc.toWindow(0, 0, 0);
   return { trends, counters, rates, gauges };
+}
+
+/** What a line of another perf/k6 format looks like, or null: a file of two formats concatenated. */
+export function foreignLine(rec: { type?: unknown; schema?: unknown }): string | null {
+  if (typeof rec.schema === 'string') return `a "${rec.schema}" header`;
+  if (rec.type === 'header' || rec.type === 'window' || rec.type === 'summary' || rec.type === 'abort') return `a perf.k6-windows/v1 "${rec.type}" line`;
+  return null;
 }
 
 function notK6Json(file: string, line: string, parsed: unknown): UserError {

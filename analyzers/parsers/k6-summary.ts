@@ -1,4 +1,5 @@
 import { UserError } from '../../core/errors.js';
+import { checkFigure, outOfRange } from './figures.js';
 
 /**
  * The three k6 end-of-test summary JSON shapes, normalised:
@@ -63,7 +64,34 @@ export function percentileKey(key: string): number | null {
   return p >= 0 && p <= 100 ? p : null;
 }
 
-function metricFromValues(key: string, declaredType: unknown, values: Record<string, unknown>): SummaryMetric | null {
+/** Metrics whose trend values are durations in ms: never negative. */
+const DURATION_TREND = /^(http_req_|iteration_duration$|group_duration$)/;
+/** Counters that count events: whole numbers. */
+const EVENT_COUNTER = /^(http_reqs|iterations|dropped_iterations)$/;
+
+/** Range checks of one summary metric (the file and the metric key name what is wrong). */
+function checkMetricRanges(m: SummaryMetric, values: Record<string, unknown>, file: string, key: string): void {
+  const f = (field: string): string => `metrics["${key}"].${field}`;
+  if (m.type === 'trend' && DURATION_TREND.test(m.name)) {
+    for (const [k, v] of Object.entries(values)) {
+      if (k === 'avg' || k === 'min' || k === 'max' || k === 'med' || percentileKey(k) !== null) {
+        if (typeof v === 'number') checkFigure(v, 'duration', file, f(k));
+      }
+    }
+  }
+  if (m.type === 'counter') {
+    if (values.count !== undefined) checkFigure(values.count, EVENT_COUNTER.test(m.name) ? 'count' : 'amount', file, f('count'));
+    if (values.rate !== undefined) checkFigure(values.rate, 'amount', file, f('rate'));
+  }
+  if (m.type === 'rate') {
+    for (const k of ['passes', 'fails', 'matches', 'total']) if (values[k] !== undefined) checkFigure(values[k], 'count', file, f(k));
+    if (values.rate !== undefined) checkFigure(values.rate, 'fraction', file, f('rate'));
+    if (values.value !== undefined) checkFigure(values.value, 'fraction', file, f('value'));
+    if (m.trues !== undefined && m.total !== undefined && m.trues > m.total) throw outOfRange(file, f('passes'), `(${m.trues}) is above the total (${m.total})`);
+  }
+}
+
+function metricFromValues(key: string, declaredType: unknown, values: Record<string, unknown>, file = ''): SummaryMetric | null {
   const { name, tags } = splitSubmetric(key);
   const percentiles = new Map<number, number>();
   for (const [k, v] of Object.entries(values)) {
@@ -101,6 +129,7 @@ function metricFromValues(key: string, declaredType: unknown, values: Record<str
     if (passes !== undefined) m.trues = passes;
     if (total !== undefined) m.total = total;
   }
+  checkMetricRanges(m, values, file, key);
   return m;
 }
 
@@ -119,10 +148,10 @@ export function parseK6Summary(doc: unknown, format: K6SummaryFormat, file: stri
     if (!isObj(results) || !Array.isArray(results.metrics)) throw bad('has no results.metrics array');
     for (const m of results.metrics) {
       if (!isObj(m) || typeof m.name !== 'string' || !isObj(m.values)) continue;
-      const sm = metricFromValues(m.name, m.type, m.values);
+      const sm = metricFromValues(m.name, m.type, m.values, file);
       if (sm) metrics.push(sm);
     }
-    const d = isObj(doc.config) ? num(doc.config.duration) : undefined;
+    const d = isObj(doc.config) && doc.config.duration !== undefined ? checkFigure(doc.config.duration, 'duration', file, 'config.duration') : undefined;
     if (d !== undefined) {
       durationMs = d * 1000;
       durationSource = 'reported';
@@ -140,13 +169,13 @@ export function parseK6Summary(doc: unknown, format: K6SummaryFormat, file: stri
     for (const [key, v] of Object.entries(doc.metrics)) {
       if (!isObj(v)) continue;
       const values = format === 'k6-handle-summary' ? (isObj(v.values) ? v.values : {}) : v;
-      const sm = metricFromValues(key, v.type, values);
+      const sm = metricFromValues(key, v.type, values, file);
       if (sm) metrics.push(sm);
       // summary-export: {expr: true} means the threshold FAILED; handleSummary: {expr: {ok}}.
       collectThresholds(key, v.thresholds, thresholds, format === 'k6-handle-summary');
     }
     if (format === 'k6-handle-summary' && isObj(doc.state)) {
-      const d = num(doc.state.testRunDurationMs);
+      const d = doc.state.testRunDurationMs === undefined ? undefined : checkFigure(doc.state.testRunDurationMs, 'duration', file, 'state.testRunDurationMs');
       if (d !== undefined) {
         durationMs = d;
         durationSource = 'reported';

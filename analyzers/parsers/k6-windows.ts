@@ -1,7 +1,8 @@
 import type { K6Run, K6SummaryLine, K6WindowLine, K6WindowsHeader } from '../../core/artifacts/k6-windows.js';
 import { UserError } from '../../core/errors.js';
 import { emptyTotals, mergeSeriesSets } from './k6-aggregate.js';
-import { CorruptLineTracker, excerpt, forEachLine } from './lines.js';
+import { checkFigure, outOfRange } from './figures.js';
+import { CorruptLineTracker, excerpt, forEachLine, mixedFormats } from './lines.js';
 
 export const K6_WINDOWS_SCHEMA = 'perf.k6-windows/v1';
 
@@ -32,6 +33,35 @@ function seriesProblem(o: Record<string, unknown>): string | null {
     }
   }
   return null;
+}
+
+/** Metrics whose trend values are durations (k6's http_req_* timings, iteration_duration): never negative. */
+const DURATION_TREND = /^(http_req_|iteration_duration$|group_duration$)/;
+
+/** Throws an out-of-range input error for a figure outside its domain (a well-formed line with impossible numbers). */
+function checkSeriesRanges(o: Record<string, unknown>, where: string, line: string): void {
+  const field = (k: string, i: number, s: Record<string, unknown>, f: string): string => `${line}.${k}[${i}] (${String(s.metric)}).${f}`;
+  const each = (k: string, fn: (s: Record<string, unknown>, i: number) => void): void => {
+    const arr = o[k];
+    if (Array.isArray(arr)) arr.forEach((s, i) => fn(s as Record<string, unknown>, i));
+  };
+  each('trends', (s, i) => {
+    checkFigure(s.count, 'count', where, field('trends', i, s, 'count'));
+    if (DURATION_TREND.test(String(s.metric))) {
+      checkFigure(s.min, 'duration', where, field('trends', i, s, 'min'));
+      checkFigure(s.max, 'duration', where, field('trends', i, s, 'max'));
+      checkFigure(s.sum, 'duration', where, field('trends', i, s, 'sum'));
+    }
+    if ((s.count as number) > 0 && (s.min as number) > (s.max as number)) throw outOfRange(where, field('trends', i, s, 'min'), `(${String(s.min)}) is above max (${String(s.max)})`);
+  });
+  each('counters', (s, i) => {
+    checkFigure(s.value, 'amount', where, field('counters', i, s, 'value'));
+  });
+  each('rates', (s, i) => {
+    const trues = checkFigure(s.trues, 'count', where, field('rates', i, s, 'trues'));
+    const total = checkFigure(s.total, 'count', where, field('rates', i, s, 'total'));
+    if (trues > total) throw outOfRange(where, field('rates', i, s, 'trues'), `(${trues}) is above total (${total})`);
+  });
 }
 
 function normaliseSeries<T extends { tags?: unknown }>(arr: unknown): T[] {
@@ -86,6 +116,7 @@ export async function readK6Windows(file: string, opts: ReadK6WindowsOptions = {
             tracker.corrupt(lineNo, problem);
             return;
           }
+          checkSeriesRanges(o, `${file}:${lineNo}`, 'window');
           tracker.ok();
           windows.push({
             type: 'window',
@@ -110,6 +141,7 @@ export async function readK6Windows(file: string, opts: ReadK6WindowsOptions = {
             tracker.corrupt(lineNo, problem);
             return;
           }
+          checkSeriesRanges(o, `${file}:${lineNo}`, 'summary');
           tracker.ok();
           summary = {
             ...(o as unknown as K6SummaryLine),
@@ -120,6 +152,11 @@ export async function readK6Windows(file: string, opts: ReadK6WindowsOptions = {
           };
           return;
         }
+        case 'header':
+          throw mixedFormats(file, lineNo, 'a second perf.k6-windows/v1 header', K6_WINDOWS_SCHEMA);
+        case 'Metric':
+        case 'Point':
+          throw mixedFormats(file, lineNo, `a k6 --out json "${o.type}" line`, K6_WINDOWS_SCHEMA);
         default:
           // Unknown line types are a newer writer's additions: ignore them, they break nothing.
           tracker.ok();
@@ -139,7 +176,7 @@ export async function readK6Windows(file: string, opts: ReadK6WindowsOptions = {
   const totals = s
     ? { trends: s.trends, counters: s.counters, rates: s.rates, gauges: s.gauges }
     : windows.length > 0
-      ? mergeSeriesSets(windows)
+      ? mergeSeriesSets(windows, file)
       : emptyTotals();
   const lastEnd = windows.length > 0 ? windows[windows.length - 1]!.endMs : h.startMs;
   return {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { UserError } from '../../core/errors.js';
+import { Interrupted, PerfError, UserError } from '../../core/errors.js';
 
 /**
  * Streams a text file line by line without ever holding the whole file. `onLine` gets the line text
@@ -11,7 +11,7 @@ import { UserError } from '../../core/errors.js';
 export function forEachLine(
   file: string,
   onLine: (line: string, lineNo: number) => void,
-  opts: { signal?: AbortSignal; chunkBytes?: number } = {},
+  opts: { signal?: AbortSignal; chunkBytes?: number; maxLineBytes?: number } = {},
 ): Promise<{ lines: number; endedWithNewline: boolean; bytes: number }> {
   return forEachLineBytes(file, (buf, start, end, lineNo) => onLine(buf.toString('utf8', start, end), lineNo), {
     ...opts,
@@ -27,25 +27,47 @@ export function forEachLine(
 export async function forEachLineBytes(
   file: string,
   onLine: (buf: Buffer, start: number, end: number, lineNo: number) => void,
-  opts: { signal?: AbortSignal; chunkBytes?: number } = {},
+  opts: { signal?: AbortSignal; chunkBytes?: number; maxLineBytes?: number } = {},
 ): Promise<{ lines: number; endedWithNewline: boolean; bytes: number }> {
   await assertReadableFile(file);
+  const maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
   const stream = createReadStream(file, { highWaterMark: opts.chunkBytes ?? 4 << 20 });
-  let carry: Buffer | null = null;
+  // The unfinished line at a chunk's end: its pieces, joined once when its newline arrives (linear,
+  // however many chunks a long line spans).
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
   let lineNo = 0;
   let bytes = 0;
   let lastByte = -1;
+  const tooLong = (): UserError =>
+    new UserError(`line ${lineNo + 1} is longer than ${formatBytes(maxLine)}: no result-file line is that long (a binary or NUL-filled file?)`, {
+      where: `${file}:${lineNo + 1}`,
+      fix: 'pass the result file the tool wrote, unchanged',
+    });
   const emit = (buf: Buffer, from: number, to: number): void => {
     let start = from;
     while (start < to) {
       let nl = buf.indexOf(10, start);
       if (nl === -1 || nl > to) nl = to;
+      if (nl - start > maxLine) throw tooLong();
       lineNo++;
       let end = nl;
       if (end > start && buf[end - 1] === 13) end--;
       if (end > start) onLine(buf, start, end, lineNo);
       start = nl + 1;
     }
+  };
+  const keep = (piece: Buffer): void => {
+    if (piece.length === 0) return;
+    carryBytes += piece.length;
+    if (carryBytes > maxLine) throw tooLong();
+    carry.push(piece);
+  };
+  const takeCarry = (tail: Buffer): Buffer => {
+    const joined = Buffer.concat([...carry, tail], carryBytes + tail.length);
+    carry = [];
+    carryBytes = 0;
+    return joined;
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -54,29 +76,41 @@ export async function forEachLineBytes(
       lastByte = chunk[chunk.length - 1] ?? lastByte;
       const lastNl = chunk.lastIndexOf(10);
       if (lastNl === -1) {
-        carry = carry ? Buffer.concat([carry, chunk]) : chunk;
+        keep(Buffer.from(chunk));
         continue;
       }
-      if (carry) {
+      if (carryBytes > 0) {
         const firstNl = chunk.indexOf(10);
-        const joined = Buffer.concat([carry, chunk.subarray(0, firstNl)]);
+        if (carryBytes + firstNl > maxLine) throw tooLong();
+        const joined = takeCarry(chunk.subarray(0, firstNl));
         emit(joined, 0, joined.length);
         emit(chunk, firstNl + 1, lastNl);
       } else {
         emit(chunk, 0, lastNl);
       }
-      carry = lastNl + 1 < chunk.length ? Buffer.from(chunk.subarray(lastNl + 1)) : null;
+      if (lastNl + 1 < chunk.length) keep(Buffer.from(chunk.subarray(lastNl + 1)));
     }
   } catch (err) {
-    if (err instanceof UserError) throw err;
+    if (err instanceof PerfError) throw err;
     const e = err as NodeJS.ErrnoException;
     if (e.code) throw new UserError(`cannot read ${file}: ${e.code}`, { where: file, fix: 'check the path and its permissions' });
     throw err;
   } finally {
     stream.destroy();
   }
-  if (carry && carry.length > 0) emit(carry, 0, carry.length);
+  if (opts.signal?.aborted) throw new Interrupted(`interrupted while reading ${file}: nothing was evaluated`, { where: file });
+  if (carryBytes > 0) {
+    const rest = takeCarry(Buffer.alloc(0));
+    emit(rest, 0, rest.length);
+  }
   return { lines: lineNo, endedWithNewline: lastByte === 10, bytes };
+}
+
+/** Longest line the NDJSON readers accept (a window line of a high-cardinality run is a few MB). */
+export const MAX_LINE_BYTES = 64 << 20;
+
+function formatBytes(n: number): string {
+  return n >= 1 << 20 ? `${Math.round(n / (1 << 20))} MB` : `${Math.round(n / 1024)} KB`;
 }
 
 export async function assertReadableFile(file: string): Promise<number> {
@@ -155,4 +189,12 @@ export class CorruptLineTracker {
 export function excerpt(line: string, max = 60): string {
   const s = line.length > max ? `${line.slice(0, max)}…` : line;
   return JSON.stringify(s);
+}
+
+/** A line of another result format inside an NDJSON file: two files were concatenated. */
+export function mixedFormats(file: string, lineNo: number, what: string, format: string): UserError {
+  return new UserError(`line ${lineNo} is ${what} inside a ${format} file: two result files were concatenated`, {
+    where: `${file}:${lineNo}`,
+    fix: 'pass each result file on its own (one slo-check per file)',
+  });
 }

@@ -15,10 +15,10 @@ const FAILED_CLASSES = new Set(['5xx', '0xx']);
 const NOT_SLOW_CANDIDATES = new Set(['4xx', '5xx', '0xx']);
 
 const decoded = new WeakMap<TrendSeries, Histogram>();
-const hist = (t: TrendSeries): Histogram => {
+const hist = (t: TrendSeries, file: string): Histogram => {
   let h = decoded.get(t);
   if (!h) {
-    h = decodeHistogram(t.histogram, `series ${t.metric} ${JSON.stringify(t.tags)}`, { resizable: false });
+    h = decodeHistogram(t.histogram, `${file ? `${file}: ` : ''}series ${t.metric} ${JSON.stringify(t.tags)}`, { resizable: false });
     decoded.set(t, h);
   }
   return h;
@@ -31,7 +31,7 @@ interface SeriesSet {
 }
 
 /** The SLO view of one set of k6 series (a window, or the whole run) filtered by journey. */
-export function k6Aggregate(set: SeriesSet, journey: string | undefined, durationTrend = 'http_req_duration'): Aggregate | null {
+export function k6Aggregate(set: SeriesSet, journey: string | undefined, durationTrend = 'http_req_duration', file = ''): Aggregate | null {
   const trends = set.trends.filter((t) => t.metric === durationTrend && matchesJourney(t.tags, journey));
   const reqs = set.counters.filter((c) => c.metric === 'http_reqs' && matchesJourney(c.tags, journey));
   const failedRates = set.rates.filter((r) => r.metric === 'http_req_failed' && matchesJourney(r.tags, journey));
@@ -48,7 +48,7 @@ export function k6Aggregate(set: SeriesSet, journey: string | undefined, duratio
     failedSource = 'status >= 500';
   }
   let merged: Histogram | null = null;
-  const all = (): Histogram => (merged ??= mergeHistograms(trends.map(hist)));
+  const all = (): Histogram => (merged ??= mergeHistograms(trends.map((t) => hist(t, file))));
   return {
     total,
     failed,
@@ -58,7 +58,7 @@ export function k6Aggregate(set: SeriesSet, journey: string | undefined, duratio
       for (const t of trends) {
         if (t.tags.status !== undefined && NOT_SLOW_CANDIDATES.has(t.tags.status)) continue;
         if (t.max <= thresholdMs) continue;
-        n += countAboveMs(hist(t), thresholdMs);
+        n += countAboveMs(hist(t, file), thresholdMs);
       }
       return n;
     },
@@ -81,7 +81,7 @@ export function sloInputFromK6Run(run: K6Run, file: string): SloInput {
   const windows: InputWindow[] = run.windows.map((w) => ({
     startMs: w.startMs,
     endMs: w.endMs,
-    aggregate: (journey?: string) => k6Aggregate(w, journey),
+    aggregate: (journey?: string) => k6Aggregate(w, journey, undefined, file),
   }));
   const limits: string[] = [];
   if (!run.complete) limits.push('the run did not finish cleanly: results cover the data that was written');
@@ -91,7 +91,7 @@ export function sloInputFromK6Run(run: K6Run, file: string): SloInput {
     file,
     durationMs: Math.max(0, run.endMs - run.startMs),
     percentiles: 'exact',
-    aggregate: (journey?: string) => k6Aggregate(run.totals, journey),
+    aggregate: (journey?: string) => k6Aggregate(run.totals, journey, undefined, file),
     windows,
     journeys: [...journeys].sort(),
     warnings: [...run.warnings],

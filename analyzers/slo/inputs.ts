@@ -1,6 +1,7 @@
 import type { LoadFigures } from '../../core/artifacts/schemas.js';
 import { UserError } from '../../core/errors.js';
 import { countAboveMs, decodeHistogram, percentileMs, type Histogram } from '../histogram.js';
+import { checkFigure, outOfRange } from '../parsers/figures.js';
 import { detectFormat, INPUT_FORMATS, readJsonDocument, documentFormat, describeDocument, type InputFormat } from '../parsers/detect.js';
 import { readK6Json } from '../parsers/k6-json.js';
 import { parseK6Summary, type K6Summary, type SummaryMetric } from '../parsers/k6-summary.js';
@@ -119,7 +120,16 @@ function checkFigures(f: unknown, file: string, where: string): LoadFigures {
   if (!isObj(f) || typeof f.name !== 'string' || !isNum(f.requests) || !isNum(f.errors) || typeof f.histogram !== 'string') {
     throw new UserError(`${where} lacks name/requests/errors/histogram`, { where: file, fix: 'pass the artifact perf wrote, unchanged' });
   }
+  checkCounts(f, file, where);
   return f as unknown as LoadFigures;
+}
+
+/** requests and errors are counts, and errors cannot outnumber requests. */
+function checkCounts(f: Record<string, unknown>, file: string, where: string): void {
+  const requests = checkFigure(f.requests, 'count', file, `${where}.requests`);
+  const errors = checkFigure(f.errors, 'count', file, `${where}.errors`);
+  if (errors > requests) throw outOfRange(file, `${where}.errors`, `(${errors}) is above requests (${requests})`);
+  if (f.durationMs !== undefined) checkFigure(f.durationMs, 'duration', file, `${where}.durationMs`);
 }
 
 function fromArtifact(doc: unknown, format: 'perf.baseline/v1' | 'perf.loadtest/v1', file: string): SloInput {
@@ -146,6 +156,8 @@ function fromArtifact(doc: unknown, format: 'perf.baseline/v1' | 'perf.loadtest/
         if (!isObj(w) || !isNum(w.startMs) || !isNum(w.endMs) || !isNum(w.requests) || !isNum(w.errors)) {
           throw new UserError(`windows[${i}] lacks startMs/endMs/requests/errors`, { where: file, fix: 'pass the artifact perf wrote, unchanged' });
         }
+        checkCounts(w, file, `windows[${i}]`);
+        if (w.endMs < w.startMs) throw outOfRange(file, `windows[${i}].endMs`, `(${w.endMs}) is before startMs (${w.startMs})`);
         const js = isObj(w.journeys) ? w.journeys : {};
         const whole = lazy(() => decodeOrFail(w.histogram, file, `windows[${i}]`));
         return {
@@ -155,6 +167,7 @@ function fromArtifact(doc: unknown, format: 'perf.baseline/v1' | 'perf.loadtest/
             if (journey === undefined) return figuresAggregate(w.requests as number, w.errors as number, whole);
             const j = js[journey];
             if (!isObj(j) || !isNum(j.requests) || !isNum(j.errors)) return null;
+            checkCounts(j, file, `windows[${i}].journeys.${journey}`);
             return figuresAggregate(j.requests, j.errors, lazy(() => decodeOrFail(j.histogram, file, `windows[${i}].journeys.${journey}`)));
           },
         };
@@ -167,7 +180,7 @@ function fromArtifact(doc: unknown, format: 'perf.baseline/v1' | 'perf.loadtest/
   return {
     format,
     file,
-    durationMs: isNum(doc.durationMs) ? doc.durationMs : isNum(overall.durationMs) ? overall.durationMs : 0,
+    durationMs: doc.durationMs !== undefined ? checkFigure(doc.durationMs, 'duration', file, 'durationMs') : isNum(overall.durationMs) ? overall.durationMs : 0,
     percentiles: 'exact',
     aggregate,
     windows,
@@ -253,12 +266,20 @@ function fromAutocannon(doc: unknown, file: string): SloInput {
   if (!isObj(doc) || !isObj(doc.latency) || !isObj(doc.requests)) throw new UserError(`${file} is not autocannon --json output`, { where: file });
   const lat = doc.latency;
   const pct = new Map<number, number>();
-  for (const [k, p] of AUTOCANNON_PCT) if (isNum(lat[k])) pct.set(p, lat[k]);
-  if (isNum(lat.min)) pct.set(0, lat.min);
-  if (isNum(lat.max)) pct.set(100, lat.max);
-  const responses = isNum(doc.requests.total) ? doc.requests.total : 0;
-  const errors = isNum(doc.errors) ? doc.errors : 0;
-  const s5xx = isNum(doc['5xx']) ? doc['5xx'] : 0;
+  const latency = (k: string): number | undefined => (lat[k] === undefined ? undefined : checkFigure(lat[k], 'duration', file, `latency.${k}`));
+  const count = (v: unknown, field: string): number => (v === undefined ? 0 : checkFigure(v, 'count', file, field));
+  for (const [k, p] of AUTOCANNON_PCT) {
+    const v = latency(k);
+    if (v !== undefined) pct.set(p, v);
+  }
+  const min = latency('min');
+  const max = latency('max');
+  if (min !== undefined) pct.set(0, min);
+  if (max !== undefined) pct.set(100, max);
+  const responses = count(doc.requests.total, 'requests.total');
+  const errors = count(doc.errors, 'errors');
+  const s5xx = count(doc['5xx'], '5xx');
+  if (s5xx > responses) throw outOfRange(file, '5xx', `(${s5xx}) is above requests.total (${responses})`);
   const total = responses + errors;
   const agg: Aggregate = {
     total,
@@ -270,7 +291,7 @@ function fromAutocannon(doc: unknown, file: string): SloInput {
   return {
     format: 'autocannon',
     file,
-    durationMs: isNum(doc.duration) ? doc.duration * 1000 : 0,
+    durationMs: doc.duration === undefined ? 0 : checkFigure(doc.duration, 'duration', file, 'duration') * 1000,
     percentiles: [...pct.keys()].sort((a, b) => a - b),
     aggregate: (journey?: string) => (journey === undefined ? agg : null),
     windows: null,
