@@ -83,11 +83,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return undefined;
   }
 
-  /** The artifact store under --out-dir, else the config's outDir, else .aiwg. */
+  /**
+   * The artifact store under --out-dir, else the config's outDir, else .aiwg — checked writable (with
+   * room for a probe file) on first use, so an unusable out-dir is exit 2 before any load runs.
+   */
   protected store(config?: PerfConfig): ArtifactStore {
     if (!this.cachedStore) {
       const outDir = this.flags['out-dir'] ?? config?.outDir ?? DEFAULT_OUT_DIR;
-      this.cachedStore = new ArtifactStore(outDir);
+      const store = new ArtifactStore(outDir);
+      store.assertWritable();
+      this.cachedStore = store;
     }
     return this.cachedStore;
   }

@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { jsonText, writeFileAtomic, writeFilesAtomic, writeJsonAtomic, type FileWrite } from './atomic.js';
 import { ARTIFACTS, DIRS, type ArtifactKind } from './layout.js';
 import { newRunId } from './run-id.js';
 import { checkArtifact, isArtifactSchemaKey, parseJson } from '../contract/read-artifact.js';
+import { RuntimeFailure, UserError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 
 /** Fields every JSON twin carries besides its own payload. */
@@ -19,6 +21,23 @@ export type Artifact<T> = ArtifactEnvelope & T;
 export interface WrittenReport {
   markdownPath: string;
   jsonPath: string;
+}
+
+/** Bytes of the probe file written before any load: a full or tiny filesystem fails here, not after the run. */
+export const PROBE_BYTES = 1 << 20;
+
+/** The directories reports land in; each is probed, so one read-only subdirectory is found up front. */
+const REPORT_DIRS = [DIRS.reports, DIRS.performance, DIRS.testing, DIRS.planning, DIRS.runs] as const;
+
+/** The error an fs call throws (EACCES, ENOSPC, EROFS, …), as opposed to a bug. */
+function fsErrorCode(err: unknown): string | null {
+  const e = err as NodeJS.ErrnoException;
+  return typeof e?.code === 'string' && /^E[A-Z0-9]+$/.test(e.code) ? e.code : null;
+}
+
+/** Where results go when the out-dir refuses them: $PERF_RESCUE_DIR, else the system temp dir. */
+export function rescueRoot(runId: string): string {
+  return join(process.env.PERF_RESCUE_DIR || tmpdir(), `perf-rescue-${runId}`);
 }
 
 /** The one artifact writer: owns the `.aiwg/` layout, run ids and atomic writes. */
@@ -41,6 +60,35 @@ export class ArtifactStore {
     const d = this.path(...parts);
     mkdirSync(d, { recursive: true });
     return d;
+  }
+
+  /**
+   * Checks, before any load runs, that every report directory can be created and written and that a
+   * probe file of PROBE_BYTES fits: an unwritable, read-only or full out-dir is a UserError (exit 2)
+   * naming the directory, instead of an EPERM after the whole measurement.
+   */
+  assertWritable(): void {
+    for (const d of [...REPORT_DIRS.filter((x) => x !== DIRS.runs), join(DIRS.runs, this.runId)]) {
+      const dir = this.path(d);
+      const probe = join(dir, `.perf-write-probe-${process.pid}`);
+      try {
+        mkdirSync(dir, { recursive: true });
+        writeFileAtomic(probe, d.startsWith(DIRS.runs) ? Buffer.alloc(PROBE_BYTES) : 'probe\n');
+      } catch (err) {
+        const code = fsErrorCode(err);
+        if (code === null) throw err;
+        throw new UserError(`the output directory is not writable: ${code === 'ENOSPC' || code === 'EDQUOT' ? `no room for a ${PROBE_BYTES >> 20} MB probe file` : (err as Error).message} (${code})`, {
+          where: dir,
+          fix: `fix its permissions or free space, or pass --out-dir <writable dir>; nothing was run`,
+        });
+      } finally {
+        try {
+          rmSync(probe, { force: true });
+        } catch {
+          // the directory itself is unusable: reported above
+        }
+      }
+    }
   }
 
   /** Per-run working directory: `working/runs/<runId>/`. */
@@ -66,10 +114,46 @@ export class ArtifactStore {
     const spec = ARTIFACTS[kind];
     const jsonPath = this.path(spec.json);
     const markdownPath = this.path(spec.markdown);
-    writeJsonAtomic(jsonPath, artifact);
-    writeJsonAtomic(join(this.runDir(), `${kind}.json`), artifact);
-    writeFileAtomic(markdownPath, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
+    const json = jsonText(artifact);
+    const writes: FileWrite[] = [
+      { file: jsonPath, data: json },
+      { file: this.path(DIRS.runs, this.runId, `${kind}.json`), data: json },
+      { file: markdownPath, data: markdown.endsWith('\n') ? markdown : `${markdown}\n` },
+    ];
+    try {
+      // One unit: the report, its twin and the run copy are all new, or all as they were.
+      writeFilesAtomic(writes);
+    } catch (err) {
+      if (fsErrorCode(err) === null) throw err;
+      throw this.rescue(writes, err as NodeJS.ErrnoException);
+    }
     return { markdownPath, jsonPath, artifact };
+  }
+
+  /**
+   * The out-dir refused a report after the run: the same files go to the rescue dir (same layout),
+   * and the error says where. If even that fails, the JSON twin goes to stderr — a result is never lost.
+   */
+  private rescue(writes: readonly FileWrite[], cause: NodeJS.ErrnoException): RuntimeFailure {
+    const root = rescueRoot(this.runId);
+    const failed = cause.path ?? writes[0]!.file;
+    const why = `could not write ${this.display(failed)} (${cause.code}: ${cause.message.split(',')[0]?.replace(/^\w+: /, '') ?? cause.code})`;
+    try {
+      const saved = writes.map((w) => ({ file: join(root, relative(this.root, w.file)), data: w.data }));
+      for (const w of saved) mkdirSync(dirname(w.file), { recursive: true });
+      writeFilesAtomic(saved);
+      return new RuntimeFailure(`${why}; the results were saved to ${root} instead`, {
+        where: this.root,
+        fix: `free space or fix the permissions of ${this.root}, then copy the files back from ${root}`,
+        detail: saved.map((w) => w.file).join('\n'),
+      });
+    } catch {
+      process.stderr.write(`${String(writes[0]!.data)}\n`);
+      return new RuntimeFailure(`${why}, and the rescue dir ${root} is not writable either; the JSON result was printed to stderr above`, {
+        where: this.root,
+        fix: 'free space or fix permissions (or set PERF_RESCUE_DIR to a writable dir) and re-run',
+      });
+    }
   }
 
   writeText(relPath: string, text: string): string {
