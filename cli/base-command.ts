@@ -5,7 +5,7 @@ import { ArtifactStore } from '../core/artifacts/store.js';
 import { DEFAULT_CONFIG_FILE, DEFAULT_OUT_DIR, loadConfig } from '../core/config/load.js';
 import type { PerfConfig } from '../core/config/types.js';
 import { ExitCode, formatError, isPerfError, UserError } from '../core/errors.js';
-import { interruptSignal } from '../core/interrupt.js';
+import { interruptSignal, outputClosedReason, watchOutputPipes } from '../core/interrupt.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 
@@ -42,6 +42,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   public override async init(): Promise<void> {
     await super.init();
+    watchOutputPipes();
     const { flags } = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
@@ -55,7 +56,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** Human-readable output: stdout normally, stderr under --json so stdout stays one JSON document. */
   protected say(message = ''): void {
     if (this.flags?.json) process.stderr.write(`${message}\n`);
-    else process.stdout.write(`${message}\n`);
+    else if (!outputClosedReason()) process.stdout.write(`${message}\n`);
   }
 
   /** The one JSON document of --json mode. */

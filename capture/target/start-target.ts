@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Target, TargetStart } from '../../core/config/types.js';
 import { RuntimeFailure } from '../../core/errors.js';
+import { signalGroup as signalPgid, spawnSupervised } from './supervise.js';
 
 /** A service perf started itself; `stop()` ends its whole process group. */
 export interface RunningTarget {
@@ -48,12 +49,11 @@ export async function startTarget(target: Target, opts: StartTargetOptions = {})
       fix: 'stop the process that holds that port, or remove target.start to measure the running service as it is',
     });
   }
-  const child = spawn(start.command, {
+  // Under a supervisor: the target's process group dies with perf, even on SIGKILL (supervise.ts).
+  const child = spawnSupervised(start.command, {
     shell: true,
-    cwd: start.cwd,
+    ...(start.cwd ? { cwd: start.cwd } : {}),
     env: { ...process.env, ...resolveTargetEnv(start.env), ...opts.extraEnv },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tail: string[] = [];
   const keep = (chunk: Buffer): void => {
@@ -112,14 +112,7 @@ export async function startTarget(target: Target, opts: StartTargetOptions = {})
 async function stopGroup(child: ChildProcess, exited: Promise<void>, graceMs: number): Promise<void> {
   const pid = child.pid;
   if (pid === undefined) return;
-  const signalGroup = (sig: NodeJS.Signals): boolean => {
-    try {
-      process.kill(-pid, sig);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const signalGroup = (sig: NodeJS.Signals | 0): boolean => signalPgid(pid, sig);
   if (!signalGroup('SIGTERM')) {
     await exited;
     return;
@@ -127,10 +120,10 @@ async function stopGroup(child: ChildProcess, exited: Promise<void>, graceMs: nu
   const deadline = Date.now() + graceMs;
   // Wait for the whole group (the shell may exit before the service finishes writing its profile).
   while (Date.now() < deadline) {
-    if (!signalGroup(0 as unknown as NodeJS.Signals)) break;
+    if (!signalGroup(0)) break;
     await sleep(50);
   }
-  if (signalGroup(0 as unknown as NodeJS.Signals)) signalGroup('SIGKILL');
+  if (signalGroup(0)) signalGroup('SIGKILL');
   await Promise.race([exited, sleep(1000)]);
 }
 

@@ -1,9 +1,10 @@
 /**
  * Runs one k6 process: `k6 run` with our output (`--out perf=…`) or, on stock k6, `--out json=…`.
  * Ctrl-C (the signal) is forwarded ONCE as SIGINT so k6 stops gracefully and flushes its output;
- * k6 runs in its own process group so a terminal's Ctrl-C does not reach it twice.
+ * k6 runs in its own process group (under a supervisor that ends the group when perf dies, even on
+ * SIGKILL) so a terminal's Ctrl-C does not reach it twice.
  */
-import { spawn } from 'node:child_process';
+import { signalGroup, spawnSupervised } from '../../capture/target/supervise.js';
 import { RuntimeFailure } from '../../core/errors.js';
 import { K6_FIX, type K6Binary } from './k6-binary.js';
 
@@ -56,11 +57,7 @@ export function k6Args(req: Omit<K6RunRequest, 'signal' | 'onTick' | 'env' | 'k6
 
 export async function runK6(req: K6RunRequest): Promise<K6RunOutcome> {
   const args = k6Args({ ...req, extension: req.k6.extension });
-  const child = spawn(req.k6.path, args, {
-    env: { ...process.env, ...req.env, K6_NO_USAGE_REPORT: 'true' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawnSupervised(req.k6.path, { args, env: { ...process.env, ...req.env, K6_NO_USAGE_REPORT: 'true' } });
   const errorLines: string[] = [];
   const tail: string[] = [];
   const keep = (chunk: Buffer): void => {
@@ -79,23 +76,15 @@ export async function runK6(req: K6RunRequest): Promise<K6RunOutcome> {
   const onAbort = (): void => {
     if (interrupted) return;
     interrupted = true;
-    try {
-      child.kill('SIGINT');
-    } catch {
-      // already gone
-    }
+    signalGroup(child.pid, 'SIGINT');
     // k6 needs a moment to stop VUs and flush; a hung k6 is killed rather than waited on forever.
-    killTimer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    killTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), 30_000);
   };
   req.signal?.addEventListener('abort', onAbort, { once: true });
   if (req.signal?.aborted) onAbort();
   // A perf that dies must not leave k6 running detached.
   const onExit = (): void => {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      // already gone
-    }
+    signalGroup(child.pid, 'SIGKILL');
   };
   process.once('exit', onExit);
   const ticker = req.onTick ? setInterval(req.onTick, 1000) : undefined;
@@ -109,7 +98,9 @@ export async function runK6(req: K6RunRequest): Promise<K6RunOutcome> {
   process.removeListener('exit', onExit);
   req.signal?.removeEventListener('abort', onAbort);
 
-  if (spawnError) throw new RuntimeFailure(`could not start k6: ${spawnError.message}`, { where: req.k6.path, fix: K6_FIX });
+  // The supervisor reports a k6 that could not be started as exit 127 with "cannot start …".
+  const notStarted = spawnError?.message ?? (code === 127 ? tail.find((l) => l.startsWith('cannot start ')) : undefined);
+  if (notStarted) throw new RuntimeFailure(`could not start k6: ${notStarted}`, { where: req.k6.path, fix: K6_FIX });
   const ok = code === 0 || code === K6_EXIT.ThresholdsFailed || code === K6_EXIT.ScriptAborted || (code !== null && req.stoppedOnPurpose?.() === true);
   if (!ok && !interrupted) {
     const shown = errorLines.length ? errorLines.slice(-3) : tail.slice(-5);
