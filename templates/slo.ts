@@ -79,6 +79,10 @@ export function renderSloMarkdown(r: SloReport): string {
   lines.push(`- Source: \`${r.source.file}\` (${r.source.format})`);
   lines.push(`- Run length: ${r.runDurationMs > 0 ? formatDuration(r.runDurationMs) : 'unknown'}`);
   lines.push(`- SLOs from: \`${r.slosFrom}\``);
+  if (r.runInvalid && r.runInvalid.length > 0) {
+    lines.push('', '**The run did not happen as planned, so no SLO can pass it:**', '', ...r.runInvalid.map((x) => `- ${x}`), '');
+  }
+  if (r.partial) lines.push(`- Partial run: ${r.partial}`);
   lines.push(`- PARTIAL = target met but within the ${fig(r.warnMargin * 100)}% warning margin (latency above ${fig((1 - r.warnMargin) * 100)}% of its threshold, or burn rate above ${fig(1 - r.warnMargin)})`);
   lines.push('', summaryTable(r), '');
   for (const s of r.slos) {
@@ -117,7 +121,8 @@ export function renderSloMarkdown(r: SloReport): string {
 
 /** The markdown appended to $GITHUB_STEP_SUMMARY. */
 export function renderStepSummary(r: SloReport): string {
-  return `### perf slo-check: ${ICON[r.status] ?? r.status}\n\nSource: \`${r.source.file}\` (${r.source.format})\n\n${summaryTable(r)}\n\n`;
+  const invalid = r.runInvalid && r.runInvalid.length > 0 ? `The run did not happen as planned:\n\n${r.runInvalid.map((x) => `- ${x}`).join('\n')}\n\n` : '';
+  return `### perf slo-check: ${ICON[r.status] ?? r.status}\n\nSource: \`${r.source.file}\` (${r.source.format})\n\n${invalid}${summaryTable(r)}\n\n`;
 }
 
 const escData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -125,7 +130,8 @@ const escProp = (s: string): string => escData(s).replace(/:/g, '%3A').replace(/
 
 /** GitHub workflow commands: ::error for FAIL, ::warning for PARTIAL. */
 export function renderAnnotations(r: SloReport): string[] {
-  return r.slos
+  const invalid = (r.runInvalid ?? []).map((x) => `::error title=${escProp('perf run did not happen')}::${escData(x)}`);
+  return invalid.concat(r.slos
     .filter((s) => s.status !== 'PASS')
-    .map((s) => `::${s.status === 'FAIL' ? 'error' : 'warning'} title=${escProp(`SLO ${s.name} ${s.status}`)}::${escData(sloLine(s) + (s.note ? `. ${s.note}` : ''))}`);
+    .map((s) => `::${s.status === 'FAIL' ? 'error' : 'warning'} title=${escProp(`SLO ${s.name} ${s.status}`)}::${escData(sloLine(s) + (s.note ? `. ${s.note}` : ''))}`));
 }

@@ -8,6 +8,7 @@ import { BURN_RATE_RULES, WORKBOOK_WINDOW_MS } from './alerts.js';
 import { evaluateSlos } from './evaluate.js';
 import { loadSloInput } from './inputs.js';
 import { fromConfigSlo, type EvalSlo } from './model.js';
+import { DEFAULT_MAX_DROPPED, runDidNotHappen } from './run-validity.js';
 import { parseOpenSlo } from './openslo.js';
 
 /** perf.slo/v1 payload plus the optional, additive fields slo-check writes. */
@@ -22,6 +23,10 @@ export interface SloReport extends SloPayload {
   warnings: string[];
   /** k6 thresholds as the input reports them (summary formats), with `ok` already un-inverted. */
   k6Thresholds?: Array<{ metric: string; expression: string; ok: boolean }>;
+  /** Why the run does not count (zero requests, all failed, aborted, dropped load…): status FAIL whatever the SLOs say. */
+  runInvalid?: string[];
+  /** Set when the input covers less than was planned (interrupted run): every SLO result notes it too. */
+  partial?: string;
 }
 
 export interface SloCheckOptions {
@@ -32,6 +37,10 @@ export interface SloCheckOptions {
   lenient?: boolean;
   windowMs?: number;
   warnMargin?: number;
+  /** Largest dropped share of k6 iterations a run may have and still count (default 1 %). */
+  maxDropped?: number;
+  /** Distinct tag sets kept per k6 metric when reading k6 --out json (default 1,000). */
+  maxSeriesPerMetric?: number;
   signal?: AbortSignal;
 }
 
@@ -47,10 +56,14 @@ export async function runSloCheck(opts: SloCheckOptions): Promise<SloReport> {
     ...(opts.format ? { format: opts.format } : {}),
     ...(opts.lenient !== undefined ? { lenient: opts.lenient } : {}),
     ...(opts.windowMs !== undefined ? { windowMs: opts.windowMs } : {}),
+    ...(opts.maxSeriesPerMetric !== undefined ? { maxSeriesPerMetric: opts.maxSeriesPerMetric } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const warnMargin = opts.warnMargin ?? 0.1;
-  const { status, slos } = evaluateSlos(opts.slos, input, { warnMargin });
+  const evaluated = evaluateSlos(opts.slos, input, { warnMargin });
+  const slos = input.partial ? evaluated.slos.map((r) => ({ ...r, note: [r.note, `measured on a partial run: ${input.partial}`].filter(Boolean).join('; ') })) : evaluated.slos;
+  const runInvalid = input.facts ? runDidNotHappen(input.facts, opts.maxDropped ?? DEFAULT_MAX_DROPPED) : [];
+  const status = runInvalid.length > 0 ? 'FAIL' : evaluated.status;
   const report: SloReport = {
     status,
     source: { file: opts.file, format: input.format },
@@ -62,6 +75,8 @@ export async function runSloCheck(opts: SloCheckOptions): Promise<SloReport> {
     warnings: input.warnings,
   };
   if (input.thresholds && input.thresholds.length > 0) report.k6Thresholds = input.thresholds;
+  if (runInvalid.length > 0) report.runInvalid = runInvalid;
+  if (input.partial) report.partial = input.partial;
   return report;
 }
 

@@ -37,13 +37,30 @@ export interface BudgetData {
    * the rule then caps failed + slow at the total (a slow failure may count twice, an upper bound).
    */
   slowerThan(thresholdMs: number): number | null;
+  /**
+   * Summary data (no distribution): the lower bound of slow requests its percentiles prove — a
+   * percentile q above the threshold proves a slow share of at least 1 − q — or null.
+   */
+  slowerAtLeast?(thresholdMs: number): SlowProof | null;
+}
+
+/** A lower bound of slow requests proven by a summary percentile. */
+export interface SlowProof {
+  /** The percentile (0-100) whose value is above the threshold, and that value. */
+  percentile: number;
+  valueMs: number;
+  /** Proven slow fraction (allowedBadFraction(percentile); a max above the threshold proves one request) and count. */
+  fraction: number;
+  count: number;
 }
 
 export interface BadEvents {
   /** Bad events, or null when the data does not say which requests failed. */
   bad: number | null;
-  /** True for a latency SLO whose data has no distribution: failures only, a lower bound. */
+  /** True for a latency SLO whose data has no distribution: failures only (or a proven bound), a lower bound. */
   partial: boolean;
+  /** The summary percentile that proved the slow share counted in `bad`. */
+  proof?: SlowProof;
 }
 
 /** Bad events of an SLO in some data: failures, plus (latency SLOs) requests slower than the threshold. */
@@ -51,7 +68,12 @@ export function badEvents(slo: BudgetSlo, data: BudgetData): BadEvents {
   if (data.failed === null) return { bad: null, partial: false };
   if (slo.sli !== 'latency') return { bad: data.failed, partial: false };
   const slow = data.slowerThan(slo.thresholdMs ?? Number.POSITIVE_INFINITY);
-  if (slow === null) return { bad: data.failed, partial: true };
+  if (slow === null) {
+    // A summary: its percentiles still prove a lower bound of slow requests (slow ones may be the failed ones).
+    const proof = data.slowerAtLeast?.(slo.thresholdMs ?? Number.POSITIVE_INFINITY) ?? null;
+    if (proof) return { bad: Math.min(data.total, Math.max(data.failed, proof.count)), partial: true, proof };
+    return { bad: data.failed, partial: true };
+  }
   return { bad: Math.min(data.total, data.failed + slow), partial: false };
 }
 

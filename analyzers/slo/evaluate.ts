@@ -60,9 +60,14 @@ function evaluateOne(slo: EvalSlo, input: SloInput, margin: number): SloResult {
     };
   }
   const notes: string[] = [];
-  const { bad, partial } = badEvents(slo, agg);
+  const { bad, partial, proof } = badEvents(slo, agg);
   if (bad === null) notes.push(`${input.format} does not say which requests failed: the error budget cannot be computed`);
-  if (partial) notes.push(`${input.format} has no latency distribution: requests slower than ${slo.thresholdMs} ms cannot be counted, so the error budget counts failures only (a lower bound)`);
+  if (proof) {
+    notes.push(
+      `${input.format} has no latency distribution, but its ${percentileLabel(proof.percentile)} = ${proof.valueMs} ms > ${slo.thresholdMs} ms proves at least ` +
+        `${dec(proof.fraction * 100)}% of requests (${proof.count}) were slower: the error budget counts that lower bound`,
+    );
+  } else if (partial) notes.push(`${input.format} has no latency distribution: requests slower than ${slo.thresholdMs} ms cannot be counted, so the error budget counts failures only (a lower bound)`);
   const badN = bad ?? 0;
   if (input.durationMs <= 0) notes.push('the run length is unknown: the budget consumed by this run cannot be scaled and shows 0');
   const { burnRate, ...budget } = errorBudget(slo, { bad: badN, total: agg.total }, { runMs: input.durationMs, windowMs: slo.windowMs });
@@ -82,7 +87,8 @@ function evaluateOne(slo: EvalSlo, input: SloInput, margin: number): SloResult {
       status = 'FAIL';
     } else {
       actual = dec(actual);
-      const budgetFail = bad !== null && burnRate > 1;
+      // A proven slow share at least the whole allowed share (a percentile q ≤ objective above the threshold) is a breach.
+      const budgetFail = bad !== null && (burnRate > 1 || (proof !== undefined && proof.fraction >= allowed));
       if (actual > threshold || budgetFail) status = 'FAIL';
       else if (actual > threshold * (1 - margin) || (bad !== null && burnRate > 1 - margin)) status = 'PARTIAL';
       else status = 'PASS';

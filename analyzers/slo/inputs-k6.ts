@@ -84,8 +84,14 @@ export function sloInputFromK6Run(run: K6Run, file: string): SloInput {
     aggregate: (journey?: string) => k6Aggregate(w, journey, undefined, file),
   }));
   const limits: string[] = [];
-  if (!run.complete) limits.push('the run did not finish cleanly: results cover the data that was written');
+  const partial = !run.complete ? 'the run did not finish cleanly (k6 stopped early or was killed): results cover the data that was written' : null;
+  if (partial) limits.push(partial);
   if (run.aborted) limits.push(`k6 was aborted: ${run.aborted.reason}`);
+  const whole = k6Aggregate(run.totals, undefined, undefined, file);
+  const counter = (metric: string): number | null => {
+    const cs = run.totals.counters.filter((c) => c.metric === metric);
+    return cs.length > 0 ? cs.reduce((a, c) => a + c.value, 0) : null;
+  };
   return {
     format: run.format,
     file,
@@ -96,5 +102,13 @@ export function sloInputFromK6Run(run: K6Run, file: string): SloInput {
     journeys: [...journeys].sort(),
     warnings: [...run.warnings],
     limits,
+    facts: {
+      requests: whole?.total ?? 0,
+      failed: whole?.failed ?? null,
+      iterations: counter('iterations'),
+      droppedIterations: counter('dropped_iterations'),
+      aborted: run.aborted?.reason ?? null,
+    },
+    partial,
   };
 }

@@ -7,19 +7,24 @@ import { readK6Json } from '../parsers/k6-json.js';
 import { parseK6Summary, type K6Summary, type SummaryMetric } from '../parsers/k6-summary.js';
 import { readK6Windows } from '../parsers/k6-windows.js';
 import { sloInputFromK6Run } from './inputs-k6.js';
-import type { Aggregate, InputWindow, SloInput } from './model.js';
+import { dec } from './decimal.js';
+import { allowedBadFraction } from './error-budget.js';
+import type { Aggregate, InputWindow, SloInput, SlowProof } from './model.js';
+import type { RunFacts } from './run-validity.js';
 
 export interface LoadInputOptions {
   /** Skip auto-detection. */
   format?: InputFormat;
   lenient?: boolean;
+  /** Distinct tag sets kept per k6 metric (k6 --out json); see readK6Json. */
+  maxSeriesPerMetric?: number;
   /** Window width for bucketing k6 --out json points (default 10 s). */
   windowMs?: number;
   signal?: AbortSignal;
 }
 
 /** The k6 metrics SLO evaluation needs: everything else in a k6 --out json file is skipped unparsed. */
-export const SLO_K6_METRICS: ReadonlySet<string> = new Set(['http_reqs', 'http_req_duration', 'http_req_failed']);
+export const SLO_K6_METRICS: ReadonlySet<string> = new Set(['http_reqs', 'http_req_duration', 'http_req_failed', 'iterations', 'dropped_iterations']);
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -45,6 +50,7 @@ export async function loadSloInput(file: string, opts: LoadInputOptions = {}): P
         await readK6Json(file, {
           lenient,
           metrics: SLO_K6_METRICS,
+          ...(opts.maxSeriesPerMetric !== undefined ? { maxSeriesPerMetric: opts.maxSeriesPerMetric } : {}),
           ...(opts.windowMs !== undefined ? { windowMs: opts.windowMs } : {}),
           ...(opts.signal ? { signal: opts.signal } : {}),
         }),
@@ -173,10 +179,23 @@ function fromArtifact(doc: unknown, format: 'perf.baseline/v1' | 'perf.loadtest/
         };
       });
     }
-    if (doc.partial === true) limits.push('the load test was partial (interrupted or aborted): results cover what ran');
   } else {
     limits.push('a baseline has no per-window data: multi-window burn rates use the whole-run rate');
   }
+  const what = format === 'perf.loadtest/v1' ? 'load test' : 'baseline';
+  const partial = doc.partial === true ? `the ${what} was partial (interrupted or aborted): results cover only what ran` : null;
+  if (partial) limits.push(partial);
+  const count = (v: unknown, field: string): number | null => (v === undefined || v === null ? null : checkFigure(v, 'count', file, field));
+  const aborted = isObj(doc.aborted) && typeof doc.aborted.reason === 'string' ? doc.aborted.reason : null;
+  const facts: RunFacts = {
+    requests: overall.requests,
+    failed: overall.errors,
+    iterations: count(doc.iterations, 'iterations'),
+    droppedIterations: count(doc.droppedIterations, 'droppedIterations'),
+    // A breakpoint test is meant to stop at the break: its abort is the result, not a run that did not happen.
+    aborted: aborted && doc.scenario !== 'breakpoint' ? aborted : null,
+    targetExited: typeof doc.targetExited === 'string' ? doc.targetExited : null,
+  };
   return {
     format,
     file,
@@ -187,6 +206,8 @@ function fromArtifact(doc: unknown, format: 'perf.baseline/v1' | 'perf.loadtest/
     journeys: journeys.map((j) => j.name),
     warnings: [],
     limits,
+    facts,
+    partial,
   };
 }
 
@@ -215,6 +236,7 @@ function fromK6Summary(s: K6Summary, file: string): SloInput {
       failed: total === 0 ? null : (failed?.trues ?? null),
       failedSource: 'http_req_failed',
       slowerThan: () => null,
+      slowerAtLeast: (thresholdMs) => (dur ? slowProof(dur.percentiles, dur.max, thresholdMs, total) : null),
       percentile(p) {
         if (!dur) return null;
         if (p === 100 && dur.max !== undefined) return dur.max;
@@ -230,6 +252,8 @@ function fromK6Summary(s: K6Summary, file: string): SloInput {
     'no per-window data: multi-window burn rates use the whole-run rate',
   ];
   if (s.durationSource !== 'reported') limits.push(`run length ${s.durationSource === 'unknown' ? 'unknown' : s.durationSource}`);
+  const whole = aggregate(undefined);
+  const counter = (name: string): number | null => s.metrics.find((m) => m.name === name && Object.keys(m.tags).length === 0)?.count ?? null;
   return {
     format: s.format,
     file,
@@ -241,7 +265,31 @@ function fromK6Summary(s: K6Summary, file: string): SloInput {
     warnings: [],
     thresholds: s.thresholds,
     limits,
+    facts: {
+      requests: whole && !whole.countUnknown ? whole.total : null,
+      failed: whole?.failed ?? null,
+      iterations: counter('iterations'),
+      droppedIterations: counter('dropped_iterations'),
+    },
+    partial: null,
   };
+}
+
+/**
+ * The strongest lower bound on slow requests that summary percentiles prove: the lowest percentile q
+ * whose value is above the threshold means at least (1 − q) of the requests were slower; a max above
+ * it proves one request. Null when no carried figure is above the threshold.
+ */
+export function slowProof(percentiles: ReadonlyMap<number, number>, maxMs: number | undefined, thresholdMs: number, total: number): SlowProof | null {
+  let best: SlowProof | null = null;
+  for (const [p, v] of percentiles) {
+    if (p <= 0 || p >= 100 || !(v > thresholdMs)) continue;
+    if (best && best.percentile <= p) continue;
+    const fraction = allowedBadFraction(p);
+    best = { percentile: p, valueMs: v, fraction, count: Math.min(total, Math.ceil(dec(total * fraction))) };
+  }
+  if (!best && maxMs !== undefined && maxMs > thresholdMs && total > 0) best = { percentile: 100, valueMs: maxMs, fraction: dec(1 / total), count: 1 };
+  return best;
 }
 
 const AUTOCANNON_PCT: Array<[string, number]> = [
@@ -286,6 +334,7 @@ function fromAutocannon(doc: unknown, file: string): SloInput {
     failed: errors + s5xx,
     failedSource: 'status >= 500',
     slowerThan: () => null,
+    slowerAtLeast: (thresholdMs) => slowProof(pct, max, thresholdMs, total),
     percentile: (p) => pct.get(p) ?? null,
   };
   return {
@@ -297,6 +346,8 @@ function fromAutocannon(doc: unknown, file: string): SloInput {
     windows: null,
     journeys: [],
     warnings: [],
+    facts: { requests: total, failed: errors + s5xx },
+    partial: null,
     limits: [
       'autocannon --json carries fixed percentiles (p50, p75, p90, p97.5, p99, p99.9 …, no p95) at 1 ms resolution; requests slower than a threshold cannot be counted',
       'autocannon results have no journeys: journey-filtered SLOs cannot be judged',

@@ -1,5 +1,9 @@
 import type { PercentileName, Slo } from '../../core/config/types.js';
 import { PERCENTILE_VALUES } from '../../core/config/types.js';
+import type { SlowProof } from './error-budget.js';
+import type { RunFacts } from './run-validity.js';
+
+export type { SlowProof };
 
 /**
  * An SLO ready for evaluation, from perf.config.yaml (`Slo`) or from OpenSLO: percentiles as numbers
@@ -39,6 +43,12 @@ export interface Aggregate {
    * once), or null when the data is a summary without a distribution.
    */
   slowerThan(thresholdMs: number): number | null;
+  /**
+   * Summary inputs (no distribution): what the percentiles they carry prove about requests slower than
+   * `thresholdMs` — a percentile q above the threshold proves a bad fraction of at least 1 − q — or
+   * null when nothing is proven.
+   */
+  slowerAtLeast?(thresholdMs: number): SlowProof | null;
   /** Observed percentile in ms, or null when the data cannot give it (summary without that percentile). */
   percentile(p: number): number | null;
 }
@@ -68,4 +78,8 @@ export interface SloInput {
   thresholds?: Array<{ metric: string; expression: string; ok: boolean }>;
   /** Short notes on what the format cannot tell. */
   limits: string[];
+  /** What the file says about whether the run happened at all (see run-validity.ts). */
+  facts?: RunFacts;
+  /** Why the run covers less than was planned (interrupted, k6 stopped early), or null for a whole run. */
+  partial?: string | null;
 }

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { BaseCommand } from '../base-command.js';
 import { defaultWindowMs, gateFails, loadOpenSloFile, runSloCheck, slosFromConfig, type FailOn } from '../../analyzers/slo/check.js';
 import { INPUT_FORMATS, type InputFormat } from '../../analyzers/parsers/detect.js';
+import { DEFAULT_MAX_SERIES_PER_METRIC } from '../../analyzers/parsers/k6-json.js';
 import { writeFileAtomic } from '../../core/artifacts/atomic.js';
 import { ARTIFACTS } from '../../core/artifacts/layout.js';
 import { tryParseDuration } from '../../core/duration.js';
@@ -43,6 +44,15 @@ export default class SloCheck extends BaseCommand<typeof SloCheck> {
     junit: Flags.string({ description: 'also write JUnit XML (one testcase per SLO) to this file' }),
     annotations: Flags.boolean({ description: 'print GitHub ::error / ::warning annotations for FAIL / PARTIAL SLOs [default: on when GITHUB_ACTIONS=true]', allowNo: true }),
     lenient: Flags.boolean({ description: 'count and skip corrupt lines in NDJSON input instead of failing', default: false }),
+    'max-dropped': Flags.string({
+      description: 'largest share (percent) of k6 iterations that may be dropped before the run counts as not having happened',
+      default: '1',
+    }),
+    'max-series': Flags.integer({
+      description: 'distinct tag sets kept per k6 metric in --out json input; beyond it, points go to one overflow series (with a warning)',
+      default: DEFAULT_MAX_SERIES_PER_METRIC,
+      min: 1,
+    }),
     window: Flags.string({
       description: 'window width for bucketing k6 --out json points (burn-rate alerts) [default: half the shortest scaled short alert window, 10s..5m]',
     }),
@@ -54,6 +64,10 @@ export default class SloCheck extends BaseCommand<typeof SloCheck> {
     const margin = Number(f['warn-margin']);
     if (!Number.isFinite(margin) || margin < 0 || margin >= 100) {
       throw new UserError(`warning margin "${f['warn-margin']}" is not a percent in [0, 100)`, { where: '--warn-margin', fix: 'pass e.g. --warn-margin 10' });
+    }
+    const maxDropped = Number(f['max-dropped']);
+    if (!Number.isFinite(maxDropped) || maxDropped < 0 || maxDropped > 100) {
+      throw new UserError(`"${f['max-dropped']}" is not a percent in [0, 100]`, { where: '--max-dropped', fix: 'pass e.g. --max-dropped 1' });
     }
     let windowMs: number | undefined;
     if (f.window !== undefined) {
@@ -84,6 +98,8 @@ export default class SloCheck extends BaseCommand<typeof SloCheck> {
       lenient: f.lenient,
       windowMs: windowMs ?? defaultWindowMs(slos),
       warnMargin: margin / 100,
+      maxDropped: maxDropped / 100,
+      maxSeriesPerMetric: f['max-series'],
       signal: this.interruptSignal(),
     });
     if (config?.limits) report.resourceLimits = checkLimits(config.limits, resourcesOf(file, report.source.format));
@@ -112,13 +128,16 @@ export default class SloCheck extends BaseCommand<typeof SloCheck> {
 
     if (f.json) this.emitJson(written.artifact);
     this.say(`SLO compliance: ${report.status}  (${report.source.format}, ${report.slos.length} SLO${report.slos.length === 1 ? '' : 's'})`);
+    for (const x of report.runInvalid ?? []) this.say(`  run did not happen: ${x}`);
+    if (report.partial) this.say(`  note: ${report.partial}`);
     for (const s of report.slos) this.say(`  ${sloLine(s)}${s.note ? `\n    note: ${s.note}` : ''}`);
     for (const l of report.resourceLimits ?? []) this.say(`  limit ${l.name}: ${l.status} — ${l.evidence}`);
     this.say(`report: ${written.markdownPath}`);
 
     if (gateFails(report.status, failOn)) {
       const bad = report.slos.filter((s) => s.status === 'FAIL' || (failOn === 'partial' && s.status === 'PARTIAL')).map((s) => s.name);
-      throw new CheckFailed(`SLO check ${report.status}: ${bad.join(', ')}`, {
+      const invalid = report.runInvalid ?? [];
+      throw new CheckFailed(`SLO check ${report.status}: ${[...(invalid.length > 0 ? [`the run did not happen (${invalid.join('; ')})`] : []), ...bad].join(', ')}`, {
         fix: failOn === 'partial' ? 'PARTIAL fails because of --fail-on partial' : 'see the report for the numbers',
       });
     }
