@@ -5,6 +5,7 @@ import { ArtifactStore } from '../core/artifacts/store.js';
 import { DEFAULT_CONFIG_FILE, DEFAULT_OUT_DIR, loadConfig } from '../core/config/load.js';
 import type { PerfConfig } from '../core/config/types.js';
 import { ExitCode, formatError, isPerfError, UserError } from '../core/errors.js';
+import { secretsOfEnv } from '../core/redact.js';
 import { interruptSignal, outputClosedReason, watchOutputPipes } from '../core/interrupt.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
@@ -106,7 +107,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** Maps our errors to one clear message and the contract's exit code; never a stack trace. */
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     if (isPerfError(err)) {
-      process.stderr.write(`${err.exitCode === ExitCode.CheckFailed ? '' : 'error: '}${formatError(err)}\n`);
+      process.stderr.write(`${err.exitCode === ExitCode.CheckFailed ? '' : 'error: '}${secretsOfEnv(process.env).redact(formatError(err))}\n`);
       process.exitCode = err.exitCode;
       return undefined;
     }
@@ -125,7 +126,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     if (err.name === 'ExitError') throw err;
     if (process.env.PERF_DEBUG) process.stderr.write(`${err.stack ?? String(err)}\n`);
-    process.stderr.write(`error: unexpected failure: ${err.message}\n  fix: re-run with PERF_DEBUG=1 for details and report it\n`);
+    process.stderr.write(`error: unexpected failure: ${secretsOfEnv(process.env).redact(err.message)}\n  fix: re-run with PERF_DEBUG=1 for details and report it\n`);
     process.exitCode = ExitCode.Runtime;
     return undefined;
   }

@@ -1,6 +1,8 @@
 /** Header names whose values are always secret, whatever they hold. */
 const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|x-csrf-token)$/i;
-const SECRET_KEY = /(token|secret|password|passwd|apikey|api_key|authorization|cookie|session)/i;
+const SECRET_KEY = /(token|secret|password|passwd|pwd|apikey|api_key|authorization|cookie|session|credential|private_key|dsn|database_url|db_url)/i;
+/** Credentials inside a URL: scheme://user:password@host. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
 
 export const REDACTED = '[REDACTED]';
 
@@ -39,12 +41,30 @@ export class SecretSet {
     }
   }
 
-  /** Replaces every known secret value in `text`. */
+  /**
+   * Values of an environment that must not be shown: those whose names look secret (DB_PASSWORD,
+   * API_TOKEN, DATABASE_URL, …) and, when `templates` says so, those filled from `${VAR}` references.
+   */
+  addEnv(env: Record<string, string | undefined>, templates: Record<string, string> = {}): void {
+    for (const [name, value] of Object.entries(env)) {
+      if (value === undefined) continue;
+      if (SECRET_KEY.test(name) || /\$\{/.test(templates[name] ?? '')) this.add(value);
+    }
+  }
+
+  /** Replaces every known secret value in `text`, and the password part of any URL with credentials. */
   redact(text: string): string {
     let out = text;
     for (const v of this.values) out = out.split(v).join(REDACTED);
-    return out;
+    return out.replace(URL_CREDENTIALS, `$1${REDACTED}@`);
   }
+}
+
+/** A SecretSet of an environment's secret-looking values: for text that came from a child given that env. */
+export function secretsOfEnv(env: Record<string, string | undefined>, templates: Record<string, string> = {}): SecretSet {
+  const s = new SecretSet();
+  s.addEnv(env, templates);
+  return s;
 }
 
 /** Deep copy of a headers map with secret-looking values replaced (for display). */

@@ -188,6 +188,9 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
         }),
       (r) => r.overall.figures(r.durationMs, r.open),
     );
+    // A started target that died mid-run leaves figures of a dead service: recorded, and the gate fails on it.
+    const targetExited = running?.exitStatus() ?? null;
+    if (targetExited) notes.push(`The target ${targetExited} during the measurement: the figures after that point measure a dead service.`);
     if (run.unfinished > 0) notes.push(`${run.unfinished} request(s) were still unanswered when the run ended; they are not in the figures.`);
     if (run.interrupted) notes.push('Interrupted: the figures cover only the part of the run that finished.');
     if (resolved.some((j) => j.steps.some((s) => s.thinkTimeMs > 0))) notes.push('Think times are not applied by the baseline (it measures request latency); k6 load tests apply them.');
@@ -245,7 +248,10 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
       capacity,
       notes,
       generator,
-      interrupted: run.interrupted,
+      // Ctrl-C during the per-journey runs counts too: those figures are then missing.
+      ...(run.interrupted || opts.signal?.aborted ? { partial: true } : {}),
+      ...(targetExited ? { targetExited } : {}),
+      interrupted: run.interrupted || opts.signal?.aborted === true,
     };
     return result;
   })).catch(async (err: unknown) => {

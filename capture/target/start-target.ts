@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Target, TargetStart } from '../../core/config/types.js';
 import { RuntimeFailure } from '../../core/errors.js';
+import { secretsOfEnv } from '../../core/redact.js';
 import { signalGroup as signalPgid, spawnSupervised } from './supervise.js';
 
 /** A service perf started itself; `stop()` ends its whole process group. */
@@ -12,6 +13,8 @@ export interface RunningTarget {
   stderrTail(): string;
   /** True once the process has exited (on its own or after stop()). */
   exited(): boolean;
+  /** How it exited ("exited with code 1", "was killed by SIGKILL"), or null while it runs. */
+  exitStatus(): string | null;
   /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves when the group is gone. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -50,11 +53,15 @@ export async function startTarget(target: Target, opts: StartTargetOptions = {})
     });
   }
   // Under a supervisor: the target's process group dies with perf, even on SIGKILL (supervise.ts).
+  const env = { ...process.env, ...resolveTargetEnv(start.env), ...opts.extraEnv };
   const child = spawnSupervised(start.command, {
     shell: true,
     ...(start.cwd ? { cwd: start.cwd } : {}),
-    env: { ...process.env, ...resolveTargetEnv(start.env), ...opts.extraEnv },
+    env,
   });
+  // What the target prints is shown to the user: its secrets (DB_PASSWORD, …) are redacted first.
+  const secrets = secretsOfEnv(env, start.env);
+  secrets.addHeaders(resolveTargetEnv(target.headers), target.headers);
   const tail: string[] = [];
   const keep = (chunk: Buffer): void => {
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') tail.push(line);
@@ -77,14 +84,16 @@ export async function startTarget(target: Target, opts: StartTargetOptions = {})
   });
   const running: RunningTarget = {
     pid: child.pid ?? -1,
-    stderrTail: () => tail.join('\n'),
+    stderrTail: () => secrets.redact(tail.join('\n')),
     exited: () => exitInfo !== undefined,
+    exitStatus: () => (exitInfo === undefined ? null : spawnError ? spawnError.message : exitInfo.signal ? `was killed by ${exitInfo.signal}` : `exited with code ${exitInfo.code}`),
     stop: (graceMs = 5000) => stopGroup(child, exitedPromise, graceMs),
   };
   if (opts.noWait) return running;
 
   const readyUrl = joinUrl(target.baseUrl, start.readyPath);
   const deadline = Date.now() + start.readyTimeoutMs;
+  let last: ProbeResult | undefined;
   while (Date.now() < deadline) {
     if (opts.signal?.aborted) break;
     if (exitInfo) {
@@ -96,13 +105,23 @@ export async function startTarget(target: Target, opts: StartTargetOptions = {})
       });
     }
     const r = await probe(readyUrl, 1000, target.headers);
+    last = r;
     // Ready only when OUR process answers: an old server on the same port would answer too.
     if (r.ok && !exitInfo) return running;
     await Promise.race([sleep(100), exitedPromise]);
   }
   await running.stop(1000);
   if (opts.signal?.aborted) throw new RuntimeFailure('interrupted while waiting for the target to become ready');
-  throw new RuntimeFailure(`the target did not answer ${readyUrl} within ${start.readyTimeoutMs} ms`, {
+  if (last?.status !== undefined) {
+    // It answers, but not "ready": say what it answered instead of "did not answer".
+    const body = last.body ? `: ${JSON.stringify(secrets.redact(last.body))}` : '';
+    throw new RuntimeFailure(`the target answered HTTP ${last.status} at ${readyUrl} (not ready) for ${start.readyTimeoutMs} ms${body}`, {
+      where: 'target.start.readyPath',
+      fix: `make ${start.readyPath} answer with a status below 500 once the service is ready, or point readyPath at a path that does`,
+      detail: running.stderrTail() || '(no output)',
+    });
+  }
+  throw new RuntimeFailure(`the target did not answer ${readyUrl} within ${start.readyTimeoutMs} ms${last?.error ? ` (last error: ${last.error})` : ''}`, {
     where: 'target.start.readyPath / target.baseUrl',
     fix: 'check that the command listens on baseUrl\'s port, or raise target.start.readyTimeoutMs',
     detail: running.stderrTail() || '(no output)',
@@ -130,8 +149,12 @@ async function stopGroup(child: ChildProcess, exited: Promise<void>, graceMs: nu
 export interface ProbeResult {
   ok: boolean;
   status?: number;
+  /** The first bytes of a failing (status >= 500) answer, for messages. */
+  body?: string;
   error?: string;
 }
+
+const PROBE_BODY_BYTES = 200;
 
 /** One GET; ok when the service answers with a status < 500. */
 export function probe(url: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<ProbeResult> {
@@ -141,8 +164,20 @@ export function probe(url: string, timeoutMs: number, headers: Record<string, st
       u,
       { method: 'GET', timeout: timeoutMs, headers: stripTemplates(headers), rejectUnauthorized: false },
       (res) => {
-        res.resume();
-        resolve({ ok: (res.statusCode ?? 500) < 500, status: res.statusCode });
+        const status = res.statusCode ?? 500;
+        if (status < 500) {
+          res.resume();
+          resolve({ ok: true, status });
+          return;
+        }
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          if (body.length < PROBE_BODY_BYTES) body += c;
+        });
+        const done = (): void => resolve({ ok: false, status, ...(body.trim() ? { body: body.trim().slice(0, PROBE_BODY_BYTES) } : {}) });
+        res.on('end', done);
+        res.on('error', done);
       },
     );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));

@@ -7,6 +7,8 @@ import { runBaseline, type BaselineProgress } from '../../capture/baseline/run-b
 import { fmtMs, fmtNum, fmtPct, mdTable } from '../../core/markdown.js';
 import { rankByP99 } from '../../templates/baseline.js';
 import { PLAIN_PROGRESS_EVERY_MS, progressLine } from '../../capture/load/progress-line.js';
+import { runDidNotHappen } from '../../analyzers/slo/run-validity.js';
+import { CheckFailed } from '../../core/errors.js';
 
 export default class Baseline extends BaseCommand<typeof Baseline> {
   static override description =
@@ -71,6 +73,11 @@ export default class Baseline extends BaseCommand<typeof Baseline> {
     }
     for (const j of a.journeys) if (j.errors > 0) this.say(`warning: journey "${j.name}" had ${fmtNum(j.errors)} failed requests (${fmtPct(j.errorRate)}) — see the report`);
     this.say(`wrote ${store.display(result.markdownPath)} and ${store.display(result.jsonPath)}`);
+    // A baseline of a dead or failing service is not a baseline: exit 1 with the reason (the report is kept).
+    const invalid = runDidNotHappen({ requests: a.overall.requests, failed: a.overall.errors, targetExited: a.targetExited ?? null });
+    if (invalid.length > 0) {
+      throw new CheckFailed(`the baseline did not measure a working service: ${invalid.join('; ')}`, { fix: `see ${store.display(result.markdownPath)}` });
+    }
   }
 
   private progress(p: BaselineProgress, live: boolean): void {

@@ -4,6 +4,7 @@ import { PLAIN_PROGRESS_EVERY_MS } from '../../capture/load/progress-line.js';
 import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
 import { parseDuration } from '../../core/duration.js';
 import { CheckFailed, Interrupted, UserError } from '../../core/errors.js';
+import { runDidNotHappen } from '../../analyzers/slo/run-validity.js';
 import { parseRate } from '../../k6-scripts/src/generate.js';
 import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
 import { writeHtmlReport } from '../../report/index.js';
@@ -35,11 +36,19 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
       default: false,
     }),
     warmup: Flags.string({ description: `${WARMUP_FLAG_HELP} (loadtest: a warm-up stage at the profile's starting rate; default 10s, --quick 3s)` }),
+    'max-dropped': Flags.string({
+      description: 'largest share (percent) of k6 iterations that may be dropped before the run counts as not having happened (exit 1)',
+      default: '1',
+    }),
     'abort-on-burn': Flags.boolean({ description: 'stop early when the live SLO guard sees a fast error-budget burn (perf k6 extension only)', default: false }),
   };
 
   public async run(): Promise<void> {
     const config = this.perfConfig();
+    const maxDropped = Number(this.flags['max-dropped']) / 100;
+    if (!(maxDropped >= 0 && maxDropped <= 1)) {
+      throw new UserError(`"${this.flags['max-dropped']}" is not a percent in [0, 100]`, { where: '--max-dropped', fix: 'pass e.g. --max-dropped 1' });
+    }
     const store = this.store(config);
     const signal = this.interruptSignal();
     const tty = process.stderr.isTTY === true && !this.flags.json;
@@ -100,6 +109,21 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
       throw new CheckFailed('the live SLO guard stopped the test: an SLO burned its error budget too fast', {
         fix: `see ${store.display(result.markdownPath)}; run "perf slo-check" for the full SLO report`,
       });
+    }
+    // A load test whose load did not happen cannot end in exit 0 (breakpoint's abort at its break is its result).
+    const invalid = runDidNotHappen(
+      {
+        requests: o.requests,
+        failed: o.errors,
+        droppedIterations: p.droppedIterations,
+        iterations: p.iterations ?? null,
+        aborted: p.aborted && p.scenario !== 'breakpoint' ? p.aborted.reason : null,
+        targetExited: p.targetExited ?? null,
+      },
+      maxDropped,
+    );
+    if (invalid.length > 0) {
+      throw new CheckFailed(`the load test did not run as planned: ${invalid.join('; ')}`, { fix: `see ${store.display(result.markdownPath)}` });
     }
     this.say('next: perf slo-check');
   }

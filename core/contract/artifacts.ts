@@ -164,6 +164,10 @@ export const baselinePayload = obj({
   generator: generatorLoad.optional(),
   /** Optional: the target's CPU, memory, fds and threads during the run, with a leak verdict. */
   resources: resourceSeries.optional(),
+  /** Optional: true when the run was interrupted (Ctrl-C, closed output): the figures cover what ran. */
+  partial: z.boolean().optional(),
+  /** Optional: the target perf started exited during the measurement (its exit status). */
+  targetExited: z.string().optional(),
 });
 
 export const hotFunction = obj({
@@ -243,6 +247,10 @@ export const loadTestPayload = obj({
   windows: z.array(loadWindow),
   stages: z.array(loadStage),
   droppedIterations: count,
+  /** Optional: k6 iterations that ran (the denominator of the dropped share). */
+  iterations: count.optional(),
+  /** Optional: the target perf started exited during the run (its exit status). */
+  targetExited: z.string().optional(),
   checks: obj({ passes: count, fails: count, byName: z.record(z.string(), passFail) }),
   /**
    * A sustained violation (N consecutive windows with enough samples, after the warm-up). `rps` is

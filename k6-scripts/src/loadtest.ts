@@ -120,6 +120,7 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
   const sampler = resourceSource ? startResourceSampler(resourceSource) : undefined;
   let resources: ResourceSeries | undefined;
   let outcome;
+  let targetExited: string | null = null;
   try {
     outcome = await runK6({
       k6,
@@ -138,6 +139,7 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
       onTick: tick,
     });
   } finally {
+    targetExited = target?.exitStatus() ?? null;
     resources = await sampler?.stop();
     await target?.stop();
   }
@@ -167,6 +169,7 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
     const lastEnd = payload.windows.at(-1)?.endMs ?? payload.durationMs;
     if (lastEnd < profile.totalMs - windowMs) payload.aborted = { reason: 'k6 thresholds crossed (abortOnFail)', atMs: lastEnd };
   }
+  if (targetExited) payload.targetExited = targetExited;
   if (resources) payload.resources = resources;
   const written = store.writeReport('loadtest', payload, renderLoadTestResults(payload, checkLimits(config.limits, payload.resources)));
   return { payload, markdownPath: written.markdownPath, jsonPath: written.jsonPath, script };

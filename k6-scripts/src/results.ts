@@ -100,6 +100,7 @@ export function buildLoadTestPayload(run: K6Run, ctx: ResultContext): LoadTestPa
     windows,
     stages,
     droppedIterations: sumCounters(measured, 'dropped_iterations', () => true),
+    iterations: sumCounters(measured, 'iterations', () => true),
     checks: { passes, fails, byName: checksByName },
     breakingPoint: profile.scenario === 'stress' || profile.scenario === 'breakpoint' ? findBreakingPoint(windows, run, ctx, aborted) : null,
     recovery: profile.scenario === 'spike' ? findRecovery(windows, profile) : null,

@@ -7,6 +7,7 @@
 import { signalGroup, spawnSupervised } from '../../capture/target/supervise.js';
 import { RuntimeFailure } from '../../core/errors.js';
 import { K6_FIX, type K6Binary } from './k6-binary.js';
+import { secretsOfEnv } from '../../core/redact.js';
 
 export interface K6RunRequest {
   k6: K6Binary;
@@ -57,12 +58,16 @@ export function k6Args(req: Omit<K6RunRequest, 'signal' | 'onTick' | 'env' | 'k6
 
 export async function runK6(req: K6RunRequest): Promise<K6RunOutcome> {
   const args = k6Args({ ...req, extension: req.k6.extension });
-  const child = spawnSupervised(req.k6.path, { args, env: { ...process.env, ...req.env, K6_NO_USAGE_REPORT: 'true' } });
+  const env = { ...process.env, ...req.env, K6_NO_USAGE_REPORT: 'true' };
+  const child = spawnSupervised(req.k6.path, { args, env });
+  // k6's lines can echo request headers or env values: redacted before they are kept for messages.
+  const secrets = secretsOfEnv(env);
   const errorLines: string[] = [];
   const tail: string[] = [];
   const keep = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
+    for (const raw of chunk.toString('utf8').split('\n')) {
+      if (raw.trim() === '') continue;
+      const line = secrets.redact(raw);
       tail.push(line);
       if (tail.length > 30) tail.shift();
       if (/level=error|ERRO\[/.test(line)) errorLines.push(cleanK6Line(line));
