@@ -1,7 +1,7 @@
 import type { SloCard } from '../analyzers/baseline/slo-status.js';
 import type { BaselinePayload, LoadFigures } from '../core/artifacts/schemas.js';
 import { fmtBudgetPct, fmtBurnRate, fmtMs, fmtNum, fmtPct } from '../core/format.js';
-import { mdTable } from '../core/markdown.js';
+import { mdTable, mdText } from '../core/markdown.js';
 import { formatDuration } from '../core/duration.js';
 import { renderSliCards, renderSloCards } from './cards/slo-cards.js';
 import { renderDatabaseSection } from './database.js';
@@ -76,7 +76,7 @@ export function renderBaselineMarkdown(p: BaselinePayload, cards: readonly SloCa
   const lines: string[] = [
     '# Performance baseline',
     '',
-    `- target: ${p.target.baseUrl}`,
+    `- target: ${mdText(p.target.baseUrl)}`,
     `- load: ${model}`,
     `- measured: ${formatDuration(p.durationMs)} after a ${formatDuration(p.warmupMs)} warm-up (excluded; the same warm-up precedes the probe, the mix and each journey — \`warmup:\` / \`--warmup\`); load generator: autocannon, recorded by perf into HDR histograms (3 significant digits)`,
     `- sample size: ${SAMPLE_SIZE_RULE}`,
@@ -151,7 +151,7 @@ export function renderBaselineMarkdown(p: BaselinePayload, cards: readonly SloCa
   if (p.database) lines.push(...renderDatabaseSection(p.database));
   if (p.notes && p.notes.length > 0) {
     lines.push('', '## Notes', '');
-    for (const n of p.notes) lines.push(`- ${n}`);
+    for (const n of p.notes) lines.push(`- ${mdText(n)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,17 +1,19 @@
 import type { BottlenecksPayload, MatrixQuadrant } from '../analyzers/bottlenecks/types.js';
 import type { SynthesisResult } from '../agents/types.js';
-import { mdTable } from '../core/markdown.js';
+import { mdQuote, mdTable, mdText } from '../core/markdown.js';
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 
 /** The provider line and narrative sections every synthesised report carries. */
 export function narrative(s: SynthesisResult): string {
   const by = s.fallback
-    ? `_Narrative: deterministic rules — the ${s.fallback.from} agent failed after ${s.fallback.attempts} attempt(s) (${s.fallback.reason}), so perf fell back to its rule-based text._`
+    ? `_Narrative: deterministic rules — the ${mdText(s.fallback.from)} agent failed after ${s.fallback.attempts} attempt(s) (${mdText(s.fallback.reason)}), so perf fell back to its rule-based text._`
     : s.provider === 'deterministic'
       ? '_Narrative: deterministic rules (no LLM)._'
-      : `_Narrative: written by the ${s.provider} agent${s.model ? ` (${s.model})` : ''} from the aggregates below; all numbers come from perf's analyzers._`;
-  return [by, '', ...s.sections.flatMap((sec) => [`## ${sec.title}`, '', sec.markdown, ''])].join('\n');
+      : `_Narrative: written by the ${mdText(s.provider)} agent${s.model ? ` (${mdText(s.model)})` : ''} from the aggregates below; all numbers come from perf's analyzers._`;
+  // Deterministic sections are perf's own markdown; an agent's reply is quoted text, never markdown structure.
+  const body = (text: string): string => (s.provider === 'deterministic' && !s.fallback ? text : mdQuote(text));
+  return [by, '', ...s.sections.flatMap((sec) => [`## ${mdText(sec.title)}`, '', body(sec.markdown), ''])].join('\n');
 }
 
 const QUADRANT_LABEL: Record<MatrixQuadrant, string> = {
@@ -53,13 +55,13 @@ export function renderBottleneckAnalysis(p: BottlenecksPayload, s: SynthesisResu
     );
   }
   for (const b of p.bottlenecks) {
-    out.push(`### ${b.id}. ${b.title}`, '', b.description, '', '**Evidence**', '');
-    for (const e of b.evidence) out.push(`- ${e.text}`);
+    out.push(`### ${b.id}. ${mdText(b.title)}`, '', mdText(b.description), '', '**Evidence**', '');
+    for (const e of b.evidence) out.push(`- ${mdText(e.text)}`);
     out.push(
       '',
-      `**Impact**: ${pct(b.impact.cpuShare)} of CPU samples; ${pct(b.impact.latencyShare)} of request time; journeys: ${b.impact.journeys.join(', ') || '—'}`,
+      `**Impact**: ${pct(b.impact.cpuShare)} of CPU samples; ${pct(b.impact.latencyShare)} of request time; journeys: ${mdText(b.impact.journeys.join(', ') || '—')}`,
       '',
-      `**Approach**: ${b.approach}. Alternatives: ${b.alternatives.join('; ')}.`,
+      `**Approach**: ${mdText(b.approach)}. Alternatives: ${mdText(b.alternatives.join('; '))}.`,
       '',
       ...(b.sql?.length ? ['**SQL to try**', '', '```sql', ...b.sql, '```', ''] : []),
       `**Estimate**: ${b.estimateFormula ?? 'n/a'}; ${b.effortDays} day(s), rank score ${b.roi}.`,

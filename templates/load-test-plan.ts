@@ -1,6 +1,6 @@
 /** Markdown of `.aiwg/testing/load-test-plan.md` (JSON twin: perf.loadtest-plan/v1). A pure function of its payload. */
 import { formatDuration } from '../core/duration.js';
-import { fmtPct, mdTable } from '../core/markdown.js';
+import { fmtPct, md, mdCode, mdTable, mdText } from '../core/markdown.js';
 import { allowedBadFraction } from '../analyzers/slo/error-budget.js';
 
 export interface LoadTestPlanPayload {
@@ -48,7 +48,7 @@ export function renderLoadTestPlan(p: LoadTestPlanPayload): string {
   const out: string[] = [
     '# Load-test plan',
     '',
-    `Target: \`${p.target.baseUrl}\` (override with \`PERF_BASE_URL\`).`,
+    `Target: ${mdCode(p.target.baseUrl)} (override with \`PERF_BASE_URL\`).`,
     p.capacity
       ? p.capacity.source === 'baseline'
         ? `Capacity from the baseline: **${r2(p.capacity.maxRps)} req/s** at p95 ≤ ${p.capacity.latencyThresholdMs} ms. Rates below are multiples of it unless configured.`
@@ -66,13 +66,13 @@ export function renderLoadTestPlan(p: LoadTestPlanPayload): string {
         `${r2(s.peak)} ${unit(s.model)}`,
         s.rateSource,
         formatDuration(s.totalMs) + (s.quick ? ' (quick)' : ''),
-        `\`${s.script}\``,
+        md(mdCode(s.script)),
       ]),
     ),
     '',
   ];
   for (const s of p.scenarios) {
-    out.push(`### ${s.scenario}`, '');
+    out.push(`### ${mdText(s.scenario)}`, '');
     let at = 0;
     out.push(
       mdTable(
@@ -86,7 +86,7 @@ export function renderLoadTestPlan(p: LoadTestPlanPayload): string {
       '',
     );
     if (s.abortOnThresholds) out.push('Thresholds abort the test (`abortOnFail`): the rate reached at the abort is the breaking point.', '');
-    for (const n of s.notes) out.push(`- ${n}`);
+    for (const n of s.notes) out.push(`- ${mdText(n)}`);
     if (s.notes.length) out.push('');
   }
   out.push(

@@ -1,7 +1,7 @@
 /** Markdown of `.aiwg/testing/load-test-results.md`, a pure function of the perf.loadtest/v1 payload. */
 import type { LoadTestPayload } from '../core/artifacts/schemas.js';
 import { formatDuration } from '../core/duration.js';
-import { fmtMs, fmtNum, fmtPct, mdTable } from '../core/markdown.js';
+import { fmtMs, fmtNum, fmtPct, md, mdCode, mdTable, mdText } from '../core/markdown.js';
 import { fmtPercentileMs, fmtSampleMs, SAMPLE_SIZE_RULE } from '../analyzers/sample-size.js';
 import type { LimitResult } from '../analyzers/resources/limits.js';
 import { renderLimitsTable, renderResourcesSection } from './resources.js';
@@ -12,20 +12,20 @@ export function renderLoadTestResults(p: LoadTestPayload, limits: readonly Limit
     `# Load-test results: ${p.scenario}${p.partial ? ' (PARTIAL: interrupted)' : ''}`,
     '',
     `${p.startedAt} → ${p.endedAt} · ${formatDuration(p.durationMs)}${p.quick ? ' · --quick (durations scaled down; shapes and rates unchanged)' : ''}`,
-    `k6 ${p.k6.version} (${p.k6.extension ? 'perf extension: windowed HDR results' : 'stock k6 fallback, --out json'}) · raw results: \`${p.rawArtifact}\``,
+    `k6 ${p.k6.version} (${p.k6.extension ? 'perf extension: windowed HDR results' : 'stock k6 fallback, --out json'}) · raw results: ${mdCode(p.rawArtifact)}`,
     '',
   ];
   if (p.partial) out.push('> The run was stopped early. Every finished window is kept; figures cover only the time that ran.', '');
   if (p.k6.lost?.length) out.push(`> Fallback mode loses: ${p.k6.lost.join('; ')}.`, '');
-  if (p.aborted) out.push(`> Aborted after ${formatDuration(p.aborted.atMs)}: ${p.aborted.reason}`, '');
-  if (p.warmup) out.push(`Warm-up: ${p.warmup.ms > 0 ? `${formatDuration(p.warmup.ms)} — ` : ''}${p.warmup.note}.`, '');
+  if (p.aborted) out.push(`> Aborted after ${formatDuration(p.aborted.atMs)}: ${mdText(p.aborted.reason)}`, '');
+  if (p.warmup) out.push(`Warm-up: ${p.warmup.ms > 0 ? `${formatDuration(p.warmup.ms)} — ` : ''}${mdText(p.warmup.note)}.`, '');
 
   out.push('## Per journey', '');
   out.push(
     mdTable(
       ['journey', 'requests', 'req/s', 'errors', 'p50', 'p90', 'p95', 'p99', 'max', 'status'],
       [...p.journeys, p.overall].map((f) => [
-        f.name === 'overall' ? '**overall**' : f.name,
+        f.name === 'overall' ? md('**overall**') : f.name,
         fmtNum(f.requests),
         fmtNum(f.throughputRps),
         `${fmtNum(f.errors)} (${fmtPct(f.errorRate)})`,
@@ -55,11 +55,11 @@ export function renderLoadTestResults(p: LoadTestPayload, limits: readonly Limit
     const bp = p.breakingPoint;
     if (bp) {
       out.push(
-        `**${fmtNum(bp.rps)}** ${bp.targetRps !== undefined ? `achieved (target ${fmtNum(bp.targetRps)})` : ''} after ${formatDuration(bp.atMs)}: ${bp.reason}.`,
+        `**${fmtNum(bp.rps)}** ${bp.targetRps !== undefined ? `achieved (target ${fmtNum(bp.targetRps)})` : ''} after ${formatDuration(bp.atMs)}: ${mdText(bp.reason)}.`,
         '',
       );
       if (bp.span) out.push(`A breaking point is a sustained violation after the warm-up: here ${bp.span.windows} window(s) from ${formatDuration(bp.span.startMs)} to ${formatDuration(bp.span.endMs)}.`, '');
-      for (const e of bp.evidence ?? []) out.push(`- ${e}`);
+      for (const e of bp.evidence ?? []) out.push(`- ${mdText(e)}`);
       if (bp.evidence?.length) out.push('');
     } else {
       out.push('None found: no violation lasted 3 consecutive windows (each with enough samples) after the warm-up. Raise the rate (`scenarios.<name>.rate` or `--rate`) to find it.', '');

@@ -1,6 +1,6 @@
 import type { PlanPayload, Tier } from '../analyzers/plan/plan.js';
 import type { SynthesisResult } from '../agents/types.js';
-import { mdTable } from '../core/markdown.js';
+import { mdCode, mdTable, mdText } from '../core/markdown.js';
 import { narrative } from './bottleneck-analysis.js';
 
 const TIERS: Array<[Tier, string]> = [
@@ -12,7 +12,7 @@ const TIERS: Array<[Tier, string]> = [
 /** `planning/optimization-plan.md` */
 export function renderPlan(p: PlanPayload, s: SynthesisResult): string {
   const out: string[] = ['# Optimization Plan', ''];
-  out.push(`Source: ${p.source ?? '—'} · guidance: ${p.guidance.text ? `"${p.guidance.text}" (${p.guidance.keywords.join(', ') || 'no keywords'})` : 'none'}`, '');
+  out.push(`Source: ${mdText(p.source ?? '—')} · guidance: ${p.guidance.text ? `"${mdText(p.guidance.text)}" (${mdText(p.guidance.keywords.join(', ') || 'no keywords')})` : 'none'}`, '');
   out.push(narrative(s));
   out.push('## Overview', '');
   for (const c of p.constraints ?? []) out.push(`> Constraint from the guidance: **${c.name}** cannot change ("${c.text}"). Items whose work lies inside it are re-targeted to levers outside it, or left out.`, '');
@@ -39,15 +39,15 @@ export function renderPlan(p: PlanPayload, s: SynthesisResult): string {
     }
     for (const i of items) {
       out.push(
-        `### ${i.id}. ${i.title}`,
+        `### ${i.id}. ${mdText(i.title)}`,
         '',
-        `From bottleneck ${i.bottleneckId}; journeys: ${i.journeys.join(', ') || '—'}; ~${i.effortDays} day(s); ${i.risk} risk. Estimate: ${i.estimateFormula ?? 'n/a'}.`,
+        `From bottleneck ${i.bottleneckId}; journeys: ${mdText(i.journeys.join(', ') || '—')}; ~${i.effortDays} day(s); ${i.risk} risk. Estimate: ${mdText(i.estimateFormula ?? 'n/a')}.`,
         '',
         '**Implementation steps**',
         '',
       );
-      i.steps.forEach((st, n) => out.push(`${n + 1}. ${st}`));
-      out.push('', '**Success criteria**', '', ...i.successCriteria.map((c) => `- ${c}`), '', '**Testing**', '', ...i.testing.map((t) => `- \`${t}\``), '', `**Rollback**: ${i.rollback}.`, '');
+      i.steps.forEach((st, n) => out.push(`${n + 1}. ${mdText(st)}`));
+      out.push('', '**Success criteria**', '', ...i.successCriteria.map((c) => `- ${mdText(c)}`), '', '**Testing**', '', ...i.testing.map((t) => `- ${mdCode(t)}`), '', `**Rollback**: ${mdText(i.rollback)}.`, '');
     }
   }
   return out.join('\n');

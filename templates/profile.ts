@@ -1,5 +1,5 @@
 import type { HotFunction, ProfilePayload } from '../core/artifacts/schemas.js';
-import { fmtMs, fmtNum, fmtPct, mdTable } from '../core/markdown.js';
+import { fmtMs, fmtNum, fmtPct, md, mdCode, mdTable, mdText } from '../core/markdown.js';
 import { formatDuration } from '../core/duration.js';
 import { relative } from 'node:path';
 
@@ -8,13 +8,13 @@ function hotTable(fns: readonly HotFunction[], by: 'self' | 'total', limit: numb
   if (sorted.length === 0) return '_none sampled_';
   return mdTable(
     ['function', 'file:line', 'category', 'self', 'self %', 'total', 'total %'],
-    sorted.map((f) => [`\`${f.functionName}\``, f.location, f.category, fmtMs(f.selfMs), fmtPct(f.selfShare, 1), fmtMs(f.totalMs), fmtPct(f.totalShare, 1)]),
+    sorted.map((f) => [md(mdCode(f.functionName)), f.location, f.category, fmtMs(f.selfMs), fmtPct(f.selfShare, 1), fmtMs(f.totalMs), fmtPct(f.totalShare, 1)]),
   );
 }
 
 /** `.aiwg/working/performance/profiling-results.md`, a pure function of the payload. */
 export function renderProfileMarkdown(p: ProfilePayload, ctx: { cwd?: string | undefined; interrupted?: boolean } = {}): string {
-  const lines: string[] = ['# Profiling results', '', `- target: ${p.target.baseUrl}${p.target.command ? ` (started with \`${p.target.command}\`)` : ''}`];
+  const lines: string[] = ['# Profiling results', '', `- target: ${mdText(p.target.baseUrl)}${p.target.command ? ` (started with ${mdCode(p.target.command)})` : ''}`];
   if (p.load) {
     lines.push(
       `- load: ${fmtNum(p.load.requests)} requests in ${formatDuration(p.durationMs)} (${fmtNum(p.load.throughputRps)} req/s), p95 ${fmtMs(p.load.latencyMs.p95)}, p99 ${fmtMs(p.load.latencyMs.p99)}, errors ${fmtPct(p.load.errorRate)}`,
@@ -22,7 +22,7 @@ export function renderProfileMarkdown(p: ProfilePayload, ctx: { cwd?: string | u
   }
   if (ctx.interrupted) lines.push('- interrupted: partial run');
   if (!p.profiled) {
-    lines.push('', `**Profiling skipped:** ${p.skippedReason ?? 'unknown reason'}`, '');
+    lines.push('', `**Profiling skipped:** ${mdText(p.skippedReason ?? 'unknown reason')}`, '');
     return `${lines.join('\n')}\n`;
   }
   const app = p.hotFunctions.filter((f) => f.category === 'app');

@@ -6,7 +6,7 @@ import type { SloAlert, SloResult } from '../core/artifacts/schemas.js';
 import { renderLimitsTable } from './resources.js';
 import { formatDuration } from '../core/duration.js';
 import { fmtBudgetPct, fmtBurnRate, fmtErrorBudget } from '../core/format.js';
-import { mdTable } from '../core/markdown.js';
+import { mdCode, mdTable, mdText } from '../core/markdown.js';
 import type { SloReport } from '../analyzers/slo/check.js';
 
 /** A figure for humans: ∞ for an exhausted zero budget, otherwise at most 6 significant digits, no float noise. */
@@ -76,24 +76,24 @@ export function summaryTable(r: SloReport): string {
 export function renderSloMarkdown(r: SloReport): string {
   const lines: string[] = [];
   lines.push(`# SLO compliance — ${ICON[r.status] ?? r.status}`, '');
-  lines.push(`- Source: \`${r.source.file}\` (${r.source.format})`);
+  lines.push(`- Source: ${mdCode(r.source.file)} (${mdText(r.source.format)})`);
   lines.push(`- Run length: ${r.runDurationMs > 0 ? formatDuration(r.runDurationMs) : 'unknown'}`);
-  lines.push(`- SLOs from: \`${r.slosFrom}\``);
+  lines.push(`- SLOs from: ${mdCode(r.slosFrom)}`);
   if (r.runInvalid && r.runInvalid.length > 0) {
-    lines.push('', '**The run did not happen as planned, so no SLO can pass it:**', '', ...r.runInvalid.map((x) => `- ${x}`), '');
+    lines.push('', '**The run did not happen as planned, so no SLO can pass it:**', '', ...r.runInvalid.map((x) => `- ${mdText(x)}`), '');
   }
-  if (r.partial) lines.push(`- Partial run: ${r.partial}`);
+  if (r.partial) lines.push(`- Partial run: ${mdText(r.partial)}`);
   lines.push(`- PARTIAL = target met but within the ${fig(r.warnMargin * 100)}% warning margin (latency above ${fig((1 - r.warnMargin) * 100)}% of its threshold, or burn rate above ${fig(1 - r.warnMargin)})`);
   lines.push('', summaryTable(r), '');
   for (const s of r.slos) {
-    lines.push(`## ${s.name} — ${ICON[s.status] ?? s.status}`, '');
-    lines.push(`- SLI: ${sliText(s)}; objective ${fig(s.objective)}% good events; target ${targetText(s)}; observed ${actualText(s)}`);
+    lines.push(`## ${mdText(s.name)} — ${ICON[s.status] ?? s.status}`, '');
+    lines.push(`- SLI: ${mdText(sliText(s))}; objective ${fig(s.objective)}% good events; target ${targetText(s)}; observed ${actualText(s)}`);
     lines.push(
       `- Error budget: allowed bad fraction ${fig(s.errorBudget.allowedBadFraction)}, observed ${fig(s.errorBudget.badFraction)} (${s.events.bad} of ${s.events.total}); ` +
         `${budgetText(s)}, ${fmtBudgetPct(s.errorBudget.remainingPct)} remains`,
     );
     lines.push(`- Burn rate: ${fmtBurnRate(s.burnRate)} (1 = spending the budget exactly over the SLO window)`);
-    if (s.note) lines.push(`- Note: ${s.note}`);
+    if (s.note) lines.push(`- Note: ${mdText(s.note)}`);
     if (s.alerts.length > 0) {
       lines.push(
         '',
@@ -111,18 +111,18 @@ export function renderSloMarkdown(r: SloReport): string {
     lines.push(mdTable(['metric', 'threshold', 'result'], r.k6Thresholds.map((t) => [t.metric, t.expression, t.ok ? 'ok' : 'FAILED'])), '');
   }
   if (r.limits.length > 0) {
-    lines.push('## What this input cannot tell', '', ...r.limits.map((l) => `- ${l}`), '');
+    lines.push('## What this input cannot tell', '', ...r.limits.map((l) => `- ${mdText(l)}`), '');
   }
   if (r.warnings.length > 0) {
-    lines.push('## Warnings', '', ...r.warnings.map((w) => `- ${w}`), '');
+    lines.push('## Warnings', '', ...r.warnings.map((w) => `- ${mdText(w)}`), '');
   }
   return lines.join('\n');
 }
 
 /** The markdown appended to $GITHUB_STEP_SUMMARY. */
 export function renderStepSummary(r: SloReport): string {
-  const invalid = r.runInvalid && r.runInvalid.length > 0 ? `The run did not happen as planned:\n\n${r.runInvalid.map((x) => `- ${x}`).join('\n')}\n\n` : '';
-  return `### perf slo-check: ${ICON[r.status] ?? r.status}\n\nSource: \`${r.source.file}\` (${r.source.format})\n\n${invalid}${summaryTable(r)}\n\n`;
+  const invalid = r.runInvalid && r.runInvalid.length > 0 ? `The run did not happen as planned:\n\n${r.runInvalid.map((x) => `- ${mdText(x)}`).join('\n')}\n\n` : '';
+  return `### perf slo-check: ${ICON[r.status] ?? r.status}\n\nSource: ${mdCode(r.source.file)} (${mdText(r.source.format)})\n\n${invalid}${summaryTable(r)}\n\n`;
 }
 
 const escData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');

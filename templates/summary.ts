@@ -3,7 +3,7 @@ import { renderDatabaseComparison } from './database.js';
 import { fmtP, signedPct } from '../analyzers/compare/compare.js';
 import type { SynthesisResult } from '../agents/types.js';
 import { fmtBudgetPct, fmtErrorBudget, fmtPct } from '../core/format.js';
-import { mdTable } from '../core/markdown.js';
+import { mdTable, mdText } from '../core/markdown.js';
 import { narrative } from './bottleneck-analysis.js';
 
 const LABEL: Record<Verdict, string> = {
@@ -21,24 +21,24 @@ const conf = (j: JourneyComparison): string => (j.confidence === null ? '—' : 
 /** `reports/optimization-summary.md` */
 export function renderSummary(c: ComparePayload, s: SynthesisResult, extra: { title?: string; trigger?: string } = {}): string {
   const o = c.overall;
-  const out: string[] = [`# ${extra.title ?? 'Optimization Summary'}`, ''];
+  const out: string[] = [`# ${mdText(extra.title ?? 'Optimization Summary')}`, ''];
   out.push('## Executive Summary', '');
-  if (extra.trigger) out.push(`- Trigger: ${extra.trigger}`);
+  if (extra.trigger) out.push(`- Trigger: ${mdText(extra.trigger)}`);
   out.push(
-    `- Before: ${c.before.file} (${c.before.schema}, run ${c.before.runId})`,
-    `- After: ${c.after.file} (${c.after.schema}, run ${c.after.runId})`,
-    `- Verdict: **${LABEL[c.verdict]}**${c.improvements.length ? ` — improved: ${c.improvements.join(', ')}` : ''}${c.regressions.length ? ` — regressed: ${c.regressions.join(', ')}` : ''}`,
+    `- Before: ${mdText(c.before.file)} (${c.before.schema}, run ${mdText(c.before.runId)})`,
+    `- After: ${mdText(c.after.file)} (${c.after.schema}, run ${mdText(c.after.runId)})`,
+    `- Verdict: **${LABEL[c.verdict]}**${c.improvements.length ? ` — improved: ${mdText(c.improvements.join(', '))}` : ''}${c.regressions.length ? ` — regressed: ${mdText(c.regressions.join(', '))}` : ''}`,
     `- Overall p95: ${ms(o.before.p95Ms)} → ${ms(o.after.p95Ms)} (${signedPct(o.change.p95)})`,
     '',
   );
   const refused = c.fairness.issues.filter((i) => i.severity === 'refuse');
-  if (refused.length) out.push(`> ⚠️ **Not a fair comparison** (compared anyway with --allow-mismatch): ${refused.map((i) => i.text).join('; ')}. The verdicts below compare the loads as much as the service.`, '');
-  for (const i of c.fairness.issues.filter((x) => x.severity === 'flag')) out.push(`> ⚠️ ${i.text}`, '');
+  if (refused.length) out.push(`> ⚠️ **Not a fair comparison** (compared anyway with --allow-mismatch): ${mdText(refused.map((i) => i.text).join('; '))}. The verdicts below compare the loads as much as the service.`, '');
+  for (const i of c.fairness.issues.filter((x) => x.severity === 'flag')) out.push(`> ⚠️ ${mdText(i.text)}`, '');
   out.push(
     `> Evidence: ${c.measurementsPerSide} measurement(s) per side${c.measurementsPerSide === 1 ? ' — one run each, so drift of the host between the runs is not separated from the change (perf flow re-measures both sides interleaved, A B A B, before it claims a change)' : ' (the first pair, then both sides re-measured interleaved: A B A B)'}.`,
     '',
   );
-  for (const n of c.notes) out.push(`> ${n}`, '');
+  for (const n of c.notes) out.push(`> ${mdText(n)}`, '');
   out.push(narrative(s));
   out.push('## Before vs After', '');
   out.push(
@@ -116,7 +116,7 @@ export function renderSummary(c: ComparePayload, s: SynthesisResult, extra: { ti
     );
   }
   if (c.unmatched.beforeOnly.length || c.unmatched.afterOnly.length) {
-    out.push(`Journeys on one side only — before: ${c.unmatched.beforeOnly.join(', ') || '—'}; after: ${c.unmatched.afterOnly.join(', ') || '—'}.`, '');
+    out.push(`Journeys on one side only — before: ${mdText(c.unmatched.beforeOnly.join(', ') || '—')}; after: ${mdText(c.unmatched.afterOnly.join(', ') || '—')}.`, '');
   }
   out.push('## SLO compliance', '');
   if (c.slos.length === 0) out.push('No SLOs given (pass --config with slos to see compliance and error budgets).', '');
