@@ -15,6 +15,11 @@ const DOMAIN: Record<FigureKind, string> = {
   fraction: 'a rate (a number from 0 to 1)',
 };
 
+/** k6 metrics whose trend values are durations (http_req_* timings, iteration/group durations): never negative. */
+export const DURATION_TREND = /^(http_req_|iteration_duration$|group_duration$)/;
+/** k6 counters that count events: whole numbers. */
+export const EVENT_COUNTER = /^(http_reqs|iterations|dropped_iterations)$/;
+
 /** Why `v` is outside the domain of `kind`, or null when it is inside. */
 export function figureProblem(v: unknown, kind: FigureKind): string | null {
   if (typeof v !== 'number' || !Number.isFinite(v)) return `is ${typeof v === 'number' ? String(v) : JSON.stringify(v) ?? 'missing'}`;

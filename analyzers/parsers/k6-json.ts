@@ -1,7 +1,7 @@
 import type { K6Run, K6WindowLine, SeriesTags } from '../../core/artifacts/k6-windows.js';
 import { UserError } from '../../core/errors.js';
 import { emptyTotals, OVERFLOW_NAME, pickTags, SeriesRegistry, statusClass, WindowedRun, type MetricType, type WindowAccumulator } from './k6-aggregate.js';
-import { outOfRange } from './figures.js';
+import { EVENT_COUNTER, outOfRange } from './figures.js';
 import { readK6Windows, K6_WINDOWS_SCHEMA } from './k6-windows.js';
 import { CorruptLineTracker, excerpt, forEachLineBytes, mixedFormats } from './lines.js';
 import { openHead } from './sniff.js';
@@ -181,6 +181,9 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     }
     if (value < 0 && (type === 'counter' || timeTrends.has(metric))) {
       throw outOfRange(`${file}:${lineNo}`, `${metric}.value`, `is negative (${value}), not ${type === 'counter' ? 'a count increment (≥ 0)' : 'a duration (≥ 0 ms)'}`);
+    }
+    if (type === 'counter' && !Number.isInteger(value) && EVENT_COUNTER.test(metric)) {
+      throw outOfRange(`${file}:${lineNo}`, `${metric}.value`, `is not a whole number (${value}), not a count of events`);
     }
     tracker.ok();
     points++;

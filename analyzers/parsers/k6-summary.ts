@@ -1,5 +1,5 @@
 import { UserError } from '../../core/errors.js';
-import { checkFigure, outOfRange } from './figures.js';
+import { checkFigure, DURATION_TREND, EVENT_COUNTER, outOfRange } from './figures.js';
 
 /**
  * The three k6 end-of-test summary JSON shapes, normalised:
@@ -64,10 +64,6 @@ export function percentileKey(key: string): number | null {
   return p >= 0 && p <= 100 ? p : null;
 }
 
-/** Metrics whose trend values are durations in ms: never negative. */
-const DURATION_TREND = /^(http_req_|iteration_duration$|group_duration$)/;
-/** Counters that count events: whole numbers. */
-const EVENT_COUNTER = /^(http_reqs|iterations|dropped_iterations)$/;
 
 /** Range checks of one summary metric (the file and the metric key name what is wrong). */
 function checkMetricRanges(m: SummaryMetric, values: Record<string, unknown>, file: string, key: string): void {

@@ -1,7 +1,7 @@
 import type { K6Run, K6SummaryLine, K6WindowLine, K6WindowsHeader } from '../../core/artifacts/k6-windows.js';
 import { UserError } from '../../core/errors.js';
 import { emptyTotals, mergeSeriesSets } from './k6-aggregate.js';
-import { checkFigure, outOfRange } from './figures.js';
+import { checkFigure, DURATION_TREND, EVENT_COUNTER, outOfRange } from './figures.js';
 import { CorruptLineTracker, excerpt, forEachLine, mixedFormats } from './lines.js';
 
 export const K6_WINDOWS_SCHEMA = 'perf.k6-windows/v1';
@@ -35,8 +35,6 @@ function seriesProblem(o: Record<string, unknown>): string | null {
   return null;
 }
 
-/** Metrics whose trend values are durations (k6's http_req_* timings, iteration_duration): never negative. */
-const DURATION_TREND = /^(http_req_|iteration_duration$|group_duration$)/;
 
 /** Throws an out-of-range input error for a figure outside its domain (a well-formed line with impossible numbers). */
 function checkSeriesRanges(o: Record<string, unknown>, where: string, line: string): void {
@@ -55,7 +53,7 @@ function checkSeriesRanges(o: Record<string, unknown>, where: string, line: stri
     if ((s.count as number) > 0 && (s.min as number) > (s.max as number)) throw outOfRange(where, field('trends', i, s, 'min'), `(${String(s.min)}) is above max (${String(s.max)})`);
   });
   each('counters', (s, i) => {
-    checkFigure(s.value, 'amount', where, field('counters', i, s, 'value'));
+    checkFigure(s.value, EVENT_COUNTER.test(String(s.metric)) ? 'count' : 'amount', where, field('counters', i, s, 'value'));
   });
   each('rates', (s, i) => {
     const trues = checkFigure(s.trues, 'count', where, field('rates', i, s, 'trues'));

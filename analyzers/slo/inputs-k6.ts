@@ -36,7 +36,10 @@ export function k6Aggregate(set: SeriesSet, journey: string | undefined, duratio
   const reqs = set.counters.filter((c) => c.metric === 'http_reqs' && matchesJourney(c.tags, journey));
   const failedRates = set.rates.filter((r) => r.metric === 'http_req_failed' && matchesJourney(r.tags, journey));
   if (trends.length === 0 && reqs.length === 0 && failedRates.length === 0) return null;
-  const total = reqs.length > 0 ? reqs.reduce((a, c) => a + c.value, 0) : trends.length > 0 ? trends.reduce((a, t) => a + t.count, 0) : failedRates.reduce((a, r) => a + r.total, 0);
+  const counted = reqs.length > 0 ? reqs.reduce((a, c) => a + c.value, 0) : trends.length > 0 ? trends.reduce((a, t) => a + t.count, 0) : 0;
+  // Every http_req_failed sample is a request: a file with more of them than counted requests (edited,
+  // or two runs mixed) must not yield more bad requests than requests.
+  const total = Math.max(counted, failedRates.reduce((a, r) => a + r.total, 0));
   let failed: number;
   let failedSource: string;
   if (failedRates.length > 0) {

@@ -1,6 +1,7 @@
 /**
  * Property/fuzz test of every result parser: 10,000 generated and mutated inputs (2,500 per family
- * below). The only outcomes allowed are a result or a clean UserError — never another exception.
+ * below). The only outcomes allowed are a result or a clean UserError — never another exception — and a
+ * result only with possible figures (checkResults).
  */
 import fc from 'fast-check';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -123,7 +124,34 @@ function mutate(s: string, ms: Mutation[]): string {
   return out;
 }
 
-/** Runs every parser on the text; anything but a result or a UserError fails the property. */
+/**
+ * What a result may claim (issue #12 item 6): counts are whole and ≥ 0 (bad ≤ total), no figure is NaN,
+ * an SLI percentage lies in [0, 100], and no SLO PASSes with a page alert firing.
+ */
+function checkResults(r: unknown, text: string): void {
+  if (!r || typeof r !== 'object' || !('slos' in r)) return;
+  const { slos, status } = r as ReturnType<typeof evaluateSlos>;
+  const why = (what: string): string => `${what}\n--- input (${text.length} chars) ---\n${text.slice(0, 400)}`;
+  for (const s of slos) {
+    for (const [k, v] of Object.entries(s.events)) {
+      expect(Number.isInteger(v) && v >= 0, why(`${s.name}: events.${k} = ${v}`)).toBe(true);
+    }
+    expect(s.events.bad <= s.events.total, why(`${s.name}: bad ${s.events.bad} > total ${s.events.total}`)).toBe(true);
+    for (const [k, v] of Object.entries(s.errorBudget)) expect(Number.isNaN(v), why(`${s.name}: errorBudget.${k} is NaN`)).toBe(false);
+    expect(s.errorBudget.badFraction >= 0 && s.errorBudget.badFraction <= 1, why(`${s.name}: bad fraction ${s.errorBudget.badFraction}`)).toBe(true);
+    expect(Number.isNaN(s.burnRate) || s.burnRate < 0, why(`${s.name}: burn rate ${s.burnRate}`)).toBe(false);
+    if (s.actual !== null) {
+      expect(Number.isFinite(s.actual), why(`${s.name}: actual ${s.actual}`)).toBe(true);
+      if (s.sli !== 'latency') expect(s.actual >= 0 && s.actual <= 100, why(`${s.name}: SLI ${s.actual} %`)).toBe(true);
+      else expect(s.actual >= 0, why(`${s.name}: observed ${s.actual} ms`)).toBe(true);
+    }
+    const paging = s.alerts.some((a) => a.firing && a.severity === 'page');
+    expect(paging && s.status === 'PASS', why(`${s.name}: PASS with a firing page alert`)).toBe(false);
+  }
+  if (slos.some((s) => s.status === 'FAIL')) expect(status).toBe('FAIL');
+}
+
+/** Runs every parser on the text; anything but a result or a UserError fails the property; results must be possible. */
 async function allParsers(text: string, forced: (typeof INPUT_FORMATS)[number], lenient: boolean): Promise<void> {
   const file = join(tmp, `f${seq++ % 64}`);
   writeFileSync(file, text);
@@ -137,8 +165,9 @@ async function allParsers(text: string, forced: (typeof INPUT_FORMATS)[number], 
   for (const attempt of attempts) {
     try {
       const r = await attempt();
-      // a result must be serialisable (it ends up in a JSON artifact)
+      // a result must be serialisable (it ends up in a JSON artifact) and claim only possible figures
       JSON.stringify(r);
+      checkResults(r, text);
     } catch (err) {
       if (!(err instanceof UserError)) {
         throw new Error(`non-user error ${(err as Error)?.name}: ${(err as Error)?.message}\n--- input (${text.length} chars) ---\n${text.slice(0, 400)}`);
