@@ -19,18 +19,15 @@ const counts = (args.includes('--names') ? args[args.indexOf('--names') + 1] : '
 const PER_NAME = 2;
 
 const dir = mkdtempSync(join(tmpdir(), 'perf-bench-card-'));
-const config = join(dir, 'perf.config.yaml');
+const config = join(dir, 'perf.config.json');
+const slo = (name, sli, extra) => ({ name, sli, window: '30d', ...extra });
 writeFileSync(
   config,
-  `target:
-  baseUrl: http://127.0.0.1:1
-journeys:
-  - name: browse
-    steps: [{ name: home, path: / }]
-slos:
-  - { name: p95, sli: latency, objective: 99, percentile: p95, thresholdMs: 200, window: 30d }
-  - { name: availability, sli: availability, objective: 99.5, window: 30d }
-`,
+  JSON.stringify({
+    target: { baseUrl: 'http://127.0.0.1:1' },
+    journeys: [{ name: 'browse', steps: [{ name: 'home', path: '/' }] }],
+    slos: [slo('p95', 'latency', { objective: 99, percentile: 'p95', thresholdMs: 200 }), slo('availability', 'availability', { objective: 99.5 })],
+  }),
 );
 
 async function generate(file, names) {
