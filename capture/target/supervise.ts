@@ -21,7 +21,11 @@ const ignore = () => {};
 for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, ignore);
 let orphaned = false;
 const killGroup = (sig) => { try { process.kill(-process.pid, sig); } catch {} };
-const child = spawn(spec.command, spec.args, { shell: spec.shell, cwd: spec.cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+const env = { ...process.env };
+delete env.NODE_OPTIONS;
+if (env.PERF_CHILD_NODE_OPTIONS !== undefined) env.NODE_OPTIONS = env.PERF_CHILD_NODE_OPTIONS;
+delete env.PERF_CHILD_NODE_OPTIONS;
+const child = spawn(spec.command, spec.args, { shell: spec.shell, cwd: spec.cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
 child.on('error', (e) => { process.stderr.write('cannot start ' + spec.command + ': ' + e.message + '\\n'); process.exit(127); });
 child.on('exit', (code, sig) => {
   if (orphaned) return killGroup('SIGKILL');
@@ -56,9 +60,12 @@ export type SupervisedChild = ChildProcessByStdio<Writable, Readable, Readable>;
  */
 export function spawnSupervised(command: string, opts: SuperviseOptions = {}): SupervisedChild {
   const spec = JSON.stringify({ command, args: opts.args ?? [], shell: opts.shell ?? false, cwd: opts.cwd });
+  // NODE_OPTIONS (e.g. the profiler preload) is the child's, not the supervisor's: it travels renamed.
+  const { NODE_OPTIONS, ...env } = opts.env ?? process.env;
+  if (NODE_OPTIONS !== undefined) env.PERF_CHILD_NODE_OPTIONS = NODE_OPTIONS;
   // The supervisor itself starts in perf's cwd: a bad cwd is the child's failure, reported as such.
   const child = spawn(process.execPath, ['-e', SUPERVISOR_JS, spec], {
-    env: opts.env ?? process.env,
+    env,
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -97,10 +97,11 @@ ${journeys('/ok')}`);
     expect(Date.now() - t).toBeLessThan(15_000); // the sleep was killed with its process group
   });
 
-  it('reports a journey that only gets 500s instead of crashing (exit 0, errors in the report)', async () => {
+  it('reports a journey that only gets 500s instead of crashing (errors in the report; exit 1: a baseline of a failing service)', async () => {
     const dir = project(`target:\n  baseUrl: "${server.url}"\n${journeys('/fail')}slos:\n  - { name: availability, sli: availability, objective: 99.9, window: 30d }\n`);
     const r = await perf(['baseline', '--quick', '--duration', '2s', '--json'], dir);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the baseline did not measure a working service: every request failed \(\d+ of \d+\)/);
     const a = JSON.parse(r.stdout);
     expect(a.schema).toBe('perf.baseline/v1');
     expect(a.journeys[0].errorRate).toBe(1);
