@@ -110,7 +110,7 @@ ${journeys('/ok')}`);
     expect(r.stderr).toContain('warning: journey "home"');
     const md = readFileSync(join(dir, '.aiwg/reports/performance-baseline.md'), 'utf8');
     expect(md).toMatch(/\*\*home\*\*: [\d,]+ of [\d,]+ requests failed \(100\.00%\); status codes 500×/);
-    expect(md).toContain('NOT MET');
+    expect(md).toContain('**SLO — availability**: FAIL');
   });
 
   it('names an unknown --journey with exit 2', async () => {
