@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { jsonText, writeFileAtomic, writeFilesAtomic, writeJsonAtomic, type FileWrite } from './atomic.js';
@@ -71,6 +71,9 @@ export class ArtifactStore {
     for (const d of [...REPORT_DIRS.filter((x) => x !== DIRS.runs), join(DIRS.runs, this.runId)]) {
       const dir = this.path(d);
       const probe = join(dir, `.perf-write-probe-${process.pid}`);
+      // The probe leaves no trace: a run directory it had to create goes again, so a command that
+      // writes nothing (a failing `perf report --run`) does not show up among the runs.
+      const created = d !== DIRS.runs && d.startsWith(DIRS.runs) && !existsSync(dir);
       try {
         mkdirSync(dir, { recursive: true });
         writeFileAtomic(probe, d.startsWith(DIRS.runs) ? Buffer.alloc(PROBE_BYTES) : 'probe\n');
@@ -84,6 +87,7 @@ export class ArtifactStore {
       } finally {
         try {
           rmSync(probe, { force: true });
+          if (created && readdirSync(dir).length === 0) rmdirSync(dir);
         } catch {
           // the directory itself is unusable: reported above
         }
