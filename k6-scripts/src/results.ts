@@ -265,10 +265,12 @@ function latencyBreach(w: LoadWindow, limits: LatencyLimit[]): string | null {
 export function findRecovery(windows: LoadWindow[], profile: LoadProfile): LoadTestPayload['recovery'] {
   const spike = profile.spike;
   if (!spike) return null;
-  // The reference is the warmed steady state: windows after the warm-up and before the spike.
-  const before = windows.filter((w) => w.startMs >= profile.warmupMs - 1 && w.endMs <= spike.startMs && w.requests >= MIN_WINDOW_REQUESTS);
+  // The reference is the warmed steady state: every window after the warm-up and before the spike,
+  // pooled, so the sample-size rule applies to the reference p95 as a whole, not to each window.
+  const before = windows.filter((w) => w.startMs >= profile.warmupMs - 1 && w.endMs <= spike.startMs && w.requests > 0);
   const note = (s: string): LoadTestPayload['recovery'] => ({ recoveryTimeMs: null, spikeEndMs: spike.endMs, note: s });
-  if (before.length === 0) return note(`no window with ≥ ${MIN_WINDOW_REQUESTS} requests between the warm-up and the spike: nothing to compare the recovery against`);
+  const pooled = before.reduce((a, w) => a + w.requests, 0);
+  if (pooled < MIN_WINDOW_REQUESTS) return note(`${pooled} requests between the warm-up and the spike (p95 needs ≥ ${MIN_WINDOW_REQUESTS}): nothing to compare the recovery against`);
   const ref = mergeHistograms(before.map((w) => decodeHistogram(w.histogram)));
   const refP95 = percentileMs(ref, 95);
   const refErr = before.reduce((a, w) => a + w.errors, 0) / Math.max(1, before.reduce((a, w) => a + w.requests, 0));

@@ -176,6 +176,23 @@ describe('perf.loadtest/v1 from a k6 run', () => {
     expect(p.recovery!.note).toMatch(/warmed pre-spike 10(\.\d+)? ms from 40 requests/);
   });
 
+  it('pools the pre-spike windows for the reference, so a short base load of small windows still has one', () => {
+    const profile = buildLoadProfile('spike', { config: { scenarios: { spike: { rate: 120, rampUp: '1s', duration: '4s', rampDown: '1s' } } }, capacityRps: null, warmupMs: 2000 });
+    // warm-up 0-2 s, base 2-4 s with 12 requests a window: 24 pooled >= the 20 that p95 needs.
+    const windows = [...flat(2, { ms: 400, requests: 12 }), ...flat(2, { ms: 10, requests: 12 }), ...flat(5, { ms: 300, requests: 80 }), ...flat(2, { ms: 200, requests: 20 }), ...flat(7, { ms: 11, requests: 20 })];
+    const p = buildLoadTestPayload(run(windows), ctx(profile));
+    expect(p.recovery).toMatchObject({ recoveryTimeMs: 3000, spikeEndMs: 9000 });
+    expect(p.recovery!.note).toMatch(/from 24 requests/);
+  });
+
+  it('gives no recovery time when the pre-spike state has fewer requests than p95 needs', () => {
+    const profile = buildLoadProfile('spike', { config: { scenarios: { spike: { rate: 120, rampUp: '1s', duration: '4s', rampDown: '1s' } } }, capacityRps: null, warmupMs: 2000 });
+    const windows = [...flat(2, { ms: 400, requests: 12 }), ...flat(2, { ms: 10, requests: 5 }), ...flat(5, { ms: 300, requests: 80 }), ...flat(9, { ms: 11, requests: 20 })];
+    const p = buildLoadTestPayload(run(windows), ctx(profile));
+    expect(p.recovery?.recoveryTimeMs).toBeNull();
+    expect(p.recovery?.note).toMatch(/10 requests between the warm-up and the spike \(p95 needs ≥ 20\)/);
+  });
+
   it('says so when the service never recovered', () => {
     const profile = buildLoadProfile('spike', { config: { scenarios: { spike: { rate: 120, rampUp: '1s', duration: '4s', rampDown: '1s' } } }, capacityRps: null, warmupMs: 0 });
     const windows = [...flat(2, { ms: 10, requests: 20 }), ...flat(14, { ms: 300, requests: 20 })];
