@@ -1,7 +1,7 @@
 /** Markdown of a run's target resources and resource limits (load-test results, SLO compliance). */
 import type { LimitResult } from '../analyzers/resources/limits.js';
 import type { ResourceSeries } from '../core/contract/artifacts.js';
-import { fmtNum, mdTable } from '../core/markdown.js';
+import { fmtNum, md, mdTable } from '../core/markdown.js';
 
 export function renderLimitsTable(limits: readonly LimitResult[]): string[] {
   if (limits.length === 0) return [];
@@ -10,7 +10,7 @@ export function renderLimitsTable(limits: readonly LimitResult[]): string[] {
     '',
     mdTable(
       ['limit', 'allowed', 'observed', 'status', 'evidence'],
-      limits.map((l) => [l.name, fmtNum(l.limit), l.observed === null ? 'n/a' : `${fmtNum(l.observed)} (${l.statistic})`, l.status === 'FAIL' ? '**FAIL**' : l.status, l.evidence]),
+      limits.map((l) => [l.name, fmtNum(l.limit), l.observed === null ? 'n/a' : `${fmtNum(l.observed)} (${l.statistic})`, l.status === 'FAIL' ? md('**FAIL**') : l.status, l.evidence]),
     ),
     '',
   ];
