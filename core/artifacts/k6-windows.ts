@@ -72,6 +72,19 @@ export interface K6WindowsHeader {
   /** The SLOs the live guard evaluates, as passed by the CLI (may be empty). */
   slos: unknown[];
   guard: { enabled: boolean; longWindowMs: number; shortWindowMs: number; factor: number } | null;
+  /**
+   * Scale-out (one test split over several k6 processes or hosts); absent in a single-runner file.
+   * `runId` is shared by every runner of one test; `runner` names this one; `segment` is its k6
+   * `--execution-segment` ("0:1/2") and `segmentSequence` the `--execution-segment-sequence`
+   * ("0,1/2,1"), null when k6 ran unsegmented. With `alignedWindows`, window boundaries are multiples
+   * of `windowMs` since the Unix epoch (the first window starts at `startMs` and may be short), so the
+   * windows of different runners line up exactly.
+   */
+  runId?: string;
+  runner?: string;
+  segment?: string | null;
+  segmentSequence?: string | null;
+  alignedWindows?: boolean;
 }
 
 export interface K6WindowLine {
