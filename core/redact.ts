@@ -67,11 +67,3 @@ export function secretsOfEnv(env: Record<string, string | undefined>, templates:
   return s;
 }
 
-/** Deep copy of a headers map with secret-looking values replaced (for display). */
-export function redactHeaders(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    out[k] = SECRET_HEADER.test(k) || SECRET_KEY.test(k) || /\$\{/.test(v) ? REDACTED : v;
-  }
-  return out;
-}

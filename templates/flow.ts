@@ -72,7 +72,7 @@ export interface CompletionFacts {
   nextSteps: string[];
 }
 
-/** The seed's completion summary, every figure from this run's artifacts. */
+/** The flow's completion summary, every figure from this run's artifacts. */
 export function completionSummary(f: CompletionFacts): string[] {
   const out = [RULE, 'Performance Optimization Complete', RULE, `**Overall Status**: ${f.status}`, `**SLO Compliance**: ${f.slo ?? 'not evaluated'}`, ''];
   const c = f.comparison;

@@ -7,8 +7,7 @@ import type {
   SeriesTags,
   TrendSeries,
 } from '../../core/artifacts/k6-windows.js';
-import { decodeHistogramSafe, encodeHistogramFast } from './hdr-safe.js';
-import { newHistogram, recordMs, type Histogram } from '../histogram.js';
+import { decodeHistogram, encodeHistogram, newHistogram, recordMs, type Histogram } from '../histogram.js';
 
 /** The tag keys a series is keyed by, in key order. */
 const TAG_KEYS = ['journey', 'name', 'scenario', 'status', 'check'] as const;
@@ -228,7 +227,7 @@ export class WindowAccumulator {
         min: t.min,
         max: t.max,
         sum: t.sum,
-        histogram: encodeHistogramFast(t.h),
+        histogram: encodeHistogram(t.h),
       })),
       counters: [...this.counters.values()].map((c) => ({ ...c })),
       rates: [...this.rates.values()].map((r) => ({ ...r })),
@@ -322,13 +321,13 @@ export function mergeSeriesSets(sets: Iterable<SeriesSet>, file = ''): SeriesSet
       const k = seriesKey(t.metric, t.tags);
       const cur = trends.get(k);
       if (!cur) {
-        trends.set(k, { s: { ...t, tags: { ...t.tags } }, h: decodeHistogramSafe(t.histogram, what(t.metric)) });
+        trends.set(k, { s: { ...t, tags: { ...t.tags } }, h: decodeHistogram(t.histogram, what(t.metric)) });
       } else {
         cur.s.count += t.count;
         cur.s.sum += t.sum;
         cur.s.min = Math.min(cur.s.min, t.min);
         cur.s.max = Math.max(cur.s.max, t.max);
-        cur.h.add(decodeHistogramSafe(t.histogram, what(t.metric)));
+        cur.h.add(decodeHistogram(t.histogram, what(t.metric)));
       }
     }
     for (const c of set.counters) {
@@ -355,7 +354,7 @@ export function mergeSeriesSets(sets: Iterable<SeriesSet>, file = ''): SeriesSet
     }
   }
   return {
-    trends: [...trends.values()].map(({ s, h }) => ({ ...s, histogram: encodeHistogramFast(h) })),
+    trends: [...trends.values()].map(({ s, h }) => ({ ...s, histogram: encodeHistogram(h) })),
     counters: [...counters.values()],
     rates: [...rates.values()],
     gauges: [...gauges.values()],

@@ -41,7 +41,7 @@ const MAX_WINDOWS = 150_000;
 /**
  * Trend values beyond this (in the metric's unit; ms for time trends: ~11.6 days) are clamped in the
  * histogram, so that its auto-resized range (up to 2× the largest value, in µs) stays inside what
- * hdr-safe accepts back (MAX_TRACKABLE, 1e13): a clamp, never a "corrupt histogram" later.
+ * the histogram decoder accepts back (MAX_TRACKABLE, 1e13): a clamp, never a "corrupt histogram" later.
  */
 export const MAX_TREND_VALUE = 1e9;
 

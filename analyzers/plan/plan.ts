@@ -5,7 +5,6 @@ import { guidanceConstraints, OUTSIDE_LEVERS, touches, type Constraint } from '.
 
 export type Tier = 'quick-win' | 'strategic' | 'major-refactor';
 export type GuidanceKeyword = Rule['serves'][number];
-export const GUIDANCE_KEYWORDS: readonly GuidanceKeyword[] = ['database', 'api', 'frontend', 'cost', 'latency', 'throughput'];
 
 export interface PlanItem {
   id: string;

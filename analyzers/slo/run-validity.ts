@@ -1,5 +1,5 @@
 /**
- * A gate that cannot pass a run that did not happen (issue #11 item 11). Whatever the SLOs say, a run
+ * A gate that cannot pass a run that did not happen. Whatever the SLOs say, a run
  * with zero completed requests, every request failed, a target that died, an abort (k6 thresholds or
  * the live guard) or more dropped iterations than `--max-dropped` did not measure the service under
  * the planned load: slo-check, `perf baseline` and `perf loadtest` all exit 1 with these reasons.

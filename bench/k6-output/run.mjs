@@ -1,4 +1,4 @@
-// Benchmark of the perf k6 output (issue 4). Runs the built bin/k6 against a loopback Node server
+// Benchmark of the perf k6 output. Runs the built bin/k6 against a loopback Node server
 // (test/fixtures/k6/server.mjs) with ONE script, side by side in one run, and prints:
 //   1. throughput: no output vs --out perf vs --out json (req/s and ratios; targets: perf >= 0.95 of
 //      no output) and the artifact sizes (target: perf artifact >= 50x smaller than the JSON);

@@ -1,5 +1,5 @@
 // Benchmark: how much the capacity knee of ONE unchanged service varies when it is measured N
-// times in a row (issue #11: "the knee is host noise"). The service is a loopback CPU-bound server
+// times in a row (is the knee a property of the service or host noise?). The service is a loopback CPU-bound server
 // with a known limit (busyMs of CPU per request on one thread → 1000 / busyMs requests/s), in its
 // own process. Prints each knee, what limited it, its trials, and the coefficient of variation
 // (target ≤ 15 % on a quiet machine). Bounded: --quick steps (1 s), a 60 s budget per search.

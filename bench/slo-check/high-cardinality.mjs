@@ -1,4 +1,4 @@
-// High-cardinality case of the slo-check benchmark (issue #12 item 12): a k6 --out json file whose
+// High-cardinality case of the slo-check benchmark: a k6 --out json file whose
 // `name` tag is a distinct URL per request (k6's default for dynamic URLs), at 25 k, 50 k and 100 k
 // distinct names. Prints wall time and peak RSS of `perf slo-check` beside the naive reference
 // (readline + JSON.parse + sort, bench/slo-check/naive.mjs) on the same file, the growth from the

@@ -1,4 +1,4 @@
-// Issue #11 items 1, 3, 4, 5 and 12 on `perf baseline`, against small loopback servers written
+// Verdicts of `perf baseline`, against small loopback servers written
 // for the test (test/fixtures/verdicts/servers.mjs), each in its own process.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// CI smoke of issue 5 against the demo shop (examples/shop, started by perf on 127.0.0.1:18080):
+// CI smoke of perf loadtest against the demo shop (examples/shop, started by perf on 127.0.0.1:18080):
 // `perf generate --scenario all` writes five scripts that k6 inspect accepts, and every scenario
 // runs with --quick (PERF_QUICK_TOTAL shortens it further for the test suite).
 import { execFileSync, spawn } from 'node:child_process';
@@ -42,7 +42,7 @@ function demoConfigCopy(dir: string): string {
   return file;
 }
 
-describe.runIf(existsSync(demoConfig))('issue 5 against the demo shop', () => {
+describe.runIf(existsSync(demoConfig))('perf loadtest against the demo shop', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'perf-demo-loadtest-'));
   const config = demoConfigCopy(outDir);
 

@@ -1,4 +1,4 @@
-// Issue #11 items 1 and 2 on `perf loadtest`: real k6 (bin/k6) against a loopback server that is
+// Load-test verdicts of `perf loadtest`: real k6 (bin/k6) against a loopback server that is
 // slow only while it warms up (test/fixtures/verdicts/servers.mjs, its own process).
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 /**
- * Reliability of the CLI as real processes (issue #12 items 1, 3, 4, 5, 10, 17): nothing perf starts
+ * Reliability of the CLI as real processes: nothing perf starts
  * outlives it (SIGKILL mid-baseline and mid-loadtest), a closed stdout is an interrupt, the out-dir is
  * checked before any load, Ctrl-C of a baseline marks it partial, and what the target prints is redacted.
  * Real bin/k6, real loopback servers (test/fixtures/reliability/server.mjs). Needs a build.

@@ -125,7 +125,7 @@ function mutate(s: string, ms: Mutation[]): string {
 }
 
 /**
- * What a result may claim (issue #12 item 6): counts are whole and ≥ 0 (bad ≤ total), no figure is NaN,
+ * What a result may claim: counts are whole and ≥ 0 (bad ≤ total), no figure is NaN,
  * an SLI percentage lies in [0, 100], and no SLO PASSes with a page alert firing.
  */
 function checkResults(r: unknown, text: string): void {

@@ -1,5 +1,5 @@
 /**
- * One escaping for text that did not come from perf (issue #12 item 9): SLO/journey names, --guidance
+ * One escaping for text that did not come from perf: SLO/journey names, --guidance
  * and agent replies render as literal text in every .md and the GITHUB_STEP_SUMMARY table — never as
  * HTML, a heading, a link or a broken table.
  */

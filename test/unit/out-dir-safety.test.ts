@@ -1,5 +1,5 @@
 /**
- * An out-dir that cannot take the results (issue #12 items 1 and 2): found before any load (exit 2),
+ * An out-dir that cannot take the results: found before any load (exit 2),
  * a report and its JSON twin written as one unit, and results that cannot be written after the run
  * saved to a rescue dir (exit 3) instead of being lost.
  */

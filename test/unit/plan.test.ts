@@ -18,7 +18,7 @@ const analysis = analyzeBottlenecks({
 });
 
 describe('perf plan', () => {
-  it('sorts items into the seed tiers by effort', () => {
+  it('sorts items into quick wins, strategic and major tiers by effort', () => {
     expect([tierOf(0.5), tierOf(1), tierOf(3), tierOf(5), tierOf(8)]).toEqual(['quick-win', 'quick-win', 'strategic', 'strategic', 'major-refactor']);
   });
 

@@ -1,5 +1,5 @@
 /**
- * Result files that are broken, hostile or huge (issue #12 items 6, 7, 12, 13): impossible figures are
+ * Result files that are broken, hostile or huge: impossible figures are
  * an input error naming the file and the field, never a verdict; a 1e10 ms duration is a named clamp;
  * concatenated formats are refused; the series count is bounded; line splitting is linear and bounded.
  */

@@ -1,5 +1,5 @@
 /**
- * A gate that cannot pass a run that did not happen (issue #11 item 11), and summary-only inputs that
+ * A gate that cannot pass a run that did not happen, and summary-only inputs that
  * use every bound their percentiles prove. Each case once passed (exit 0) or gave PARTIAL.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
