@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { adaptClient, checkAutocannonVersion } from './autocannon-client.js';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { buildMixCycle } from '../../analyzers/baseline/request-mix.js';
 import { newHistogram, percentileMs, recordMs, type Histogram } from '../../analyzers/histogram.js';
@@ -90,17 +91,6 @@ interface InFlight {
   measured: boolean;
 }
 
-/** The parts of autocannon's per-connection Client we hook into (see autocannon/lib/httpClient.js). */
-interface AutocannonClient {
-  _doRequest(): void;
-  destroyed: boolean;
-  reqsMade: number;
-  requestIterator: { currentRequestIndex: number; currentRequest: unknown; requests: unknown[]; rebuildRequest(): void };
-  pipelinedRequests: { addBody(data: Buffer): void };
-  on(event: 'response', fn: (status: number, bytes: number, durationMs: number) => void): void;
-  on(event: 'timeout' | 'connError', fn: () => void): void;
-}
-
 const DRAIN_MS = 2000;
 
 /**
@@ -111,6 +101,7 @@ const DRAIN_MS = 2000;
  * coordinated-omission back-fill uses `ceil(1/rate)` ms as the interval, so neither is used).
  */
 export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
+  checkAutocannonVersion();
   const base = new URL(opts.baseUrl);
   const basePath = base.pathname.replace(/\/+$/, '');
   const cycle = buildMixCycle(opts.journeys);
@@ -168,27 +159,15 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
   };
 
   const setupClient = (raw: unknown): void => {
-    const client = raw as AutocannonClient;
-    // autocannon appends every body chunk to a string (`body += chunk`: a UTF-8 decode and a copy of
-    // each response) for expectBody/verifyBody, which perf never uses: for a 1 MiB body that cost
-    // several ms per response inside the measured latency. The bytes are still read and counted.
-    client.pipelinedRequests.addBody = () => undefined;
+    const client = adaptClient(raw);
     const pending: InFlight[] = [];
     inflight.add(pending);
-    const send = client._doRequest;
     const sendNow = (intendedAt: number | undefined, waited = false): void => {
       if (client.destroyed) return;
       // One global cursor over the mix cycle, so any stretch of the run follows the weights
       // (per-connection iterators would all start with the first journey).
       const k = cursor++ % cycle.length;
-      const it = client.requestIterator;
-      if (client.reqsMade === 0) {
-        it.currentRequestIndex = k;
-        it.currentRequest = it.requests[k];
-        // autocannon pre-builds only static requests (and the first): a templated one is built now.
-        if (typeof (it.currentRequest as autocannon.Request).setupRequest === 'function') it.rebuildRequest();
-      } else it.currentRequestIndex = k - 1; // autocannon's nextRequest() advances to k
-      send.call(client);
+      client.send(k);
       const sentAt = performance.now();
 
       // A timer may fire a hair early: never count from a point after the actual send.
@@ -202,7 +181,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
       }
       pending.push({ slot: k, sentAt, intendedAt: intended, measured });
     };
-    client._doRequest = () => {
+    client.onSendTurn(() => {
       if (interrupted) return;
       if (!schedule && !pacing) {
         if (performance.now() < measureEnd) sendNow(undefined);
@@ -214,20 +193,19 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
       const wait = slot - performance.now();
       if (wait <= 0) sendNow(intended);
       else setTimeout(() => sendNow(intended, true), wait);
-    };
-    client.on('response', (status) => {
+    });
+    client.onResponse((status) => {
       const f = pending.shift();
       if (f) record(f, status, performance.now());
     });
-    const failAll = (): void => {
-      const now = performance.now();
-      for (const f of pending.splice(0)) record(f, undefined, now);
-    };
-    client.on('timeout', () => {
+    client.onTimeout(() => {
       const f = pending.shift();
       if (f) record(f, undefined, performance.now());
     });
-    client.on('connError', failAll);
+    client.onConnError(() => {
+      const now = performance.now();
+      for (const f of pending.splice(0)) record(f, undefined, now);
+    });
   };
 
   const totalMs = opts.warmupMs + opts.durationMs;
