@@ -1,6 +1,6 @@
 import type { BottlenecksPayload } from '../analyzers/bottlenecks/types.js';
 import type { ComparePayload } from '../analyzers/compare/compare.js';
-import { signedPct } from '../analyzers/compare/compare.js';
+import { fmtSignedPct } from '../core/format.js';
 import type { PlanPayload } from '../analyzers/plan/plan.js';
 import type { Section } from './types.js';
 
@@ -69,12 +69,12 @@ function plan(p: PlanPayload): Section[] {
 function summary(c: ComparePayload): Section[] {
   const o = c.overall;
   const outcome: string[] = [];
-  if (c.verdict === 'improved') outcome.push(`The change improved performance: overall p95 ${o.before.p95Ms.toFixed(1)} → ${o.after.p95Ms.toFixed(1)} ms (${signedPct(o.change.p95)}).`);
-  else if (c.verdict === 'regressed') outcome.push(`The change made performance worse: overall p95 ${signedPct(o.change.p95)}. Regressed: ${c.regressions.join(', ')}.`);
+  if (c.verdict === 'improved') outcome.push(`The change improved performance: overall p95 ${o.before.p95Ms.toFixed(1)} → ${o.after.p95Ms.toFixed(1)} ms (${fmtSignedPct(o.change.p95)}).`);
+  else if (c.verdict === 'regressed') outcome.push(`The change made performance worse: overall p95 ${fmtSignedPct(o.change.p95)}. Regressed: ${c.regressions.join(', ')}.`);
   else if (c.verdict === 'mixed') outcome.push(`Mixed result: improved ${c.improvements.join(', ') || 'nothing'}, regressed ${c.regressions.join(', ')}.`);
   else if (c.verdict === 'insufficient-data') outcome.push('Too few requests to say whether anything changed.');
-  else if (c.verdict === 'unconfirmed') outcome.push(`No change is claimed: the difference seen in one measurement per side (overall p95 ${signedPct(o.change.p95)}) was not confirmed by re-measuring both sides interleaved (A B A B), or could not be.`);
-  else outcome.push(`No significant change: overall p95 ${signedPct(o.change.p95)} is within the noise thresholds.`);
+  else if (c.verdict === 'unconfirmed') outcome.push(`No change is claimed: the difference seen in one measurement per side (overall p95 ${fmtSignedPct(o.change.p95)}) was not confirmed by re-measuring both sides interleaved (A B A B), or could not be.`);
+  else outcome.push(`No significant change: overall p95 ${fmtSignedPct(o.change.p95)} is within the noise thresholds.`);
   if (c.improvements.length && c.verdict !== 'mixed') outcome.push(`Significantly improved: ${c.improvements.join(', ')}.`);
   const unchanged = c.journeys.filter((j) => j.verdict === 'no-significant-change').map((j) => j.name);
   if (unchanged.length) outcome.push(`No significant change: ${unchanged.join(', ')}.`);

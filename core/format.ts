@@ -58,6 +58,26 @@ export function fmtErrorBudget(b: { burnRate: number; consumedPct: number; windo
   return `burn rate ${fmtBurnRate(b.burnRate)}, budget consumed ${fmtBudgetPct(b.consumedPct)} (of the ${b.window ?? 'SLO'} window)`;
 }
 
+/** A figure for humans: ∞ for an exhausted zero budget, otherwise at most 6 significant digits, no float noise. */
+export function fmtFigure(x: number | null | undefined): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return 'n/a';
+  if (x === Number.POSITIVE_INFINITY) return '∞';
+  if (x === Number.NEGATIVE_INFINITY) return '-∞';
+  if (x === 0) return '0';
+  return String(Number(x.toPrecision(6)));
+}
+
+/** A p-value: 4 decimals, "<0.0001" below that. */
+export function fmtPValue(p: number): string {
+  return p < 0.0001 ? '<0.0001' : p.toFixed(4);
+}
+
+/** A relative change (0.123 → "+12.3%", -0.05 → "-5.0%"); "n/a" when it has no finite value. */
+export function fmtSignedPct(f: number): string {
+  if (!Number.isFinite(f)) return 'n/a';
+  return `${f >= 0 ? '+' : ''}${(f * 100).toFixed(1)}%`;
+}
+
 function trimZeros(s: string): string {
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }

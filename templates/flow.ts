@@ -1,5 +1,5 @@
 import type { ComparePayload } from '../analyzers/compare/compare.js';
-import { signedPct } from '../analyzers/compare/compare.js';
+import { fmtSignedPct } from '../core/format.js';
 import type { PlanPayload } from '../analyzers/plan/plan.js';
 import type { LoadTestPayload, SloResult, SloStatus } from '../core/artifacts/schemas.js';
 import { budgetText } from './slo.js';
@@ -32,7 +32,7 @@ export function optimizationFailed(c: ComparePayload, plan: PlanPayload | undefi
     '⚠️ Optimization did not improve performance',
     `Optimization: ${top ? `${top.id} ${top.title}` : 'the change between the before and after runs'}`,
     `Expected: ${top ? (top.estimatedImprovementPct === null ? 'an improvement (no measured share)' : `up to ${top.estimatedImprovementPct}% (the measured share of the work it addresses)`) : 'an improvement'}`,
-    `Actual: p95 ${signedPct(c.overall.change.p95)} (${regressed ? `confirmed regression in ${c.regressions.join(', ')}` : 'no significant change'}; ${c.measurementsPerSide} measurement(s) per side)`,
+    `Actual: p95 ${fmtSignedPct(c.overall.change.p95)} (${regressed ? `confirmed regression in ${c.regressions.join(', ')}` : 'no significant change'}; ${c.measurementsPerSide} measurement(s) per side)`,
     'Actions:',
     // Only a regression is a reason to roll back: "no change" may as well mean nothing was changed.
     ...(regressed
@@ -80,8 +80,8 @@ export function completionSummary(f: CompletionFacts): string[] {
     const o = c.overall;
     out.push(
       '**Performance Improvements**:',
-      `- p95 Latency: ${ms(o.before.p95Ms)} → ${ms(o.after.p95Ms)} (${signedPct(o.change.p95)})`,
-      `- Throughput: ${o.before.throughputRps.toFixed(1)} → ${o.after.throughputRps.toFixed(1)} RPS (${signedPct(o.change.throughput)})`,
+      `- p95 Latency: ${ms(o.before.p95Ms)} → ${ms(o.after.p95Ms)} (${fmtSignedPct(o.change.p95)})`,
+      `- Throughput: ${o.before.throughputRps.toFixed(1)} → ${o.after.throughputRps.toFixed(1)} RPS (${fmtSignedPct(o.change.throughput)})`,
       `- Error Rate: ${(o.before.errorRate * 100).toFixed(2)}% → ${(o.after.errorRate * 100).toFixed(2)}%`,
       `- Verdict: ${c.verdict}${c.improvements.length ? ` (improved: ${c.improvements.join(', ')})` : ''}${c.regressions.length ? ` (regressed: ${c.regressions.join(', ')})` : ''}`,
       '',

@@ -6,7 +6,8 @@
  */
 import { hostname } from 'node:os';
 import type { SloReport } from '../analyzers/slo/check.js';
-import { fig, sloLine } from './slo.js';
+import { sloLine } from './slo.js';
+import { fmtBurnRate, fmtFigure } from '../core/format.js';
 
 export function xmlEscape(s: string): string {
   return (
@@ -45,7 +46,7 @@ export function renderJunit(r: SloReport, opts: { failOnPartial?: boolean; times
     out.push(`    <testcase name="${a(s.name)}" classname="perf.slo.${a(s.sli)}" time="0">`);
     if (failing(s.status)) {
       const body = [sloLine(s), ...(s.note ? [`note: ${s.note}`] : []), ...s.alerts.filter((x) => x.firing).map((x) => `alert firing: ${x.severity} ${x.factor}× (long ${x.longWindow} burn ${x.longBurnRate}, short ${x.shortWindow} burn ${x.shortBurnRate})`)];
-      out.push(`      <failure message="${a(`SLO ${s.name} ${s.status}: ${s.sli === 'latency' ? `observed ${fig(s.actual)} ms, target ${fig(s.target)} ms` : `SLI ${fig(s.actual)}%, target ${fig(s.target)}%`}; burn rate ${fig(s.burnRate)}`)}" type="${s.status === 'FAIL' ? 'SLOBreach' : 'SLOWarning'}">${xmlEscape(body.join('\n'))}</failure>`);
+      out.push(`      <failure message="${a(`SLO ${s.name} ${s.status}: ${s.sli === 'latency' ? `observed ${fmtFigure(s.actual)} ms, target ${fmtFigure(s.target)} ms` : `SLI ${fmtFigure(s.actual)}%, target ${fmtFigure(s.target)}%`}; burn rate ${fmtBurnRate(s.burnRate)}`)}" type="${s.status === 'FAIL' ? 'SLOBreach' : 'SLOWarning'}">${xmlEscape(body.join('\n'))}</failure>`);
     }
     out.push('    </testcase>');
   }

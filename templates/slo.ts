@@ -5,30 +5,21 @@
 import type { SloAlert, SloResult } from '../core/artifacts/schemas.js';
 import { renderLimitsTable } from './resources.js';
 import { formatDuration } from '../core/duration.js';
-import { fmtBudgetPct, fmtBurnRate, fmtErrorBudget } from '../core/format.js';
+import { fmtBudgetPct, fmtBurnRate, fmtErrorBudget, fmtFigure } from '../core/format.js';
 import { mdCode, mdTable, mdText } from '../core/markdown.js';
 import type { SloReport } from '../analyzers/slo/check.js';
-
-/** A figure for humans: ∞ for an exhausted zero budget, otherwise at most 6 significant digits, no float noise. */
-export function fig(x: number | null | undefined): string {
-  if (x === null || x === undefined || Number.isNaN(x)) return 'n/a';
-  if (x === Number.POSITIVE_INFINITY) return '∞';
-  if (x === Number.NEGATIVE_INFINITY) return '-∞';
-  if (x === 0) return '0';
-  return String(Number(x.toPrecision(6)));
-}
 
 const ICON: Record<string, string> = { PASS: '✅ PASS', PARTIAL: '⚠️ PARTIAL', FAIL: '❌ FAIL' };
 
 export function targetText(s: SloResult): string {
-  if (s.sli === 'latency') return `≤ ${fig(s.target)} ms`;
-  if (s.sli === 'availability') return `≥ ${fig(s.target)}% good`;
-  return `≤ ${fig(s.target)}% bad`;
+  if (s.sli === 'latency') return `≤ ${fmtFigure(s.target)} ms`;
+  if (s.sli === 'availability') return `≥ ${fmtFigure(s.target)}% good`;
+  return `≤ ${fmtFigure(s.target)}% bad`;
 }
 
 export function actualText(s: SloResult): string {
   if (s.actual === null) return 'cannot be judged';
-  return s.sli === 'latency' ? `${fig(s.actual)} ms` : `${fig(s.actual)}%`;
+  return s.sli === 'latency' ? `${fmtFigure(s.actual)} ms` : `${fmtFigure(s.actual)}%`;
 }
 
 export function sliText(s: SloResult): string {
@@ -50,8 +41,8 @@ export function budgetText(s: SloResult): string {
 /** One line per SLO with the numbers: used by JUnit failures, annotations and the console. */
 export function sloLine(s: SloResult): string {
   return (
-    `${s.name}: ${s.status} — ${s.sli === 'latency' ? 'observed' : 'SLI'} ${actualText(s)} (target ${targetText(s)}, objective ${fig(s.objective)}%); ` +
-    `bad ${s.events.bad}/${s.events.total} = ${fig(s.errorBudget.badFraction)} vs allowed ${fig(s.errorBudget.allowedBadFraction)}; ` +
+    `${s.name}: ${s.status} — ${s.sli === 'latency' ? 'observed' : 'SLI'} ${actualText(s)} (target ${targetText(s)}, objective ${fmtFigure(s.objective)}%); ` +
+    `bad ${s.events.bad}/${s.events.total} = ${fmtFigure(s.errorBudget.badFraction)} vs allowed ${fmtFigure(s.errorBudget.allowedBadFraction)}; ` +
     `${budgetText(s)}, ${fmtBudgetPct(s.errorBudget.remainingPct)} remaining`
   );
 }
@@ -83,13 +74,13 @@ export function renderSloMarkdown(r: SloReport): string {
     lines.push('', '**The run did not happen as planned, so no SLO can pass it:**', '', ...r.runInvalid.map((x) => `- ${mdText(x)}`), '');
   }
   if (r.partial) lines.push(`- Partial run: ${mdText(r.partial)}`);
-  lines.push(`- PARTIAL = target met but within the ${fig(r.warnMargin * 100)}% warning margin (latency above ${fig((1 - r.warnMargin) * 100)}% of its threshold, or burn rate above ${fig(1 - r.warnMargin)})`);
+  lines.push(`- PARTIAL = target met but within the ${fmtFigure(r.warnMargin * 100)}% warning margin (latency above ${fmtFigure((1 - r.warnMargin) * 100)}% of its threshold, or burn rate above ${fmtFigure(1 - r.warnMargin)})`);
   lines.push('', summaryTable(r), '');
   for (const s of r.slos) {
     lines.push(`## ${mdText(s.name)} — ${ICON[s.status] ?? s.status}`, '');
-    lines.push(`- SLI: ${mdText(sliText(s))}; objective ${fig(s.objective)}% good events; target ${targetText(s)}; observed ${actualText(s)}`);
+    lines.push(`- SLI: ${mdText(sliText(s))}; objective ${fmtFigure(s.objective)}% good events; target ${targetText(s)}; observed ${actualText(s)}`);
     lines.push(
-      `- Error budget: allowed bad fraction ${fig(s.errorBudget.allowedBadFraction)}, observed ${fig(s.errorBudget.badFraction)} (${s.events.bad} of ${s.events.total}); ` +
+      `- Error budget: allowed bad fraction ${fmtFigure(s.errorBudget.allowedBadFraction)}, observed ${fmtFigure(s.errorBudget.badFraction)} (${s.events.bad} of ${s.events.total}); ` +
         `${budgetText(s)}, ${fmtBudgetPct(s.errorBudget.remainingPct)} remains`,
     );
     lines.push(`- Burn rate: ${fmtBurnRate(s.burnRate)} (1 = spending the budget exactly over the SLO window)`);
@@ -99,7 +90,7 @@ export function renderSloMarkdown(r: SloReport): string {
         '',
         mdTable(
           ['alert', 'factor', 'long window', 'short window', 'long burn', 'short burn', 'firing', 'note'],
-          s.alerts.map((a) => [a.severity, `${a.factor}×`, a.longWindow, a.shortWindow, fig(a.longBurnRate), fig(a.shortBurnRate), a.firing ? 'yes' : 'no', a.note ?? '']),
+          s.alerts.map((a) => [a.severity, `${a.factor}×`, a.longWindow, a.shortWindow, fmtFigure(a.longBurnRate), fmtFigure(a.shortBurnRate), a.firing ? 'yes' : 'no', a.note ?? '']),
         ),
       );
     }

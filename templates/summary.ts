@@ -1,6 +1,6 @@
 import type { ComparePayload, JourneyComparison, SloSide, Verdict } from '../analyzers/compare/compare.js';
 import { renderDatabaseComparison } from './database.js';
-import { fmtP, signedPct } from '../analyzers/compare/compare.js';
+import { fmtPValue, fmtSignedPct } from '../core/format.js';
 import type { SynthesisResult } from '../agents/types.js';
 import { fmtBudgetPct, fmtErrorBudget, fmtPct } from '../core/format.js';
 import { mdTable, mdText } from '../core/markdown.js';
@@ -28,7 +28,7 @@ export function renderSummary(c: ComparePayload, s: SynthesisResult, extra: { ti
     `- Before: ${mdText(c.before.file)} (${c.before.schema}, run ${mdText(c.before.runId)})`,
     `- After: ${mdText(c.after.file)} (${c.after.schema}, run ${mdText(c.after.runId)})`,
     `- Verdict: **${LABEL[c.verdict]}**${c.improvements.length ? ` — improved: ${mdText(c.improvements.join(', '))}` : ''}${c.regressions.length ? ` — regressed: ${mdText(c.regressions.join(', '))}` : ''}`,
-    `- Overall p95: ${ms(o.before.p95Ms)} → ${ms(o.after.p95Ms)} (${signedPct(o.change.p95)})`,
+    `- Overall p95: ${ms(o.before.p95Ms)} → ${ms(o.after.p95Ms)} (${fmtSignedPct(o.change.p95)})`,
     '',
   );
   const refused = c.fairness.issues.filter((i) => i.severity === 'refuse');
@@ -45,10 +45,10 @@ export function renderSummary(c: ComparePayload, s: SynthesisResult, extra: { ti
     mdTable(
       ['Metric', 'Before', 'After', 'Change'],
       [
-        ['p50 Latency', ms(o.before.p50Ms), ms(o.after.p50Ms), signedPct(o.change.p50)],
-        ['p95 Latency', ms(o.before.p95Ms), ms(o.after.p95Ms), signedPct(o.change.p95)],
-        ['p99 Latency', ms(o.before.p99Ms), ms(o.after.p99Ms), signedPct(o.change.p99)],
-        ['Throughput', `${o.before.throughputRps.toFixed(1)} RPS`, `${o.after.throughputRps.toFixed(1)} RPS`, signedPct(o.change.throughput)],
+        ['p50 Latency', ms(o.before.p50Ms), ms(o.after.p50Ms), fmtSignedPct(o.change.p50)],
+        ['p95 Latency', ms(o.before.p95Ms), ms(o.after.p95Ms), fmtSignedPct(o.change.p95)],
+        ['p99 Latency', ms(o.before.p99Ms), ms(o.after.p99Ms), fmtSignedPct(o.change.p99)],
+        ['Throughput', `${o.before.throughputRps.toFixed(1)} RPS`, `${o.after.throughputRps.toFixed(1)} RPS`, fmtSignedPct(o.change.throughput)],
         ['Error Rate', `${(o.before.errorRate * 100).toFixed(2)}%`, `${(o.after.errorRate * 100).toFixed(2)}%`, `${o.change.errorRatePoints >= 0 ? '+' : ''}${(o.change.errorRatePoints * 100).toFixed(2)} pts`],
       ],
     ),
@@ -60,9 +60,9 @@ export function renderSummary(c: ComparePayload, s: SynthesisResult, extra: { ti
       ['journey', 'p50', 'p95', 'p99', 'throughput', 'errors', 'verdict', 'confidence'],
       [...c.journeys, { ...o, name: 'overall' }].map((j) => [
         j.name,
-        `${ms(j.before.p50Ms)} → ${ms(j.after.p50Ms)} (${signedPct(j.change.p50)})`,
-        `${ms(j.before.p95Ms)} → ${ms(j.after.p95Ms)} (${signedPct(j.change.p95)})`,
-        `${ms(j.before.p99Ms)} → ${ms(j.after.p99Ms)} (${signedPct(j.change.p99)})`,
+        `${ms(j.before.p50Ms)} → ${ms(j.after.p50Ms)} (${fmtSignedPct(j.change.p50)})`,
+        `${ms(j.before.p95Ms)} → ${ms(j.after.p95Ms)} (${fmtSignedPct(j.change.p95)})`,
+        `${ms(j.before.p99Ms)} → ${ms(j.after.p99Ms)} (${fmtSignedPct(j.change.p99)})`,
         `${j.before.throughputRps.toFixed(1)} → ${j.after.throughputRps.toFixed(1)} RPS`,
         `${(j.before.errorRate * 100).toFixed(2)}% → ${(j.after.errorRate * 100).toFixed(2)}%`,
         LABEL[j.verdict],
@@ -82,9 +82,9 @@ export function renderSummary(c: ComparePayload, s: SynthesisResult, extra: { ti
       ['journey', 'Mann–Whitney p', "Cliff's delta", 'p95 change (95% CI)', 'why'],
       [...c.journeys, { ...o, name: 'overall' }].map((j) => [
         j.name,
-        j.mannWhitney ? fmtP(j.mannWhitney.pValue) : '—',
+        j.mannWhitney ? fmtPValue(j.mannWhitney.pValue) : '—',
         j.mannWhitney ? j.mannWhitney.cliffsDelta.toFixed(3) : '—',
-        j.p95Bootstrap ? `${signedPct(j.p95Bootstrap.change)} (${signedPct(j.p95Bootstrap.ciLow)} … ${signedPct(j.p95Bootstrap.ciHigh)})` : '—',
+        j.p95Bootstrap ? `${fmtSignedPct(j.p95Bootstrap.change)} (${fmtSignedPct(j.p95Bootstrap.ciLow)} … ${fmtSignedPct(j.p95Bootstrap.ciHigh)})` : '—',
         j.reasons.join('; '),
       ]),
     ),

@@ -9,6 +9,7 @@ import type { DatabaseComparison } from '../database/compare.js';
 import type { ConfirmationResult } from './confirm.js';
 import { fairnessIssues, type FairnessIssue, type RunLoad } from './fairness.js';
 import { bootstrapPercentileChange, mannWhitney, twoProportion, type BootstrapChange, type MannWhitney } from './stats.js';
+import { fmtPct, fmtPValue, fmtSignedPct } from '../../core/format.js';
 
 /**
  * `unconfirmed`: one measurement per side showed a difference, but re-measuring both sides
@@ -156,20 +157,20 @@ export function compareFigures(before: LoadFigures, after: LoadFigures, opts: Co
     if (mw.cliffsDelta < 0) better++;
     else worse++;
     confidence = 1 - mw.pValue;
-    reasons.push(`Mann–Whitney p=${fmtP(mw.pValue)}, Cliff's delta ${mw.cliffsDelta.toFixed(2)}: latencies ${mw.cliffsDelta < 0 ? 'lower' : 'higher'} across the distribution`);
+    reasons.push(`Mann–Whitney p=${fmtPValue(mw.pValue)}, Cliff's delta ${mw.cliffsDelta.toFixed(2)}: latencies ${mw.cliffsDelta < 0 ? 'lower' : 'higher'} across the distribution`);
   }
   if (boot && (boot.ciHigh < 0 || boot.ciLow > 0) && Math.abs(boot.change) >= opts.minP95Change && Math.abs(after.latencyMs.p95 - before.latencyMs.p95) >= opts.minAbsoluteMs) {
     if (boot.change < 0) better++;
     else worse++;
     confidence ??= boot.confidence;
-    reasons.push(`p95 ${signedPct(boot.change)} (bootstrap ${Math.round(boot.confidence * 100)}% CI ${signedPct(boot.ciLow)} … ${signedPct(boot.ciHigh)})`);
+    reasons.push(`p95 ${fmtSignedPct(boot.change)} (bootstrap ${Math.round(boot.confidence * 100)}% CI ${fmtSignedPct(boot.ciLow)} … ${fmtSignedPct(boot.ciHigh)})`);
   }
   const errDiff = after.errorRate - before.errorRate;
   if (errorTest.pValue < opts.alpha && Math.abs(errDiff) >= opts.minErrorRateChange) {
     if (errDiff < 0) better++;
     else worse++;
     confidence = Math.max(confidence ?? 0, 1 - errorTest.pValue);
-    reasons.push(`error rate ${(before.errorRate * 100).toFixed(2)}% → ${(after.errorRate * 100).toFixed(2)}% (two-proportion p=${fmtP(errorTest.pValue)})`);
+    reasons.push(`error rate ${fmtPct(before.errorRate)} → ${fmtPct(after.errorRate)} (two-proportion p=${fmtPValue(errorTest.pValue)})`);
   }
   if (enough && !boot) reasons.push(`p95 change not tested: a tail claim needs ≥ ${tailN} requests a side (${MIN_TAIL_SAMPLES} beyond the p95); ${hb.totalCount} before, ${ha.totalCount} after`);
   let verdict: Verdict;
@@ -183,7 +184,7 @@ export function compareFigures(before: LoadFigures, after: LoadFigures, opts: Co
     verdict = 'no-significant-change';
     if (mw)
       reasons.push(
-        `Mann–Whitney p=${fmtP(mw.pValue)}, Cliff's delta ${mw.cliffsDelta.toFixed(2)}, median ${signedPct(rel(before.latencyMs.p50, after.latencyMs.p50))}; p95 ${boot ? signedPct(boot.change) : 'n/a'}: below the significance/effect thresholds (a change needs p < ${opts.alpha} and |delta| ≥ ${opts.minDelta}, median ≥ ${opts.minMedianChange * 100}% and ≥ ${opts.minAbsoluteMs} ms, or a p95 interval excluding 0 with ≥ ${opts.minP95Change * 100}%)`,
+        `Mann–Whitney p=${fmtPValue(mw.pValue)}, Cliff's delta ${mw.cliffsDelta.toFixed(2)}, median ${fmtSignedPct(rel(before.latencyMs.p50, after.latencyMs.p50))}; p95 ${boot ? fmtSignedPct(boot.change) : 'n/a'}: below the significance/effect thresholds (a change needs p < ${opts.alpha} and |delta| ≥ ${opts.minDelta}, median ≥ ${opts.minMedianChange * 100}% and ≥ ${opts.minAbsoluteMs} ms, or a p95 interval excluding 0 with ≥ ${opts.minP95Change * 100}%)`,
       );
   }
   return {
@@ -204,15 +205,6 @@ export function compareFigures(before: LoadFigures, after: LoadFigures, opts: Co
     confidence,
     reasons,
   };
-}
-
-export function fmtP(p: number): string {
-  return p < 0.0001 ? '<0.0001' : p.toFixed(4);
-}
-
-export function signedPct(f: number): string {
-  if (!Number.isFinite(f)) return 'n/a';
-  return `${f >= 0 ? '+' : ''}${(f * 100).toFixed(1)}%`;
 }
 
 function sloFigures(slo: Slo, figures: { journeys: LoadFigures[]; overall: LoadFigures }): SloSide | null {

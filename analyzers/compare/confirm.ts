@@ -1,5 +1,6 @@
 import type { LoadFigures } from '../../core/artifacts/schemas.js';
-import { claimsChange, compareFigures, DEFAULT_COMPARE_OPTIONS, runVerdict, signedPct, type CompareOptions, type ComparePayload, type JourneyComparison, type Verdict } from './compare.js';
+import { claimsChange, compareFigures, DEFAULT_COMPARE_OPTIONS, runVerdict, type CompareOptions, type ComparePayload, type JourneyComparison, type Verdict } from './compare.js';
+import { fmtSignedPct } from '../../core/format.js';
 
 /**
  * Interleaved confirmation of a claimed change. One measurement per side cannot tell a change of
@@ -170,5 +171,5 @@ export function applyConfirmations(c: ComparePayload, results: ConfirmationResul
 
 /** p95 of one claim in words, for progress lines. */
 export function claimLine(j: JourneyComparison): string {
-  return `${j.name} (${said(j.verdict)}: p95 ${j.before.p95Ms.toFixed(1)} → ${j.after.p95Ms.toFixed(1)} ms, ${signedPct(j.change.p95)})`;
+  return `${j.name} (${said(j.verdict)}: p95 ${j.before.p95Ms.toFixed(1)} → ${j.after.p95Ms.toFixed(1)} ms, ${fmtSignedPct(j.change.p95)})`;
 }

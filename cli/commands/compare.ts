@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { signedPct } from '../../analyzers/compare/compare.js';
+import { fmtSignedPct } from '../../core/format.js';
 import { CheckFailed, UserError } from '../../core/errors.js';
 import { BaseCommand } from '../base-command.js';
 import { runCompare } from '../flow/steps.js';
@@ -55,7 +55,7 @@ export default class Compare extends BaseCommand<typeof Compare> {
     this.say(`  evidence: one measurement per side (${c.before.runId} vs ${c.after.runId}); host drift between the two runs is not separated from the change`);
     for (const j of [...c.journeys, { ...c.overall, name: 'overall' }]) {
       const mark = j.verdict === 'improved' ? '📈' : j.verdict === 'regressed' || j.verdict === 'mixed' ? '⚠️ ' : '  ';
-      this.say(`${mark} ${j.name}: p95 ${j.before.p95Ms.toFixed(1)} → ${j.after.p95Ms.toFixed(1)} ms (${signedPct(j.change.p95)}) — ${j.verdict}${j.confidence !== null ? `, confidence ${(Math.min(0.9999, j.confidence) * 100).toFixed(2)}%` : ''}`);
+      this.say(`${mark} ${j.name}: p95 ${j.before.p95Ms.toFixed(1)} → ${j.after.p95Ms.toFixed(1)} ms (${fmtSignedPct(j.change.p95)}) — ${j.verdict}${j.confidence !== null ? `, confidence ${(Math.min(0.9999, j.confidence) * 100).toFixed(2)}%` : ''}`);
     }
     if (this.flags['fail-on-regression'] && c.regressions.length > 0) {
       throw new CheckFailed(`significant regression in ${c.regressions.join(', ')}`, { fix: `see ${store.display(r.markdownPath)}` });

@@ -7,7 +7,8 @@ import type { SloReport } from '../../analyzers/slo/check.js';
 import { gateFails } from '../../analyzers/slo/check.js';
 import type { SloResult } from '../../core/artifacts/schemas.js';
 import { renderJunit } from '../../templates/junit.js';
-import { fig, renderAnnotations, renderSloMarkdown, renderStepSummary } from '../../templates/slo.js';
+import { renderAnnotations, renderSloMarkdown, renderStepSummary } from '../../templates/slo.js';
+import { fmtFigure as fig } from '../../core/format.js';
 
 const XSD = join(import.meta.dirname, '../fixtures/slo/junit-strict.xsd');
 const tmp = mkdtempSync(join(tmpdir(), 'perf-slo-out-'));
