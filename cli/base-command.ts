@@ -7,6 +7,15 @@ import type { PerfConfig } from '../core/config/types.js';
 import { ExitCode, formatError, isPerfError, UserError } from '../core/errors.js';
 import { secretsOfEnv } from '../core/redact.js';
 import { interruptSignal, outputClosedReason, watchOutputPipes } from '../core/interrupt.js';
+import type { ErrorDocument } from '../core/contract/error-document.js';
+
+const KIND_OF_EXIT: Record<ExitCode, ErrorDocument['error']['kind']> = {
+  [ExitCode.Ok]: 'unexpected',
+  [ExitCode.CheckFailed]: 'check',
+  [ExitCode.Usage]: 'usage',
+  [ExitCode.Runtime]: 'runtime',
+  [ExitCode.Interrupted]: 'interrupted',
+};
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 
@@ -37,9 +46,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    */
   static validatesConfigFirst = true;
 
+  /** oclif's JSON mode: `jsonEnabled()` also works before parsing, so a parse error gets a JSON document too. */
+  static override enableJsonFlag = true;
+
   protected flags!: BaseFlags<T>;
   private cachedConfig: PerfConfig | undefined;
   private cachedStore: ArtifactStore | undefined;
+  private jsonEmitted = false;
 
   public override async init(): Promise<void> {
     await super.init();
@@ -49,6 +62,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
       args: this.ctor.args,
       strict: this.ctor.strict,
+      enableJsonFlag: this.ctor.enableJsonFlag,
     });
     this.flags = flags as BaseFlags<T>;
     if (this.flags.config && (this.ctor as typeof BaseCommand).validatesConfigFirst) this.perfConfig();
@@ -62,7 +76,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** The one JSON document of --json mode. */
   protected emitJson(value: unknown): void {
+    this.jsonEmitted = true;
     process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** Under --json, a failure that came before the result document still leaves one document on stdout. */
+  private emitErrorDocument(kind: ErrorDocument['error']['kind'], message: string, exitCode: number, details: { where?: string | undefined; fix?: string | undefined } = {}): void {
+    if (!this.jsonEnabled() || this.jsonEmitted || outputClosedReason()) return;
+    const redact = (s: string): string => secretsOfEnv(process.env).redact(s);
+    const error: ErrorDocument['error'] = { kind, message: redact(message), exitCode };
+    if (details.where) error.where = redact(details.where);
+    if (details.fix) error.fix = redact(details.fix);
+    this.emitJson({ schema: 'perf.error/v1', error } satisfies ErrorDocument);
   }
 
   /** The validated config from --config (default perf.config.yaml). */
@@ -109,6 +134,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (isPerfError(err)) {
       process.stderr.write(`${err.exitCode === ExitCode.CheckFailed ? '' : 'error: '}${secretsOfEnv(process.env).redact(formatError(err))}\n`);
       process.exitCode = err.exitCode;
+      this.emitErrorDocument(KIND_OF_EXIT[err.exitCode], err.message, err.exitCode, { where: err.where, fix: err.fix });
       return undefined;
     }
     // oclif's own parse errors (unknown flag, missing arg) are usage errors.
@@ -121,6 +147,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         .filter((l) => l !== '' && !/^The following errors? occurred:?$/i.test(l) && !/^See more help with/i.test(l));
       process.stderr.write(`error: ${what.join('; ') || err.message}\n  fix: see "perf ${this.id ?? ''} --help"\n`);
       process.exitCode = ExitCode.Usage;
+      this.emitErrorDocument('usage', what.join('; ') || err.message, ExitCode.Usage, { fix: `see "perf ${this.id ?? ''} --help"` });
       this.parsed = true; // parsing ran and rejected the input: no "did not parse" warning
       return undefined;
     }
@@ -128,6 +155,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (process.env.PERF_DEBUG) process.stderr.write(`${err.stack ?? String(err)}\n`);
     process.stderr.write(`error: unexpected failure: ${secretsOfEnv(process.env).redact(err.message)}\n  fix: re-run with PERF_DEBUG=1 for details and report it\n`);
     process.exitCode = ExitCode.Runtime;
+    this.emitErrorDocument('unexpected', `unexpected failure: ${err.message}`, ExitCode.Runtime, { fix: 're-run with PERF_DEBUG=1 for details and report it' });
     return undefined;
   }
 }

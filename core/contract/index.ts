@@ -12,4 +12,5 @@ export * from './config.js';
 export * from './artifacts.js';
 export { readArtifact, checkArtifact, ARTIFACT_SCHEMAS, type ArtifactSchemaKey, type ArtifactOf } from './read-artifact.js';
 export { configJsonSchema, CONFIG_SCHEMA_FILE, CONFIG_SCHEMA_REF } from './json-schema.js';
+export { errorDocument, type ErrorDocument } from './error-document.js';
 export { problemsOf, describeFound, type Problem } from './problems.js';

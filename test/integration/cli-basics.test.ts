@@ -104,6 +104,22 @@ describe('perf init', () => {
     expect(r.stderr).toContain('wrote');
   });
 
+  it.each([
+    ['a bad input file', ['slo-check', 'no-such-results.json', '--json'], 2, 'usage'],
+    ['an unknown flag', ['baseline', '--durration', '5s', '--json'], 2, 'usage'],
+    ['a config with an error', ['baseline', '--config', 'broken.yaml', '--json'], 2, 'usage'],
+  ])('--json prints one perf.error/v1 document on stdout for %s, with the same exit code', (_what, args, exitCode, kind) => {
+    const dir = emptyDir();
+    writeFileSync(join(dir, 'broken.yaml'), 'target:\n  baseUrl: 42\n');
+    const r = perf(args as string[], dir);
+    expect(r.status).toBe(exitCode);
+    const doc = JSON.parse(r.stdout) as { schema: string; error: { kind: string; message: string; exitCode: number; fix?: string } };
+    expect(doc.schema).toBe('perf.error/v1');
+    expect(doc.error).toMatchObject({ kind, exitCode });
+    expect(doc.error.message.length).toBeGreaterThan(0);
+    expect(r.stderr).toContain('error:');
+  });
+
   it('without a terminal and without --target it exits 2 and says which flag to pass', () => {
     const r = perf(['init'], emptyDir());
     expect(r.status).toBe(2);

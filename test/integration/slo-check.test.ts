@@ -65,6 +65,14 @@ describe('perf slo-check (CLI)', () => {
     expect(JSON.parse(readFileSync(join(dir, '.aiwg/working/performance/slo.json'), 'utf8')).status).toBe('PASS');
   });
 
+  it('a breach under --json prints the perf.slo/v1 twin alone (no second, error document) and exits 1', () => {
+    const dir = workdir(BREACHED);
+    const r = perf(dir, [K6, '--json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as { schema: string; status: string };
+    expect(doc).toMatchObject({ schema: 'perf.slo/v1', status: 'FAIL' });
+  });
+
   it('exit 1 on a breach, 0 with --fail-on never; JUnit, step summary and annotations carry the numbers', () => {
     const dir = workdir(BREACHED);
     const summary = join(dir, 'step-summary.md');
