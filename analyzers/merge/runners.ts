@@ -1,0 +1,442 @@
+import type {
+  GaugeSeries,
+  K6AbortLine,
+  K6SummaryLine,
+  K6WindowLine,
+  K6WindowsHeader,
+  K6WindowsLine,
+} from '../../core/artifacts/k6-windows.js';
+import { UserError } from '../../core/errors.js';
+import { mergeSeriesSets, seriesKey } from '../parsers/k6-aggregate.js';
+import { parseSegment, segmentsOverlap, WHOLE_TEST, type SegmentRange } from './segments.js';
+
+/**
+ * The merge home of scale-out runs: the perf.k6-windows/v1 streams of several k6 runners of ONE test
+ * (execution segments of one sequence, same run id, same window size) become ONE ordinary
+ * perf.k6-windows/v1 stream every reader already understands. Within a window, the runners' series
+ * merge as the contract says (core/artifacts/k6-windows.ts: Trends add histograms, counters and rates
+ * sum), except gauges: runners run side by side, so their values add up (2 runners × 10 VUs = 20 VUs;
+ * the max is the sum of the runners' maxima, an upper bound), while across time a gauge keeps its latest
+ * value and its max as usual.
+ *
+ * Windows line up exactly when every runner wrote `alignedWindows` (boundaries at multiples of windowMs
+ * since the epoch). Older, unaligned files are re-binned: each runner window goes to the merged window
+ * its midpoint falls in, on a grid from the earliest runner's start, so alignment is only within ±window/2
+ * (a warning says so).
+ *
+ * One code path for both uses: `LiveMerge` (runners' lines arrive interleaved, merged windows are handed
+ * out once every live runner has closed them) and `mergeRunners` (files after the fact) feeding it.
+ */
+
+export interface RunnerInput {
+  /** The runner's name (header `runner`, else e.g. the file name). */
+  runner: string;
+  /** Its k6 execution segment ("0:1/2"), null when unsegmented or not recorded (see the header). */
+  segment: string | null;
+  lines: K6WindowsLine[];
+  /** Where the lines came from (a file), for messages. */
+  source?: string;
+}
+
+export interface RunnerRecord {
+  runner: string;
+  segment: string | null;
+  /** http_reqs of the runner (its summary line, else the sum over its windows). */
+  requests: number;
+  windows: number;
+  /** It wrote its summary line (k6 stopped cleanly). */
+  complete: boolean;
+  aborted: { reason: string; atMs: number } | null;
+  /** End of its last window (its start when it wrote none). */
+  lastEndMs: number;
+  /** It ended early: no summary line (killed, lost), or its last window ends more than a window before the others'. */
+  short: boolean;
+  /** Why it is short, in words; null when not short. */
+  shortReason: string | null;
+}
+
+export interface MergedRunners {
+  /** One perf.k6-windows/v1 stream: header, windows, abort lines, and a summary when every runner finished. */
+  lines: K6WindowsLine[];
+  runners: RunnerRecord[];
+  warnings: string[];
+}
+
+export interface LiveMergeOptions {
+  /** Hold merged windows back until this many runners have sent their header (default: no wait). */
+  expectedRunners?: number;
+  /** Origin of the grid for unaligned runners (default: the first header's start). */
+  originMs?: number;
+}
+
+type SeriesSet = Pick<K6WindowLine, 'trends' | 'counters' | 'rates' | 'gauges'>;
+
+interface RunnerState {
+  runner: string;
+  segment: string | null;
+  range: SegmentRange | null;
+  header: K6WindowsHeader;
+  source: string;
+  windows: number;
+  requests: number;
+  lastEndMs: number;
+  summary: K6SummaryLine | null;
+  aborted: { reason: string; atMs: number } | null;
+  /** Dead: finished (summary) or given up on by the caller. */
+  dead: boolean;
+  deadReason: string | null;
+}
+
+interface Bucket {
+  /** Runner windows in the bucket, by runner. */
+  parts: Map<string, K6WindowLine[]>;
+  minStart: number;
+  maxEnd: number;
+}
+
+const requestsOf = (set: SeriesSet): number => set.counters.reduce((n, c) => (c.metric === 'http_reqs' ? n + c.value : n), 0);
+
+function mismatch(what: string, where: string, fix: string): UserError {
+  return new UserError(what, { where, fix });
+}
+
+/** Merges live: runners' lines arrive in any interleaving (each runner's own lines in its file order). */
+export class LiveMerge {
+  private readonly state = new Map<string, RunnerState>();
+  private first: K6WindowsHeader | null = null;
+  private originMs: number | null;
+  private aligned = true;
+  private readonly buckets = new Map<number, Bucket>();
+  /** Index of the oldest merged window not handed out yet; null before the first. */
+  private next: number | null = null;
+  private readonly emitted: K6WindowLine[] = [];
+  private taken = 0;
+  private readonly aborts: K6AbortLine[] = [];
+  private late = new Map<string, number>();
+  private readonly notes = new Set<string>();
+  private finished = false;
+
+  constructor(private readonly opts: LiveMergeOptions = {}) {
+    this.originMs = opts.originMs ?? null;
+  }
+
+  /** Adds one line of `runner`'s stream; the header must come first. Mismatches throw a UserError (exit 2). */
+  add(runner: string, line: K6WindowsLine, source = `runner "${runner}"`): void {
+    if (this.finished) throw new Error('LiveMerge.add after finish');
+    const st = this.state.get(runner);
+    if (line.type === 'header') {
+      if (st) {
+        throw mismatch(`two streams of runner "${runner}" (${st.source} and ${source})`, source, 'pass each runner once; give runners distinct names (k6 --out perf=…,runner=NAME)');
+      }
+      this.addHeader(runner, line, source);
+      return;
+    }
+    if (!st) throw mismatch(`runner "${runner}" sent a ${line.type} line before its header`, source, 'send the stream from its first line (the header)');
+    switch (line.type) {
+      case 'window':
+        return this.addWindow(st, line);
+      case 'abort':
+        st.aborted ??= { reason: line.reason, atMs: line.atMs };
+        this.aborts.push({ ...line, reason: `${runner}: ${line.reason}` });
+        return;
+      case 'summary':
+        st.summary = line;
+        st.aborted = line.aborted ?? st.aborted;
+        st.requests = requestsOf(line);
+        st.dead = true;
+        st.deadReason = null;
+        return;
+    }
+  }
+
+  /** The caller gave up on a runner (it timed out or its process died): merged windows no longer wait for it. */
+  markDead(runner: string, reason = 'stopped sending'): void {
+    const st = this.state.get(runner);
+    if (!st || st.dead) return;
+    st.dead = true;
+    st.deadReason = reason;
+  }
+
+  /** Every merged window closed so far, in order; a window once here never changes. */
+  closed(): readonly K6WindowLine[] {
+    this.release(false);
+    return this.emitted;
+  }
+
+  /** The merged windows closed since the previous call. */
+  takeClosed(): K6WindowLine[] {
+    this.release(false);
+    const out = this.emitted.slice(this.taken);
+    this.taken = this.emitted.length;
+    return out;
+  }
+
+  runners(): RunnerRecord[] {
+    const states = [...this.state.values()];
+    const maxEnd = states.reduce((m, s) => Math.max(m, s.lastEndMs), Number.NEGATIVE_INFINITY);
+    const windowMs = this.first?.windowMs ?? 0;
+    return states.map((s) => {
+      let shortReason: string | null = null;
+      if (!s.summary && s.dead) shortReason = `no summary line (${s.deadReason ?? 'stopped'}): its load ended early`;
+      else if (!s.summary && this.finished) shortReason = 'no summary line: k6 stopped before finishing';
+      else if (s.lastEndMs < maxEnd - windowMs) {
+        shortReason = `its last window ends ${Math.round((maxEnd - s.lastEndMs) / 1000)} s before the other runners' last`;
+      }
+      return {
+        runner: s.runner,
+        segment: s.segment,
+        requests: s.requests,
+        windows: s.windows,
+        complete: s.summary !== null,
+        aborted: s.aborted,
+        lastEndMs: s.lastEndMs,
+        short: shortReason !== null,
+        shortReason,
+      };
+    });
+  }
+
+  /** Closes every window and returns the one merged stream; the LiveMerge takes no more lines. */
+  finish(): MergedRunners {
+    if (!this.first) throw mismatch('no runner stream to merge', 'the inputs', 'pass at least one perf.k6-windows/v1 file or stream');
+    this.release(true);
+    this.finished = true;
+    const states = [...this.state.values()];
+    const header = this.mergedHeader(states);
+    const lines: K6WindowsLine[] = [header, ...this.emitted, ...[...this.aborts].sort((a, b) => a.atMs - b.atMs)];
+    if (states.every((s) => s.summary)) lines.push(this.mergedSummary(states, header));
+    const runners = this.runners();
+    return { lines, runners, warnings: this.warnings(runners) };
+  }
+
+  private warnings(runners: RunnerRecord[]): string[] {
+    const out = [...this.notes];
+    if (!this.aligned && this.state.size > 1) {
+      out.push(
+        `the runners' windows are not aligned (files written without align=epoch): each runner window was put in the merged window its midpoint falls in, so merged windows are only aligned within ±${this.first!.windowMs / 2000} s`,
+      );
+    }
+    for (const [runner, n] of this.late) out.push(`${n} window(s) of runner "${runner}" arrived after their merged window was closed; they count in the next merged window`);
+    for (const r of runners) if (r.short) out.push(`runner "${r.runner}"${r.segment ? ` (segment ${r.segment})` : ''} is short: ${r.shortReason}; the merged load is short of the test's`);
+    return out;
+  }
+
+  private addHeader(runner: string, h: K6WindowsHeader, source: string): void {
+    const f = this.first;
+    if (f) {
+      const firstSource = [...this.state.values()][0]!.source;
+      if (h.windowMs !== f.windowMs) {
+        throw mismatch(`runners have different window sizes: ${firstSource} has ${f.windowMs} ms windows, ${source} ${h.windowMs} ms`, source, 'merge only the runners of one test (one k6 script, one perf output configuration)');
+      }
+      if (h.runId !== undefined && f.runId !== undefined && h.runId !== f.runId) {
+        throw mismatch(`runners of different runs: ${firstSource} is run "${f.runId}", ${source} run "${h.runId}"`, source, 'merge only the files of one run (same run= id)');
+      }
+      const seq = this.sequence();
+      if (h.segmentSequence !== undefined && seq !== undefined && (h.segmentSequence ?? null) !== seq) {
+        throw mismatch(
+          `runners of different segment sequences: "${seq ?? 'none'}" and "${h.segmentSequence ?? 'none'}" (${source})`,
+          source,
+          'run every runner with the same --execution-segment-sequence',
+        );
+      }
+      if (h.k6Version !== f.k6Version) this.notes.add(`the runners ran different k6 versions (${f.k6Version}, ${h.k6Version})`);
+    } else {
+      this.first = h;
+      this.originMs ??= h.startMs;
+    }
+    if (h.alignedWindows !== true) this.aligned = false;
+    const segment = h.segment !== undefined ? h.segment : null;
+    let range: SegmentRange | null = null;
+    if (h.segment === undefined) {
+      this.notes.add('some runners did not record their execution segment (older perf output): overlapping segments could not be checked');
+    } else {
+      range = segment === null ? WHOLE_TEST : parseSegment(segment);
+      if (!range) throw mismatch(`runner "${runner}" has an invalid execution segment "${segment}"`, source, 'use k6 segments such as "0:1/2" (from:to, fractions of the test)');
+      for (const other of this.state.values()) {
+        if (other.range && segmentsOverlap(range, other.range)) {
+          throw mismatch(
+            `runners "${other.runner}" (${other.segment ?? 'unsegmented'}) and "${runner}" (${segment ?? 'unsegmented'}) ran overlapping parts of the test`,
+            source,
+            'merge runners of distinct execution segments of one sequence (each file once); an unsegmented run is the whole test',
+          );
+        }
+      }
+    }
+    this.state.set(runner, {
+      runner,
+      segment,
+      range,
+      header: h,
+      source,
+      windows: 0,
+      requests: 0,
+      lastEndMs: h.startMs,
+      summary: null,
+      aborted: null,
+      dead: false,
+      deadReason: null,
+    });
+  }
+
+  private sequence(): string | null | undefined {
+    for (const s of this.state.values()) if (s.header.segmentSequence !== undefined) return s.header.segmentSequence ?? null;
+    return undefined;
+  }
+
+  private gridStart(i: number): number {
+    return (this.aligned ? 0 : this.originMs!) + i * this.first!.windowMs;
+  }
+
+  private bucketOf(w: K6WindowLine): number {
+    const mid = (w.startMs + w.endMs) / 2;
+    return Math.floor((mid - (this.aligned ? 0 : this.originMs!)) / this.first!.windowMs);
+  }
+
+  private addWindow(st: RunnerState, w: K6WindowLine): void {
+    if (w.endMs < w.startMs) throw mismatch(`runner "${st.runner}" sent a window ending before it starts`, st.source, 'send the lines the perf output wrote, unchanged');
+    if (st.windows > 0 && w.startMs < st.lastEndMs) {
+      throw mismatch(
+        `runner "${st.runner}" sent a window [${w.startMs}, ${w.endMs}) that overlaps its previous one (ending ${st.lastEndMs})`,
+        st.source,
+        'send each runner\'s windows once, in order',
+      );
+    }
+    // Grid choice is fixed by the first header; an unaligned runner joining an aligned grid is re-binned.
+    if (st.header.alignedWindows !== true && this.first!.alignedWindows === true) this.aligned = false;
+    let b = this.bucketOf(w);
+    if (this.next !== null && b < this.next) {
+      this.late.set(st.runner, (this.late.get(st.runner) ?? 0) + 1);
+      b = this.next;
+    }
+    let bucket = this.buckets.get(b);
+    if (!bucket) this.buckets.set(b, (bucket = { parts: new Map(), minStart: w.startMs, maxEnd: w.endMs }));
+    let parts = bucket.parts.get(st.runner);
+    if (!parts) bucket.parts.set(st.runner, (parts = []));
+    parts.push(w);
+    bucket.minStart = Math.min(bucket.minStart, w.startMs);
+    bucket.maxEnd = Math.max(bucket.maxEnd, w.endMs);
+    st.windows++;
+    st.lastEndMs = w.endMs;
+    if (!st.summary) st.requests += requestsOf(w);
+  }
+
+  /** Hands out, in order, the merged windows every live runner has closed (all of them when `all`). */
+  private release(all: boolean): void {
+    if (!this.first || this.buckets.size === 0) return;
+    if (!all && this.opts.expectedRunners !== undefined && this.state.size < this.opts.expectedRunners) return;
+    const live = [...this.state.values()].filter((s) => !s.dead);
+    let last = Number.NEGATIVE_INFINITY;
+    for (const b of this.buckets.keys()) if (b > last) last = b;
+    if (this.next === null) {
+      let lo = Number.POSITIVE_INFINITY;
+      for (const b of this.buckets.keys()) if (b < lo) lo = b;
+      this.next = lo;
+    }
+    while (this.next <= last) {
+      const i = this.next;
+      const gridEnd = this.gridStart(i + 1);
+      const final = all || live.length === 0;
+      if (!final && !live.every((s) => s.lastEndMs >= gridEnd)) return;
+      const bucket = this.buckets.get(i);
+      this.buckets.delete(i);
+      const prev = this.emitted[this.emitted.length - 1];
+      const startMs = prev ? prev.endMs : (bucket?.minStart ?? this.gridStart(i));
+      const endMs = final && i === last ? Math.max(bucket?.maxEnd ?? gridEnd, startMs) : gridEnd;
+      this.emitted.push(mergeBucket(bucket, [...this.state.keys()], this.emitted.length, startMs, endMs));
+      this.next++;
+    }
+  }
+
+  private mergedHeader(states: RunnerState[]): K6WindowsHeader {
+    const f = this.first!;
+    const h: K6WindowsHeader = {
+      schema: 'perf.k6-windows/v1',
+      type: 'header',
+      startMs: Math.min(...states.map((s) => s.header.startMs)),
+      windowMs: f.windowMs,
+      k6Version: f.k6Version,
+      extensionVersion: f.extensionVersion,
+      slos: f.slos,
+      guard: f.guard,
+    };
+    const runId = states.find((s) => s.header.runId !== undefined)?.header.runId;
+    if (runId !== undefined) h.runId = runId;
+    const seq = this.sequence();
+    if (seq !== undefined) h.segmentSequence = seq;
+    if (states.some((s) => s.header.alignedWindows !== undefined)) h.alignedWindows = this.aligned;
+    return h;
+  }
+
+  private mergedSummary(states: RunnerState[], header: K6WindowsHeader): K6SummaryLine {
+    const summaries = states.map((s) => s.summary!);
+    const totals = mergeSeriesSets(summaries);
+    totals.gauges = sumGauges(summaries.map((s) => s.gauges));
+    const aborted = summaries.map((s) => s.aborted).filter((a) => a !== null).sort((a, b) => a.atMs - b.atMs)[0] ?? null;
+    return {
+      type: 'summary',
+      startMs: header.startMs,
+      endMs: Math.max(...summaries.map((s) => s.endMs)),
+      windows: this.emitted.length,
+      ...totals,
+      aborted,
+    };
+  }
+}
+
+/** Gauges of runners that ran side by side: values add up (VUs of each segment), maxima too (an upper bound). */
+function sumGauges(perRunner: GaugeSeries[][]): GaugeSeries[] {
+  const out = new Map<string, GaugeSeries>();
+  for (const gauges of perRunner) {
+    for (const g of gauges) {
+      const k = seriesKey(g.metric, g.tags);
+      const cur = out.get(k);
+      if (cur) {
+        cur.value += g.value;
+        cur.max += g.max;
+      } else out.set(k, { ...g, tags: { ...g.tags } });
+    }
+  }
+  return [...out.values()];
+}
+
+/** Merges a bucket's runner windows, runners in `order` (their join order), so the result does not depend on arrival order. */
+function mergeBucket(bucket: Bucket | undefined, order: string[], index: number, startMs: number, endMs: number): K6WindowLine {
+  const empty: K6WindowLine = { type: 'window', index, startMs, endMs, trends: [], counters: [], rates: [], gauges: [] };
+  if (!bucket) return empty;
+  const parts = order.map((r) => bucket.parts.get(r)).filter((ws) => ws !== undefined);
+  if (parts.length === 1 && parts[0]!.length === 1) {
+    const w = parts[0]![0]!;
+    return { ...w, index, startMs, endMs };
+  }
+  const all = parts.flat();
+  const set = mergeSeriesSets(all);
+  // Across time (one runner's windows in the bucket) a gauge keeps its latest value; across runners they add.
+  set.gauges = sumGauges(parts.map((ws) => mergeSeriesSets(ws.map((w) => ({ trends: [], counters: [], rates: [], gauges: w.gauges }))).gauges));
+  return { type: 'window', index, startMs, endMs, ...set };
+}
+
+/**
+ * Merges the streams of several runners of one run after the fact. Checks first (same run id when
+ * recorded, same segment sequence, same window size, distinct runners, non-overlapping segments):
+ * a mismatch is a UserError (exit 2) naming both sides.
+ */
+export function mergeRunners(inputs: RunnerInput[]): MergedRunners {
+  if (inputs.length === 0) throw mismatch('no runner stream to merge', 'the inputs', 'pass at least one perf.k6-windows/v1 file');
+  const headers = inputs.map((inp) => {
+    const h = inp.lines[0];
+    if (!h || h.type !== 'header') {
+      throw mismatch(`${inp.source ?? `runner "${inp.runner}"`} does not start with a perf.k6-windows/v1 header`, inp.source ?? inp.runner, 'pass the files the perf output wrote, unchanged');
+    }
+    return h;
+  });
+  const aligned = headers.every((h) => h.alignedWindows === true);
+  const merge = new LiveMerge(aligned ? {} : { originMs: Math.min(...headers.map((h) => h.startMs)) });
+  inputs.forEach((inp, i) => {
+    const source = inp.source ?? `runner "${inp.runner}"`;
+    // The caller's segment wins over the header's (null in the input = take the header's, if any).
+    const h = headers[i]!;
+    merge.add(inp.runner, inp.segment !== null ? { ...h, segment: inp.segment } : h, source);
+    for (const line of inp.lines.slice(1)) merge.add(inp.runner, line, source);
+  });
+  return merge.finish();
+}
