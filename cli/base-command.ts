@@ -132,6 +132,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** Maps our errors to one clear message and the contract's exit code; never a stack trace. */
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     if (isPerfError(err)) {
+      // A typed flag (cli/flags.ts) that rejected its value: oclif wraps our message in its own
+      // "Parsing --x … See more help with --help"; the message already names the flag and the fix.
+      const wrapped = /^Parsing --[\w-]+ \n\t([\s\S]*)\nSee more help with --help$/.exec(err.message);
+      if (wrapped) err.message = wrapped[1] as string;
       process.stderr.write(`${err.exitCode === ExitCode.CheckFailed ? '' : 'error: '}${secretsOfEnv(process.env).redact(formatError(err))}\n`);
       process.exitCode = err.exitCode;
       this.emitErrorDocument(KIND_OF_EXIT[err.exitCode], err.message, err.exitCode, { where: err.where, fix: err.fix });

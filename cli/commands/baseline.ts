@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { loadOptionsFromFlags, WARMUP_FLAG_HELP, warmupFromFlag } from '../load-options.js';
+import { loadOptionsFromFlags, warmupFlag } from '../load-options.js';
+import { durationFlag, quickFlag } from '../flags.js';
 import { DEFAULT_MAX_RATE_RPS, describeKnee } from '../../analyzers/baseline/capacity.js';
 import { fmtPercentileMs, fmtSampleMs } from '../../analyzers/sample-size.js';
 import { runBaseline, type BaselineProgress } from '../../capture/baseline/run-baseline.js';
@@ -21,12 +22,12 @@ export default class Baseline extends BaseCommand<typeof Baseline> {
   ];
   static override flags = {
     journey: Flags.string({ description: 'measure only this journey [default: the weighted mix of all journeys]' }),
-    duration: Flags.string({ description: 'measured duration after warm-up, e.g. 15s [default: 15s, --quick: 5s]' }),
+    duration: durationFlag({ description: 'measured duration after warm-up, e.g. 15s [default: 15s, --quick: 5s]' }),
     connections: Flags.integer({ description: 'closed model: concurrent connections [default: 10]', min: 1, max: 10_000 }),
     rate: Flags.integer({ description: 'open model: arrival rate in requests/s [default with a latency SLO: half the capacity knee]', min: 1 }),
     capacity: Flags.boolean({ description: 'run the capacity step search (--no-capacity skips it)', default: true, allowNo: true }),
-    quick: Flags.boolean({ description: 'short run: 1 s probe and capacity steps, 5 s measurement', default: false }),
-    warmup: Flags.string({ description: `${WARMUP_FLAG_HELP} (baseline default: duration / 10 within 0.5–2 s, --quick 0.5 s)` }),
+    quick: quickFlag('baseline: 1 s probe and capacity steps, 5 s measurement'),
+    warmup: warmupFlag('baseline: duration / 10 within 0.5–2 s, --quick 0.5 s'),
     'max-rate': Flags.integer({ description: `the probe and the capacity search never offer more requests/s than this [default: ${DEFAULT_MAX_RATE_RPS}]`, min: 1 }),
     profile: Flags.boolean({ description: 'also profile the target afterwards (same as perf profile)', default: false }),
   };
@@ -41,7 +42,7 @@ export default class Baseline extends BaseCommand<typeof Baseline> {
       ...loadOptionsFromFlags(this.flags),
       capacity: this.flags.capacity,
       quick: this.flags.quick,
-      ...(this.flags.warmup !== undefined ? { warmupMs: warmupFromFlag(this.flags.warmup) as number } : {}),
+      ...(this.flags.warmup !== undefined ? { warmupMs: this.flags.warmup } : {}),
       ...(this.flags['max-rate'] !== undefined ? { maxRateRps: this.flags['max-rate'] } : {}),
       profile: this.flags.profile,
       signal: this.interruptSignal(),

@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
-import { parseDuration } from '../../core/duration.js';
-import { generateScripts, parseRate } from '../../k6-scripts/src/generate.js';
+import { generateScripts } from '../../k6-scripts/src/generate.js';
+import { durationFlag, quickFlag, rateFlag } from '../flags.js';
 
 export default class Generate extends BaseCommand<typeof Generate> {
   static override description =
@@ -15,10 +15,10 @@ export default class Generate extends BaseCommand<typeof Generate> {
   ];
   static override flags = {
     scenario: Flags.string({ description: 'which scenario to write', options: [...SCENARIO_NAMES, 'all'], default: 'all' }),
-    rate: Flags.string({ description: 'peak rate in requests/s (default: from scenarios.<name>.rate, else from the baseline capacity)' }),
-    capacity: Flags.string({ description: 'requests/s to use as capacity instead of the measured baseline capacity (each profile applies its factor: baseline 0.5×, stress 2×, spike 3×, soak 0.8×, breakpoint 4×)' }),
-    duration: Flags.string({ description: 'hold duration, e.g. 10m (soak: the whole soak; spike: the spike)' }),
-    quick: Flags.boolean({ description: 'scale durations down to about a minute (CI smoke tests); rates unchanged', default: false }),
+    rate: rateFlag({ description: 'peak rate in requests/s (default: from scenarios.<name>.rate, else from the baseline capacity)' }),
+    capacity: rateFlag({ description: 'requests/s to use as capacity instead of the measured baseline capacity (each profile applies its factor: baseline 0.5×, stress 2×, spike 3×, soak 0.8×, breakpoint 4×)' }),
+    duration: durationFlag({ description: 'hold duration, e.g. 10m (soak: the whole soak; spike: the spike)' }),
+    quick: quickFlag('scripts last about a minute'),
     portable: Flags.boolean({ description: 'write scripts for stock k6 (no k6/x/perf import) even when bin/k6 is built', default: false }),
   };
 
@@ -30,9 +30,9 @@ export default class Generate extends BaseCommand<typeof Generate> {
       config,
       store,
       scenarios,
-      ...(this.flags.rate !== undefined ? { rate: parseRate(this.flags.rate) } : {}),
-      ...(this.flags.capacity !== undefined ? { capacityRps: parseRate(this.flags.capacity, '--capacity') } : {}),
-      ...(this.flags.duration !== undefined ? { durationMs: parseDuration(this.flags.duration, '--duration') } : {}),
+      ...(this.flags.rate !== undefined ? { rate: this.flags.rate } : {}),
+      ...(this.flags.capacity !== undefined ? { capacityRps: this.flags.capacity } : {}),
+      ...(this.flags.duration !== undefined ? { durationMs: this.flags.duration } : {}),
       quick: this.flags.quick,
       ...(this.flags.portable ? { extension: false } : {}),
     });

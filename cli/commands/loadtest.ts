@@ -5,10 +5,10 @@ import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
 import { parseDuration } from '../../core/duration.js';
 import { CheckFailed, Interrupted, UserError } from '../../core/errors.js';
 import { runDidNotHappen } from '../../analyzers/slo/run-validity.js';
-import { parseRate } from '../../k6-scripts/src/generate.js';
 import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
 import { writeHtmlReport } from '../../report/index.js';
-import { WARMUP_FLAG_HELP, warmupFromFlag } from '../load-options.js';
+import { warmupFlag } from '../load-options.js';
+import { durationFlag, percentFlag, quickFlag, rateFlag } from '../flags.js';
 
 export default class Loadtest extends BaseCommand<typeof Loadtest> {
   static override description =
@@ -28,27 +28,20 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     scenario: Flags.string({ description: 'the load profile to run (with --script: how the run is read and labelled) [default with --script: baseline]', options: [...SCENARIO_NAMES] }),
     script: Flags.string({ description: 'run this k6 script (edited or hand-written) instead of generating one; its options set the load shape, perf reads the results' }),
     'k6-out': Flags.string({ description: 'another k6 output beside perf\'s own, as k6 --out takes it (repeatable; K6_OUT adds one too), e.g. experimental-prometheus-rw, csv=results.csv', multiple: true }),
-    duration: Flags.string({ description: 'hold duration, e.g. 10m (soak: the whole soak; spike: the spike)' }),
-    rate: Flags.string({ description: 'peak rate in requests/s (default: scenarios.<name>.rate, else from the baseline capacity)' }),
-    capacity: Flags.string({ description: 'requests/s to use as capacity instead of the measured baseline capacity (each profile applies its factor: baseline 0.5×, stress 2×, spike 3×, soak 0.8×, breakpoint 4×)' }),
-    quick: Flags.boolean({
-      description: 'scale every duration down so the whole profile takes about a minute (PERF_QUICK_TOTAL overrides); rates and shapes unchanged',
-      default: false,
-    }),
-    warmup: Flags.string({ description: `${WARMUP_FLAG_HELP} (loadtest: a warm-up stage at the profile's starting rate; default 10s, --quick 3s)` }),
-    'max-dropped': Flags.string({
-      description: 'largest share (percent) of k6 iterations that may be dropped before the run counts as not having happened (exit 1)',
-      default: '1',
+    duration: durationFlag({ description: 'hold duration, e.g. 10m (soak: the whole soak; spike: the spike)' }),
+    rate: rateFlag({ description: 'peak rate in requests/s (default: scenarios.<name>.rate, else from the baseline capacity)' }),
+    capacity: rateFlag({ description: 'requests/s to use as capacity instead of the measured baseline capacity (each profile applies its factor: baseline 0.5×, stress 2×, spike 3×, soak 0.8×, breakpoint 4×)' }),
+    quick: quickFlag('loadtest: the whole profile in about a minute, PERF_QUICK_TOTAL overrides; shapes unchanged'),
+    warmup: warmupFlag("loadtest: a warm-up stage at the profile's starting rate; default 10s, --quick 3s"),
+    'max-dropped': percentFlag({
+      description: 'largest share (percent) of k6 iterations that may be dropped before the run counts as not having happened (exit 1) [default: 1]',
     }),
     'abort-on-burn': Flags.boolean({ description: 'stop early when the live SLO guard sees a fast error-budget burn (perf k6 extension only)', default: false }),
   };
 
   public async run(): Promise<void> {
     const config = this.perfConfig();
-    const maxDropped = Number(this.flags['max-dropped']) / 100;
-    if (!(maxDropped >= 0 && maxDropped <= 1)) {
-      throw new UserError(`"${this.flags['max-dropped']}" is not a percent in [0, 100]`, { where: '--max-dropped', fix: 'pass e.g. --max-dropped 1' });
-    }
+    const maxDropped = (this.flags['max-dropped'] ?? 1) / 100;
     const store = this.store(config);
     const signal = this.interruptSignal();
     const tty = process.stderr.isTTY === true && !this.flags.json;
@@ -65,11 +58,11 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
       ...(this.flags.script ? { script: this.flags.script } : {}),
       k6Outputs,
       k6Args: await this.k6Args(),
-      ...(this.flags.duration !== undefined ? { durationMs: parseDuration(this.flags.duration, '--duration') } : {}),
-      ...(this.flags.rate !== undefined ? { rate: parseRate(this.flags.rate) } : {}),
-      ...(this.flags.capacity !== undefined ? { capacityRps: parseRate(this.flags.capacity, '--capacity') } : {}),
+      ...(this.flags.duration !== undefined ? { durationMs: this.flags.duration } : {}),
+      ...(this.flags.rate !== undefined ? { rate: this.flags.rate } : {}),
+      ...(this.flags.capacity !== undefined ? { capacityRps: this.flags.capacity } : {}),
       quick: this.flags.quick,
-      ...(this.flags.warmup !== undefined ? { warmupMs: warmupFromFlag(this.flags.warmup) as number } : {}),
+      ...(this.flags.warmup !== undefined ? { warmupMs: this.flags.warmup } : {}),
       ...(quickTotal ? { quickBudgetMs: parseDuration(quickTotal, 'PERF_QUICK_TOTAL') } : {}),
       abortOnBurn: this.flags['abort-on-burn'],
       signal,

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { loadOptionsFromFlags } from '../load-options.js';
+import { durationFlag, quickFlag } from '../flags.js';
 import { runProfile } from '../../capture/profile/run-profile.js';
 import { fmtMs, fmtPct, mdTable } from '../../core/markdown.js';
 import { progressLine } from '../../capture/load/progress-line.js';
@@ -11,10 +12,10 @@ export default class Profile extends BaseCommand<typeof Profile> {
   static override examples = ['<%= config.bin %> profile', '<%= config.bin %> profile --duration 20s --connections 20', '<%= config.bin %> profile --journey search --json'];
   static override flags = {
     journey: Flags.string({ description: 'load only this journey [default: the weighted mix]' }),
-    duration: Flags.string({ description: 'load duration while profiling, e.g. 10s [default: 10s, --quick: 5s]' }),
+    duration: durationFlag({ description: 'load duration while profiling, e.g. 10s [default: 10s, --quick: 5s]' }),
     connections: Flags.integer({ description: 'closed model: concurrent connections [default: 10]', min: 1, max: 10_000 }),
     rate: Flags.integer({ description: 'open model: arrival rate in requests/s instead of the closed model', min: 1 }),
-    quick: Flags.boolean({ description: 'short run (5 s)', default: false }),
+    quick: quickFlag('profile: 5 s of load'),
   };
 
   public async run(): Promise<void> {

@@ -181,9 +181,3 @@ function toPosix(p: string): string {
   return p.split('\\').join('/');
 }
 
-/** --rate: a peak rate in requests/s > 0. */
-export function parseRate(text: string, where = '--rate'): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new UserError(`expected a rate in requests/s > 0, found "${text}"`, { where, fix: 'pass e.g. --rate 50' });
-  return n;
-}

@@ -120,6 +120,20 @@ describe('perf init', () => {
     expect(r.stderr).toContain('error:');
   });
 
+  it.each([
+    [['baseline', '--duration', 'soon'], '--duration: expected a duration like 500ms, 15s, 10m or 4h, found "soon"'],
+    [['baseline', '--warmup', 'x'], '--warmup: expected a duration like 0s, 500ms, 15s, 10m or 4h, found "x"'],
+    [['loadtest', '--scenario', 'stress', '--rate', '0'], '--rate: expected a rate in requests/s > 0, found "0"'],
+    [['generate', '--capacity', 'lots'], '--capacity: expected a rate in requests/s > 0, found "lots"'],
+    [['loadtest', '--scenario', 'soak', '--max-dropped', '150'], '--max-dropped: expected a percent between 0 and 100, found "150"'],
+  ])('a typed flag rejects a bad value with one message naming it, exit 2: %j', (args, message) => {
+    const r = perf(args, emptyDir());
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`error: ${message}`);
+    expect(r.stderr).not.toContain('Parsing --');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
   it('without a terminal and without --target it exits 2 and says which flag to pass', () => {
     const r = perf(['init'], emptyDir());
     expect(r.status).toBe(2);

@@ -1,0 +1,66 @@
+/**
+ * The typed flags of every command (oclif `Flags.custom`): a duration, a rate or a percent is parsed
+ * and checked once, here, so each command gets a number in the unit it needs and every command says
+ * the same thing about the same mistake. A bad value is a usage error naming the flag (exit 2,
+ * before any load runs).
+ */
+import { Flags } from '@oclif/core';
+import { tryParseDuration } from '../core/duration.js';
+import { UserError } from '../core/errors.js';
+
+type Described = { description: string };
+
+/** A duration such as 500ms, 15s, 10m, 4h, as ms (> 0; with `allowZero`, 0s is allowed). */
+export function durationFlag(opts: Described & { allowZero?: boolean }) {
+  return Flags.custom<number>({
+    description: opts.description,
+    helpValue: '<duration>',
+    parse: async (text, _ctx, flag) => {
+      const ms = tryParseDuration(text);
+      if (ms === undefined || ms < 0 || (ms === 0 && !opts.allowZero)) {
+        throw new UserError(`expected a duration like ${opts.allowZero ? '0s, ' : ''}500ms, 15s, 10m or 4h, found "${text}"`, {
+          where: `--${flag.name}`,
+          fix: 'use a number followed by ms, s, m, h, d or w (e.g. 15s)',
+        });
+      }
+      return ms;
+    },
+  })();
+}
+
+/** A rate in requests/s (a number > 0). */
+export function rateFlag(opts: Described) {
+  return Flags.custom<number>({
+    description: opts.description,
+    helpValue: '<req/s>',
+    parse: async (text, _ctx, flag) => {
+      const n = Number(text);
+      if (text.trim() === '' || !Number.isFinite(n) || n <= 0) {
+        throw new UserError(`expected a rate in requests/s > 0, found "${text}"`, { where: `--${flag.name}`, fix: `pass e.g. --${flag.name} 50` });
+      }
+      return n;
+    },
+  })();
+}
+
+/** A percent: a number in [min, max] (default 0..100), given as "10" or "10%". Returned as the percent number. */
+export function percentFlag(opts: Described & { min?: number; max?: number }) {
+  const min = opts.min ?? 0;
+  const max = opts.max ?? 100;
+  return Flags.custom<number>({
+    description: opts.description,
+    helpValue: '<percent>',
+    parse: async (text, _ctx, flag) => {
+      const n = Number(text.trim().replace(/%$/, ''));
+      if (text.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+        throw new UserError(`expected a percent between ${min} and ${max}, found "${text}"`, { where: `--${flag.name}`, fix: `pass e.g. --${flag.name} ${Math.min(max, Math.max(min, 10))}` });
+      }
+      return n;
+    },
+  })();
+}
+
+/** --quick means the same on every command: a CI-sized run, every phase scaled down, rates unchanged. */
+export function quickFlag(what: string) {
+  return Flags.boolean({ description: `CI-sized run: every phase scaled down, rates unchanged (${what})`, default: false });
+}
