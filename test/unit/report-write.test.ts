@@ -132,9 +132,9 @@ describe('inputs', () => {
 
 describe('SLO status', () => {
   it('shows a word and a symbol besides the colour', () => {
-    expect(statusBadge('PASS')).toBe('<span class="status status-PASS">✓ PASS</span>');
-    expect(statusBadge('PARTIAL')).toBe('<span class="status status-PARTIAL">◐ PARTIAL</span>');
-    expect(statusBadge('FAIL')).toBe('<span class="status status-FAIL">✗ FAIL</span>');
+    expect(String(statusBadge('PASS'))).toBe('<span class="status status-PASS">✓ PASS</span>');
+    expect(String(statusBadge('PARTIAL'))).toBe('<span class="status status-PARTIAL">◐ PARTIAL</span>');
+    expect(String(statusBadge('FAIL'))).toBe('<span class="status status-FAIL">✗ FAIL</span>');
   });
 });
 
