@@ -40,6 +40,7 @@ function evaluateOne(slo: EvalSlo, input: SloInput, margin: number): SloResult {
     sli: slo.sli,
     ...(slo.journey ? { journey: slo.journey } : {}),
     objective: slo.objective,
+    ...(slo.sli === 'latency' ? { percentile: slo.percentile ?? 95 } : {}),
     ...(slo.window ? { window: slo.window } : {}),
     target,
   };

@@ -17,6 +17,9 @@ const nullableNumber = z.number().nullable();
 /** A number that a writer may have serialised from ±Infinity/NaN (JSON turns those into null). */
 const figure = z.number().nullable();
 
+/** Passed and failed k6 checks. */
+const passFail = obj({ passes: count, fails: count });
+
 export const envelope = obj({
   schema: z.string(),
   runId: z.string(),
@@ -214,6 +217,10 @@ export const loadWindow = obj({
   histogram: z.string(),
   /** Per-journey counts and histogram in this window (for journey-filtered SLO burn rates). */
   journeys: z.record(z.string(), obj({ requests: count, errors: count, histogram: z.string() })),
+  /** Optional: k6 dropped_iterations in this window (the open model could not start them in time). */
+  droppedIterations: count.optional(),
+  /** Optional: k6 checks evaluated in this window. */
+  checks: passFail.optional(),
 });
 
 export const loadStage = obj({
@@ -225,8 +232,6 @@ export const loadStage = obj({
   /** The warm-up stage (excluded from the figures). */
   warmup: z.boolean().optional(),
 });
-
-const passFail = obj({ passes: count, fails: count });
 
 /** perf.loadtest/v1 */
 export const loadTestPayload = obj({
@@ -269,6 +274,10 @@ export const loadTestPayload = obj({
   aborted: obj({ reason: z.string(), atMs: z.number() }).nullable(),
   /** Optional: the target's CPU, memory, fds and threads during the run, with a leak verdict. */
   resources: resourceSeries.optional(),
+  /** Optional: the service the load went to. */
+  target: obj({ baseUrl: z.string() }).optional(),
+  /** Optional: figures per endpoint (k6's `name` tag: the URL, or the name a step gave its request). */
+  endpoints: z.array(loadFigures).optional(),
 });
 
 export const sloStatus = z.enum(['PASS', 'PARTIAL', 'FAIL']);
@@ -291,6 +300,8 @@ export const sloResult = obj({
   sli: z.enum(SLI_KINDS),
   journey: z.string().optional(),
   objective: z.number(),
+  /** Optional (latency SLIs): the percentile 0-100 whose value `actual` is and `target` bounds. */
+  percentile: z.number().optional(),
   /** The SLO window the budget is counted over ("30d"). */
   window: z.string().optional(),
   /** Observed SLI: ms for latency (the SLO's percentile), percent good for availability, percent bad for error-rate. */

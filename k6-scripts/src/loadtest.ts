@@ -169,6 +169,7 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
     const lastEnd = payload.windows.at(-1)?.endMs ?? payload.durationMs;
     if (lastEnd < profile.totalMs - windowMs) payload.aborted = { reason: 'k6 thresholds crossed (abortOnFail)', atMs: lastEnd };
   }
+  payload.target = { baseUrl: config.target.baseUrl };
   if (targetExited) payload.targetExited = targetExited;
   if (resources) payload.resources = resources;
   const written = store.writeReport('loadtest', payload, renderLoadTestResults(payload, checkLimits(config.limits, payload.resources)));

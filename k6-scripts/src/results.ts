@@ -62,6 +62,8 @@ export function buildLoadTestPayload(run: K6Run, ctx: ResultContext): LoadTestPa
   const measuredMs = excluded ? Math.max(0, run.endMs - (measuredWindows[0] as K6WindowLine).startMs) : durationMs;
   const overall = figures('overall', measured, measuredMs, () => true);
   const journeys = journeyNames.map((j) => figures(j, measured, measuredMs, (tags) => tags.journey === j));
+  const endpointNames = [...new Set(measured.trends.filter((t) => t.metric === DURATION && t.tags.name).map((t) => t.tags.name as string))].sort();
+  const endpoints = endpointNames.map((n) => figures(n, measured, measuredMs, (tags) => tags.name === n));
 
   const checksByName: Record<string, { passes: number; fails: number }> = {};
   let passes = 0;
@@ -102,6 +104,7 @@ export function buildLoadTestPayload(run: K6Run, ctx: ResultContext): LoadTestPa
     droppedIterations: sumCounters(measured, 'dropped_iterations', () => true),
     iterations: sumCounters(measured, 'iterations', () => true),
     checks: { passes, fails, byName: checksByName },
+    ...(endpoints.length ? { endpoints } : {}),
     breakingPoint: profile.scenario === 'stress' || profile.scenario === 'breakpoint' ? findBreakingPoint(windows, run, ctx, aborted) : null,
     recovery: profile.scenario === 'spike' ? findRecovery(windows, profile) : null,
     drift: profile.scenario === 'soak' ? findDrift(windows.filter((w) => w.startMs >= profile.warmupMs - 1), durationMs, profile.warmupMs) : null,
@@ -143,7 +146,15 @@ function toLoadWindow(w: K6WindowLine, t0: number): LoadWindow {
     vus: Math.max(0, ...w.gauges.filter((g) => g.metric === 'vus').map((g) => g.max)),
     histogram: encodeHistogram(h),
     journeys,
+    droppedIterations: sumCounters(w, 'dropped_iterations', () => true),
+    checks: checkCounts(w),
   };
+}
+
+function checkCounts(s: Series): { passes: number; fails: number } {
+  const checks = s.rates.filter((r) => r.metric === 'checks');
+  const passes = checks.reduce((a, r) => a + r.trues, 0);
+  return { passes, fails: checks.reduce((a, r) => a + r.total, 0) - passes };
 }
 
 function figures(name: string, s: Series, durationMs: number, match: (t: SeriesTags) => boolean): LoadFigures {
