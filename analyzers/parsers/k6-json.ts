@@ -5,6 +5,7 @@ import { EVENT_COUNTER, outOfRange } from './figures.js';
 import { readK6Windows, K6_WINDOWS_SCHEMA } from './k6-windows.js';
 import { CorruptLineTracker, excerpt, forEachLineBytes, mixedFormats } from './lines.js';
 import { openHead } from './sniff.js';
+import { latin1, Rfc3339Clock } from './rfc3339-clock.js';
 
 export const DEFAULT_WINDOW_MS = 10_000;
 
@@ -45,8 +46,6 @@ const MAX_WINDOWS = 150_000;
  */
 export const MAX_TREND_VALUE = 1e9;
 
-/** Buffer#latin1Slice: Node's fastest byte→string for ASCII (not in @types/node). */
-const latin1 = (b: Buffer, start: number, end: number): string => (b as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(start, end);
 
 const POINT_PREFIX = '{"metric":"';
 const POINT_MID = '","type":"Point","data":{"time":"';
@@ -80,61 +79,7 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
   let clamped = 0;
   let firstClamped = '';
 
-  // Timestamp cache: k6 writes RFC 3339 with nanoseconds; Date.parse is slow, so parse the
-  // "YYYY-MM-DDTHH:MM:SS" + zone part once per second and add the fraction.
-  let cacheKey = '';
-  let cacheMs = 0;
-  const timeMs = (t: string): number => {
-    if (t.length < 20 || t.charCodeAt(10) !== 84 /* T */) return Date.parse(t);
-    let i = 19;
-    let frac = 0;
-    if (t.charCodeAt(19) === 46 /* . */) {
-      i = 20;
-      let scale = 100;
-      while (i < t.length) {
-        const c = t.charCodeAt(i);
-        if (c < 48 || c > 57) break;
-        if (scale >= 1) frac += (c - 48) * scale;
-        scale /= 10;
-        i++;
-      }
-    }
-    const key = t.slice(0, 19) + t.slice(i);
-    if (key !== cacheKey) {
-      cacheKey = key;
-      cacheMs = Date.parse(key);
-    }
-    return cacheMs + Math.floor(frac);
-  };
-
-  /** Time of a point from its position in the line; the seconds part is re-parsed only when it changes. */
-  let cachePrefix = '';
-  let cacheZone = '';
-  const timeAt = (line: string, ts: number, te: number): number => {
-    if (te - ts < 20 || line.charCodeAt(ts + 10) !== 84 /* T */) return Date.parse(line.slice(ts, te));
-    let i = ts + 19;
-    let frac = 0;
-    if (line.charCodeAt(i) === 46 /* . */) {
-      i++;
-      let scale = 100;
-      while (i < te) {
-        const c = line.charCodeAt(i);
-        if (c < 48 || c > 57) break;
-        if (scale >= 1) frac += (c - 48) * scale;
-        scale /= 10;
-        i++;
-      }
-    }
-    const zoneIsZ = te - i === 1 && line.charCodeAt(i) === 90; /* Z */
-    if (!(zoneIsZ && cacheZone === 'Z' && line.startsWith(cachePrefix, ts))) {
-      cachePrefix = line.slice(ts, ts + 19);
-      cacheZone = line.slice(i, te);
-      cacheKey = cachePrefix + cacheZone;
-      cacheMs = Date.parse(cacheKey);
-      if (!zoneIsZ) cacheZone = ''; // only the common "Z" zone takes the no-allocation path
-    }
-    return cacheMs + Math.floor(frac);
-  };
+  const clock = new Rfc3339Clock();
 
   const windowsFor = (t: number): WindowedRun => {
     if (!run) {
@@ -235,7 +180,7 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
         return;
       }
       const rawTags = typeof data.tags === 'object' && data.tags !== null ? (data.tags as Record<string, unknown>) : null;
-      addPoint(metric, timeMs(time), value, pickTags(metric, rawTags), lineNo);
+      addPoint(metric, clock.parse(time), value, pickTags(metric, rawTags), lineNo);
       return;
     }
     const foreign = foreignLine(rec);
@@ -306,7 +251,7 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     }
     let series = info.ids.get(metric);
     if (series === undefined) info.ids.set(metric, (series = registry.resolve(metric, info.tags)));
-    addPoint(metric, timeAt(line, timeStart, timeEnd), value, info.tags, lineNo, series);
+    addPoint(metric, clock.at(line, timeStart, timeEnd), value, info.tags, lineNo, series);
   };
 
   // Byte-level pre-filter: a Point line of a metric we do not aggregate is skipped without decoding it
@@ -325,10 +270,6 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     for (let i = 0; i < n; i++) if (buf[at + i] !== pat[i]) return false;
     return true;
   };
-  // seconds-resolution time cache on bytes: "YYYY-MM-DDTHH:MM:SS" + "Z"
-  const secBytes = new Uint8Array(19);
-  let secValid = false;
-  let secMs = 0;
 
   /**
    * The hot path: a Point line in k6's own layout parsed straight from bytes (no line string, no
@@ -340,31 +281,9 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     const ts = nameEnd + midB.length;
     let te = ts;
     while (te < end && buf[te] !== 34) te++;
-    if (te - ts < 21 || buf[ts + 10] !== 84 /* T */ || buf[te - 1] !== 90 /* Z */ || !matchAt(buf, te, end, valueMidB)) return false;
-    // fraction of the second → whole ms
-    let i = ts + 19;
-    let frac = 0;
-    if (buf[i] === 46) {
-      i++;
-      let scale = 100;
-      while (i < te - 1) {
-        const c = buf[i]!;
-        if (c < 48 || c > 57) return false;
-        if (scale >= 1) frac += (c - 48) * scale;
-        scale /= 10;
-        i++;
-      }
-    }
-    if (i !== te - 1) return false;
-    let same = secValid;
-    if (same) for (let k = 0; k < 19; k++) if (buf[ts + k] !== secBytes[k]) { same = false; break; }
-    if (!same) {
-      secMs = Date.parse(`${latin1(buf, ts, ts + 19)}Z`);
-      if (!Number.isFinite(secMs)) return false;
-      for (let k = 0; k < 19; k++) secBytes[k] = buf[ts + k]!;
-      secValid = true;
-    }
-    const t = secMs + Math.floor(frac);
+    if (!matchAt(buf, te, end, valueMidB)) return false;
+    const t = clock.atBytes(buf, ts, te);
+    if (Number.isNaN(t)) return false;
     // value: [-]digits[.digits]; anything else (exponents) via Number()
     const vs = te + valueMidB.length;
     let p = vs;
