@@ -1,14 +1,18 @@
 import { Args, Flags } from '@oclif/core';
 import { fmtSignedPct } from '../../core/format.js';
+import { resolve } from 'node:path';
+import { confirmChanges, confirmOptionsFor } from '../../capture/baseline/confirm.js';
 import { CheckFailed, UserError } from '../../core/errors.js';
 import { BaseCommand } from '../base-command.js';
 import { runCompare } from '../flow/steps.js';
+import { BEFORE_TARGET_FLAGS, beforeTargetFromFlags } from '../load-options.js';
 
 export default class Compare extends BaseCommand<typeof Compare> {
   static override description = 'Compare a before and an after run with statistical significance';
   static override examples = [
     '<%= config.bin %> compare before/baseline.json .aiwg/working/performance/baseline.json',
     '<%= config.bin %> compare before.json after.json --fail-on-regression --effort-days 2',
+    'SHOP_FIXES=1 <%= config.bin %> compare before.json after.json --confirm --before-env SHOP_FIXES=0',
   ];
   static override args = {
     before: Args.string({ description: 'baseline or load-test JSON twin of the "before" run', required: true }),
@@ -24,11 +28,21 @@ export default class Compare extends BaseCommand<typeof Compare> {
       description: 'compare runs at different offered load, load model or tool anyway (the summary flags it) instead of exiting 2',
       default: false,
     }),
+    confirm: Flags.boolean({
+      description:
+        're-measure both sides of every claimed change interleaved (A B A B) under the after-run\'s load before claiming it: the after side is the configured target, the before side --before-env or --before-url (baselines only)',
+      default: false,
+    }),
+    ...BEFORE_TARGET_FLAGS,
   };
 
   public async run(): Promise<void> {
     const { args } = await this.parse(Compare);
-    const config = this.optionalConfig();
+    const f = this.flags;
+    if (!f.confirm && (f['before-env']?.length || f['before-url'])) {
+      throw new UserError('--before-env and --before-url only matter with --confirm', { where: f['before-url'] ? '--before-url' : '--before-env', fix: 'add --confirm, or drop them' });
+    }
+    const config = f.confirm ? this.perfConfig() : this.optionalConfig();
     const store = this.store(config);
     const num = (v: string | undefined, flag: string, ok: (n: number) => boolean, hint: string): number | undefined => {
       if (v === undefined) return undefined;
@@ -36,28 +50,46 @@ export default class Compare extends BaseCommand<typeof Compare> {
       if (!Number.isFinite(n) || !ok(n)) throw new UserError(`expected ${hint}, found "${v}"`, { where: flag });
       return n;
     };
-    const effortDays = num(this.flags['effort-days'], '--effort-days', (n) => n > 0, 'a number of days > 0');
-    const alpha = num(this.flags.alpha, '--alpha', (n) => n > 0 && n < 1, 'a probability between 0 and 1, e.g. 0.01');
-    const minEffect = num(this.flags['min-effect'], '--min-effect', (n) => n > 0 && n < 1000, 'a percent > 0, e.g. 20');
+    const effortDays = num(f['effort-days'], '--effort-days', (n) => n > 0, 'a number of days > 0');
+    const alpha = num(f.alpha, '--alpha', (n) => n > 0 && n < 1, 'a probability between 0 and 1, e.g. 0.01');
+    const minEffect = num(f['min-effect'], '--min-effect', (n) => n > 0 && n < 1000, 'a percent > 0, e.g. 20');
+    // Everything --confirm needs is checked here, before any load runs.
+    let confirm: Parameters<typeof runCompare>[1]['confirm'];
+    if (f.confirm && config) {
+      const beforeTarget = beforeTargetFromFlags(f, config);
+      if (!beforeTarget) {
+        throw new UserError('--confirm needs a way to run the before version now', {
+          where: '--confirm',
+          fix: 'add --before-env KEY=VALUE (environment for target.start that runs the before version) or --before-url URL (the before version running beside the after one)',
+        });
+      }
+      const baselineOpts = confirmOptionsFor(resolve(args.after), config, store, this.interruptSignal());
+      confirm = (comparison) => confirmChanges({ store, comparison, afterFile: resolve(args.after), baselineOpts, beforeTarget, say: (l) => this.say(l) });
+    }
     const r = await runCompare(store, {
       config,
       before: args.before,
       after: args.after,
       effortDays,
-      plan: this.flags.plan,
+      plan: f.plan,
       options: { ...(alpha !== undefined ? { alpha } : {}), ...(minEffect !== undefined ? { minP95Change: minEffect / 100 } : {}) },
-      allowMismatch: this.flags['allow-mismatch'],
+      allowMismatch: f['allow-mismatch'],
+      ...(confirm ? { confirm } : {}),
     });
     const c = r.comparison;
-    if (this.flags.json) this.emitJson({ markdown: r.markdownPath, json: r.jsonPath, ...c, narrative: r.synthesis });
+    if (f.json) this.emitJson({ markdown: r.markdownPath, json: r.jsonPath, ...c, narrative: r.synthesis });
     this.say(`✓ Optimization summary: ${store.display(r.markdownPath)}`);
     for (const i of c.fairness.issues) this.say(`⚠️ ${i.severity === 'refuse' ? 'not a fair comparison (--allow-mismatch)' : 'note'}: ${i.text}`);
-    this.say(`  evidence: one measurement per side (${c.before.runId} vs ${c.after.runId}); host drift between the two runs is not separated from the change`);
+    this.say(
+      c.measurementsPerSide > 1
+        ? `  evidence: ${c.measurementsPerSide} measurements per side (the first pair, then A B A B re-measured interleaved)`
+        : `  evidence: one measurement per side (${c.before.runId} vs ${c.after.runId}); host drift between the two runs is not separated from the change${f.confirm ? '' : ' (--confirm re-measures both sides interleaved)'}`,
+    );
     for (const j of [...c.journeys, { ...c.overall, name: 'overall' }]) {
       const mark = j.verdict === 'improved' ? '📈' : j.verdict === 'regressed' || j.verdict === 'mixed' ? '⚠️ ' : '  ';
       this.say(`${mark} ${j.name}: p95 ${j.before.p95Ms.toFixed(1)} → ${j.after.p95Ms.toFixed(1)} ms (${fmtSignedPct(j.change.p95)}) — ${j.verdict}${j.confidence !== null ? `, confidence ${(Math.min(0.9999, j.confidence) * 100).toFixed(2)}%` : ''}`);
     }
-    if (this.flags['fail-on-regression'] && c.regressions.length > 0) {
+    if (f['fail-on-regression'] && c.regressions.length > 0) {
       throw new CheckFailed(`significant regression in ${c.regressions.join(', ')}`, { fix: `see ${store.display(r.markdownPath)}` });
     }
   }

@@ -6,7 +6,7 @@ import { CheckFailed, UserError } from '../../core/errors.js';
 import { BaseCommand } from '../base-command.js';
 import { askQuestions, readAnswersFile, structureAnswers, type StructuredGuidance } from '../flow/questions.js';
 import { runFlow } from '../flow/run-flow.js';
-import { beforeConfig, type BeforeTarget } from '../flow/confirm.js';
+import { BEFORE_TARGET_FLAGS, beforeTargetFromFlags } from '../load-options.js';
 import { writeHtmlReport } from '../../report/index.js';
 import { inputsFromRun } from '../../report/inputs.js';
 import { TRIGGERS, type Trigger } from '../flow/triggers.js';
@@ -28,11 +28,7 @@ export default class Flow extends BaseCommand<typeof Flow> {
     interactive: Flags.boolean({ description: "ask the seed's seven questions (on a terminal, or from --answers)", default: false }),
     answers: Flags.string({ description: 'YAML file with the answers to the seven questions (issue, baseline, target, suspects, monitoring, investment, timeline)' }),
     after: Flags.boolean({ description: 'take the after-run now and compare it with the last archived before-run', default: false }),
-    'before-env': Flags.string({
-      description: 'KEY=VALUE for target.start that runs the before version (repeatable): a claimed change is re-measured on both sides, A B A B, before it is reported',
-      multiple: true,
-    }),
-    'before-url': Flags.string({ description: 'base URL of the before version running beside the after one (instead of --before-env)' }),
+    ...BEFORE_TARGET_FLAGS,
     quick: Flags.boolean({ description: 'short baseline, profile and load tests (CI smoke runs)', default: false }),
     scenarios: Flags.string({ description: `comma-separated load-test scenarios [default: by trigger] (${SCENARIO_NAMES.join(', ')})` }),
     'skip-loadtest': Flags.boolean({ description: 'skip step 5 (no k6 run)', default: false }),
@@ -58,17 +54,7 @@ export default class Flow extends BaseCommand<typeof Flow> {
       const bad = scenarios.find((s) => !SCENARIO_NAMES.includes(s));
       if (bad) throw new UserError(`unknown scenario "${bad}"`, { where: '--scenarios', fix: `use ${SCENARIO_NAMES.join(', ')}` });
     }
-    const beforeEnv: Record<string, string> = {};
-    for (const kv of f['before-env'] ?? []) {
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(kv);
-      if (!m) throw new UserError(`expected KEY=VALUE, found "${kv}"`, { where: '--before-env', fix: 'e.g. --before-env SHOP_FIXES=0' });
-      beforeEnv[m[1] as string] = m[2] as string;
-    }
-    if (f['before-url'] && f['before-env']?.length) throw new UserError('pass either --before-env or --before-url, not both', { where: '--before-url' });
-    if (f['before-url'] && !/^https?:\/\//.test(f['before-url'])) throw new UserError(`expected an http(s) URL, found "${f['before-url']}"`, { where: '--before-url' });
-    const beforeTarget: BeforeTarget | undefined = f['before-url'] ? { baseUrl: f['before-url'].replace(/\/+$/, '') } : Object.keys(beforeEnv).length ? { env: beforeEnv } : undefined;
-    // Found before any load runs: an env override needs a service perf starts itself.
-    if (beforeTarget) beforeConfig(config, beforeTarget);
+    const beforeTarget = beforeTargetFromFlags(f, config);
     if (structured) this.say(`Guidance from the answers: "${structured.text}" (depth ${structured.depth}, testing ${structured.rigor}, risk ${structured.risk})`);
     const result = await runFlow({
       config,

@@ -17,7 +17,7 @@ import { completionSummary, criticalSloBreach, loadTestFailed, optimizationFaile
 import { renderSloMarkdown } from '../../templates/slo.js';
 import { archiveDir, archivedRuns, archiveRun, FLOW_STATE, writtenThisRun, type FlowState } from './archive.js';
 import type { StructuredGuidance } from './questions.js';
-import { confirmChanges, type BeforeTarget } from './confirm.js';
+import { confirmChanges, type BeforeTarget } from '../../capture/baseline/confirm.js';
 import { runAnalyze, runCompare, runPlan } from './steps.js';
 import { TRIGGER_PROFILE, type Trigger } from './triggers.js';
 

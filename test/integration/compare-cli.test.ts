@@ -10,6 +10,9 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'cli/bin/run.js');
 let server: Server;
 let dir: string;
+let url = '';
+/** Extra delay of every response: a transient slowdown of the host while one side is measured. */
+let hiccupMs = 0;
 
 function perf(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
@@ -27,8 +30,9 @@ const baseline = async (name: string, rate: number): Promise<string> => {
 };
 
 beforeAll(async () => {
-  server = createServer((_req, res) => setTimeout(() => res.end('ok'), 2));
+  server = createServer((_req, res) => setTimeout(() => res.end('ok'), 2 + hiccupMs));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   dir = mkdtempSync(join(tmpdir(), 'perf-compare-cli-'));
   writeFileSync(
     join(dir, 'perf.config.yaml'),
@@ -57,5 +61,36 @@ describe('perf compare refuses unfair comparisons', () => {
     expect(payload.fairness.comparable).toBe(false);
     expect(payload.fairness.issues.map((i) => i.kind)).toContain('offered-load');
     expect(forced.stderr).toMatch(/not a fair comparison \(--allow-mismatch\)/);
+  });
+});
+
+describe('perf compare --confirm re-measures both sides interleaved (A B A B)', () => {
+  it('does not claim a regression that was a transient slowdown of one run, and keeps every measurement', async () => {
+    const before = await baseline('c-before', 20);
+    hiccupMs = 30; // the host hiccups while the after side is measured; the service never changes
+    const after = await baseline('c-after', 20);
+    hiccupMs = 0;
+    const single = await perf(['compare', before, after, '--json', '--out-dir', join(dir, 'c-single')]);
+    expect(single.status, single.stderr).toBe(0);
+    expect((JSON.parse(single.stdout) as { regressions: string[] }).regressions).toContain('list');
+    const r = await perf(['compare', before, after, '--confirm', '--before-url', url, '--json', '--out-dir', join(dir, 'c-confirmed')]);
+    expect(r.status, r.stderr).toBe(0);
+    const c = JSON.parse(r.stdout) as { verdict: string; regressions: string[]; measurementsPerSide: number; confirmations: Array<{ journey: string; held: boolean; measurements: Array<{ side: string }> }> };
+    expect(c.regressions).toEqual([]);
+    expect(c.verdict).not.toMatch(/^(improved|regressed|mixed)$/);
+    expect(c.measurementsPerSide).toBe(3);
+    const list = c.confirmations.find((x) => x.journey === 'list');
+    expect(list?.held).toBe(false);
+    expect(list?.measurements.map((m) => m.side)).toEqual(['before', 'after', 'before', 'after']);
+    expect(r.stderr).toMatch(/Confirming list .*A B A B/);
+  });
+
+  it('exits 2 before any load when --confirm has no way to run the before version', async () => {
+    const a = join(dir, 'a20/working/performance/baseline.json');
+    const b = join(dir, 'b30/working/performance/baseline.json');
+    const r = await perf(['compare', a, b, '--confirm', '--allow-mismatch']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--confirm needs a way to run the before version now/);
+    expect(r.stderr).toMatch(/--before-env KEY=VALUE/);
   });
 });

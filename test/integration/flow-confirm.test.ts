@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimsChange } from '../../analyzers/compare/compare.js';
 import { runBaseline } from '../../capture/baseline/run-baseline.js';
-import { confirmChanges, type BeforeTarget } from '../../cli/flow/confirm.js';
+import { confirmChanges, type BeforeTarget } from '../../capture/baseline/confirm.js';
 import { runCompare } from '../../cli/flow/steps.js';
 import { ArtifactStore } from '../../core/artifacts/store.js';
 import { parseConfig } from '../../core/config/load.js';

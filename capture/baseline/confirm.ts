@@ -1,6 +1,6 @@
 import { claimsChange, type ComparePayload, type JourneyComparison } from '../../analyzers/compare/compare.js';
 import { claimLine, judgeInterleaved, notConfirmable, type ConfirmationResult, type InterleavedRound, type Side } from '../../analyzers/compare/confirm.js';
-import { runBaseline, type RunBaselineOptions } from '../../capture/baseline/run-baseline.js';
+import { runBaseline, type RunBaselineOptions } from './run-baseline.js';
 import type { BaselinePayload, LoadFigures } from '../../core/artifacts/schemas.js';
 import { ArtifactStore, readArtifactFile } from '../../core/artifacts/store.js';
 import { ARTIFACTS } from '../../core/artifacts/layout.js';
@@ -38,6 +38,22 @@ export function beforeConfig(config: PerfConfig, bt: BeforeTarget): PerfConfig {
 const ROUNDS = 2;
 
 /**
+ * The re-measurement options for `perf compare --confirm`: the after-run's duration and warm-up
+ * (its load model is taken in confirmChanges). Read before any load runs, so a load-test twin on the
+ * after side is a clear input error: confirmation re-measures with perf baseline.
+ */
+export function confirmOptionsFor(afterFile: string, config: PerfConfig, store: ArtifactStore, signal?: AbortSignal): RunBaselineOptions {
+  const after = readArtifactFile<Partial<BaselinePayload>>(afterFile);
+  if (after.schema !== ARTIFACTS.baseline.schema || !after.model) {
+    throw new UserError(`--confirm re-measures both sides with perf baseline, but the after file is ${after.schema === ARTIFACTS.loadtest.schema ? 'a k6 load test' : `schema "${String(after.schema)}"`}`, {
+      where: afterFile,
+      fix: 'compare two perf baseline twins (.aiwg/working/performance/baseline.json) with --confirm, or drop --confirm',
+    });
+  }
+  return { config, store, capacity: false, ...(after.durationMs ? { durationMs: after.durationMs } : {}), ...(after.warmupMs !== undefined ? { warmupMs: after.warmupMs } : {}), ...(signal ? { signal } : {}) };
+}
+
+/**
  * Re-measures both sides of every claimed change (improved, regressed or mixed) interleaved —
  * A B A B, A = the before version, B = the after version — with the after-run's own options and
  * load model (one claimed journey alone, or every journey when several claim a change: one target
@@ -58,7 +74,7 @@ export async function confirmChanges(o: {
   if (claimed.length === 0) return [];
   if (!o.beforeTarget || (!o.beforeTarget.baseUrl && !o.beforeTarget.env)) {
     const why =
-      'the before version cannot be run now, so the claim rests on one measurement per side taken at different times (host drift is not ruled out); pass --before-env KEY=VALUE (or --before-url) to let perf flow re-measure both sides interleaved';
+      'the before version cannot be run now, so the claim rests on one measurement per side taken at different times (host drift is not ruled out); pass --before-env KEY=VALUE (or --before-url) so both sides are re-measured interleaved';
     o.say(`⚠️ Not claiming ${claimed.map((c) => c.name).join(', ')}: ${why}`);
     return claimed.map((c) => notConfirmable(c, why));
   }
