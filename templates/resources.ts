@@ -1,6 +1,6 @@
 /** Markdown of a run's target resources and resource limits (load-test results, SLO compliance). */
 import type { LimitResult } from '../analyzers/resources/limits.js';
-import type { ResourceSeries } from '../core/contract/artifacts.js';
+import type { ResourceSample, ResourceSeries } from '../core/contract/artifacts.js';
 import { fmtNum, md, mdTable } from '../core/markdown.js';
 
 export function renderLimitsTable(limits: readonly LimitResult[]): string[] {
@@ -18,15 +18,25 @@ export function renderLimitsTable(limits: readonly LimitResult[]): string[] {
 
 export function renderResourcesSection(r: ResourceSeries | undefined): string[] {
   if (!r) return [];
-  const vals = (k: 'cpuPct' | 'rssMb' | 'fds' | 'threads' | 'heapUsedMb'): number[] => r.samples.map((s) => s[k]).filter((v): v is number => typeof v === 'number');
-  const row = (name: string, k: 'cpuPct' | 'rssMb' | 'fds' | 'threads' | 'heapUsedMb', unit: string): (string | number)[] | undefined => {
-    const v = vals(k);
+  type Series = (s: ResourceSample) => number | null | undefined;
+  const row = (name: string, of: Series, unit: string): (string | number)[] | undefined => {
+    const v = r.samples.map(of).filter((x): x is number => typeof x === 'number');
     if (v.length === 0) return undefined;
     return [name, fmtNum(Math.min(...v)), fmtNum(v.reduce((a, b) => a + b, 0) / v.length), fmtNum(Math.max(...v)), fmtNum(v.at(-1) as number), unit];
   };
-  const rows = [row('CPU', 'cpuPct', '% of one core'), row('RSS', 'rssMb', 'MB'), row('heap used', 'heapUsedMb', 'MB'), row('open fds', 'fds', ''), row('threads', 'threads', '')].filter(
-    (x): x is (string | number)[] => x !== undefined,
-  );
+  const perSecond = r.intervalMs / 1000;
+  const rows = [
+    row('CPU', (s) => s.cpuPct, '% of one core'),
+    row('RSS', (s) => s.rssMb, 'MB'),
+    row('heap used', (s) => s.heapUsedMb, 'MB'),
+    row('heap total', (s) => s.heapTotalMb, 'MB'),
+    row('heap after last major GC', (s) => s.heapAfterGcMb, 'MB'),
+    row('event-loop delay p99', (s) => s.eventLoopDelayMs?.p99, 'ms'),
+    row('event-loop delay max', (s) => s.eventLoopDelayMs?.max, 'ms'),
+    row('GC pause time', (s) => (s.gcMs === undefined ? undefined : Math.round((s.gcMs / perSecond) * 100) / 100), 'ms per s'),
+    row('open fds', (s) => s.fds, ''),
+    row('threads', (s) => s.threads, ''),
+  ].filter((x): x is (string | number)[] => x !== undefined);
   const leak = (name: string, l: ResourceSeries['leak']): string =>
     `- ${name} leak: ${l.suspected ? '**suspected**' : 'not suspected'}${l.slopeMbPerHour === null ? '' : ` — slope ${fmtNum(l.slopeMbPerHour)} MB/h (95 % CI ${l.ci95 ? `${fmtNum(l.ci95[0])}…${fmtNum(l.ci95[1])}` : 'n/a'})`}; ${l.basis}`;
   return [
@@ -37,7 +47,8 @@ export function renderResourcesSection(r: ResourceSeries | undefined): string[] 
     rows.length > 0 ? mdTable(['resource', 'min', 'mean', 'max', 'last', 'unit'], rows) : '_No sample could be read._',
     '',
     leak('RSS', r.leak),
-    ...(r.heapLeak ? [leak('Heap', r.heapLeak)] : []),
+    ...(r.heapLeak ? [leak(r.heapLeak.series === 'heapAfterGcMb' ? 'Heap (after GC)' : 'Heap (used)', r.heapLeak)] : []),
+    ...(r.runtime ? [`- Node runtime (heap, event-loop delay, GC): ${r.runtime.note}`] : []),
     ...(r.notes ?? []).map((n) => `- note: ${n}`),
     '',
   ];

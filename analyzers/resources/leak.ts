@@ -12,12 +12,12 @@ import type { LeakVerdict, ResourceSample } from '../../core/contract/artifacts.
  */
 export const LEAK_RULE = { warmupShare: 0.25, minSpanMs: 20_000, minSamples: 20, minGrowthMb: 5, minGrowthShare: 0.05 } as const;
 
-export type MemorySeries = 'rssMb' | 'heapUsedMb';
+export type MemorySeries = 'rssMb' | 'heapUsedMb' | 'heapAfterGcMb';
 
 export function detectLeak(samples: readonly ResourceSample[], series: MemorySeries = 'rssMb', rule = LEAK_RULE): LeakVerdict {
   const all = samples.filter((s) => typeof s[series] === 'number').map((s) => [s.tMs, s[series] as number] as [number, number]);
   const none = (basis: string): LeakVerdict => ({ suspected: false, slopeMbPerHour: null, ci95: null, basis, series });
-  if (all.length === 0) return none(`no ${series} samples`);
+  if (all.length === 0) return none(series === 'heapAfterGcMb' ? 'n/a: no heap-after-GC samples (no major GC happened during the run)' : `no ${series} samples`);
   const first = all[0]![0];
   const last = all.at(-1)![0];
   const from = first + (last - first) * rule.warmupShare;

@@ -122,7 +122,7 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
   const phase = (name: string, journey: string | null, m: LoadModel, fn: () => Promise<LoadResult>, figures: (r: LoadResult) => LoadFigures): Promise<LoadResult> =>
     database ? database.phase(name, journey, fn, (r) => measured(r, figures(r), m)) : fn();
 
-  const { value: payload, resources } = await withTarget(config, opts.signal ? { signal: opts.signal } : {}, (running) => withResources(config.target, running?.pid, async () => {
+  const { value: payload, resources } = await withTarget(config, opts.signal ? { signal: opts.signal } : {}, (running) => withResources(config.target, running, async () => {
     let capacity: Capacity | null = null;
     const wantOpen = opts.rateRps !== undefined || (opts.connections === undefined && latencySlo);
     let probeRps: number | undefined;

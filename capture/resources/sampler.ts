@@ -4,13 +4,20 @@ import { parseProcStat, parseProcStatus, type ProcStat } from '../../analyzers/r
 import { readPrometheusProcess } from '../../analyzers/resources/prometheus.js';
 import { detectLeak } from '../../analyzers/resources/leak.js';
 import type { ResourceSample, ResourceSeries } from '../../core/contract/artifacts.js';
+import { NodeRuntimeReader } from './node-runtime.js';
 
 /**
  * Samples a target's resources every `intervalMs` until stop(): its process tree from /proc (pid),
  * or the service's own Prometheus endpoint (metricsUrl). A sample that cannot be read (process gone,
  * endpoint down) is skipped and counted in the notes; the sampler never throws into the run.
  */
-export type ResourceSource = { kind: 'proc'; pid: number } | { kind: 'prometheus'; url: string };
+export type ResourceSource = { kind: 'proc'; pid: number; runtimeDir?: string } | { kind: 'prometheus'; url: string };
+
+/** The process perf started (capture/target RunningTarget): its pid and its preload's runtime dir. */
+export interface StartedTarget {
+  pid: number;
+  runtimeDir?: string | undefined;
+}
 
 export interface ResourceSampler {
   stop(): Promise<ResourceSeries>;
@@ -80,6 +87,8 @@ export function startResourceSampler(source: ResourceSource, opts: { intervalMs?
   let prevTicks = new Map<number, number>();
   let prevCpuSeconds: number | undefined;
   let prevAt = t0;
+  // A target perf started carries its Node preload: heap, event-loop delay and GC come from there.
+  const runtime = source.kind === 'proc' && source.runtimeDir ? new NodeRuntimeReader(source.runtimeDir) : undefined;
 
   const sampleProc = (pid: number): void => {
     const tree = processTree(pid);
@@ -105,8 +114,10 @@ export function startResourceSampler(source: ResourceSource, opts: { intervalMs?
     const first = prevTicks.size === 0;
     prevTicks = ticks;
     prevAt = now;
+    const node = runtime?.read(tree.map((p) => p.pid)) ?? {};
     if (first) return; // the first read is the CPU baseline
     samples.push({
+      ...node,
       tMs: now - t0,
       cpuPct: dt > 0 ? Math.round(((delta / ticksPerSecond()) / dt) * 1000) / 10 : null,
       rssMb: Math.round((rssKb / 1024) * 100) / 100,
@@ -156,18 +167,37 @@ export function startResourceSampler(source: ResourceSource, opts: { intervalMs?
     async stop(): Promise<ResourceSeries> {
       clearInterval(timer);
       await inFlight;
+      runtime?.close();
       if (missed > 0) notes.push(`${missed} sample(s) could not be read (${source.kind === 'proc' ? 'process gone' : 'endpoint did not answer'})`);
+      const afterGc = samples.some((s) => typeof s.heapAfterGcMb === 'number');
       const heap = samples.some((s) => typeof s.heapUsedMb === 'number');
+      const nodePids = runtime?.nodePids() ?? [];
       return {
         source: source.kind,
         ...(source.kind === 'proc' ? { pid: source.pid } : { metricsUrl: source.url }),
         intervalMs,
         samples,
         leak: detectLeak(samples, 'rssMb'),
-        ...(heap ? { heapLeak: detectLeak(samples, 'heapUsedMb') } : {}),
+        // Heap-after-GC is the live heap; heap used (all a metrics endpoint has) includes garbage.
+        ...(afterGc || nodePids.length > 0 ? { heapLeak: detectLeak(samples, 'heapAfterGcMb') } : heap ? { heapLeak: detectLeak(samples, 'heapUsedMb') } : {}),
+        runtime: runtimeStatus(source, nodePids, heap),
         ...(notes.length > 0 ? { notes } : {}),
       };
     },
+  };
+}
+
+function runtimeStatus(source: ResourceSource, nodePids: number[], heap: boolean): NonNullable<ResourceSeries['runtime']> {
+  if (source.kind === 'prometheus') {
+    return heap
+      ? { recorded: true, note: `heap used from ${source.url} (no heap-after-GC, event-loop delay or GC series)` }
+      : { recorded: false, note: `not recorded (${source.url} has no Node heap metric)` };
+  }
+  if (!source.runtimeDir) return { recorded: false, note: 'not recorded (perf did not start the target, so its Node preload is not in it)' };
+  if (nodePids.length === 0) return { recorded: false, note: 'not recorded (not a Node target)' };
+  return {
+    recorded: true,
+    note: `perf's Node preload in ${nodePids.length} Node process${nodePids.length > 1 ? 'es' : ''} (pid ${nodePids.join(', ')})${nodePids.length > 1 ? ': heap summed, event-loop delay of the worst' : ''}`,
   };
 }
 
@@ -175,8 +205,8 @@ export function startResourceSampler(source: ResourceSource, opts: { intervalMs?
  * The source for a run: the process perf started, else `target.pid`, else `target.metricsUrl`;
  * undefined when there is nothing to sample.
  */
-export function resourceSourceFor(target: { pid?: number | undefined; metricsUrl?: string | undefined }, startedPid?: number): ResourceSource | undefined {
-  if (startedPid !== undefined && startedPid > 0) return { kind: 'proc', pid: startedPid };
+export function resourceSourceFor(target: { pid?: number | undefined; metricsUrl?: string | undefined }, started?: StartedTarget): ResourceSource | undefined {
+  if (started !== undefined && started.pid > 0) return { kind: 'proc', pid: started.pid, ...(started.runtimeDir ? { runtimeDir: started.runtimeDir } : {}) };
   if (target.pid !== undefined) return { kind: 'proc', pid: target.pid };
   if (target.metricsUrl !== undefined) return { kind: 'prometheus', url: target.metricsUrl };
   return undefined;

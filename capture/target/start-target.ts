@@ -5,6 +5,7 @@ import type { Target, TargetStart } from '../../core/config/types.js';
 import { RuntimeFailure } from '../../core/errors.js';
 import { secretsOfEnv } from '../../core/redact.js';
 import { signalGroup as signalPgid, spawnSupervised } from './supervise.js';
+import { installNodePreload } from './node-preload.js';
 
 /** A service perf started itself; `stop()` ends its whole process group. */
 export interface RunningTarget {
@@ -17,6 +18,8 @@ export interface RunningTarget {
   exitStatus(): string | null;
   /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves when the group is gone. */
   stop(graceMs?: number): Promise<void>;
+  /** Where perf's Node preload writes the target's runtime series (removed by stop()). */
+  runtimeDir?: string;
 }
 
 export interface StartTargetOptions {
@@ -53,7 +56,9 @@ export async function startTarget(target: Target, opts: StartTargetOptions = {})
     });
   }
   // Under a supervisor: the target's process group dies with perf, even on SIGKILL (supervise.ts).
-  const env = { ...process.env, ...resolveTargetEnv(start.env), ...opts.extraEnv };
+  // perf's preload: Node runtime series for the resource sampler (and the profiles of perf profile).
+  const preload = installNodePreload();
+  const env = preload.env({ ...process.env, ...resolveTargetEnv(start.env), ...opts.extraEnv });
   const child = spawnSupervised(start.command, {
     shell: true,
     ...(start.cwd ? { cwd: start.cwd } : {}),
@@ -87,7 +92,11 @@ export async function startTarget(target: Target, opts: StartTargetOptions = {})
     stderrTail: () => secrets.redact(tail.join('\n')),
     exited: () => exitInfo !== undefined,
     exitStatus: () => (exitInfo === undefined ? null : spawnError ? spawnError.message : exitInfo.signal ? `was killed by ${exitInfo.signal}` : `exited with code ${exitInfo.code}`),
-    stop: (graceMs = 5000) => stopGroup(child, exitedPromise, graceMs),
+    stop: async (graceMs = 5000) => {
+      await stopGroup(child, exitedPromise, graceMs);
+      preload.remove();
+    },
+    runtimeDir: preload.runtimeDir,
   };
   if (opts.noWait) return running;
 
@@ -97,6 +106,7 @@ export async function startTarget(target: Target, opts: StartTargetOptions = {})
   while (Date.now() < deadline) {
     if (opts.signal?.aborted) break;
     if (exitInfo) {
+      preload.remove();
       const how = spawnError ? spawnError.message : exitInfo.signal ? `was killed by ${exitInfo.signal}` : `exited with code ${exitInfo.code}`;
       throw new RuntimeFailure(`the target's start command ${how} before it became ready`, {
         where: `target.start.command (${start.command})`,

@@ -120,6 +120,15 @@ export const resourceSample = obj({
   fds: nullableNumber.optional(),
   threads: nullableNumber.optional(),
   processes: z.number().optional(),
+  /** Optional, Node targets perf started (its preload): V8 heap size, summed over the tree's Node processes. */
+  heapTotalMb: nullableNumber.optional(),
+  /** Optional, Node preload: heap used right after the last major GC (the live heap; the leak fit's basis). */
+  heapAfterGcMb: nullableNumber.optional(),
+  /** Optional, Node preload: event-loop delay over the interval (perf_hooks.monitorEventLoopDelay), worst process. */
+  eventLoopDelayMs: obj({ p50: z.number(), p99: z.number(), max: z.number() }).nullable().optional(),
+  /** Optional, Node preload: GC pause time and count during the interval (PerformanceObserver 'gc'). */
+  gcMs: z.number().optional(),
+  gcCount: z.number().optional(),
 });
 
 /** Leak verdict of a memory series (analyzers/resources/leak.ts; rule in README "Resources and leaks"). */
@@ -130,7 +139,7 @@ export const leakVerdict = obj({
   ci95: z.tuple([z.number(), z.number()]).nullable(),
   /** What the verdict was computed from, or why it could not be. */
   basis: z.string(),
-  series: z.enum(['rssMb', 'heapUsedMb']),
+  series: z.enum(['rssMb', 'heapUsedMb', 'heapAfterGcMb']),
 });
 
 /** The target's resources during a run: `perf` sampled them from /proc (pid) or a Prometheus endpoint. */
@@ -141,8 +150,10 @@ export const resourceSeries = obj({
   intervalMs: z.number(),
   samples: z.array(resourceSample),
   leak: leakVerdict,
-  /** Leak verdict of the heap series, when the source has one. */
+  /** Leak verdict of the heap: heap-after-GC (Node preload) when recorded, else heap used (metricsUrl). */
   heapLeak: leakVerdict.optional(),
+  /** Optional: whether the Node runtime series (heap, event-loop delay, GC) were recorded, and from what. */
+  runtime: obj({ recorded: z.boolean(), note: z.string() }).optional(),
   notes: z.array(z.string()).optional(),
 });
 
@@ -187,6 +198,22 @@ export const hotFunction = obj({
   totalShare: z.number(),
 });
 
+/** One allocation site of a sampling heap profile (analyzers/heapprofile.ts): a function and its sampled bytes. */
+export const heapSite = obj({
+  functionName: z.string(),
+  /** `file:line` of the function (1-based line), relative to the target's cwd where possible. */
+  location: z.string(),
+  url: z.string(),
+  line: z.number(),
+  category: hotFunction.shape.category,
+  /** Sampled bytes allocated by the function itself, and with it anywhere on the stack. */
+  selfBytes: z.number(),
+  totalBytes: z.number(),
+  /** Shares of all sampled bytes, 0..1. */
+  selfShare: z.number(),
+  totalShare: z.number(),
+});
+
 /** perf.profile/v1 */
 export const profilePayload = obj({
   target: obj({ baseUrl: z.string(), command: z.string().optional() }),
@@ -198,7 +225,29 @@ export const profilePayload = obj({
   hotFunctions: z.array(hotFunction),
   eventLoopDelayMs: obj({ p50: z.number(), p90: z.number(), p99: z.number(), max: z.number(), mean: z.number() }).nullable(),
   gc: obj({ totalMs: z.number(), share: z.number(), count: z.number(), byKind: z.record(z.string(), z.number()) }).nullable(),
-  clinic: obj({ ran: z.boolean(), diagnosis: z.string().optional(), categories: z.array(z.string()).optional(), htmlPaths: z.array(z.string()).optional(), note: z.string().optional() }),
+  /**
+   * Optional: the sampling heap profile of the load period (HeapProfiler sampling in perf's preload):
+   * the sampled allocations still live when the load ended, by allocation site; null when none was written.
+   */
+  heapProfile: obj({
+    /** Mean bytes between samples (V8's Poisson sampling). */
+    samplingIntervalBytes: z.number(),
+    sampledBytes: z.number(),
+    sites: z.array(heapSite),
+    raw: z.string(),
+  })
+    .nullable()
+    .optional(),
+  clinic: obj({
+    ran: z.boolean(),
+    /** Optional: which clinic tool ran (`perf profile --clinic doctor|flame`). */
+    tool: z.enum(['doctor', 'flame']).optional(),
+    /** doctor's issue category (its analysis of the collected data), e.g. "event-loop", "gc", "none". */
+    diagnosis: z.string().optional(),
+    categories: z.array(z.string()).optional(),
+    htmlPaths: z.array(z.string()).optional(),
+    note: z.string().optional(),
+  }),
   rawProfiles: z.array(z.string()),
   /** Optional: self-contained HTML flame graphs perf rendered from the raw profiles. */
   flameGraphs: z.array(z.string()).optional(),
@@ -524,6 +573,7 @@ export type ResourceSeries = z.output<typeof resourceSeries>;
 export type BaselinePayload = z.output<typeof baselinePayload>;
 export type HotFunction = z.output<typeof hotFunction>;
 export type ProfilePayload = z.output<typeof profilePayload>;
+export type HeapSite = z.output<typeof heapSite>;
 export type LoadWindow = z.output<typeof loadWindow>;
 export type LoadStage = z.output<typeof loadStage>;
 export type LoadTestPayload = z.output<typeof loadTestPayload>;

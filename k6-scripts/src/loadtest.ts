@@ -116,7 +116,7 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
     else guard = { slosFile: store.writeJson(join(DIRS.runs, store.runId, 'slos.json'), config.slos), durationMs: profile.totalMs };
   }
 
-  const resourceSource = resourceSourceFor(config.target, target?.pid);
+  const resourceSource = resourceSourceFor(config.target, target);
   const sampler = resourceSource ? startResourceSampler(resourceSource) : undefined;
   let resources: ResourceSeries | undefined;
   let outcome;

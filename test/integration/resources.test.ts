@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Agent, request } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { withResources } from '../../capture/resources/with-resources.js';
 import { startTarget, type RunningTarget } from '../../capture/target/start-target.js';
 import { detectLeak } from '../../analyzers/resources/leak.js';
 import { checkLimits } from '../../analyzers/resources/limits.js';
+import { driveOpenLoop } from '../support/open-loop.js';
 
 // A tiny loopback server: MODE=leak keeps KB per request forever, none keeps nothing (but allocates
 // and drops the same amount), cache fills a fixed-size cache (CACHE keys, KB each), then only hits.
@@ -50,42 +50,11 @@ async function startServer(mode: string, cache = 0): Promise<{ pid: number; port
   return { pid: child.pid as number, port };
 }
 
-/** Bounded open-loop load: RATE req/s for RUN_MS, at most RATE*RUN_MS/1000 requests; returns answer times (ms from t0). */
-async function drive(port: number, t0: number): Promise<number[]> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
-  const answered: number[] = [];
-  const total = Math.round((RATE * RUN_MS) / 1000);
-  const pending: Promise<void>[] = [];
-  const start = Date.now();
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / RATE;
-    const wait = due - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    pending.push(
-      new Promise<void>((resolve) => {
-        const req = request({ host: '127.0.0.1', port, path: '/', agent, timeout: 5000 }, (res) => {
-          res.resume();
-          res.on('end', () => {
-            answered.push(Date.now() - t0);
-            resolve();
-          });
-        });
-        req.on('error', () => resolve());
-        req.on('timeout', () => req.destroy());
-        req.end();
-      }),
-    );
-  }
-  await Promise.all(pending);
-  agent.destroy();
-  return answered;
-}
-
 async function soak(mode: string, cache = 0) {
   const { pid, port } = await startServer(mode, cache);
   const t0 = Date.now();
   const sampler = startResourceSampler({ kind: 'proc', pid }, { intervalMs: 500 });
-  const answered = await drive(port, t0);
+  const answered = await driveOpenLoop({ port, rate: RATE, durationMs: RUN_MS, t0 });
   const series = await sampler.stop();
   return { series, answered };
 }
@@ -139,7 +108,7 @@ describe('resources of a started target', () => {
     };
     const t0 = Date.now();
     const c0 = await cpuUsage();
-    const { resources } = await withResources({}, running.pid, () => new Promise((r) => setTimeout(r, 6000)), { intervalMs: 500 });
+    const { resources } = await withResources({}, running, () => new Promise((r) => setTimeout(r, 6000)), { intervalMs: 500 });
     // The CPU the target itself counted over the same time (process.cpuUsage): the truth to compare.
     const truthPct = ((await cpuUsage()) - c0) / (Date.now() - t0) * 100;
     expect(resources?.source).toBe('proc');
