@@ -12,6 +12,7 @@ import { orderHistory, ORDER_HISTORY_SQL, ORDER_SUMMARY_SQL } from './handlers/o
 import { checkout } from './handlers/checkout.mjs';
 import { notFound, ok } from './http.mjs';
 import { loadReviewGraph, RecommendationCache } from './recommendations.mjs';
+import { pagesKept } from './page-replay.mjs';
 
 const HOST = process.env.HOST ?? '127.0.0.1';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -56,6 +57,7 @@ function stats(shop, req) {
     rows: shop.counts,
     ledger: { runs: shop.ledger.runs, running: shop.ledger.running, last: shop.ledger.last ?? null },
     recommendationsCached: shop.recommendations ? shop.recommendations.memo.size : 0,
+    pagesKept: pagesKept(),
     eventLoop: { maxDelayMs },
   });
 }

@@ -30,7 +30,7 @@ describe('demo shop (examples/shop)', () => {
   it('starts on a free loopback port within a few seconds and says which fixes are on', async () => {
     expect(before.startMs).toBeLessThan(30_000);
     expect(answer('before', 'GET', '/health').body).toEqual({ status: 'ok', fixes: 'none' });
-    expect(answer('after', 'GET', '/health').body).toEqual({ status: 'ok', fixes: 'index,cache,async' });
+    expect(answer('after', 'GET', '/health').body).toEqual({ status: 'ok', fixes: 'index,cache,async,lru' });
   });
 
   it('answers every request identically with the fixes off and on', () => {
@@ -179,6 +179,6 @@ describe('SHOP_FIXES', () => {
     const r = spawnSync(process.execPath, [SERVER], { env: { ...process.env, PORT: '0', SHOP_FIXES: 'index,speed' }, encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('unknown fix "speed"');
-    expect(r.stderr).toContain('index, cache, async');
+    expect(r.stderr).toContain('index, cache, async, lru');
   });
 });

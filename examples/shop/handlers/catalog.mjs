@@ -1,6 +1,7 @@
 // GET /products, GET /products/:id, GET /search — the catalogue.
 import { computeRecommendations } from '../recommendations.mjs';
 import { badRequest, notFound, ok } from '../http.mjs';
+import { keepPage, replayPage, requestIdOf } from '../page-replay.mjs';
 
 export const PAGE_SIZE = 20;
 
@@ -38,6 +39,15 @@ async function reviewsWithAuthors(shop, req, productId) {
 }
 
 export async function productDetail(shop, req, id) {
+  const requestId = requestIdOf(req.raw);
+  const replay = replayPage(requestId, shop.fixes);
+  if (replay) return replay;
+  const result = await renderProductDetail(shop, req, id);
+  if (result.status === 200) keepPage(requestId, result, shop.fixes);
+  return result;
+}
+
+async function renderProductDetail(shop, req, id) {
   const productId = Number(id);
   if (!Number.isInteger(productId) || productId < 1) return badRequest('product id must be a positive integer');
   const product = await shop.q.get(req.timing, `SELECT ${PRODUCT_COLUMNS}, description FROM products WHERE id = ?`, [productId]);
