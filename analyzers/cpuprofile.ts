@@ -59,6 +59,13 @@ export function displayLocation(url: string, line: number, cwd?: string): string
   return `${file}:${line}`;
 }
 
+/** A profile frame (CPU or heap) as a site: display name, `file:line` (1-based), category. */
+export function frameSite(frame: { functionName: string; url: string; lineNumber: number }, cwd?: string): Pick<HotFunction, 'functionName' | 'location' | 'url' | 'line' | 'category'> {
+  const { functionName, url } = frame;
+  const line = frame.lineNumber + 1;
+  return { functionName: functionName || '(anonymous)', location: displayLocation(url, line, cwd), url, line, category: categorize(functionName, url) };
+}
+
 /**
  * Self and total time per function. Self time: the samples whose top frame is the function.
  * Total time: the samples with the function anywhere on the stack (counted once per sample, so
@@ -121,14 +128,8 @@ export function summarizeCpuProfile(profile: CpuProfile, cwd?: string): CpuProfi
   const functions: HotFunction[] = [...stats.values()]
     .filter((s) => s.node.callFrame.functionName !== '(root)')
     .map((s) => {
-      const { functionName, url, lineNumber } = s.node.callFrame;
-      const line = lineNumber + 1;
       return {
-        functionName: functionName || '(anonymous)',
-        location: displayLocation(url, line, cwd),
-        url,
-        line,
-        category: categorize(functionName, url),
+        ...frameSite(s.node.callFrame, cwd),
         selfMs: ms(s.selfUs),
         totalMs: ms(s.totalUs),
         selfShare: share(s.selfUs),

@@ -12,6 +12,26 @@ function hotTable(fns: readonly HotFunction[], by: 'self' | 'total', limit: numb
   );
 }
 
+/** The heap profile's allocation sites: where the memory still live at the end of the load came from. */
+function heapSection(h: ProfilePayload['heapProfile']): string[] {
+  const head = ['## Memory: allocation sites (sampling heap profile)', ''];
+  if (!h) return [...head, '- not recorded (no heap profile was written: not a Node target, or it was killed before it could exit)', ''];
+  const mb = (b: number): string => `${fmtNum(Math.round((b / 1048576) * 100) / 100)} MB`;
+  const top = h.sites.filter((s) => s.selfBytes > 0).slice(0, 10);
+  return [
+    ...head,
+    `- ${mb(h.sampledBytes)} of sampled allocations still live when the load ended (V8 sampling heap profiler, one sample per ${fmtNum(h.samplingIntervalBytes / 1024)} KiB on average); shares are of those bytes. A site that keeps a large share after a long load is where retained memory comes from (a cache, a leak).`,
+    '',
+    top.length === 0
+      ? '_no allocation sampled_'
+      : mdTable(
+          ['function', 'file:line', 'category', 'self', 'self %', 'total', 'total %'],
+          top.map((s) => [md(mdCode(s.functionName)), s.location, s.category, mb(s.selfBytes), fmtPct(s.selfShare, 1), mb(s.totalBytes), fmtPct(s.totalShare, 1)]),
+        ),
+    '',
+  ];
+}
+
 /** `.aiwg/working/performance/profiling-results.md`, a pure function of the payload. */
 export function renderProfileMarkdown(p: ProfilePayload, ctx: { cwd?: string | undefined; interrupted?: boolean } = {}): string {
   const lines: string[] = ['# Profiling results', '', `- target: ${mdText(p.target.baseUrl)}${p.target.command ? ` (started with ${mdCode(p.target.command)})` : ''}`];
@@ -52,13 +72,15 @@ export function renderProfileMarkdown(p: ProfilePayload, ctx: { cwd?: string | u
     const kinds = Object.entries(p.gc.byKind).map(([k, v]) => `${k} ${fmtMs(v)}`).join(', ');
     lines.push(`- GC (during the load): ${fmtNum(p.gc.count)} pauses, ${fmtMs(p.gc.totalMs)} total, ${fmtPct(p.gc.share)} of wall time${kinds ? ` (${kinds})` : ''}`);
   } else lines.push('- GC: not recorded');
-  lines.push('', '## clinic.js', '', p.clinic.ran ? `- diagnosis: ${p.clinic.diagnosis ?? 'none'}` : `- ${p.clinic.note ?? 'clinic did not run'}`, '', '## Raw profiles and flame graphs', '');
+  lines.push('', ...heapSection(p.heapProfile));
+  lines.push('## clinic.js', '', p.clinic.ran ? `- diagnosis: ${p.clinic.diagnosis ?? 'none'}` : `- ${p.clinic.note ?? 'clinic did not run'}`, '', '## Raw profiles and flame graphs', '');
   const show = (f: string): string => {
     const r = relative(process.cwd(), f);
     return r.startsWith('..') ? f : r;
   };
   for (const f of p.rawProfiles) lines.push(`- ${show(f)} (open in Chrome DevTools → Performance, or speedscope.app)`);
   for (const h of p.flameGraphs ?? []) lines.push(`- ${show(h)} (HTML flame graph, no scripts)`);
-  for (const h of p.clinic.htmlPaths ?? []) lines.push(`- ${h}`);
+  if (p.heapProfile) lines.push(`- ${show(p.heapProfile.raw)} (sampling heap profile: Chrome DevTools → Memory → Load)`);
+  for (const h of p.clinic.htmlPaths ?? []) lines.push(`- ${show(h)} (clinic ${p.clinic.tool ?? ''} HTML)`);
   return `${lines.join('\n')}\n`;
 }

@@ -10,6 +10,7 @@ export type RuleId =
   | 'db-n-plus-one'
   | 'blocking-io'
   | 'gc-pressure'
+  | 'memory-leak'
   | 'caching'
   | 'serialisation'
   | 'pool-saturation'
@@ -135,6 +136,23 @@ export const RULES: Record<RuleId, Rule> = {
     ],
     rollback: 'revert the allocation changes; heap flags are removed from the start command',
     serves: ['cost', 'throughput', 'latency'],
+  },
+  'memory-leak': {
+    id: 'memory-leak',
+    title: 'Memory that grows under load (suspected leak)',
+    meaning: 'the live heap (after GC) or RSS keeps growing over the run: something retains memory per request',
+    approach: 'bound what is retained per request (an LRU or size cap on caches and maps, expiry on sessions), or stop keeping it',
+    alternatives: ['key the cache by something that repeats, so entries are reused', 'move the data out of the process (a store with TTLs)'],
+    expectedReduction: 0.9,
+    effortDays: 1,
+    risk: 'low',
+    steps: [
+      'Open the heap profile of perf profile: the top live allocation site is where the retained memory was allocated',
+      'Find the Map, array or cache that site inserts into and give it a bound (size cap with least-recently-used eviction)',
+      'Re-run a soak (perf loadtest --scenario soak) and check that resources.heapLeak is no longer suspected',
+    ],
+    rollback: 'revert the bound; only memory use changes, responses stay the same',
+    serves: ['cost', 'throughput'],
   },
   caching: {
     id: 'caching',

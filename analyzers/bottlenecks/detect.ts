@@ -4,6 +4,7 @@ import type { CpuProfile } from '../cpuprofile.js';
 import { databaseDrafts } from '../database/bottlenecks.js';
 import { RULES, type RuleId } from './catalogue.js';
 import { analyzeStacks, packageOf, type StackAnalysis } from './stacks.js';
+import { heapSiteEvidence, leakDraft } from './memory.js';
 import type { Bottleneck, BottlenecksPayload, Evidence, MatrixQuadrant } from './types.js';
 
 export interface AnalyzeInputs {
@@ -238,7 +239,7 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
         rule: 'gc-pressure',
         title: RULES['gc-pressure'].title,
         description: `${upperFirst(RULES['gc-pressure'].meaning)}.`,
-        evidence: [{ kind: 'gc', text: `GC took ${pct(profile.gc.share)} of the profile (${profile.gc.count} collections, ${profile.gc.totalMs.toFixed(0)} ms)`, value: profile.gc.share }],
+        evidence: [{ kind: 'gc', text: `GC took ${pct(profile.gc.share)} of the profile (${profile.gc.count} collections, ${profile.gc.totalMs.toFixed(0)} ms)`, value: profile.gc.share }, ...heapSiteEvidence(profile.heapProfile)],
         impact: { cpuShare: profile.gc.share, latencyShare: latencyShareOf(all), journeys: all },
         impactShare: profile.gc.share,
         measured: { share: profile.gc.share, of: 'profiled wall time spent in GC' },
@@ -247,6 +248,11 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
       });
     }
   }
+
+  // Memory that grows over the run (resources of the load test, else the baseline), heap sites as evidence.
+  const leakOf = inputs.loadtest?.payload.resources ? { file: inputs.loadtest.file, series: inputs.loadtest.payload.resources } : inputs.baseline?.payload.resources ? { file: inputs.baseline.file, series: inputs.baseline.payload.resources } : undefined;
+  const leak = leakDraft(leakOf, profile?.heapProfile, stats.map((s) => s.name));
+  if (leak) drafts.push(leak);
 
   // PostgreSQL evidence of the baseline (statements, scans, pool): a detector of its own.
   const db = inputs.baseline?.payload.database;
@@ -337,7 +343,7 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
 type JourneyEvidence = (names: string[]) => Evidence[];
 type LatencyShareOf = (names: string[]) => number | null;
 /** A finding before ranking: `measured` is the share its estimate is computed from (null: none). */
-type Draft = Omit<Bottleneck, 'rank' | 'roi' | 'quadrant' | 'estimatedImprovementPct' | 'estimateFormula' | 'effortDays' | 'id' | 'approach' | 'alternatives'> & {
+export type Draft = Omit<Bottleneck, 'rank' | 'roi' | 'quadrant' | 'estimatedImprovementPct' | 'estimateFormula' | 'effortDays' | 'id' | 'approach' | 'alternatives'> & {
   impactShare: number;
   measured: { share: number; of: string } | null;
   approach?: string;

@@ -2,7 +2,7 @@ import type { RuleId } from './catalogue.js';
 
 /** One piece of root-cause evidence, with the number it rests on. */
 export interface Evidence {
-  kind: 'hot-function' | 'event-loop' | 'gc' | 'journey-latency' | 'errors' | 'breaking-point' | 'capacity' | 'database';
+  kind: 'hot-function' | 'event-loop' | 'gc' | 'heap' | 'leak' | 'journey-latency' | 'errors' | 'breaking-point' | 'capacity' | 'database';
   text: string;
   /** `file:line` for hot functions. */
   location?: string;

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { pickHotFunctions, summarizeCpuProfile, type CpuProfile, type CpuProfileSummary } from '../../analyzers/cpuprofile.js';
 import type { Artifact, ArtifactStore } from '../../core/artifacts/store.js';
 import { DIRS } from '../../core/artifacts/layout.js';
@@ -15,7 +14,8 @@ import { renderFlameGraphHtml } from '../../templates/profile-flame.js';
 import { runLoad, type LoadModel, type LoadProgress } from '../load/run-load.js';
 import { withTarget } from '../target/with-target.js';
 import { openConnections } from '../baseline/capacity.js';
-import { MONITOR_SOURCE } from './monitor-source.js';
+import { MONITOR_FILE } from './monitor-source.js';
+import { pickHeapSites, summarizeHeapProfile, type HeapProfile } from '../../analyzers/heapprofile.js';
 
 export interface RunProfileOptions {
   config: PerfConfig;
@@ -32,13 +32,14 @@ export interface RunProfileOptions {
   onProgress?: (p: LoadProgress) => void;
 }
 
+/** Mean bytes between heap samples: V8's default (32 KiB), fine enough for sites of a few MB. */
+const HEAP_SAMPLING_BYTES = 32 * 1024;
+
 export interface ProfileRun {
   artifact: Artifact<ProfilePayload>;
   markdownPath: string;
   jsonPath: string;
 }
-
-const MONITOR_FILE = 'perf-monitor.mjs';
 
 interface MonitorReport {
   pid: number;
@@ -66,16 +67,10 @@ export async function runProfile(opts: RunProfileOptions): Promise<ProfileRun> {
       : { kind: 'closed', connections: opts.connections ?? 10 };
   const profDir = store.dir(DIRS.profiles, store.runId);
   const canProfile = config.target.start !== undefined;
-  const extraEnv: Record<string, string> = {};
-  if (canProfile) {
-    const monitor = join(profDir, MONITOR_FILE);
-    writeFileSync(monitor, MONITOR_SOURCE);
-    const q = (s: string): string => `"${s.replace(/(["\\])/g, '\\$1')}"`;
-    extraEnv.NODE_OPTIONS = [process.env.NODE_OPTIONS ?? '', `--import=${q(pathToFileURL(monitor).href)}`]
-      .filter(Boolean)
-      .join(' ');
-    extraEnv.PERF_MONITOR_DIR = profDir;
-  }
+  // startTarget puts perf's preload into the target; these switch on its profiling part.
+  const extraEnv: Record<string, string> = canProfile
+    ? { PERF_MONITOR_DIR: profDir, PERF_HEAP_PROFILE: '1', PERF_HEAP_SAMPLING_BYTES: String(HEAP_SAMPLING_BYTES) }
+    : {};
 
   const run = await withTarget(config, { extraEnv, ...(opts.signal ? { signal: opts.signal } : {}) }, () => {
     if (canProfile) writeFileSync(join(profDir, 'load-started'), new Date().toISOString());
@@ -100,6 +95,7 @@ export async function runProfile(opts: RunProfileOptions): Promise<ProfileRun> {
     hotFunctions: [],
     eventLoopDelayMs: null,
     gc: null,
+    heapProfile: null,
     clinic: clinicStatus(),
     rawProfiles: [],
     load,
@@ -120,6 +116,7 @@ export async function runProfile(opts: RunProfileOptions): Promise<ProfileRun> {
       const flame = main.file.replace(/\.cpuprofile$/, '.flame.html');
       writeFileSync(flame, renderFlameGraphHtml(JSON.parse(readFileSync(main.file, 'utf8')) as CpuProfile, { title: `CPU flame graph — ${config.target.start?.command ?? config.target.baseUrl}`, cwd: config.target.start?.cwd }));
       payload.flameGraphs = [flame];
+      payload.heapProfile = readHeapProfile(main.file, config.target.start?.cwd);
       const monitor = readMonitor(profDir, main.file);
       if (monitor) {
         payload.eventLoopDelayMs = round(monitor.eventLoopDelayMs);
@@ -142,6 +139,20 @@ function applySummary(payload: ProfilePayload, s: CpuProfileSummary): void {
   payload.sampleCount = s.sampleCount;
   // perf's own preload is not the application's code.
   payload.hotFunctions = pickHotFunctions(s.functions.filter((f) => !f.url.endsWith(`/${MONITOR_FILE}`)));
+}
+
+/** The heap profile of the profiled process (`CPU.<pid>.cpuprofile` → `Heap.<pid>.heapprofile`), summarised. */
+function readHeapProfile(profileFile: string, cwd: string | undefined): ProfilePayload['heapProfile'] {
+  const raw = profileFile.replace(/CPU\.(\d+)\.cpuprofile$/, 'Heap.$1.heapprofile');
+  if (raw === profileFile || !existsSync(raw)) return null;
+  let profile: HeapProfile;
+  try {
+    profile = JSON.parse(readFileSync(raw, 'utf8')) as HeapProfile;
+  } catch {
+    return null;
+  }
+  const s = summarizeHeapProfile(profile, cwd, (url) => url.endsWith(`/${MONITOR_FILE}`));
+  return { samplingIntervalBytes: HEAP_SAMPLING_BYTES, sampledBytes: s.sampledBytes, sites: pickHeapSites(s.sites), raw };
 }
 
 /** The monitor file of the profiled process (`CPU.<pid>.cpuprofile` → `monitor-<pid>.json`), else the longest-lived one. */

@@ -8,6 +8,7 @@ export type {
   Capacity,
   CapacityStep,
   GeneratorLoad,
+  HeapSite,
   HotFunction,
   LoadFigures,
   LoadStage,

@@ -77,4 +77,17 @@ describe('perf baseline and perf profile on the demo shop', () => {
     expect(profile.clinic.ran).toBe(false);
     expect(profile.clinic.note).toMatch(/clinic/);
   });
+
+  it("names the growing page cache's insertion (keepPage, page-replay.mjs) among the top live allocation sites of the heap profile", () => {
+    const heap = profile.heapProfile;
+    expect(heap, 'a heap profile was written').toBeTruthy();
+    expect(heap!.sampledBytes).toBeGreaterThan(0);
+    const top = heap!.sites.filter((s) => s.selfBytes > 0).slice(0, 5);
+    const keep = top.find((s) => s.functionName === 'keepPage');
+    expect(keep, top.map((s) => `${s.functionName} ${s.location} ${(s.selfShare * 100).toFixed(1)} %`).join('; ')).toBeDefined();
+    // The function that inserts into the Map, by file:line.
+    const src = readFileSync(join(shopDir, 'page-replay.mjs'), 'utf8').split('\n');
+    expect(keep!.location).toBe(`page-replay.mjs:${src.findIndex((l) => l.startsWith('export function keepPage')) + 1}`);
+    expect(readFileSync(heap!.raw, 'utf8')).toContain('"keepPage"');
+  });
 });
