@@ -218,12 +218,14 @@ describe('perf <command> --config <invalid file>', () => {
     expect(r.stderr).toContain('config file not found');
   });
 
-  it('--json keeps stdout free of the error text', () => {
+  it('--json keeps the error text on stderr and prints only the perf.error/v1 document on stdout', () => {
     writeFileSync(join(dir, 'perf.config.yaml'), 'target: { baseUrl: 42 }\n');
     const r = spawnSync(process.execPath, [cli, 'baseline', '--json', '--config', 'perf.config.yaml'], { encoding: 'utf8', cwd: dir, timeout: 60_000 });
     expect(r.status).toBe(ExitCode.Usage);
     expect(r.stderr).toContain('target.baseUrl');
-    expect(r.stdout).toBe('');
+    const doc = JSON.parse(r.stdout) as { schema: string; error: { exitCode: number } };
+    expect(doc.schema).toBe('perf.error/v1');
+    expect(doc.error.exitCode).toBe(ExitCode.Usage);
   });
 });
 
