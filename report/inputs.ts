@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ARTIFACTS, DIRS, type ArtifactKind } from '../core/artifacts/layout.js';
 import type { BaselinePayload, LoadTestPayload, ProfilePayload, SloPayload } from '../core/artifacts/schemas.js';
 import { readArtifactFile, type Artifact, type ArtifactStore } from '../core/artifacts/store.js';
+import type { ResourceLimits } from '../core/contract/config.js';
 import { UserError } from '../core/errors.js';
 
 /** Kinds the report knows how to show (the load-test plan is a plan for scripts, not a result). */
@@ -34,6 +35,8 @@ export interface ReportInputs {
   skipped: { file: string; reason: string }[];
   /** The runs the comparison artifact compared, when they can still be found (for the overlay). */
   compared?: ComparedRuns;
+  /** The config's resource limits (`limits:`), when the report was given a config: drawn and judged on every resource series. */
+  limits?: ResourceLimits;
 }
 
 /** The before/after artifacts a perf.compare/v1 names (by file and run id), as far as they are found. */

@@ -176,6 +176,7 @@ export function startResourceSampler(source: ResourceSource, opts: { intervalMs?
         source: source.kind,
         ...(source.kind === 'proc' ? { pid: source.pid } : { metricsUrl: source.url }),
         intervalMs,
+        startedAt: new Date(t0).toISOString(),
         samples,
         leak: detectLeak(samples, 'rssMb'),
         // Heap-after-GC is the live heap; heap used (all a metrics endpoint has) includes garbage.

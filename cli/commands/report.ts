@@ -34,6 +34,7 @@ export default class Report extends BaseCommand<typeof Report> {
       : this.flags.run
         ? inputsFromRun(store, this.flags.run)
         : inputsFromStore(store);
+    if (config?.limits) inputs.limits = config.limits;
     const written = writeHtmlReport(store, inputs);
     for (const s of inputs.skipped) this.say(`skipped ${s.file}: ${s.reason}`);
     this.say(`wrote ${store.display(written.htmlPath)} (${written.charts.length} chart${written.charts.length === 1 ? '' : 's'})`);

@@ -148,6 +148,8 @@ export const resourceSeries = obj({
   pid: z.number().optional(),
   metricsUrl: z.string().optional(),
   intervalMs: z.number(),
+  /** Optional: when sampling started (ISO, UTC): `tMs` counts from here, so the series lines up with the run's windows. */
+  startedAt: z.string().optional(),
   samples: z.array(resourceSample),
   leak: leakVerdict,
   /** Leak verdict of the heap: heap-after-GC (Node preload) when recorded, else heap used (metricsUrl). */

@@ -74,7 +74,10 @@ export function distributionsOf(inputs: ReportInputs): NamedHistogram[] {
       const h = l.artifact.overall?.histogram;
       if (typeof h !== 'string' || h === '') return;
       const name = kind === 'baseline' ? 'baseline' : `load test (${l.artifact.scenario ?? 'run'})`;
-      const when = list.length > 1 ? (i === 0 ? ' — before' : i === list.length - 1 ? ' — after' : ` — run ${i + 1}`) : '';
+      // Before → after reads only among runs of one scenario; other scenarios are just named.
+      const same = list.filter((o) => o.artifact.scenario === l.artifact.scenario);
+      const j = same.indexOf(l);
+      const when = same.length > 1 ? (j === 0 ? ' — before' : j === same.length - 1 ? ' — after' : ` — run ${j + 1}`) : '';
       out.push({ key: `${kind}-${i + 1}`, label: `${name}${when}`, histogram: h, runId: l.artifact.runId });
     });
   };

@@ -2,6 +2,7 @@ import { minMaxDownsample } from './downsample.js';
 import { marker } from './markers.js';
 import type { MarkerShape } from './palette.js';
 import { formatOffset, formatTick, linearScale, niceDomain, niceTicks, percentileTickLabel, timeTicks, type LinearScale } from './scale.js';
+import { LabelSpace, textBox, type Box } from './labels.js';
 import { esc, num, px } from './xml.js';
 
 export interface LineSeries {
@@ -22,6 +23,10 @@ export interface RefLine {
   label: string;
   colour: string;
   axis?: 'left' | 'right';
+  /** What the line stands for (an SLO's or a limit's name), as data-key. */
+  key?: string;
+  /** The series the line is compared with (a p99 SLO: "p99"), as data-series. */
+  series?: string;
 }
 
 /** A vertical marker, e.g. a load stage boundary. */
@@ -61,9 +66,12 @@ const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif';
  */
 export function renderLineChart(spec: LineChartSpec): string {
   const width = spec.width ?? 900;
-  const height = spec.height ?? 320;
+  let height = spec.height ?? 320;
   const hasY2 = spec.series.some((s) => s.axis === 'right') || (spec.refLines ?? []).some((r) => r.axis === 'right');
-  const box = { left: 66, right: width - (hasY2 ? 66 : 20), top: 44, bottom: height - 46 };
+  // The legend wraps onto as many rows as it needs; the plot starts below its last row.
+  const legendOut = legend(spec.series, spec.refLines ?? [], 66, width);
+  const box = { left: 66, right: width - (hasY2 ? 66 : 20), top: 44 + (legendOut.rows - 1) * LEGEND_ROW, bottom: height - 46 + (legendOut.rows - 1) * LEGEND_ROW };
+  height += (legendOut.rows - 1) * LEGEND_ROW;
   const buckets = spec.buckets ?? Math.round((box.right - box.left) / 2);
 
   const drawn = spec.series.map((s) => {
@@ -90,7 +98,7 @@ export function renderLineChart(spec: LineChartSpec): string {
   out.push(`<title id="${spec.id}-title">${esc(spec.title)}</title>`);
   out.push(`<desc id="${spec.id}-desc">${esc(spec.description)}</desc>`);
   out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
-  out.push(legend(spec.series, spec.refLines ?? [], box.left, width));
+  out.push(legendOut.svg);
 
   // Grid and axes.
   out.push('<g class="axes" stroke="#d0d0d0" stroke-width="1">');
@@ -108,7 +116,7 @@ export function renderLineChart(spec: LineChartSpec): string {
   out.push('<g class="x-ticks" fill="#333333" text-anchor="middle">');
   for (const t of xTicks(spec.x.kind, xDomain)) {
     out.push(`<line x1="${px(xScale(t))}" x2="${px(xScale(t))}" y1="${box.bottom}" y2="${box.bottom + 4}" stroke="#666666"/>`);
-    out.push(`<text x="${px(xScale(t))}" y="${box.bottom + 17}">${esc(xLabel(spec.x.kind, t))}</text>`);
+    out.push(`<text x="${px(xScale(t))}" y="${box.bottom + 19}">${esc(xLabel(spec.x.kind, t))}</text>`);
   }
   out.push('</g>');
   out.push(`<text class="x-label" x="${(box.left + box.right) / 2}" y="${height - 8}" text-anchor="middle" fill="#333333">${esc(spec.x.label)}</text>`);
@@ -121,28 +129,45 @@ export function renderLineChart(spec: LineChartSpec): string {
     );
   }
 
-  // Stage boundaries and reference lines.
-  // Labels of close marks (a 5-minute ramp in a 24 h soak) go on successive rows instead of overlapping.
+  // Stage boundaries and reference lines. Labels never overprint: close stage marks (a 5-minute
+  // ramp in a 24 h soak) put their labels on successive rows; a reference line's label goes above or
+  // below its line, at the right or the left end, wherever no other label is — or is left to the legend.
+  const space = new LabelSpace({ x0: box.left, y0: box.top, x1: box.right, y1: box.bottom });
   const rowEnds: number[] = [];
   for (const v of [...(spec.vMarks ?? [])].sort((a, b) => a.x - b.x)) {
     const xv = xScale(v.x);
     const x = px(xv);
-    const labelW = v.label.length * 5.6 + 6;
+    const labelW = textBoxWidth(v.label, VMARK_FONT);
     const rightAligned = xv + labelW > box.right;
     const from = rightAligned ? xv - labelW : xv;
     let row = rowEnds.findIndex((end) => end < from);
     if (row < 0) row = rowEnds.length;
     rowEnds[row] = from + labelW;
+    const ty = box.top + 11 + row * 12;
+    const tx = rightAligned ? xv - 3 : xv + 3;
+    const labelBox = textBox(tx, ty, v.label, VMARK_FONT, rightAligned ? 'end' : 'start');
+    const shown = ty < box.bottom - 4;
+    if (shown) space.take(labelBox);
     out.push(
-      `<g class="vmark" data-x="${num(v.x)}"><line x1="${x}" x2="${x}" y1="${box.top}" y2="${box.bottom}" stroke="#555555" stroke-dasharray="3 3"/>` +
-        `<text x="${px(rightAligned ? xv - 3 : xv + 3)}" y="${box.top + 11 + row * 12}"${rightAligned ? ' text-anchor="end"' : ''} fill="#555555" font-size="10">${esc(v.label)}</text></g>`,
+      `<g class="vmark" data-x="${num(v.x)}"${shown ? '' : ' data-label="legend"'}><line x1="${x}" x2="${x}" y1="${box.top}" y2="${box.bottom}" stroke="#555555" stroke-dasharray="3 3"/>` +
+        (shown ? `<text x="${px(tx)}" y="${ty}"${rightAligned ? ' text-anchor="end"' : ''} fill="#555555" font-size="${VMARK_FONT}">${esc(v.label)}</text>` : '') +
+        '</g>',
     );
   }
   for (const r of spec.refLines ?? []) {
-    const y = px(yOf(r.axis)(r.value));
+    const yv = yOf(r.axis)(r.value);
+    const y = px(yv);
+    const candidates: Array<{ box: Box; x: number; y: number; anchor: 'start' | 'end' }> = [];
+    for (const [tx, anchor] of [[box.right - 4, 'end'], [box.left + 4, 'start']] as const) {
+      for (const ty of [yv - 4, yv + REF_FONT + 2]) candidates.push({ box: textBox(tx, ty, r.label, REF_FONT, anchor), x: tx, y: ty, anchor });
+    }
+    const at = space.place(candidates.map((c) => c.box));
+    const c = candidates[at];
+    const attrs = `class="refline" data-value="${num(r.value)}" data-axis="${r.axis ?? 'left'}"${r.key !== undefined ? ` data-key="${esc(r.key)}"` : ''}${r.series !== undefined ? ` data-series="${esc(r.series)}"` : ''}${c ? '' : ' data-label="legend"'}`;
     out.push(
-      `<g class="refline" data-value="${num(r.value)}" data-axis="${r.axis ?? 'left'}"><line x1="${box.left}" x2="${box.right}" y1="${y}" y2="${y}" stroke="${r.colour}" stroke-width="1.5" stroke-dasharray="10 4 2 4"/>` +
-        `<text x="${box.right - 4}" y="${px(yOf(r.axis)(r.value) - 4)}" text-anchor="end" fill="${r.colour}" font-size="11">${esc(r.label)}</text></g>`,
+      `<g ${attrs}><line x1="${box.left}" x2="${box.right}" y1="${y}" y2="${y}" stroke="${r.colour}" stroke-width="1.5" stroke-dasharray="10 4 2 4"/>` +
+        (c ? `<text x="${px(c.x)}" y="${px(c.y)}" text-anchor="${c.anchor}" fill="${r.colour}" font-size="${REF_FONT}">${esc(r.label)}</text>` : '') +
+        '</g>',
     );
   }
 
@@ -229,15 +254,26 @@ function xLabel(kind: 'linear' | 'time' | 'percentile', v: number): string {
   return formatTick(v);
 }
 
-function legend(series: LineSeries[], refs: RefLine[], left: number, width: number): string {
+const LEGEND_ROW = 17;
+const VMARK_FONT = 10;
+const REF_FONT = 11;
+
+function textBoxWidth(text: string, fontSize: number): number {
+  const b = textBox(0, 0, text, fontSize);
+  return b.x1 - b.x0 + 4;
+}
+
+function legend(series: LineSeries[], refs: RefLine[], left: number, width: number): { svg: string; rows: number } {
   const parts: string[] = ['<g class="legend" font-size="12" fill="#222222">'];
   let x = left;
   let y = 18;
+  let rows = 1;
   const item = (label: string, draw: (x: number, y: number) => string): void => {
-    const w = 34 + label.length * 6.6 + 16;
+    const w = 34 + textBoxWidth(label, 12) + 12;
     if (x + w > width - 10 && x > left) {
       x = left;
-      y += 17;
+      y += LEGEND_ROW;
+      rows++;
     }
     parts.push(draw(x, y));
     parts.push(`<text x="${px(x + 34)}" y="${y + 4}">${esc(label)}</text>`);
@@ -254,5 +290,5 @@ function legend(series: LineSeries[], refs: RefLine[], left: number, width: numb
     item(r.label, (lx, ly) => `<line x1="${lx}" x2="${lx + 28}" y1="${ly}" y2="${ly}" stroke="${r.colour}" stroke-width="1.5" stroke-dasharray="10 4 2 4"/>`);
   }
   parts.push('</g>');
-  return parts.join('');
+  return { svg: parts.join(''), rows };
 }

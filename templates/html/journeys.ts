@@ -1,7 +1,8 @@
 import type { LoadFigures } from '../../core/artifacts/schemas.js';
-import { fmtMs, fmtNum, fmtPct } from '../../core/format.js';
+import { fmtPercentileMs, fmtSampleMs } from '../../analyzers/sample-size.js';
+import { fmtNum, fmtPct } from '../../core/format.js';
 import { primary, type ReportInputs } from '../../report/inputs.js';
-import { html, joinHtml, type HtmlValue, type SafeHtml } from './safe.js';
+import { html, type HtmlValue, type SafeHtml } from './safe.js';
 import { table } from './table.js';
 
 const HEADER = ['journey', 'requests', 'errors', 'error rate', 'req/s', 'p50', 'p95', 'p99', 'max'];
@@ -14,10 +15,10 @@ export function figuresRows(list: readonly LoadFigures[]): HtmlValue[][] {
     fmtNum(f.errors),
     fmtPct(f.errorRate),
     fmtNum(f.throughputRps),
-    fmtMs(f.latencyMs?.p50),
-    fmtMs(f.latencyMs?.p95),
-    fmtMs(f.latencyMs?.p99),
-    fmtMs(f.latencyMs?.max),
+    fmtPercentileMs(f.latencyMs?.p50, f.requests, 50),
+    fmtPercentileMs(f.latencyMs?.p95, f.requests, 95),
+    fmtPercentileMs(f.latencyMs?.p99, f.requests, 99),
+    fmtSampleMs(f.latencyMs?.max, f.requests),
   ]);
 }
 
@@ -26,12 +27,9 @@ export function journeyTable(journeys: readonly LoadFigures[], overall: LoadFigu
   return table(HEADER, figuresRows([...journeys, overall]), NUMERIC);
 }
 
-/** Per-journey tables of the primary load test and the baseline. */
+/** The baseline's per-journey table (each load test shows its own in its section). */
 export function journeysSection(inputs: ReportInputs): SafeHtml | '' {
-  const out: SafeHtml[] = [];
-  const lt = primary(inputs.loadtest)?.artifact;
-  if (lt && Array.isArray(lt.journeys)) out.push(html`<h3>Load test (${lt.scenario})</h3>\n${journeyTable(lt.journeys, lt.overall)}`);
   const b = primary(inputs.baseline)?.artifact;
-  if (b && Array.isArray(b.journeys)) out.push(html`<h3>Baseline</h3>\n${journeyTable(b.journeys, b.overall)}`);
-  return out.length ? html`<h2 id="journeys">Per-journey figures</h2>\n${joinHtml(out, '\n')}` : '';
+  if (!b || !Array.isArray(b.journeys)) return '';
+  return html`<h2 id="journeys">Baseline per-journey figures</h2>\n${journeyTable(b.journeys, b.overall)}`;
 }

@@ -1,10 +1,13 @@
-import { REPORT_KINDS, type ReportInputs } from '../../report/inputs.js';
-import type { ChartOutcome } from '../../report/charts/index.js';
+import type { ReportInputs } from '../../report/inputs.js';
+import { limitsOf, type ChartOutcome } from '../../report/charts/index.js';
+import { scenarioRuns } from '../../report/scenarios.js';
 import { bottleneckTable } from './bottlenecks.js';
 import { cards } from './cards.js';
 import { chartFigure } from './charts.js';
 import { compareSection } from './compare.js';
+import { headerSection } from './header.js';
 import { journeysSection } from './journeys.js';
+import { loadTestSection } from './loadtest.js';
 import { planSection } from './plan.js';
 import { html, joinHtml, raw, type SafeHtml } from './safe.js';
 import { sloTable } from './slos.js';
@@ -26,12 +29,16 @@ export interface HtmlReportModel {
 
 export function renderHtmlReport(model: HtmlReportModel): string {
   const { inputs } = model;
+  const limits = limitsOf(inputs);
+  const runs = scenarioRuns(inputs);
+  const scenarioCharts = (s: string): ChartOutcome[] => model.charts.filter((c) => c.scenario === s);
+  const others = model.charts.filter((c) => c.scenario === undefined);
   const body: Array<SafeHtml | ''> = [
-    html`<h1>Performance report</h1>`,
-    html`<p class="meta">Generated ${model.generatedAt} by perf ${model.toolVersion} from ${sourceCount(inputs)} artifact(s). Works offline; no script.</p>`,
+    headerSection(inputs, model.toolVersion, model.generatedAt),
     cards(inputs),
-    html`<h2 id="charts">Charts</h2>`,
-    ...model.charts.map(chartFigure),
+    ...runs.map((r) => loadTestSection(r, scenarioCharts(r.scenario), limits)),
+    html`<h2 id="charts">${runs.length ? 'Across the run' : 'Charts'}</h2>`,
+    ...others.map(chartFigure),
     journeysSection(inputs),
     sloTable(inputs),
     bottleneckTable(inputs),
@@ -56,8 +63,4 @@ ${joinHtml(body, '\n')}
 </body>
 </html>
 `.value;
-}
-
-function sourceCount(inputs: ReportInputs): number {
-  return REPORT_KINDS.reduce((n, k) => n + inputs[k].length, 0);
 }

@@ -116,10 +116,13 @@ describe('perf report in headless Chromium', () => {
     expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
   });
 
-  it('renders all six charts visibly, each named by its title and text alternative for screen readers', async () => {
+  it('renders every chart visibly, each named by its title and text alternative for screen readers', async () => {
     expect(report.charts.map((c) => c.id)).toEqual([
       'latency-over-time',
+      'latency-over-time--browse',
+      'latency-over-time--checkout',
       'throughput-errors',
+      'vus-dropped',
       'latency-distribution',
       'error-budget-burn-down',
       'hot-functions',
@@ -153,7 +156,40 @@ describe('perf report in headless Chromium', () => {
         expect(Math.abs(pts[i]!.x - w.startMs)).toBeLessThan(lt.durationMs / 400);
       });
     }
-    expect(await page.locator('svg[data-chart="latency-over-time"] .refline').getAttribute('data-value')).toBe(String(slo.slos[1]!.target));
+    // The checkout p95 SLO bounds checkout's requests: its line is on checkout's chart, against p95, and nowhere else.
+    expect(await page.locator('svg[data-chart="latency-over-time"] .refline').count()).toBe(0);
+    const ref = page.locator('svg[data-chart="latency-over-time--checkout"] .refline');
+    expect(await ref.getAttribute('data-value')).toBe(String(slo.slos[1]!.target));
+    expect(await ref.getAttribute('data-series')).toBe('p95');
+  });
+
+  it('lays out every text of every chart apart: no label overprints another', async () => {
+    const overlaps = await page.$$eval('svg[data-chart]', (svgs) =>
+      svgs.flatMap((svg) => {
+        const boxes = Array.from(svg.querySelectorAll('text'), (t) => ({ text: t.textContent ?? '', r: t.getBoundingClientRect() })).filter((b) => b.r.width > 0);
+        const hits: string[] = [];
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i]!.r;
+            const b = boxes[j]!.r;
+            // A pixel of slack: glyph boxes of stacked rows touch.
+            if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) hits.push(`${svg.getAttribute('data-chart')}: "${boxes[i]!.text}" × "${boxes[j]!.text}"`);
+          }
+        }
+        return hits;
+      }),
+    );
+    expect(overlaps).toEqual([]);
+  });
+
+  it('shows the run header: target, scenario, run id, UTC time, k6 and perf versions', async () => {
+    const dd = async (id: string): Promise<string> => page.locator(`#${id}`).innerText();
+    expect(await dd('header-scenario')).toBe('stress');
+    expect(await dd('header-run')).toContain('after-run');
+    expect(await dd('header-time')).toContain(lt.startedAt);
+    expect(await dd('header-k6')).toContain(lt.k6.version);
+    expect(await dd('header-perf')).toMatch(/report by perf \d+\.\d+\.\d+/);
+    expect(await dd('header-target')).toBe(baseline.target.baseUrl);
   });
 
   it('draws throughput and error rate per window, with the stage boundaries', async () => {
@@ -220,12 +256,12 @@ describe('perf report in headless Chromium', () => {
     expect(statuses).toEqual(slo.slos.map((s) => `${{ PASS: '✓', PARTIAL: '◐', FAIL: '✗' }[s.status]} ${s.status}`));
     const colours = await page.locator('table .status').evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
     if (new Set(slo.slos.map((s) => s.status)).size > 1) expect(new Set(colours).size).toBeGreaterThan(1);
-    const rows = await page.locator('#journeys ~ table').first().locator('tbody tr td:first-child').allInnerTexts();
+    const rows = await page.locator('#journeys-stress ~ table').first().locator('tbody tr td:first-child').allInnerTexts();
     expect(rows).toEqual(['browse', 'checkout', 'overall']);
   });
 
   it('writes the same charts as .svg files that render on their own', async () => {
-    expect(report.svg).toHaveLength(6);
+    expect(report.svg).toHaveLength(report.charts.length);
     const p = await context.newPage();
     const errors: string[] = [];
     p.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -260,7 +296,7 @@ describe('perf report on the command line', () => {
     store.writeReport('loadtest', payload, '# Load test results\n');
     const r = perf(dir, ['report', '--run', 'run-42']);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain('wrote .aiwg/reports/index.html (3 charts)');
+    expect(r.stdout).toContain('wrote .aiwg/reports/index.html (6 charts)');
     expect(r.stdout).toContain('no chart "Top hot functions (self time)": no profile artifact (run perf profile)');
     expect(readFileSync(join(dir, '.aiwg/testing/load-test-results.md'), 'utf8')).toContain('](charts/throughput-errors.svg)');
     const unknown = perf(dir, ['report', '--run', 'run-41']);

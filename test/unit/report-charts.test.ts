@@ -42,9 +42,12 @@ describe('latency over time', () => {
     }
   });
 
-  it('draws the latency SLO threshold and names the worst window in its text alternative', () => {
+  it('draws the checkout SLO threshold on the checkout chart only, and names the worst window in its text alternative', () => {
+    // checkout-p95 is scoped to the checkout journey: it bounds checkout's p95, not the mix's.
+    expect(chart('latency-over-time--checkout').svg).toMatch(/class="refline" data-value="100" data-axis="left" data-key="checkout-p95" data-series="p95"/);
+    expect(chart('latency-over-time--browse').svg).not.toContain('class="refline"');
     const c = chart('latency-over-time');
-    expect(c.svg).toMatch(/class="refline" data-value="100"/);
+    expect(c.svg).not.toContain('class="refline"');
     const worst = Math.max(...lt.windows.map((w) => w.latencyMs.p99));
     expect(c.summary).toContain(`Highest window p99 ${Math.round(worst)} ms`);
     expect(c.svg).toContain('<desc id="latency-over-time-desc">');

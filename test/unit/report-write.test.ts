@@ -47,14 +47,19 @@ describe('writeHtmlReport', () => {
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-${hash}'`);
     expect(w.charts.map((c) => c.id)).toEqual([
       'latency-over-time',
+      'latency-over-time--browse',
+      'latency-over-time--checkout',
       'throughput-errors',
+      'vus-dropped',
       'latency-distribution',
       'error-budget-burn-down',
       'hot-functions',
       'capacity-search',
     ]);
     for (const c of w.charts) expect(html).toContain(`<figure id="${c.id}"`);
-    expect(html.match(/<figcaption>/g)).toHaveLength(6);
+    expect(html.match(/<figcaption>/g)).toHaveLength(9);
+    // No resource samples in these artifacts: one line says so, where the chart would be.
+    expect(w.missing.map((m) => m.id)).toEqual(['target-resources', 'baseline-resources']);
   });
 
   it('writes each chart as an .svg beside its markdown report and links it from the markdown, once', () => {
