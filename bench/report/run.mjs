@@ -78,7 +78,7 @@ function soakArtifact() {
     windows.push({
       startMs: i * WINDOW_MS, endMs: (i + 1) * WINDOW_MS, requests: w.totalCount, errors: werr, rps: w.totalCount / (WINDOW_MS / 1000),
       errorRate: werr / w.totalCount, latencyMs: { p50: percentileMs(w, 50), p95: percentileMs(w, 95), p99: percentileMs(w, 99) },
-      vus: 20, histogram: encodeHistogram(w), journeys: wj,
+      vus: 20, histogram: encodeHistogram(w), journeys: wj, droppedIterations: stall ? 12 : 0, checks: { passes: w.totalCount - werr, fails: werr },
     });
   }
   const durationMs = WINDOWS * WINDOW_MS;
@@ -95,7 +95,22 @@ function soakArtifact() {
       { startMs: durationMs - 300_000, endMs: durationMs, target: 0, label: 'ramp down' },
     ],
     droppedIterations: 0, checks: { passes: 0, fails: 0, byName: {} }, breakingPoint: null, recovery: null,
+    endpoints: journeys.map((j) => figures(j === 'browse' ? 'GET /products' : 'POST /checkout', totals[j], errs[j], durationMs)),
+    resources: resourceSeries(durationMs),
     drift: { firstP95Ms: windows[0].latencyMs.p95, lastP95Ms: windows[WINDOWS - 1].latencyMs.p95, changePct: 0, note: '' }, aborted: null,
+  };
+}
+
+/** The target's resources over the soak, one sample a second (86,400 for 24 h): CPU with the traffic wave, RSS and heap creeping up. */
+function resourceSeries(durationMs) {
+  const samples = [];
+  for (let t = 1000; t <= durationMs; t += 1000) {
+    const day = t / durationMs;
+    samples.push({ tMs: t, cpuPct: Math.round((35 + 15 * Math.sin(day * 2 * Math.PI) + rand() * 8) * 10) / 10, rssMb: Math.round((90 + day * 40 + rand()) * 100) / 100, heapUsedMb: Math.round((40 + day * 25 + rand() * 3) * 100) / 100, fds: 24, threads: 11, processes: 1 });
+  }
+  return {
+    source: 'proc', pid: 4242, intervalMs: 1000, startedAt: '2026-11-22T00:00:00.400Z', samples,
+    leak: { suspected: true, slopeMbPerHour: 1.67, ci95: [1.66, 1.68], basis: 'bench data', series: 'rssMb' },
   };
 }
 
@@ -104,13 +119,14 @@ function sloArtifact(lt) {
     const allowed = 1 - objective / 100;
     const badFraction = events.bad / events.total;
     return {
-      name, sli, ...(journey ? { journey } : {}), objective, actual: null, target, status: badFraction <= allowed ? 'PASS' : 'FAIL',
+      name, sli, ...(journey ? { journey } : {}), ...(sli === 'latency' ? { percentile: 99 } : {}), objective, actual: null, target, status: badFraction <= allowed ? 'PASS' : 'FAIL',
       errorBudget: { allowedBadFraction: allowed, badFraction, consumedPct: (100 * badFraction) / allowed, remainingPct: 100 - (100 * badFraction) / allowed },
       burnRate: badFraction / allowed, alerts: [], events,
     };
   };
   return {
     ...envelope('perf.slo/v1'), status: 'PARTIAL', source: { file: 'loadtest.json', format: 'perf.loadtest/v1' }, runDurationMs: lt.durationMs,
+    resourceLimits: [{ name: 'cpuPct', limit: 80, observed: null, statistic: 'p95', status: 'n/a', evidence: '' }, { name: 'rssMb', limit: 120, observed: null, statistic: 'peak', status: 'n/a', evidence: '' }],
     slos: [
       slo('availability', 'availability', 99.9, 99.9, { total: lt.overall.requests, bad: lt.overall.errors }),
       slo('checkout-latency', 'latency', 99, 150, { total: lt.journeys[1].requests, bad: 0 }, 'checkout'),
@@ -184,7 +200,7 @@ try {
   const bucketBytes = statSync(join(work, 'buckets.html')).size;
   console.log(`perf report bench: ${WINDOWS} windows of ${WINDOW_MS / 1000} s (${(WINDOWS * WINDOW_MS) / 3_600_000} h soak), ${lt.overall.requests.toLocaleString('en-US')} requests, 2 journeys`);
   console.log(`  generated soak artifact       ${mb(inputBytes)} JSON in ${ms(genMs)}`);
-  console.log(`  perf report (server side)     ${ms(reportMs)} for ${written.charts.length} charts (decodes ${WINDOWS} window histograms for the latency SLO burn-down)`);
+  console.log(`  perf report (server side)     ${ms(reportMs)} for ${written.charts.length} charts (decodes ${WINDOWS} window histograms per journey for the per-journey latency charts and the burn-down; ${lt.resources.samples.length.toLocaleString('en-US')} resource samples)`);
   console.log(`  HTML size                     ${kb(htmlBytes)}  = ${(htmlBytes / BUDGET_BYTES).toFixed(4)} of the 5 MB budget  ${htmlBytes < BUDGET_BYTES ? 'OK' : 'OVER BUDGET'}`);
   console.log(`  Chromium render (median of 3) ${ms(full.wall)} to load + layout (loadEventEnd ${ms(full.loadEventEnd)}, first paint ${full.fcp === null ? 'n/a' : ms(full.fcp)})  = ${(full.wall / BUDGET_MS).toFixed(3)} of the 3 s budget  ${full.wall < BUDGET_MS ? 'OK' : 'OVER BUDGET'}`);
   console.log(`  reference, same run: the latency chart alone, 3 series × ${WINDOWS} windows`);
