@@ -8,6 +8,7 @@ import { fromConfigSlo } from '../slo/model.js';
 import type { DatabaseComparison } from '../database/compare.js';
 import type { ConfirmationResult } from './confirm.js';
 import { fairnessIssues, type FairnessIssue, type RunLoad } from './fairness.js';
+import { batchTests, MIN_BATCHES, type BatchTests } from './batches.js';
 import { bootstrapPercentileChange, mannWhitney, twoProportion, type BootstrapChange, type MannWhitney } from './stats.js';
 import { fmtPct, fmtPValue, fmtSignedPct } from '../../core/format.js';
 
@@ -31,6 +32,14 @@ export interface CompareOptions {
   minAbsoluteMs: number;
   /** Minimum |relative median change| for a distribution shift to count (default 0.1 = 10%). */
   minMedianChange: number;
+  /**
+   * What one observation of the significance tests is. `batches` (default): the median, p95 and
+   * error rate of each of the run's equal time batches (analyzers/compare/batches.ts), so drift
+   * within a run widens the test; runs without batches (older artifacts, k6 load tests) fall back
+   * to requests and say so. `requests`: every request counts as independent (the rule before
+   * batches, kept for the compare-null bench's side-by-side).
+   */
+  replication: 'batches' | 'requests';
 }
 
 /** Fewest requests per side for the Mann–Whitney normal approximation. */
@@ -38,7 +47,7 @@ export const MIN_SAMPLES = 10;
 /** Fewest requests beyond the p95 on each side for a tail (p95) claim: 20, so n ≥ 400 a side. */
 export const MIN_TAIL_SAMPLES = 20;
 
-export const DEFAULT_COMPARE_OPTIONS: CompareOptions = { alpha: 0.01, minDelta: 0.147, minP95Change: 0.2, minErrorRateChange: 0.005, minAbsoluteMs: 1, minMedianChange: 0.1 };
+export const DEFAULT_COMPARE_OPTIONS: CompareOptions = { alpha: 0.01, minDelta: 0.147, minP95Change: 0.2, minErrorRateChange: 0.005, minAbsoluteMs: 1, minMedianChange: 0.1, replication: 'batches' };
 
 export interface FiguresSnapshot {
   requests: number;
@@ -57,6 +66,8 @@ export interface JourneyComparison {
   change: { p50: number; p95: number; p99: number; throughput: number; errorRatePoints: number };
   mannWhitney: MannWhitney | null;
   p95Bootstrap: BootstrapChange | null;
+  /** The tests across time batches that decided the verdict, when both runs carry batches (null: requests were the unit). */
+  batchTests?: BatchTests | null;
   errorTest: { z: number; pValue: number };
   verdict: Verdict;
   /** Confidence of the verdict: 1 - p of the test that decided it (null when nothing was significant). */
@@ -147,7 +158,38 @@ export function compareFigures(before: LoadFigures, after: LoadFigures, opts: Co
   let worse = 0;
   let confidence: number | null = null;
   const p50Shift = after.latencyMs.p50 - before.latencyMs.p50;
-  if (
+  const bt = opts.replication === 'batches' ? batchTests(before, after) : null;
+  if (bt && enough) {
+    // Significance across time batches; effect sizes from the pooled figures (what the report shows).
+    const medianEffect = Math.abs(p50Shift) >= opts.minAbsoluteMs && Math.abs(rel(before.latencyMs.p50, after.latencyMs.p50)) >= opts.minMedianChange && (!mw || Math.abs(mw.cliffsDelta) >= opts.minDelta);
+    if (bt.median && bt.median.pValue < opts.alpha && medianEffect) {
+      if (p50Shift < 0) better++;
+      else worse++;
+      confidence = 1 - bt.median.pValue;
+      reasons.push(`median ${fmtSignedPct(rel(before.latencyMs.p50, after.latencyMs.p50))}: batch medians ${p50Shift < 0 ? 'lower' : 'higher'} (Mann–Whitney across ${bt.median.nBefore} vs ${bt.median.nAfter} time batches, p=${fmtPValue(bt.median.pValue)})`);
+    }
+    const p95Change = rel(before.latencyMs.p95, after.latencyMs.p95);
+    const tailOk = hb.totalCount >= tailN && ha.totalCount >= tailN;
+    if (tailOk && bt.p95 && bt.p95.pValue < opts.alpha && Math.abs(p95Change) >= opts.minP95Change && Math.abs(after.latencyMs.p95 - before.latencyMs.p95) >= opts.minAbsoluteMs) {
+      if (p95Change < 0) better++;
+      else worse++;
+      confidence ??= 1 - bt.p95.pValue;
+      reasons.push(`p95 ${fmtSignedPct(p95Change)}: batch p95s ${p95Change < 0 ? 'lower' : 'higher'} (Mann–Whitney across ${bt.p95.nBefore} vs ${bt.p95.nAfter} time batches, p=${fmtPValue(bt.p95.pValue)})`);
+    }
+    const errDiff = after.errorRate - before.errorRate;
+    if (bt.errorRate && bt.errorRate.pValue < opts.alpha && Math.abs(errDiff) >= opts.minErrorRateChange) {
+      if (errDiff < 0) better++;
+      else worse++;
+      confidence = Math.max(confidence ?? 0, 1 - bt.errorRate.pValue);
+      reasons.push(`error rate ${fmtPct(before.errorRate)} → ${fmtPct(after.errorRate)} (Mann–Whitney of batch error rates, p=${fmtPValue(bt.errorRate.pValue)})`);
+    }
+    if (!bt.median) reasons.push(`not tested across time batches: fewer than ${MIN_BATCHES} batches with requests on a side (${bt.before} before, ${bt.after} after)`);
+    else if (!tailOk || !bt.p95) reasons.push(`p95 change not tested: a tail claim needs ≥ ${tailN} requests a side and ≥ ${MIN_BATCHES} batches of ≥ 20 requests; ${hb.totalCount} before, ${ha.totalCount} after`);
+    if (better === 0 && worse === 0 && bt.median)
+      reasons.push(
+        `median ${fmtSignedPct(rel(before.latencyMs.p50, after.latencyMs.p50))} (batch p=${fmtPValue(bt.median.pValue)}), p95 ${fmtSignedPct(p95Change)} (batch p=${bt.p95 ? fmtPValue(bt.p95.pValue) : 'n/a'}): below the significance/effect thresholds (a change needs p < ${opts.alpha} across time batches and a median shift ≥ ${opts.minMedianChange * 100}% and ≥ ${opts.minAbsoluteMs} ms, or a p95 shift ≥ ${opts.minP95Change * 100}%)`,
+      );
+  } else if (
     mw &&
     mw.pValue < opts.alpha &&
     Math.abs(mw.cliffsDelta) >= opts.minDelta &&
@@ -159,20 +201,22 @@ export function compareFigures(before: LoadFigures, after: LoadFigures, opts: Co
     confidence = 1 - mw.pValue;
     reasons.push(`Mann–Whitney p=${fmtPValue(mw.pValue)}, Cliff's delta ${mw.cliffsDelta.toFixed(2)}: latencies ${mw.cliffsDelta < 0 ? 'lower' : 'higher'} across the distribution`);
   }
-  if (boot && (boot.ciHigh < 0 || boot.ciLow > 0) && Math.abs(boot.change) >= opts.minP95Change && Math.abs(after.latencyMs.p95 - before.latencyMs.p95) >= opts.minAbsoluteMs) {
+  const requestUnits = !(bt && enough);
+  if (requestUnits && enough && opts.replication === 'batches') reasons.push('tested with every request as an independent sample: the runs carry no time batches (an older artifact or a k6 load test), so drift within a run is not separated from a change');
+  if (requestUnits && boot && (boot.ciHigh < 0 || boot.ciLow > 0) && Math.abs(boot.change) >= opts.minP95Change && Math.abs(after.latencyMs.p95 - before.latencyMs.p95) >= opts.minAbsoluteMs) {
     if (boot.change < 0) better++;
     else worse++;
     confidence ??= boot.confidence;
     reasons.push(`p95 ${fmtSignedPct(boot.change)} (bootstrap ${Math.round(boot.confidence * 100)}% CI ${fmtSignedPct(boot.ciLow)} … ${fmtSignedPct(boot.ciHigh)})`);
   }
   const errDiff = after.errorRate - before.errorRate;
-  if (errorTest.pValue < opts.alpha && Math.abs(errDiff) >= opts.minErrorRateChange) {
+  if (requestUnits && errorTest.pValue < opts.alpha && Math.abs(errDiff) >= opts.minErrorRateChange) {
     if (errDiff < 0) better++;
     else worse++;
     confidence = Math.max(confidence ?? 0, 1 - errorTest.pValue);
     reasons.push(`error rate ${fmtPct(before.errorRate)} → ${fmtPct(after.errorRate)} (two-proportion p=${fmtPValue(errorTest.pValue)})`);
   }
-  if (enough && !boot) reasons.push(`p95 change not tested: a tail claim needs ≥ ${tailN} requests a side (${MIN_TAIL_SAMPLES} beyond the p95); ${hb.totalCount} before, ${ha.totalCount} after`);
+  if (requestUnits && enough && !boot) reasons.push(`p95 change not tested: a tail claim needs ≥ ${tailN} requests a side (${MIN_TAIL_SAMPLES} beyond the p95); ${hb.totalCount} before, ${ha.totalCount} after`);
   let verdict: Verdict;
   if (!enough) {
     verdict = 'insufficient-data';
@@ -182,7 +226,7 @@ export function compareFigures(before: LoadFigures, after: LoadFigures, opts: Co
   else if (worse > 0) verdict = 'regressed';
   else {
     verdict = 'no-significant-change';
-    if (mw)
+    if (mw && requestUnits)
       reasons.push(
         `Mann–Whitney p=${fmtPValue(mw.pValue)}, Cliff's delta ${mw.cliffsDelta.toFixed(2)}, median ${fmtSignedPct(rel(before.latencyMs.p50, after.latencyMs.p50))}; p95 ${boot ? fmtSignedPct(boot.change) : 'n/a'}: below the significance/effect thresholds (a change needs p < ${opts.alpha} and |delta| ≥ ${opts.minDelta}, median ≥ ${opts.minMedianChange * 100}% and ≥ ${opts.minAbsoluteMs} ms, or a p95 interval excluding 0 with ≥ ${opts.minP95Change * 100}%)`,
       );
@@ -200,6 +244,7 @@ export function compareFigures(before: LoadFigures, after: LoadFigures, opts: Co
     },
     mannWhitney: mw,
     p95Bootstrap: boot,
+    batchTests: bt,
     errorTest,
     verdict,
     confidence,

@@ -3,3 +3,4 @@ export * from './compare.js';
 export * from './stats.js';
 export * from './confirm.js';
 export * from './fairness.js';
+export * from './batches.js';

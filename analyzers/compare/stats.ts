@@ -180,3 +180,74 @@ export function twoProportion(badBefore: number, nBefore: number, badAfter: numb
   const z = (badAfter / nAfter - badBefore / nBefore) / se;
   return { z, pValue: erfc(Math.abs(z) / Math.SQRT2) };
 }
+
+export interface RankTest {
+  /** Two-sided p-value. */
+  pValue: number;
+  /** Exact (no ties, small samples: the permutation distribution of U) or the normal approximation with tie correction. */
+  exact: boolean;
+  nBefore: number;
+  nAfter: number;
+}
+
+/** Largest n0 × n1 for which the exact distribution of U is counted (DP in O(n0 · n1 · (n0 + n1))). */
+const EXACT_MAX_CELLS = 900;
+
+/**
+ * Mann–Whitney U test of two small samples of plain numbers (e.g. one statistic per time batch):
+ * the exact two-sided p when there are no ties and n0 × n1 ≤ 900, else the normal approximation
+ * with tie correction. Each value is one unit of replication.
+ */
+export function rankTest(before: readonly number[], after: readonly number[]): RankTest {
+  const n0 = before.length;
+  const n1 = after.length;
+  const base = { nBefore: n0, nAfter: n1 };
+  if (n0 === 0 || n1 === 0) return { pValue: 1, exact: true, ...base };
+  // U of "after": pairs where after > before, ties half.
+  let u = 0;
+  for (const a of after) for (const b of before) u += a > b ? 1 : a === b ? 0.5 : 0;
+  const all = [...before, ...after].sort((x, y) => x - y);
+  let tieTerm = 0;
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j < all.length && all[j] === all[i]) j++;
+    const t = j - i;
+    tieTerm += t * t * t - t;
+    i = j;
+  }
+  const n = n0 + n1;
+  if (tieTerm === 0 && n0 * n1 <= EXACT_MAX_CELLS) {
+    const counts = uDistribution(n0, n1);
+    const total = counts.reduce((s, c) => s + c, 0);
+    const lower = Math.min(u, n0 * n1 - u);
+    let tail = 0;
+    for (let k = 0; k <= lower; k++) tail += counts[k] as number;
+    return { pValue: Math.min(1, (2 * tail) / total), exact: true, ...base };
+  }
+  const mean = (n0 * n1) / 2;
+  const variance = ((n0 * n1) / 12) * (n + 1 - tieTerm / (n * (n - 1)));
+  if (variance <= 0) return { pValue: 1, exact: false, ...base };
+  // Continuity correction: U moves in steps of 1/2 at least.
+  const z = Math.max(0, Math.abs(u - mean) - 0.5) / Math.sqrt(variance);
+  return { pValue: Math.min(1, erfc(z / Math.SQRT2)), exact: false, ...base };
+}
+
+/** Number of arrangements giving each U (0..n0·n1) for samples of n0 and n1 without ties. */
+function uDistribution(n0: number, n1: number): number[] {
+  // f[i][j][u]: arrangements of i before- and j after-values with statistic u, built by the largest value.
+  let prev: number[][] = Array.from({ length: n1 + 1 }, (_, j) => (j === 0 ? [1] : [1]));
+  for (let i = 1; i <= n0; i++) {
+    const cur: number[][] = [[1]];
+    for (let j = 1; j <= n1; j++) {
+      // Largest value from "after": it beats all i before-values (u + i); from "before": u unchanged.
+      const fromAfter = cur[j - 1] as number[];
+      const fromBefore = prev[j] as number[];
+      const row = new Array<number>(i * j + 1).fill(0);
+      fromBefore.forEach((c, k) => (row[k] = (row[k] as number) + c));
+      fromAfter.forEach((c, k) => (row[k + i] = (row[k + i] as number) + c));
+      cur.push(row);
+    }
+    prev = cur;
+  }
+  return prev[n1] as number[];
+}

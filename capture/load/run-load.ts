@@ -2,6 +2,7 @@ import autocannon from 'autocannon';
 import { adaptClient, checkAutocannonVersion } from './autocannon-client.js';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { buildMixCycle } from '../../analyzers/baseline/request-mix.js';
+import { COMPARE_BATCHES } from '../../analyzers/compare/batches.js';
 import { newHistogram, percentileMs, recordMs, type Histogram } from '../../analyzers/histogram.js';
 import { readDataFile } from '../../core/config/step-templates.js';
 import type { Journey, JourneyStep } from '../../core/config/types.js';
@@ -118,6 +119,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
   const t0 = performance.now();
   const measureStart = t0 + opts.warmupMs;
   const measureEnd = measureStart + opts.durationMs;
+  const batchMs = Math.max(1, opts.durationMs / COMPARE_BATCHES);
   const schedule = opts.model.kind === 'open' ? new OpenSchedule(t0, opts.model.rateRps, measureEnd) : undefined;
   // Closed model under --max-rate: the same schedule only paces the sends (latency stays service time).
   const pacing = opts.model.kind === 'closed' && opts.model.maxRateRps !== undefined ? new OpenSchedule(t0, opts.model.maxRateRps, measureEnd) : undefined;
@@ -144,9 +146,11 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
     const target = targets[f.slot] as SlotTarget;
     const rec = target.rec;
     liveCount++;
+    // The request's slice of the measured period, by when it was due (intended, else actual, send).
+    const batch = ((f.intendedAt ?? f.sentAt) - measureStart) / batchMs;
     if (status === undefined) {
       liveErrors++;
-      rec.recordFailure();
+      rec.recordFailure(batch);
       opts.onSample?.(rec.name, Number.NaN, undefined, 0);
       return;
     }
@@ -154,7 +158,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
     const serviceMs = now - f.sentAt;
     const correctedMs = f.intendedAt === undefined ? undefined : now - f.intendedAt;
     if (!ok) liveErrors++;
-    rec.recordResponse(status, ok, serviceMs, correctedMs);
+    rec.recordResponse(status, ok, serviceMs, correctedMs, batch);
     opts.onSample?.(rec.name, serviceMs, correctedMs, status);
   };
 

@@ -49,6 +49,13 @@ export const loadFigures = obj({
   histogramUncorrected: z.string().optional(),
   /** Optional: the open-model arrival rate this journey ran at (baseline per-journey runs). */
   rateRps: z.number().optional(),
+  /**
+   * Optional: the measured period cut into equal consecutive batches (`ms` each, by intended send
+   * time), each with its own median and p95 — the unit of replication of perf compare's tests, so
+   * drift within a run widens the comparison instead of passing for a change. p50 is null without
+   * requests, p95 below 20 (the sample-size rule).
+   */
+  batches: obj({ ms: z.number(), series: z.array(obj({ requests: count, errors: count, p50Ms: figure, p95Ms: figure })) }).optional(),
 });
 
 /** The load generator's own saturation during a run or step (see capture/load/run-load.ts). */

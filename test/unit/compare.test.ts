@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareFigures, compareRuns, type CompareInput, type JourneyComparison } from '../../analyzers/compare/compare.js';
+import { compareFigures, compareRuns, DEFAULT_COMPARE_OPTIONS, type CompareInput, type JourneyComparison } from '../../analyzers/compare/compare.js';
 import { applyConfirmations, judgeInterleaved, notConfirmable } from '../../analyzers/compare/confirm.js';
 import { fairnessIssues, type RunLoad } from '../../analyzers/compare/fairness.js';
-import { bootstrapPercentileChange, mannWhitney } from '../../analyzers/compare/stats.js';
+import { bootstrapPercentileChange, mannWhitney, rankTest } from '../../analyzers/compare/stats.js';
+import { COMPARE_BATCHES } from '../../analyzers/compare/batches.js';
 import { encodeHistogram, latencyStats, newHistogram, recordMs } from '../../analyzers/histogram.js';
 import type { BaselinePayload, LoadFigures } from '../../core/artifacts/schemas.js';
 import { loadConfig } from '../../core/config/load.js';
@@ -178,6 +179,59 @@ describe('fair comparisons', () => {
     const c = compareFigures(figures('browse', latencies(5000, 50, 31)), figures('browse', latencies(5000, 52, 32)));
     expect(c.mannWhitney!.pValue).toBeLessThan(0.01);
     expect(c.verdict).toBe('no-significant-change');
+  });
+});
+
+/** Figures of a run whose measured period is cut into COMPARE_BATCHES time batches, batch i around medians[i] ms. */
+function batched(name: string, medians: number[], perBatch: number, seed: number): LoadFigures {
+  const all: number[] = [];
+  const series = medians.map((m, i) => {
+    const ms = latencies(perBatch, m, seed + i);
+    all.push(...ms);
+    const h = newHistogram();
+    for (const v of ms) recordMs(h, v);
+    const st = latencyStats(h);
+    return { requests: perBatch, errors: 0, p50Ms: st.p50, p95Ms: perBatch >= 20 ? st.p95 : null };
+  });
+  return { ...figures(name, all), batches: { ms: 1000, series } };
+}
+
+describe('time batches as the unit of replication', () => {
+  it('gives the exact Mann–Whitney p for small samples without ties', () => {
+    // 5 vs 5 fully separated: 2 of C(10,5) = 252 arrangements are as extreme → p = 2/252.
+    expect(rankTest([1, 2, 3, 4, 5], [6, 7, 8, 9, 10]).pValue).toBeCloseTo(2 / 252, 10);
+    // 10 vs 10 fully separated: p = 2 / C(20,10) = 2 / 184,756.
+    expect(rankTest([...Array(10).keys()], [...Array(10).keys()].map((x) => x + 10)).pValue).toBeCloseTo(2 / 184_756, 12);
+    // Interleaved samples: nothing to see.
+    expect(rankTest([1, 3, 5, 7, 9], [2, 4, 6, 8, 10]).pValue).toBeGreaterThan(0.5);
+  });
+
+  it('does not claim a change when the host drifts within the runs, though a test over requests would', () => {
+    // The same service, host load wandering from batch to batch (medians 20–34 ms) on both sides;
+    // the after run happened to catch more of the slow batches: pooled median ~+14%.
+    const before = batched('search', [20, 22, 21, 20, 26, 21, 20, 30, 22, 21], 200, 100);
+    const after = batched('search', [21, 34, 22, 29, 21, 33, 22, 24, 30, 23], 200, 200);
+    expect(before.batches!.series).toHaveLength(COMPARE_BATCHES);
+    const byRequests = compareFigures(before, after, { ...DEFAULT_COMPARE_OPTIONS, replication: 'requests' });
+    expect(byRequests.verdict).toBe('regressed');
+    const byBatches = compareFigures(before, after);
+    expect(byBatches.verdict).toBe('no-significant-change');
+    expect(byBatches.batchTests!.median!.pValue).toBeGreaterThan(0.01);
+    expect(byBatches.reasons.join(' ')).toMatch(/time batches/);
+  });
+
+  it('claims a change that every batch shows (a fix from 186 to 7 ms), with the batch test as evidence', () => {
+    const c = compareFigures(batched('product-detail', Array(10).fill(186), 50, 300), batched('product-detail', Array(10).fill(7), 50, 400));
+    expect(c.verdict).toBe('improved');
+    expect(c.batchTests!.median!.pValue).toBeLessThan(0.001);
+    expect(c.reasons.join(' ')).toMatch(/batch medians lower \(Mann–Whitney across 10 vs 10 time batches/);
+  });
+
+  it('falls back to requests, and says so, for runs without batches (an older artifact)', () => {
+    const c = compareFigures(figures('search', latencies(800, 60, 5)), figures('search', latencies(800, 30, 6)));
+    expect(c.verdict).toBe('improved');
+    expect(c.batchTests).toBeNull();
+    expect(c.reasons.join(' ')).toMatch(/every request as an independent sample/);
   });
 });
 
