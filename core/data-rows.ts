@@ -15,7 +15,9 @@ export type ParsedRows = { ok: true; rows: DataRow[]; columns: string[] } | { ok
 export function parseDataRows(text: string, format: DataFormat): ParsedRows {
   if (format === 'csv') {
     const res = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true, transformHeader: (h) => h.trim() });
-    const bad = res.errors.find((e) => e.type !== 'FieldMismatch' || e.code === 'TooManyFields');
+    // A one-column file has no delimiter to detect: papaparse reports UndetectableDelimiter and reads it
+    // with ',' — exactly right for one column, so that is not an error.
+    const bad = res.errors.find((e) => e.code !== 'UndetectableDelimiter' && (e.type !== 'FieldMismatch' || e.code === 'TooManyFields'));
     if (bad) return { ok: false, problem: `CSV ${bad.message.toLowerCase()}${bad.row !== undefined ? ` (record ${bad.row + 1})` : ''}` };
     const columns = (res.meta.fields ?? []).filter((f) => f !== '');
     if (columns.length === 0) return { ok: false, problem: 'the CSV has no header row' };

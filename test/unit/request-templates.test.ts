@@ -58,6 +58,11 @@ describe('test data rows', () => {
     expect(r).toEqual({ ok: true, columns: ['id', 'q'], rows: [{ id: '1', q: 'a, "b"\nc' }, { id: '2', q: 'plain' }] });
   });
 
+  it('parse a one-column CSV (nothing for delimiter detection to find)', () => {
+    const r = parseDataRows('id\n17\n42\n', 'csv');
+    expect(r).toEqual({ ok: true, columns: ['id'], rows: [{ id: '17' }, { id: '42' }] });
+  });
+
   it('parse a JSON array of objects; columns are the keys every row has', () => {
     const r = parseDataRows('[{"id":1,"q":"a"},{"id":2}]', 'json');
     expect(r).toMatchObject({ ok: true, columns: ['id'] });
