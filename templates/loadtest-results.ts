@@ -62,7 +62,7 @@ export function renderLoadTestResults(p: LoadTestPayload, limits: readonly Limit
       for (const e of bp.evidence ?? []) out.push(`- ${mdText(e)}`);
       if (bp.evidence?.length) out.push('');
     } else {
-      out.push('None found: no violation lasted 3 consecutive windows (each with enough samples) after the warm-up. Raise the rate (`scenarios.<name>.rate` or `--rate`) to find it.', '');
+      out.push(`None found: no violation lasted ${p.sustainWindows !== undefined ? `${p.sustainWindows} consecutive window${p.sustainWindows === 1 ? '' : 's'}` : 'the required consecutive windows'} (each with enough samples) after the warm-up. Raise the rate (\`scenarios.<name>.rate\` or \`--rate\`) to find it.`, '');
     }
   }
   if (p.recovery) {

@@ -310,6 +310,8 @@ export const loadTestPayload = obj({
   windows: z.array(loadWindow),
   stages: z.array(loadStage),
   droppedIterations: count,
+  /** Optional: consecutive windows a violation must last to be a breaking point (the rule this run was judged by). */
+  sustainWindows: count.optional(),
   /** Optional: k6 iterations that ran (the denominator of the dropped share). */
   iterations: count.optional(),
   /** Optional: the target perf started exited during the run (its exit status). */

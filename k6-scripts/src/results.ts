@@ -102,6 +102,7 @@ export function buildLoadTestPayload(run: K6Run, ctx: ResultContext): LoadTestPa
     windows,
     stages,
     droppedIterations: sumCounters(measured, 'dropped_iterations', () => true),
+    sustainWindows: Math.max(1, ctx.sustainWindows ?? DEFAULT_SUSTAIN_WINDOWS),
     iterations: sumCounters(measured, 'iterations', () => true),
     checks: { passes, fails, byName: checksByName },
     ...(endpoints.length ? { endpoints } : {}),

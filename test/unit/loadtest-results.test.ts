@@ -125,6 +125,9 @@ describe('perf.loadtest/v1 from a k6 run', () => {
     const profile = buildLoadProfile('stress', { config: { scenarios: { stress: { rate: 200, rampUp: '1s', duration: '8s', rampDown: '1s' } } }, capacityRps: null, warmupMs: 0 });
     const windows = [...flat(4, { ms: 10, requests: 100 }), ...flat(2, { ms: 300, requests: 100 }), ...flat(4, { ms: 10, requests: 100 }), { ms: 300, requests: 100 }];
     expect(buildLoadTestPayload(run(windows), ctx(profile)).breakingPoint).toBeNull();
+    // The report states the rule the run was judged by, not a fixed "3".
+    expect(renderLoadTestResults(buildLoadTestPayload(run(windows), ctx(profile)))).toContain('no violation lasted 3 consecutive windows');
+    expect(renderLoadTestResults(buildLoadTestPayload(run(windows), { ...ctx(profile), sustainWindows: 5 }))).toContain('no violation lasted 5 consecutive windows');
     // With sustainWindows: 2 the same run breaks at 4 s.
     expect(buildLoadTestPayload(run(windows), { ...ctx(profile), sustainWindows: 2 }).breakingPoint?.atMs).toBe(4000);
   });
