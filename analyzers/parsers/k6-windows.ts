@@ -187,6 +187,7 @@ export async function readK6Windows(file: string, opts: ReadK6WindowsOptions = {
     aborted: s?.aborted ?? aborted,
     complete: s !== null,
     warnings,
+    ...(typeof h.k6Version === 'string' && typeof h.extensionVersion === 'string' ? { versions: { k6: h.k6Version, extension: h.extensionVersion } } : {}),
   };
 }
 

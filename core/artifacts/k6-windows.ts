@@ -136,5 +136,7 @@ export interface K6Run {
   aborted: { reason: string; atMs: number } | null;
   /** False when the file ended without a summary line (k6 killed): windows are still valid. */
   complete: boolean;
+  /** perf.k6-windows/v1 only: the versions of k6 and of the perf extension, from the header. */
+  versions?: { k6: string; extension: string };
   warnings: string[];
 }

@@ -301,7 +301,8 @@ export const loadTestPayload = obj({
   durationMs: z.number(),
   /** The warm-up stage at the start: its length, and whether the figures could exclude it. */
   warmup: obj({ ms: z.number(), excluded: z.boolean(), note: z.string() }).optional(),
-  k6: obj({ binary: z.string(), version: z.string(), extension: z.boolean(), lost: z.array(z.string()).optional() }),
+  /** k6 that ran; `extensionVersion` (optional) is the perf extension's, from the k6 output's header. */
+  k6: obj({ binary: z.string(), version: z.string(), extension: z.boolean(), extensionVersion: z.string().optional(), lost: z.array(z.string()).optional() }),
   /** The raw k6 artifact (perf.k6-windows/v1 NDJSON, or k6 --out json in fallback mode). */
   rawArtifact: z.string(),
   journeys: z.array(loadFigures),

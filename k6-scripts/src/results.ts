@@ -94,7 +94,7 @@ export function buildLoadTestPayload(run: K6Run, ctx: ResultContext): LoadTestPa
     endedAt: new Date(run.endMs).toISOString(),
     durationMs,
     warmup: { ms: profile.warmupMs, excluded, note: warmupNote(profile.warmupMs, excluded, measuredWindows.length) },
-    k6: ctx.k6,
+    k6: run.versions ? { ...ctx.k6, extensionVersion: run.versions.extension } : ctx.k6,
     rawArtifact: ctx.rawArtifact,
     journeys,
     overall,

@@ -8,6 +8,7 @@ import { hotFunctionsChart, HOT_FUNCTIONS_CHART } from './hot-functions.js';
 import { LATENCY_CHART, latencyCharts, latencyScaleMax, slug } from './latency.js';
 import { loadChart } from './load.js';
 import { baselineResourcesChart, resourcesChart } from './resources.js';
+import { runtimeChart } from './runtime.js';
 import { throughputChart, THROUGHPUT_CHART } from './throughput.js';
 import type { ChartOutcome } from './types.js';
 
@@ -35,6 +36,8 @@ export function buildCharts(inputs: ReportInputs): ChartOutcome[] {
   for (const r of runs) {
     const place = { scenario: r.scenario, ...(several ? { idSuffix: `--${slug(r.scenario)}` } : {}), limits };
     out.push(...latencyCharts(r.run, slo, place, latencyMax), throughputChart(r.run, place, rpsMax), loadChart(r.run, place), resourcesChart(r.run, place));
+    const runtime = runtimeChart(r.run, place);
+    if (runtime) out.push(runtime);
   }
   out.push(
     distributionChart(inputs, slo),

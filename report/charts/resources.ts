@@ -25,13 +25,19 @@ export function resourcesChart(lt: Artifact<LoadTestPayload>, place: ChartPlacem
   const { id, ...scenario } = placed(RESOURCES_CHART.id, place);
   const r = lt.resources;
   if (!r || r.samples.length === 0) return { ...RESOURCES_CHART, id, ...scenario, reason: r ? `the resource series has no samples${r.notes?.length ? ` (${r.notes.join('; ')})` : ''}` : NOT_RECORDED };
-  const origin = runOrigin(lt);
-  const started = r.startedAt !== undefined ? Date.parse(r.startedAt) : Number.NaN;
-  const shift = Number.isFinite(started) ? started - origin : 0;
-  const alignment = Number.isFinite(started)
-    ? ''
-    : ' The series does not record when sampling started, so its start is drawn at the run start (it may lead the load by k6 start-up, about a second).';
+  const { shift, note: alignment, origin } = alignResources(lt);
   return drawResources({ id, title: RESOURCES_CHART.title, runId: lt.runId, what: `${lt.scenario} run`, r, shift, xMax: lt.durationMs, vMarks: stageMarks(lt, origin), limits: place.limits, kind: 'loadtest', note: alignment, ...scenario });
+}
+
+/**
+ * Where the samples sit on the load test's time axis: `tMs` counts from `startedAt` (when sampling
+ * began, a moment before k6 started). An older series without it is drawn from the run start, and says so.
+ */
+export function alignResources(lt: Artifact<LoadTestPayload>): { shift: number; note: string; origin: number } {
+  const origin = runOrigin(lt);
+  const started = lt.resources?.startedAt !== undefined ? Date.parse(lt.resources.startedAt) : Number.NaN;
+  if (Number.isFinite(started)) return { shift: started - origin, note: '', origin };
+  return { shift: 0, origin, note: ' The series does not record when sampling started, so its start is drawn at the run start (it may lead the load by k6 start-up, about a second).' };
 }
 
 /** The same chart for a baseline's resources (the time axis is the sampler's: warm-up, mix run and capacity search). */
@@ -60,11 +66,11 @@ function drawResources(d: DrawInput): ChartOutcome {
   const { r } = d;
   const x = r.samples.map((s) => s.tMs + d.shift);
   const series: LineSeries[] = [];
-  const cpu = values(r.samples, 'cpuPct');
+  const cpu = sampleValues(r.samples, 'cpuPct');
   if (cpu.some(Number.isFinite)) series.push({ key: 'cpuPct', label: 'CPU (% of one core, left axis)', colour: OKABE_ITO.blue, dash: SERIES_DASHES[0], x, y: cpu });
   const memoryKeys = [...new Set(r.samples.flatMap((s) => Object.keys(s).filter(isMemoryKey)))];
   memoryKeys.forEach((k, i) => {
-    const y = values(r.samples, k);
+    const y = sampleValues(r.samples, k);
     if (!y.some(Number.isFinite)) return;
     series.push({ key: k, label: `${MEMORY_LABEL[k] ?? k} (MB, right axis)`, colour: SERIES_COLOURS[(i + 1) % SERIES_COLOURS.length] as string, dash: SERIES_DASHES[(i + 1) % SERIES_DASHES.length] as string, axis: 'right', x, y });
   });
@@ -80,7 +86,7 @@ function drawResources(d: DrawInput): ChartOutcome {
   const summary = [
     `${d.what}: ${r.samples.length} samples every ${formatOffset(r.intervalMs)} from ${r.source === 'proc' ? `the process tree of pid ${r.pid ?? '?'}` : `${r.metricsUrl ?? 'the metrics endpoint'}`}.`,
     peak('CPU', cpu, '% of one core'),
-    ...memoryKeys.map((k) => peak(MEMORY_LABEL[k] ?? k, values(r.samples, k), 'MB')),
+    ...memoryKeys.map((k) => peak(MEMORY_LABEL[k] ?? k, sampleValues(r.samples, k), 'MB')),
     ...verdicts.map(limitSentence),
     leakSentence('RSS', r.leak),
     ...(r.heapLeak ? [leakSentence('heap', r.heapLeak)] : []),
@@ -101,7 +107,8 @@ function drawResources(d: DrawInput): ChartOutcome {
   return { id: d.id, title: d.title, svg, summary: summary + d.note, kind: d.kind, runId: d.runId, ...(d.scenario ? { scenario: d.scenario } : {}) };
 }
 
-function values(samples: readonly ResourceSample[], key: string): number[] {
+/** One sample field as a series (NaN where a sample lacks it: the line breaks there). */
+export function sampleValues(samples: readonly ResourceSample[], key: string): number[] {
   return samples.map((s) => {
     const v = (s as Record<string, unknown>)[key];
     return typeof v === 'number' ? v : Number.NaN;

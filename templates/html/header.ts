@@ -21,7 +21,11 @@ export function runHeader(inputs: ReportInputs, toolVersion: string): RunHeader 
   const p = primary(inputs.profile)?.artifact;
   const baseUrl = runs.map((r) => r.run.target?.baseUrl).find((u) => u !== undefined) ?? b?.target.baseUrl ?? p?.target.baseUrl;
   const runIds = [...new Set(REPORT_KINDS.flatMap((k) => inputs[k].map((l) => l.artifact.runId)))];
-  const k6 = [...new Set(runs.map((r) => `${r.run.k6.version}${r.run.k6.extension ? ' with the perf extension' : ' (stock k6: no perf extension)'}`))];
+  const k6 = [
+    ...new Set(
+      runs.map((r) => `${r.run.k6.version}${r.run.k6.extension ? ` with the perf extension${r.run.k6.extensionVersion ? ` ${r.run.k6.extensionVersion}` : ''}` : ' (stock k6: no perf extension)'}`),
+    ),
+  ];
   const perf = [...new Set(REPORT_KINDS.flatMap((k) => inputs[k].map((l) => l.artifact.tool?.version)).filter((v): v is string => typeof v === 'string'))];
   const time = runs.length
     ? runs.map((r) => `${r.run.startedAt} → ${r.run.endedAt} (${formatOffset(r.run.durationMs)}${runs.length > 1 ? `, ${r.scenario}` : ''})`).join('; ')

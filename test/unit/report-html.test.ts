@@ -98,6 +98,8 @@ describe('the header', () => {
     expect(dd('header-run')).toBe('20261123-090000-ab12');
     expect(dd('header-time')).toBe('2026-11-23T09:00:00.000Z → 2026-11-23T09:02:00.000Z (2m)');
     expect(dd('header-k6')).toBe('v2.0.0 with the perf extension');
+    lt.k6.extensionVersion = 'v0.7.1';
+    expect(render(inputsOf({ loadtest: [{ artifact: lt, file: 'lt.json' }] }))).toContain('<dd id="header-k6">v2.0.0 with the perf extension v0.7.1</dd>');
     expect(dd('header-perf')).toBe('artifacts written by perf 0.1.0; report by perf 9.9.9');
   });
 });
@@ -239,6 +241,18 @@ describe('target resources', () => {
     expect(c.svg.match(/class="vmark"/g)).toHaveLength(lt.stages.length);
     const page = render(inputs);
     expect(/<table class="limits">[^]*?<\/table>/.exec(page)?.[0]).toContain('<span class="status status-FAIL">✗ FAIL</span>');
+  });
+
+  it("draws the sampler's other series (Node's event-loop delay, fds, threads) with the fds limit, whatever fields the samples carry", () => {
+    lt.resources = series();
+    lt.resources.samples.forEach((x, i) => Object.assign(x, { eventLoopDelayP99Ms: 5 + (i % 7), fds: 20 + Math.floor(i / 100) }));
+    const c = chartOf(inputsOf({ loadtest: [{ artifact: lt, file: 'lt.json' }], limits: { fds: 21 } }), 'target-runtime');
+    expect(c.svg).toMatch(/<polyline class="series" data-series="eventLoopDelayP99Ms" data-axis="left"/);
+    expect(c.svg).toMatch(/<polyline class="series" data-series="fds" data-axis="right"/);
+    expect(c.svg).toMatch(/<polyline class="series" data-series="threads" data-axis="right"/);
+    expect(c.svg).toMatch(/data-value="21" data-axis="right" data-key="fds"/);
+    expect(c.summary).toContain('event-loop delay p99 peak 11 ms');
+    expect(c.summary).toContain('Limit fds 21: FAIL (peak 22 fds of 290 samples (proc) vs limit 21).');
   });
 
   it('shows a one-line "not recorded" note instead of the chart when the run has no resource samples', () => {
