@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ARTIFACTS, DIRS, type ArtifactKind } from '../core/artifacts/layout.js';
 import type { BaselinePayload, LoadTestPayload, ProfilePayload, SloPayload } from '../core/artifacts/schemas.js';
 import { readArtifactFile, type Artifact, type ArtifactStore } from '../core/artifacts/store.js';
-import type { ResourceLimits } from '../core/contract/config.js';
+import { SCENARIO_NAMES, type ResourceLimits } from '../core/contract/config.js';
 import { UserError } from '../core/errors.js';
 
 /** Kinds the report knows how to show (the load-test plan is a plan for scripts, not a result). */
@@ -99,11 +99,27 @@ export function inputsFromRun(store: ArtifactStore, runId: string): ReportInputs
       fix: runs.length ? `pick one of the latest runs: ${runs.join(', ')}` : 'run perf baseline or perf loadtest first, or pass --from <files>',
     });
   }
+  // The flow keeps each load test of the run under loadtests/<scenario>.json; the run's loadtest.json
+  // is then a copy of one of them, so it is left out and every scenario shows once.
+  const suiteDir = join(dir, 'loadtests');
+  const suite = existsSync(suiteDir)
+    ? readdirSync(suiteDir)
+        .filter((f) => f.endsWith('.json'))
+        .sort((a, b) => scenarioRank(a) - scenarioRank(b) || a.localeCompare(b))
+        .map((f) => join(suiteDir, f))
+    : [];
   const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith('.json') && !(suite.length > 0 && f === 'loadtest.json'))
     .sort(byKindOrder)
     .map((f) => join(dir, f));
-  return inputsFromFiles(files);
+  const at = files.findIndex((f) => byKindOrder(basename(f), 'loadtest.json') > 0);
+  return inputsFromFiles(suite.length ? [...files.slice(0, at < 0 ? files.length : at), ...suite, ...(at < 0 ? [] : files.slice(at))] : files);
+}
+
+/** Scenarios in the order the flow runs them. */
+function scenarioRank(file: string): number {
+  const i = (SCENARIO_NAMES as readonly string[]).indexOf(basename(file, '.json'));
+  return i < 0 ? SCENARIO_NAMES.length : i;
 }
 
 /** No flags: the latest JSON twin of each kind in the output dir. */

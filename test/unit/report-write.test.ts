@@ -102,6 +102,20 @@ describe('inputs', () => {
     expect([inputs.baseline.length, inputs.profile.length, inputs.loadtest.length, inputs.slo.length]).toEqual([1, 1, 1, 1]);
   });
 
+  it("reads every load test of a flow run (loadtests/<scenario>.json) once each, in the flow's order, and shows one section per scenario", () => {
+    writeRun(); // its loadtest.json stands for the copy the flow writes of one of its tests
+    const spike = { ...syntheticLoadtest({ runId: 'run-1', seed: 5 }), scenario: 'spike' as const };
+    const stress = syntheticLoadtest({ runId: 'run-1', seed: 6 });
+    mkdirSync(join(dir, '.aiwg/working/runs/run-1/loadtests'), { recursive: true });
+    writeFileSync(join(dir, '.aiwg/working/runs/run-1/loadtests/spike.json'), JSON.stringify(spike));
+    writeFileSync(join(dir, '.aiwg/working/runs/run-1/loadtests/stress.json'), JSON.stringify(stress));
+    const inputs = inputsFromRun(store, 'run-1');
+    expect(inputs.loadtest.map((l) => l.artifact.scenario)).toEqual(['stress', 'spike']);
+    const html = readFileSync(writeHtmlReport(store, inputs).htmlPath, 'utf8');
+    expect(html.match(/<section class="scenario"/g)).toHaveLength(2);
+    expect(html).toContain('<figure id="latency-over-time--spike"');
+  });
+
   it('names the latest runs when the run id does not exist', () => {
     writeRun();
     expect(() => inputsFromRun(store, 'nope')).toThrow(/no run "nope"/);
