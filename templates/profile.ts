@@ -12,6 +12,14 @@ function hotTable(fns: readonly HotFunction[], by: 'self' | 'total', limit: numb
   );
 }
 
+function clinicLines(c: ProfilePayload['clinic']): string[] {
+  if (!c.ran) return [`- ${mdText(c.note ?? 'clinic did not run')}`];
+  return [
+    ...(c.diagnosis ? [`- clinic doctor's issue category: **${mdText(c.diagnosis)}**${c.categories?.length ? ` (signals it flagged: ${c.categories.map(mdText).join(', ')})` : ''}`] : []),
+    `- ${mdText(c.note ?? `clinic ${c.tool ?? ''} ran`)}; its numbers are not perf's (the figures above come from the V8 profiles)`,
+  ];
+}
+
 /** The heap profile's allocation sites: where the memory still live at the end of the load came from. */
 function heapSection(h: ProfilePayload['heapProfile']): string[] {
   const head = ['## Memory: allocation sites (sampling heap profile)', ''];
@@ -73,7 +81,7 @@ export function renderProfileMarkdown(p: ProfilePayload, ctx: { cwd?: string | u
     lines.push(`- GC (during the load): ${fmtNum(p.gc.count)} pauses, ${fmtMs(p.gc.totalMs)} total, ${fmtPct(p.gc.share)} of wall time${kinds ? ` (${kinds})` : ''}`);
   } else lines.push('- GC: not recorded');
   lines.push('', ...heapSection(p.heapProfile));
-  lines.push('## clinic.js', '', p.clinic.ran ? `- diagnosis: ${p.clinic.diagnosis ?? 'none'}` : `- ${p.clinic.note ?? 'clinic did not run'}`, '', '## Raw profiles and flame graphs', '');
+  lines.push('## clinic.js', '', ...clinicLines(p.clinic), '', '## Raw profiles and flame graphs', '');
   const show = (f: string): string => {
     const r = relative(process.cwd(), f);
     return r.startsWith('..') ? f : r;

@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pickHotFunctions, summarizeCpuProfile, type CpuProfile, type CpuProfileSummary } from '../../analyzers/cpuprofile.js';
 import type { Artifact, ArtifactStore } from '../../core/artifacts/store.js';
 import { DIRS } from '../../core/artifacts/layout.js';
@@ -8,13 +8,14 @@ import type { ProfilePayload } from '../../core/artifacts/schemas.js';
 import { resolveHeaders } from '../../core/config/headers.js';
 import type { PerfConfig } from '../../core/config/types.js';
 import { resolveJourneyHeaders, selectJourneys } from '../load/select-journeys.js';
-import { Interrupted } from '../../core/errors.js';
+import { Interrupted, UserError } from '../../core/errors.js';
 import { renderProfileMarkdown } from '../../templates/profile.js';
 import { renderFlameGraphHtml } from '../../templates/profile-flame.js';
 import { runLoad, type LoadModel, type LoadProgress } from '../load/run-load.js';
 import { withTarget } from '../target/with-target.js';
 import { openConnections } from '../baseline/capacity.js';
 import { MONITOR_FILE } from './monitor-source.js';
+import { CLINIC_ADD_HINT, CLINIC_ENV, clinicCommand, readClinicResult, resolveClinic, type ClinicInstall, type ClinicTool } from './clinic.js';
 import { pickHeapSites, summarizeHeapProfile, type HeapProfile } from '../../analyzers/heapprofile.js';
 
 export interface RunProfileOptions {
@@ -28,6 +29,8 @@ export interface RunProfileOptions {
   rateRps?: number;
   journey?: string;
   quick?: boolean;
+  /** Also run the target under clinic (optional dependency): doctor's diagnosis or flame's HTML. */
+  clinic?: ClinicTool;
   signal?: AbortSignal;
   onProgress?: (p: LoadProgress) => void;
 }
@@ -72,7 +75,20 @@ export async function runProfile(opts: RunProfileOptions): Promise<ProfileRun> {
     ? { PERF_MONITOR_DIR: profDir, PERF_HEAP_PROFILE: '1', PERF_HEAP_SAMPLING_BYTES: String(HEAP_SAMPLING_BYTES) }
     : {};
 
-  const run = await withTarget(config, { extraEnv, ...(opts.signal ? { signal: opts.signal } : {}) }, () => {
+  // clinic wraps the start command; it is checked (installed? a `node …` command?) before any load.
+  const clinic = opts.clinic ? prepareClinic(opts.clinic, config, profDir) : undefined;
+  const targetConfig = clinic ? { ...config, target: { ...config.target, start: clinic.start } } : config;
+  let outputTail = (): string => '';
+  const run = await withTarget(
+    targetConfig,
+    {
+      extraEnv: { ...extraEnv, ...(clinic ? CLINIC_ENV : {}) },
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      // clinic writes its data and HTML only when the process ends on Ctrl-C, and needs time for it.
+      ...(clinic ? { stopSignal: 'SIGINT' as const, stopGraceMs: 180_000 } : {}),
+    },
+    (running) => {
+    if (running) outputTail = () => running.stderrTail();
     if (canProfile) writeFileSync(join(profDir, 'load-started'), new Date().toISOString());
     return runLoad({
       baseUrl: config.target.baseUrl,
@@ -85,6 +101,7 @@ export async function runProfile(opts: RunProfileOptions): Promise<ProfileRun> {
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
   });
+  const clinicResult = clinic ? await readClinicResult(clinic.tool, clinic.install, clinic.dest, outputTail()) : clinicStatus();
   // withTarget stopped the target: the preload has written the profile and the monitor report.
   const load = run.overall.figures(run.durationMs, run.open);
   const payload: ProfilePayload = {
@@ -96,14 +113,18 @@ export async function runProfile(opts: RunProfileOptions): Promise<ProfileRun> {
     eventLoopDelayMs: null,
     gc: null,
     heapProfile: null,
-    clinic: clinicStatus(),
+    clinic: clinicResult,
     rawProfiles: [],
     load,
   };
   if (!canProfile) {
     payload.skippedReason = 'no target.start: perf profiles only a service it starts itself (add target.start to perf.config.yaml); load figures only';
   } else {
-    const profiles = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(profDir, f));
+    // clinic's own process carries the preload too (and is busy analysing after the load): not the service.
+    const wrapper = clinic ? wrapperPids(profDir, clinic.install.bin) : new Set<string>();
+    const profiles = readdirSync(profDir)
+      .filter((f) => f.endsWith('.cpuprofile') && !wrapper.has(/CPU\.(\d+)\./.exec(f)?.[1] ?? ''))
+      .map((f) => join(profDir, f));
     payload.rawProfiles = profiles;
     if (profiles.length === 0) {
       payload.skippedReason =
@@ -155,6 +176,21 @@ function readHeapProfile(profileFile: string, cwd: string | undefined): ProfileP
   return { samplingIntervalBytes: HEAP_SAMPLING_BYTES, sampledBytes: s.sampledBytes, sites: pickHeapSites(s.sites), raw };
 }
 
+/** Pids whose monitor report shows they ran `bin` (a wrapper such as clinic's CLI). */
+function wrapperPids(dir: string, bin: string): Set<string> {
+  const out = new Set<string>();
+  for (const f of readdirSync(dir)) {
+    const pid = /^monitor-(\d+)\.json$/.exec(f)?.[1];
+    if (!pid) continue;
+    try {
+      if ((JSON.parse(readFileSync(join(dir, f), 'utf8')) as MonitorReport).argv[0] === bin) out.add(pid);
+    } catch {
+      // unreadable report: keep the profile
+    }
+  }
+  return out;
+}
+
 /** The monitor file of the profiled process (`CPU.<pid>.cpuprofile` → `monitor-<pid>.json`), else the longest-lived one. */
 function readMonitor(dir: string, profileFile: string): MonitorReport | undefined {
   const pid = /CPU\.(\d+)\.cpuprofile$/.exec(profileFile)?.[1];
@@ -174,16 +210,27 @@ function round<T extends Record<string, number>>(o: T): T {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 1000) / 1000])) as T;
 }
 
-/** clinic.js is optional: report honestly whether it is installed; its numbers are never the source. */
+/** clinic.js is optional: without --clinic, say whether it could run; its numbers are never the source. */
 function clinicStatus(): ProfilePayload['clinic'] {
-  const req = createRequire(import.meta.url);
-  for (const pkg of ['@clinic/doctor', '@clinic/flame']) {
-    try {
-      req.resolve(pkg);
-    } catch {
-      return { ran: false, note: `clinic not available: ${pkg} is not installed (optional; the hot spots come from the V8 CPU profiler)` };
-    }
-  }
-  return { ran: false, note: 'clinic is installed but perf does not run it yet; the hot spots come from the V8 CPU profiler' };
+  const install = resolveClinic(clinicSearchPath());
+  return install
+    ? { ran: false, note: `clinic ${install.version} is installed; add --clinic doctor or --clinic flame to run it (the hot spots come from the V8 CPU profiler)` }
+    : { ran: false, note: CLINIC_ADD_HINT };
 }
 
+/** Where clinic may be installed: the service's project, the current dir, perf's own install. */
+function clinicSearchPath(cwd?: string): string[] {
+  return [...(cwd ? [cwd] : []), process.cwd(), dirname(fileURLToPath(import.meta.url))];
+}
+
+function prepareClinic(tool: ClinicTool, config: PerfConfig, profDir: string): { tool: ClinicTool; install: ClinicInstall; dest: string; start: NonNullable<PerfConfig['target']['start']> } {
+  const start = config.target.start;
+  if (!start) {
+    throw new UserError('--clinic needs target.start: clinic must launch the service itself', { where: 'target.start', fix: 'add target.start (a `node <file>` command) to perf.config.yaml, or drop --clinic' });
+  }
+  const install = resolveClinic(clinicSearchPath(start.cwd));
+  if (!install) throw new UserError(CLINIC_ADD_HINT, { where: '--clinic', fix: 'npm i -D clinic' });
+  const dest = join(profDir, 'clinic');
+  mkdirSync(dest, { recursive: true });
+  return { tool, install, dest, start: { ...start, command: clinicCommand(tool, install, dest, start.command) } };
+}

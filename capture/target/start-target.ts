@@ -27,6 +27,12 @@ export interface StartTargetOptions {
   extraEnv?: Record<string, string>;
   /** Skip the readiness wait (callers that poll themselves). */
   noWait?: boolean;
+  /**
+   * How stop() asks the group to end (default SIGTERM, SIGKILL after the grace): a wrapper that only
+   * writes its results on Ctrl-C (clinic) needs SIGINT and a longer grace to write them.
+   */
+  stopSignal?: 'SIGTERM' | 'SIGINT';
+  stopGraceMs?: number;
   signal?: AbortSignal;
 }
 
@@ -92,8 +98,8 @@ export async function startTarget(target: Target, opts: StartTargetOptions = {})
     stderrTail: () => secrets.redact(tail.join('\n')),
     exited: () => exitInfo !== undefined,
     exitStatus: () => (exitInfo === undefined ? null : spawnError ? spawnError.message : exitInfo.signal ? `was killed by ${exitInfo.signal}` : `exited with code ${exitInfo.code}`),
-    stop: async (graceMs = 5000) => {
-      await stopGroup(child, exitedPromise, graceMs);
+    stop: async (graceMs = opts.stopGraceMs ?? 5000) => {
+      await stopGroup(child, exitedPromise, graceMs, opts.stopSignal ?? 'SIGTERM');
       preload.remove();
     },
     runtimeDir: preload.runtimeDir,
@@ -138,11 +144,11 @@ export async function startTarget(target: Target, opts: StartTargetOptions = {})
   });
 }
 
-async function stopGroup(child: ChildProcess, exited: Promise<void>, graceMs: number): Promise<void> {
+async function stopGroup(child: ChildProcess, exited: Promise<void>, graceMs: number, signal: NodeJS.Signals): Promise<void> {
   const pid = child.pid;
   if (pid === undefined) return;
   const signalGroup = (sig: NodeJS.Signals | 0): boolean => signalPgid(pid, sig);
-  if (!signalGroup('SIGTERM')) {
+  if (!signalGroup(signal)) {
     await exited;
     return;
   }

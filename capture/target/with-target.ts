@@ -10,7 +10,7 @@ export const DEFAULT_REACH_TIMEOUT_MS = 5000;
  */
 export async function withTarget<T>(
   config: PerfConfig,
-  opts: { extraEnv?: Record<string, string>; signal?: AbortSignal },
+  opts: { extraEnv?: Record<string, string>; signal?: AbortSignal; stopSignal?: 'SIGTERM' | 'SIGINT'; stopGraceMs?: number },
   fn: (running: RunningTarget | undefined) => Promise<T>,
 ): Promise<T> {
   if (!config.target.start) {
@@ -20,6 +20,8 @@ export async function withTarget<T>(
   const running = await startTarget(config.target, {
     ...(opts.extraEnv ? { extraEnv: opts.extraEnv } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.stopSignal ? { stopSignal: opts.stopSignal } : {}),
+    ...(opts.stopGraceMs ? { stopGraceMs: opts.stopGraceMs } : {}),
   });
   try {
     return await fn(running);

@@ -3,19 +3,21 @@ import { BaseCommand } from '../base-command.js';
 import { loadOptionsFromFlags } from '../load-options.js';
 import { durationFlag, quickFlag } from '../flags.js';
 import { runProfile } from '../../capture/profile/run-profile.js';
+import { CLINIC_TOOLS } from '../../capture/profile/clinic.js';
 import { fmtMs, fmtPct, mdTable } from '../../core/markdown.js';
 import { progressLine } from '../../capture/load/progress-line.js';
 
 export default class Profile extends BaseCommand<typeof Profile> {
   static override description =
-    'Profile the target under load: V8 CPU profile hot functions with file:line, event-loop delay and GC share';
-  static override examples = ['<%= config.bin %> profile', '<%= config.bin %> profile --duration 20s --connections 20', '<%= config.bin %> profile --journey search --json'];
+    'Profile the target under load: V8 CPU profile hot functions with file:line, live heap allocation sites, event-loop delay and GC share; optionally clinic doctor/flame';
+  static override examples = ['<%= config.bin %> profile', '<%= config.bin %> profile --duration 20s --connections 20', '<%= config.bin %> profile --journey search --json', '<%= config.bin %> profile --clinic doctor'];
   static override flags = {
     journey: Flags.string({ description: 'load only this journey [default: the weighted mix]' }),
     duration: durationFlag({ description: 'load duration while profiling, e.g. 10s [default: 10s, --quick: 5s]' }),
     connections: Flags.integer({ description: 'closed model: concurrent connections [default: 10]', min: 1, max: 10_000 }),
     rate: Flags.integer({ description: 'open model: arrival rate in requests/s instead of the closed model', min: 1 }),
     quick: quickFlag('profile: 5 s of load'),
+    clinic: Flags.option({ options: CLINIC_TOOLS, description: 'also run the target under clinic.js (optional dependency: npm i -D clinic); doctor adds its diagnosis, both keep their HTML beside the profile' })(),
   };
 
   public async run(): Promise<void> {
@@ -27,6 +29,7 @@ export default class Profile extends BaseCommand<typeof Profile> {
       store,
       ...loadOptionsFromFlags(this.flags),
       quick: this.flags.quick,
+      ...(this.flags.clinic ? { clinic: this.flags.clinic } : {}),
       signal: this.interruptSignal(),
       onProgress: (p) => {
         if (live) process.stderr.write(`\r\x1b[K${progressLine('profile', p)}`);
@@ -42,7 +45,10 @@ export default class Profile extends BaseCommand<typeof Profile> {
       this.say(mdTable(['function', 'file:line', 'self %', 'total %'], app.map((f) => [f.functionName, f.location, fmtPct(f.selfShare, 1), fmtPct(f.totalShare, 1)])));
       if (a.eventLoopDelayMs) this.say(`event-loop delay p99 ${fmtMs(a.eventLoopDelayMs.p99)}, max ${fmtMs(a.eventLoopDelayMs.max)}`);
       if (a.gc) this.say(`GC ${fmtPct(a.gc.share)} of wall time (${a.gc.count} pauses)`);
+      const site = a.heapProfile?.sites.find((x) => x.category === 'app' && x.selfBytes > 0);
+      if (site) this.say(`top live allocation site of the app: ${site.functionName} at ${site.location} (${fmtPct(site.selfShare, 1)} of sampled heap)`);
     }
+    if (this.flags.clinic) this.say(`clinic ${this.flags.clinic}: ${a.clinic.note ?? (a.clinic.ran ? 'ran' : 'did not run')}`);
     if (a.load) this.say(`load: ${a.load.requests} requests, p95 ${fmtMs(a.load.latencyMs.p95)}, errors ${fmtPct(a.load.errorRate)}`);
     this.say(`wrote ${store.display(result.markdownPath)} and ${store.display(result.jsonPath)}`);
   }

@@ -85,3 +85,27 @@ describe('heap evidence in the report and the analysis', () => {
     expect(leak?.estimatedImprovementPct).toBeNull();
   });
 });
+
+describe('clinic as an optional dependency', async () => {
+  const { clinicCommand, resolveClinic, CLINIC_ADD_HINT } = await import('../../capture/profile/clinic.js');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const install = { bin: '/x/clinic/bin.js', version: '13.0.0', doctorPackage: undefined };
+
+  it('is absent where nothing installed it, and the hint says how to add it in one line', () => {
+    expect(resolveClinic([mkdtempSync(join(tmpdir(), 'perf-noclinic-'))].map((d) => join(d, 'deeper')))).toBeUndefined();
+    expect(CLINIC_ADD_HINT).toContain('npm i -D clinic');
+    expect(CLINIC_ADD_HINT).not.toContain('\n');
+  });
+
+  it('wraps a node start command with --open=false and its dest, and refuses one that does not run node itself', () => {
+    expect(clinicCommand('doctor', install, '/runs/1/profiles/clinic', 'node server.mjs')).toMatch(/"\/x\/clinic\/bin\.js" doctor --open=false --dest "\/runs\/1\/profiles\/clinic" -- node server\.mjs$/);
+    expect(() => clinicCommand('flame', install, '/d', 'npm start')).toThrow(/--clinic needs a start command that runs node itself, found "npm start"/);
+    try {
+      clinicCommand('doctor', install, '/d', './start.sh');
+    } catch (e) {
+      expect((e as { exitCode: number }).exitCode).toBe(2);
+    }
+  });
+});
