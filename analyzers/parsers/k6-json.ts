@@ -76,6 +76,7 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
   let maxIndex = -1;
   let firstLine = true;
   let points = 0;
+  let warmupPoints = 0;
   let clamped = 0;
   let firstClamped = '';
 
@@ -107,6 +108,8 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
   /** Tag regions seen before (k6 repeats the same tag set for every point of a request type). */
   interface TagInfo {
     tags: SeriesTags;
+    /** `phase: warmup` (a generated script's warm-up): excluded, like perf's own results exclude it. */
+    warmup: boolean;
     /** metric → series id and the tags it is kept under (the overflow series' tags past the bound) */
     ids: Map<string, { id: number; tags: SeriesTags }>;
   }
@@ -180,6 +183,11 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
         return;
       }
       const rawTags = typeof data.tags === 'object' && data.tags !== null ? (data.tags as Record<string, unknown>) : null;
+      if (rawTags?.phase === 'warmup') {
+        warmupPoints++;
+        tracker.ok();
+        return;
+      }
       addPoint(metric, clock.parse(time), value, pickTags(metric, rawTags), lineNo);
       return;
     }
@@ -246,8 +254,13 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
         return;
       }
       if (cache.size >= TAG_CACHE_MAX) cache.clear();
-      info = { tags: tagsOfRegion(region, metric), ids: new Map() };
+      info = { tags: tagsOfRegion(region, metric), warmup: region.includes('"phase":"warmup"'), ids: new Map() };
       cache.set(region, info);
+    }
+    if (info.warmup) {
+      warmupPoints++;
+      tracker.ok();
+      return;
     }
     let series = info.ids.get(metric);
     if (series === undefined) info.ids.set(metric, (series = registry.resolve(metric, info.tags)));
@@ -327,8 +340,13 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
       const region = buf.toString('utf8', rs, re);
       if (region.includes('\\') || region.includes('"metadata":')) return false;
       if (cache.size >= TAG_CACHE_MAX) cache.clear();
-      info = { tags: tagsOfRegion(region, metric), ids: new Map() };
+      info = { tags: tagsOfRegion(region, metric), warmup: region.includes('"phase":"warmup"'), ids: new Map() };
       cache.set(key, info);
+    }
+    if (info.warmup) {
+      warmupPoints++;
+      tracker.ok();
+      return true;
     }
     let series = info.ids.get(metric);
     if (series === undefined) info.ids.set(metric, (series = registry.resolve(metric, info.tags)));
@@ -384,6 +402,7 @@ export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Pr
     warnings.push(`${file}: ${clamped} trend value(s) above ${MAX_TREND_VALUE} (ms for durations, ~11.6 days) were clamped to it in the histograms (the first: ${firstClamped})`);
   }
   warnings.push(...registry.warnings(file));
+  if (warmupPoints > 0) warnings.push(`${file}: ${warmupPoints} point(s) of the script's warm-up (tag phase=warmup) are excluded, as perf's own results exclude the warm-up`);
   if (points === 0) warnings.push(`${file}: no data points${wanted ? ` for ${[...wanted].join(', ')}` : ''}`);
   const runStart = points > 0 ? Math.min(minMs, startMs) : 0;
   return {

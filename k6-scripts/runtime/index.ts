@@ -38,13 +38,17 @@ export function createScript(plan: ScriptPlan, ext?: PerfExtension): Script {
     rows: loadRows(j),
   }));
   const slos = new SloMeters(plan.slos);
+  const warmup = plan.warmup;
+  /** In the leading warm-up of the script's own scenario (see ScriptPlan.warmup). */
+  const inWarmup = (): boolean => warmup !== null && exec.scenario.name === warmup.scenario && Date.now() - exec.scenario.startTime < warmup.ms;
 
   const runJourney = (j: CompiledJourney, iteration: number): void => {
     const row = j.rows ? j.rows[iteration % j.rows.length] : undefined;
     const values = { env: __ENV, ...(row ? { row } : {}) };
     for (const step of j.steps) {
-      const { res, expected } = runStep(j.name, step, baseUrl, values);
-      slos.record(j.name, expected, res.timings.duration);
+      const phase = inWarmup() ? 'warmup' : 'measured';
+      const { res, expected } = runStep(j.name, step, baseUrl, values, phase);
+      if (phase === 'measured') slos.record(j.name, expected, res.timings.duration);
       ext?.serverTiming(res);
       thinkTime(step);
     }

@@ -34,11 +34,11 @@ export function compileStep(journey: string, step: StepPlan): CompiledStep {
 }
 
 /** Sends one step; returns the response and whether its status was one the step expects. */
-export function runStep(journey: string, step: CompiledStep, baseUrl: string, values: TemplateValues): { res: Response; expected: boolean } {
+export function runStep(journey: string, step: CompiledStep, baseUrl: string, values: TemplateValues, phase: 'warmup' | 'measured'): { res: Response; expected: boolean } {
   const req = step.request.render(values);
   const res = http.request(step.plan.method, baseUrl + req.path, req.body, {
     headers: req.headers,
-    tags: { journey, name: step.plan.name },
+    tags: { journey, name: step.plan.name, phase },
     responseCallback: step.expected,
   });
   const expected = step.plan.expectStatus.includes(res.status);

@@ -51,4 +51,10 @@ export interface ScriptPlan {
   slos: SloPlan[];
   /** Environment variables the templates read: checked at k6's init so a missing one fails at once. */
   env: string[];
+  /**
+   * The leading warm-up of the script's own scenario: its requests carry the tag `phase: warmup`
+   * (all others `phase: measured`), feed no SLO metric, and the thresholds and perf's readers skip
+   * them. Under `k6 run --vus N --duration D` (k6's "default" scenario) nothing is warm-up.
+   */
+  warmup: { scenario: string; ms: number } | null;
 }

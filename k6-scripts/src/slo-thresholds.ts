@@ -5,7 +5,8 @@
  * or when it has no requests to judge. The script says the same three things:
  *   slo_<id>_bad     Rate of bad events in the SLO's scope   rate<=<allowed bad fraction>
  *   slo_<id>_events  Counter of those events (0 from setup)  count>0
- *   http_req_duration[{journey:<name>}]                     p(<percentile>)<=<thresholdMs>
+ *   http_req_duration{[journey:<name>,]phase:measured}     p(<percentile>)<=<thresholdMs>
+ * Requests of the scenario's warm-up carry `phase: warmup` and count in none of them (ScriptPlan.warmup).
  * Metric names are derived collision-free from the SLO names (uniqueMetricIds); journey names are
  * restricted by the config schema to [A-Za-z0-9_.-], which k6's tag selectors carry as they are.
  */
@@ -63,12 +64,12 @@ export function thresholdsFor(slos: readonly Slo[], profile: LoadProfile, fallba
     add(plan.eventsMetric, 'count>0', false);
     if (slo.sli === 'latency' && slo.thresholdMs !== undefined) {
       const p = PERCENTILE_VALUES[slo.percentile ?? 'p95'];
-      add(slo.journey ? `http_req_duration{journey:${slo.journey}}` : 'http_req_duration', `p(${p})<=${slo.thresholdMs}`);
+      add(slo.journey ? `http_req_duration{journey:${slo.journey},phase:measured}` : 'http_req_duration{phase:measured}', `p(${p})<=${slo.thresholdMs}`);
     }
   });
   if (profile.abortOnThresholds) {
-    if (!slos.some((s) => s.sli === 'latency')) add('http_req_duration', `p(95)<=${fallbackLatencyMs}`);
-    if (!slos.some((s) => s.sli !== 'latency')) add('http_req_failed', 'rate<0.05');
+    if (!slos.some((s) => s.sli === 'latency')) add('http_req_duration{phase:measured}', `p(95)<=${fallbackLatencyMs}`);
+    if (!slos.some((s) => s.sli !== 'latency')) add('http_req_failed{phase:measured}', 'rate<0.05');
   }
   return out;
 }

@@ -206,6 +206,28 @@ describe('plain k6 run of a generated script and perf slo-check agree', () => {
     const s = await perf(dir, ['slo-check', 'run.json']);
     expect({ k6: k.code, slo: s.code }, k.stderr + s.stdout).toEqual({ k6: 99, slo: 1 });
   });
+
+  it("a server slow only in the script's warm-up: the warm-up counts in neither k6's thresholds nor slo-check", async () => {
+    let first = 0;
+    // Slow (300 ms) for the first 3 s after the first request, then fast: only the warm-up is slow.
+    const srv = await recordingServer(() => {
+      first ||= Date.now();
+      return Date.now() - first < 3000 ? { status: 200, delayMs: 300 } : ok;
+    });
+    servers.push(srv.server);
+    const dir = project({
+      target: { baseUrl: srv.url },
+      journeys: [{ name: 'api', steps: [step('get', '/api', { thinkTimeMs: 0 })] }],
+      slos: [{ name: 'p95 at 95', sli: 'latency', percentile: 'p95', thresholdMs: 100, objective: 95, window: '1h' }],
+      scenarios: { baseline: { rate: 30, rampUp: '1s', duration: '5s', rampDown: '1s' } },
+      warmup: '4s',
+    });
+    expect((await perf(dir, ['generate', '--scenario', 'baseline'])).code).toBe(0);
+    const k = await run(k6, ['run', '--quiet', '--out', 'json=run.json', '.aiwg/testing/scripts/baseline.js'], dir);
+    const s = await perf(dir, ['slo-check', 'run.json']);
+    expect({ k6: k.code, slo: s.code }, k.stderr + s.stdout + s.stderr).toEqual({ k6: 0, slo: 0 });
+    expect(s.stdout + s.stderr).toMatch(/warm-up \(tag phase=warmup\) are excluded/);
+  });
 });
 
 describe('config text never becomes k6 code', () => {

@@ -148,7 +148,7 @@ describe('SLOs as k6 thresholds', () => {
     expect(thresholdsFor(config().slos, profile)).toEqual({
       slo_browse_p95_bad: ['rate<=0.01'],
       slo_browse_p95_events: ['count>0'],
-      'http_req_duration{journey:browse}': ['p(95)<=300'],
+      'http_req_duration{journey:browse,phase:measured}': ['p(95)<=300'],
       slo_avail_bad: ['rate<=0.001'],
       slo_avail_events: ['count>0'],
     });
@@ -163,9 +163,9 @@ describe('SLOs as k6 thresholds', () => {
   it('breakpoint thresholds abort the test, with defaults when no SLO exists', () => {
     const bp = buildLoadProfile('breakpoint', { config: { scenarios: {} }, capacityRps: 100 });
     const t = thresholdsFor([], bp, 250);
-    expect(Object.keys(t)).toEqual(['http_req_duration', 'http_req_failed']);
+    expect(Object.keys(t)).toEqual(['http_req_duration{phase:measured}', 'http_req_failed{phase:measured}']);
     // No abort before the 10 s warm-up is over (+1 s) and 5 × 20 requests (the p95 minimum) were sent.
-    expect(t.http_req_duration![0]).toEqual({ threshold: 'p(95)<=250', abortOnFail: true, delayAbortEval: '11s' });
+    expect(t['http_req_duration{phase:measured}']![0]).toEqual({ threshold: 'p(95)<=250', abortOnFail: true, delayAbortEval: '11s' });
     const withSlo = thresholdsFor(config().slos, bp);
     expect(withSlo.slo_avail_bad![0]).toMatchObject({ threshold: 'rate<=0.001', abortOnFail: true });
     // An empty counter at the start must not abort the ramp.
