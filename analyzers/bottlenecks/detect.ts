@@ -29,7 +29,12 @@ export const STALL_MIN_MS = 100;
 
 const DB_TOKENS = new Set(['sql', 'sqlite', 'query', 'queries', 'select', 'db', 'database', 'knex', 'sequelize', 'prisma', 'typeorm', 'pg', 'mysql', 'mongo', 'mongodb', 'redis', 'prepare', 'stmt', 'statement', 'wasm']);
 const BLOCKING_TOKENS = new Set(['sync', 'sleep', 'block', 'blocking', 'stall', 'busy', 'spin', 'wait', 'pbkdf2', 'scrypt']);
-const SERIALISE_TOKENS = new Set(['stringify', 'serialize', 'serialise', 'serializer', 'render', 'template']);
+const SERIALISE_TOKENS = new Set(['stringify', 'serialize', 'serialise', 'serializer']);
+/**
+ * 'render' and 'template' name serialisation only inside a library (a template engine's render); in app
+ * code they are the app's own work (the demo's renderProductDetail is an O(n²) loop, not a serialiser).
+ */
+const SERIALISE_LIBRARY_TOKENS = new Set(['render', 'template']);
 const PAYLOAD_TOKENS = new Set(['gzip', 'deflate', 'zlib', 'compress', 'brotli', 'inflate']);
 const STOP_TOKENS = new Set(['api', 'v1', 'v2', 'http', 'handle', 'handler', 'get', 'post', 'put', 'route', 'index', 'server', 'app', 'src', 'lib', 'js', 'mjs', 'ts', 'node', 'the', 'and', 'for']);
 
@@ -56,6 +61,7 @@ export function classifyFrame(f: HotFunction): RuleId | null {
   if (has(DB_TOKENS)) return 'db-query';
   if (t.some((x) => PAYLOAD_TOKENS.has(x))) return 'payload-size';
   if (t.some((x) => SERIALISE_TOKENS.has(x))) return 'serialisation';
+  if (f.category === 'node_modules' && t.some((x) => SERIALISE_LIBRARY_TOKENS.has(x))) return 'serialisation';
   if (f.category === 'app') return 'sync-cpu';
   return null;
 }
@@ -159,7 +165,7 @@ export function analyzeBottlenecks(inputs: AnalyzeInputs): BottlenecksPayload {
 
   const stackAnalysis =
     profile?.profiled && inputs.cpuProfiles?.length
-      ? analyzeStacks(inputs.cpuProfiles, attributable, tokens, { db: DB_TOKENS, blocking: BLOCKING_TOKENS, serialise: SERIALISE_TOKENS, payload: PAYLOAD_TOKENS }, inputs.cwd)
+      ? analyzeStacks(inputs.cpuProfiles, attributable, tokens, { db: DB_TOKENS, blocking: BLOCKING_TOKENS, serialise: SERIALISE_TOKENS, serialiseLibrary: SERIALISE_LIBRARY_TOKENS, payload: PAYLOAD_TOKENS }, inputs.cwd)
       : undefined;
   if (stackAnalysis && stackAnalysis.busyUs > 0 && stackAnalysis.unattributedUs / stackAnalysis.busyUs >= 0.1) {
     gaps.push(`${pct(stackAnalysis.unattributedUs / stackAnalysis.busyUs)} of busy CPU is on stacks with no JavaScript frame (Node internals or native code only): not charged to any finding`);

@@ -60,6 +60,8 @@ export interface Signatures {
   db: Set<string>;
   blocking: Set<string>;
   serialise: Set<string>;
+  /** Serialisation tokens that count only in dependency frames (a template engine's `render`). */
+  serialiseLibrary: Set<string>;
   payload: Set<string>;
 }
 
@@ -129,6 +131,7 @@ export function analyzeStacks(profiles: CpuProfile[], journeys: JourneyKeys[], t
       if (t.some((x) => sig.blocking.has(x))) return 'blocking-io';
       if (t.some((x) => sig.payload.has(x))) return 'payload-size';
       if (t.some((x) => sig.serialise.has(x))) return 'serialisation';
+      if (isDependency(n) && t.some((x) => sig.serialiseLibrary.has(x))) return 'serialisation';
       return undefined;
     };
     // The classification of a stack depends only on its top node: memoise per node id.

@@ -77,6 +77,18 @@ describe('dependency frames', () => {
     expect(top.impact.journeys).toEqual(['create-comment']);
   });
 
+  it("calls an app function named render… the app's own CPU work, and a template engine's render serialisation", () => {
+    const cpu = profileOf([
+      [[...router, ['renderProductDetail', 'file:///srv/api/src/pages.js']], 200],
+      [[...router, ['listPosts', 'file:///srv/api/src/posts.js'], ['render', `${NM}/ejs/lib/ejs.js`]], 100],
+    ]);
+    const a = analyzeBottlenecks({ profile: { file: 'p.json', payload: profilePayload }, cpuProfiles: [cpu], journeys: config.journeys });
+    const own = a.bottlenecks.find((b) => (b.evidence[0]?.location ?? '').includes('pages.js'))!;
+    expect(own.rule, a.bottlenecks.map((b) => `${b.rule} ${b.title}`).join('\n')).toBe('sync-cpu');
+    const engine = a.bottlenecks.find((b) => (b.evidence[0]?.location ?? '').includes('posts.js'))!;
+    expect(engine.rule).toBe('serialisation');
+  });
+
   it('prints no estimate for an event-loop delay that no frame explains', () => {
     const a = analyzeBottlenecks({ profile: { file: 'p.json', payload: { ...profilePayload, eventLoopDelayMs: { p50: 1, p90: 50, p99: 400, max: 900, mean: 20 } } } });
     const stall = a.bottlenecks.find((b) => b.rule === 'blocking-io')!;
