@@ -8,7 +8,8 @@ import { runProfile } from '../../capture/profile/run-profile.js';
 import { runAnalyze, runPlan } from '../../cli/flow/steps.js';
 import { ArtifactStore } from '../../core/artifacts/store.js';
 import type { PerfConfig } from '../../core/config/types.js';
-import { freePort, installJsonServer, jsonServerConfig, writeDb } from '../fixtures/json-server/json-server.js';
+import { installJsonServer, jsonServerConfig, writeDb } from '../fixtures/json-server/json-server.js';
+import { freePort } from '../support/free-port.js';
 
 /**
  * The share of busy CPU time with lowdb's `stringify` anywhere on the stack, read straight from the

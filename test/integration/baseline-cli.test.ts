@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JS fixture without types
 import { startTestServer } from '../fixtures/baseline/servers.mjs';
+import { freePort } from '../support/free-port.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const runJs = join(root, 'cli/bin/run.js');
@@ -28,11 +29,6 @@ function project(config: string): string {
   return dir;
 }
 
-async function freePort(): Promise<number> {
-  const s = await startTestServer();
-  await s.close();
-  return s.port as number;
-}
 
 const journeys = (path: string) => `journeys:
   - name: home

@@ -9,11 +9,12 @@ import { ArtifactStore } from '../../core/artifacts/store.js';
 import type { BaselinePayload, ProfilePayload } from '../../core/artifacts/schemas.js';
 import { loadConfig } from '../../core/config/load.js';
 import type { Artifact } from '../../core/artifacts/store.js';
+import { freePortSync } from '../support/free-port.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const shopDir = join(root, 'examples/shop');
 // Its own port, so a shop another test or developer runs on 18080 does not get in the way.
-const port = 18_500 + Math.floor(Math.random() * 1000);
+const port = freePortSync();
 const config = () => {
   const c = loadConfig(join(shopDir, 'perf.config.yaml'));
   c.target.baseUrl = `http://127.0.0.1:${port}`;

@@ -5,9 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runProfile } from '../../capture/profile/run-profile.js';
 import { ArtifactStore } from '../../core/artifacts/store.js';
 import type { ProfilePayload } from '../../core/artifacts/schemas.js';
-import { loadConfig } from '../../core/config/load.js';
 import { ensureClinic } from '../support/clinic.js';
-import { SERVER } from '../support/shop.js';
+import { demoShopConfig } from '../support/shop.js';
 
 const DOCTOR_CATEGORIES = ['data', 'gc', 'event-loop', 'io', 'none', 'unknown'];
 
@@ -17,10 +16,7 @@ describe('perf profile --clinic doctor on the demo shop', () => {
 
   beforeAll(async () => {
     ensureClinic();
-    const port = 19_500 + Math.floor(Math.random() * 1000);
-    const config = loadConfig(join(dirname(SERVER), 'perf.config.yaml'));
-    config.target.baseUrl = `http://127.0.0.1:${port}`;
-    config.target.start!.env = { ...config.target.start!.env, PORT: String(port) };
+    const config = await demoShopConfig();
     const store = new ArtifactStore(mkdtempSync(join(tmpdir(), 'perf-clinic-')));
     const run = await runProfile({ config, store, durationMs: 8000, quick: true, clinic: 'doctor' });
     profile = run.artifact;

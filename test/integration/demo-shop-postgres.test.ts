@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,9 +7,8 @@ import type { PlanPayload } from '../../analyzers/plan/plan.js';
 import { runFlow } from '../../cli/flow/run-flow.js';
 import type { BaselinePayload } from '../../core/artifacts/schemas.js';
 import { ArtifactStore } from '../../core/artifacts/store.js';
-import { loadConfig } from '../../core/config/load.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
-import { call, comparable, SCRIPT, startShop, type Answer, type Shop } from '../support/shop.js';
+import { call, comparable, demoShopConfig, SCRIPT, startShop, type Answer, type Shop } from '../support/shop.js';
 
 let pgServer: TestPostgres;
 const shops: Shop[] = [];
@@ -29,14 +27,6 @@ afterAll(async () => {
   }
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('demo shop with SHOP_DB=postgres', () => {
   it('answers every request exactly as the SQLite shop does, and its plans show the missing indexes', async () => {
@@ -60,10 +50,7 @@ describe('demo shop with SHOP_DB=postgres', () => {
   it('perf flow ranks the unindexed order-history query and the N+1 review query, and compare shows their database time fall after SHOP_FIXES=1', async () => {
     const url = await pgServer.createDatabase('shop_flow');
     process.env.DATABASE_URL = url;
-    const port = await freePort();
-    const config = loadConfig(join(__dirname, '../../examples/shop/perf.postgres.config.yaml'));
-    config.target.baseUrl = `http://127.0.0.1:${port}`;
-    config.target.start!.env = { ...config.target.start!.env, PORT: String(port) };
+    const config = await demoShopConfig('perf.postgres.config.yaml');
     const dir = mkdtempSync(join(tmpdir(), 'perf-flow-pg-'));
     const lines: string[] = [];
     const common = { config, trigger: 'slo-breach' as const, quick: true, connections: 4, durationMs: 4000, capacity: false, skipLoadtest: true, say: (l: string) => lines.push(l) };

@@ -1,5 +1,4 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,16 +6,8 @@ import type { BottlenecksPayload } from '../../analyzers/bottlenecks/types.js';
 import type { PlanPayload } from '../../analyzers/plan/plan.js';
 import { runFlow } from '../../cli/flow/run-flow.js';
 import { ArtifactStore } from '../../core/artifacts/store.js';
-import { loadConfig } from '../../core/config/load.js';
+import { demoShopConfig } from '../support/shop.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const savedFixes = process.env.SHOP_FIXES;
 afterAll(() => {
@@ -26,10 +17,7 @@ afterAll(() => {
 
 describe('perf flow on the demo shop: before → SHOP_FIXES=1 → after', () => {
   it('ranks the known bottlenecks, plans their fixes, never waits without a TTY, and shows the improvement after the fix', async () => {
-    const port = await freePort();
-    const config = loadConfig(join(__dirname, '../../examples/shop/perf.config.yaml'));
-    config.target.baseUrl = `http://127.0.0.1:${port}`;
-    config.target.start!.env = { ...config.target.start!.env, PORT: String(port) };
+    const config = await demoShopConfig();
     const dir = mkdtempSync(join(tmpdir(), 'perf-flow-'));
     const lines: string[] = [];
     const common = { config, trigger: 'slo-breach' as const, quick: true, connections: 4, durationMs: 4000, capacity: false, skipLoadtest: true, say: (l: string) => lines.push(l) };
@@ -56,7 +44,7 @@ describe('perf flow on the demo shop: before → SHOP_FIXES=1 → after', () => 
     const after = await runFlow({ ...common, store: new ArtifactStore(join(dir, '.aiwg')), after: true, beforeTarget: { env: { SHOP_FIXES: '0' } } });
     const c = after.comparison!;
     expect(c.measurementsPerSide).toBe(3);
-    expect(c.confirmations!.filter((r) => r.held).map((r) => r.journey)).toEqual(expect.arrayContaining(['product-detail', 'order-history']));
+    expect(c.confirmations!.filter((r) => r.held).map((r) => r.journey), lines.join('\n')).toEqual(expect.arrayContaining(['product-detail', 'order-history']));
     expect(c.improvements).toEqual(expect.arrayContaining(['product-detail', 'order-history']));
     expect(c.journeys.find((j) => j.name === 'product-detail')!.change.p95).toBeLessThan(-0.5);
     expect(lines.join('\n')).toMatch(/📈 product-detail: p95 [\d.]+ → [\d.]+ ms — improved/);

@@ -9,6 +9,7 @@ import { createServer as netServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'cli/bin/run.js');
@@ -25,14 +26,6 @@ function perf(cwd: string, args: string[]): Promise<{ status: number; stdout: st
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const s = netServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => done(port));
-    });
-  });
-}
 
 const SLOS = `slos:
   - { name: p95-fast, sli: latency, percentile: p95, thresholdMs: 200, objective: 99, window: 1h }

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { freePortSync } from '../support/free-port.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const demoConfig = join(root, 'examples/shop/perf.config.yaml');
@@ -32,7 +33,7 @@ function perf(args: string[], env: Record<string, string> = {}): Promise<{ code:
 
 /** The demo config on a free port (18080 may be taken on a shared machine), paths made absolute. */
 function demoConfigCopy(dir: string): string {
-  const port = String(20_000 + Math.floor(Math.random() * 20_000));
+  const port = String(freePortSync());
   const text = readFileSync(demoConfig, 'utf8')
     .replaceAll('18080', port)
     .replace('cwd: "."', `cwd: ${JSON.stringify(join(root, 'examples/shop'))}`)

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readK6Run } from '../../analyzers/parsers/k6-json.js';
+import { freePortSync } from '../support/free-port.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const fixtures = join(root, 'test/fixtures/loadtest');
@@ -31,7 +32,7 @@ interface CliResult {
 
 function project(): string {
   const dir = mkdtempSync(join(tmpdir(), 'perf-loadtest-'));
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = freePortSync();
   const config = readFileSync(join(fixtures, 'perf.config.template.yaml'), 'utf8').replaceAll('__PORT__', String(port))
     .replace('headers:', `start:\n    command: "node ${join(fixtures, 'server.mjs')} ${port}"\n    readyPath: /health\n    env: { EXPECT_API_KEY: "\${PERF_TEST_API_KEY}" }\n  headers:`);
   writeFileSync(join(dir, 'perf.config.yaml'), config);

@@ -1,5 +1,4 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { withResources } from '../../capture/resources/with-resources.js';
 import { startTarget, type RunningTarget } from '../../capture/target/start-target.js';
 import { driveOpenLoop } from '../support/open-loop.js';
 import { SERVER } from '../support/shop.js';
+import { freePort } from '../support/free-port.js';
 
 // The Node runtime series of a target perf starts: its preload reports heap, heap-after-GC,
 // event-loop delay and GC once a second through a file in the target's runtime dir.
@@ -16,14 +16,6 @@ afterEach(async () => {
   for (const t of targets.splice(0)) await t.stop(2000);
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function start(command: string, cwd: string, env: Record<string, string>, port: number, readyPath = '/'): Promise<RunningTarget> {
   const t = await startTarget({ baseUrl: `http://127.0.0.1:${port}`, headers: {}, start: { command, cwd, env, readyPath, readyTimeoutMs: 60_000 } });

@@ -9,6 +9,7 @@ import { startTarget, type RunningTarget } from '../../capture/target/start-targ
 import { detectLeak } from '../../analyzers/resources/leak.js';
 import { checkLimits } from '../../analyzers/resources/limits.js';
 import { driveOpenLoop } from '../support/open-loop.js';
+import { freePort } from '../support/free-port.js';
 
 // A tiny loopback server: MODE=leak keeps KB per request forever, none keeps nothing (but allocates
 // and drops the same amount), cache fills a fixed-size cache (CACHE keys, KB each), then only hits.
@@ -131,12 +132,3 @@ describe('resources of a started target', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}

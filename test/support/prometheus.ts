@@ -2,9 +2,9 @@
 // the remote-write receiver on and a temp storage dir; stop() kills it and removes the dir.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 
 export interface RunningPrometheus {
   url: string;
@@ -14,15 +14,6 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-    s.on('error', rej);
-  });
-}
 
 export async function startPrometheus(): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'perf-prom-'));

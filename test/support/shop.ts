@@ -1,8 +1,20 @@
 /** The demo shop (examples/shop) started for real on loopback, and the request script its tests replay. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../../core/config/load.js';
+import type { PerfConfig } from '../../core/config/types.js';
+import { freePort } from './free-port.js';
 
 export const SERVER = resolve(import.meta.dirname, '../../examples/shop/server.mjs');
+
+/** The demo shop's config (examples/shop/<file>) aimed at a free loopback port, for tests that let perf start it. */
+export async function demoShopConfig(file = 'perf.config.yaml'): Promise<PerfConfig> {
+  const port = await freePort();
+  const config = loadConfig(join(resolve(SERVER, '..'), file));
+  config.target.baseUrl = `http://127.0.0.1:${port}`;
+  config.target.start!.env = { ...config.target.start!.env, PORT: String(port) };
+  return config;
+}
 
 export interface Shop {
   url: string;
