@@ -1,6 +1,6 @@
 import type { ProfilePayload, ResourceSeries } from '../../core/contract/artifacts.js';
 import { RULES } from './catalogue.js';
-import type { Draft } from './detect.js';
+import type { Draft } from './rank.js';
 import type { Evidence } from './types.js';
 
 /** How many heap-profile sites go into a finding's evidence. */
