@@ -60,6 +60,24 @@ export function percentFlag(opts: Described & { min?: number; max?: number }) {
   })();
 }
 
+/**
+ * A plain number strictly between `above` and `below` (either optional), e.g. a probability or a number
+ * of days; `what` names it in the message ("a probability between 0 and 1"), `example` is shown in the fix.
+ */
+export function numberFlag(opts: Described & { what: string; example: string; above?: number; below?: number }) {
+  return Flags.custom<number>({
+    description: opts.description,
+    helpValue: '<number>',
+    parse: async (text, _ctx, flag) => {
+      const n = Number(text.trim().replace(/%$/, ''));
+      if (text.trim() === '' || !Number.isFinite(n) || (opts.above !== undefined && n <= opts.above) || (opts.below !== undefined && n >= opts.below)) {
+        throw new UserError(`expected ${opts.what}, found "${text}"`, { where: `--${flag.name}`, fix: `pass e.g. --${flag.name} ${opts.example}` });
+      }
+      return n;
+    },
+  })();
+}
+
 /** --quick means the same on every command: a CI-sized run, every phase scaled down, rates unchanged. */
 export function quickFlag(what: string) {
   return Flags.boolean({ description: `CI-sized run: every phase scaled down, rates unchanged (${what})`, default: false });

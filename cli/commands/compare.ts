@@ -5,6 +5,7 @@ import { confirmChanges, confirmOptionsFor } from '../../capture/baseline/confir
 import { CheckFailed, UserError } from '../../core/errors.js';
 import { BaseCommand } from '../base-command.js';
 import { runCompare } from '../flow/steps.js';
+import { numberFlag } from '../flags.js';
 import { BEFORE_TARGET_FLAGS, beforeTargetFromFlags } from '../load-options.js';
 
 export default class Compare extends BaseCommand<typeof Compare> {
@@ -20,10 +21,10 @@ export default class Compare extends BaseCommand<typeof Compare> {
   };
   static override flags = {
     'fail-on-regression': Flags.boolean({ description: 'exit 1 when any journey regressed significantly (CI gate)', default: false }),
-    'effort-days': Flags.string({ description: 'development effort in days for the ROI section [default: from the plan]' }),
+    'effort-days': numberFlag({ description: 'development effort in days for the ROI section [default: from the plan]', what: 'a number of days > 0', example: '2', above: 0 }),
     plan: Flags.string({ description: 'perf.plan/v1 JSON to take the effort from [default: latest in the output dir]' }),
-    alpha: Flags.string({ description: 'significance level of the tests [default: 0.01]' }),
-    'min-effect': Flags.string({ description: 'smallest p95 change that counts, in percent [default: 20]' }),
+    alpha: numberFlag({ description: 'significance level of the tests [default: 0.01]', what: 'a probability between 0 and 1', example: '0.01', above: 0, below: 1 }),
+    'min-effect': numberFlag({ description: 'smallest p95 change that counts, in percent [default: 20]', what: 'a percent > 0 and < 1000', example: '20', above: 0, below: 1000 }),
     'allow-mismatch': Flags.boolean({
       description: 'compare runs at different offered load, load model or tool anyway (the summary flags it) instead of exiting 2',
       default: false,
@@ -44,15 +45,9 @@ export default class Compare extends BaseCommand<typeof Compare> {
     }
     const config = f.confirm ? this.perfConfig() : this.optionalConfig();
     const store = this.store(config);
-    const num = (v: string | undefined, flag: string, ok: (n: number) => boolean, hint: string): number | undefined => {
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isFinite(n) || !ok(n)) throw new UserError(`expected ${hint}, found "${v}"`, { where: flag });
-      return n;
-    };
-    const effortDays = num(f['effort-days'], '--effort-days', (n) => n > 0, 'a number of days > 0');
-    const alpha = num(f.alpha, '--alpha', (n) => n > 0 && n < 1, 'a probability between 0 and 1, e.g. 0.01');
-    const minEffect = num(f['min-effect'], '--min-effect', (n) => n > 0 && n < 1000, 'a percent > 0, e.g. 20');
+    const effortDays = f['effort-days'];
+    const alpha = f.alpha;
+    const minEffect = f['min-effect'];
     // Everything --confirm needs is checked here, before any load runs.
     let confirm: Parameters<typeof runCompare>[1]['confirm'];
     if (f.confirm && config) {

@@ -3,6 +3,7 @@ import { confirm, input } from '@inquirer/prompts';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { BaseCommand } from '../base-command.js';
+import { numberFlag } from '../flags.js';
 import { writeFileAtomic } from '../../core/artifacts/atomic.js';
 import { DEFAULT_CONFIG_FILE, parseConfig } from '../../core/config/load.js';
 import { renderStarterConfig, STARTER_DEFAULTS, type StarterAnswers } from '../../core/config/starter.js';
@@ -24,7 +25,7 @@ export default class Init extends BaseCommand<typeof Init> {
     journey: Flags.string({ description: `name of the first journey [default: ${STARTER_DEFAULTS.journeyName}]` }),
     path: Flags.string({ description: `path of the first journey's request [default: ${STARTER_DEFAULTS.journeyPath}]` }),
     p95: Flags.integer({ description: `p95 latency target in ms [default: ${STARTER_DEFAULTS.p95Ms}]`, min: 1 }),
-    objective: Flags.string({ description: `SLO objective in percent [default: ${STARTER_DEFAULTS.objective}]` }),
+    objective: numberFlag({ description: `SLO objective in percent [default: ${STARTER_DEFAULTS.objective}]`, what: 'a percent between 0 and 100 (exclusive)', example: '99.9', above: 0, below: 100 }),
     start: Flags.string({ description: 'target.start command: perf starts the service for each run (on a terminal, offered from package.json "start")' }),
     force: Flags.boolean({ description: 'overwrite an existing config file', default: false }),
   };
@@ -53,7 +54,7 @@ export default class Init extends BaseCommand<typeof Init> {
       journeyName: checkName(this.flags.journey ?? STARTER_DEFAULTS.journeyName, '--journey'),
       journeyPath: checkPath(this.flags.path ?? STARTER_DEFAULTS.journeyPath, '--path'),
       p95Ms: this.flags.p95 ?? STARTER_DEFAULTS.p95Ms,
-      objective: checkObjective(this.flags.objective ?? String(STARTER_DEFAULTS.objective), '--objective'),
+      objective: this.flags.objective ?? STARTER_DEFAULTS.objective,
       ...(this.flags.start ? { start: { command: checkCommand(this.flags.start, '--start'), readyPath: checkPath(this.flags.path ?? STARTER_DEFAULTS.journeyPath, '--path') } } : {}),
     };
   }
@@ -81,7 +82,7 @@ export default class Init extends BaseCommand<typeof Init> {
       const journeyName = await ask('Name of a first critical journey', this.flags.journey ?? STARTER_DEFAULTS.journeyName, checkName);
       const journeyPath = await ask('Path it requests', this.flags.path ?? STARTER_DEFAULTS.journeyPath, checkPath);
       const p95Ms = await ask('p95 latency target (ms)', String(this.flags.p95 ?? STARTER_DEFAULTS.p95Ms), checkWholeMs);
-      const objective = await ask('SLO objective (% good events)', this.flags.objective ?? String(STARTER_DEFAULTS.objective), checkObjective);
+      const objective = await ask('SLO objective (% good events)', String(this.flags.objective ?? STARTER_DEFAULTS.objective), checkObjective);
       const npmStart = startScript(dirname(configFile));
       let start: StarterAnswers['start'];
       if (this.flags.start) start = { command: checkCommand(this.flags.start, '--start'), readyPath: journeyPath };

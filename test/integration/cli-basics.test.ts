@@ -126,6 +126,9 @@ describe('perf init', () => {
     [['loadtest', '--scenario', 'stress', '--rate', '0'], '--rate: expected a rate in requests/s > 0, found "0"'],
     [['generate', '--capacity', 'lots'], '--capacity: expected a rate in requests/s > 0, found "lots"'],
     [['loadtest', '--scenario', 'soak', '--max-dropped', '150'], '--max-dropped: expected a percent between 0 and 100, found "150"'],
+    [['compare', 'a.json', 'b.json', '--alpha', '2'], '--alpha: expected a probability between 0 and 1, found "2"'],
+    [['compare', 'a.json', 'b.json', '--effort-days', '0'], '--effort-days: expected a number of days > 0, found "0"'],
+    [['init', '--yes', '--objective', '100'], '--objective: expected a percent between 0 and 100 (exclusive), found "100"'],
   ])('a typed flag rejects a bad value with one message naming it, exit 2: %j', (args, message) => {
     const r = perf(args, emptyDir());
     expect(r.status).toBe(2);
