@@ -236,10 +236,12 @@ func (w *Window) merge(o *Window) {
 	}
 }
 
-// Aggregator buckets points into fixed windows relative to the start time. Only the open windows and
-// the run totals are held in memory: bounded by series × open windows, never by sample count.
+// Aggregator buckets points into fixed windows relative to the start time (or, aligned, to multiples
+// of the window since the Unix epoch). Only the open windows and the run totals are held in memory:
+// bounded by series × open windows, never by sample count.
 type Aggregator struct {
 	start    time.Time
+	origin   time.Time // window i spans [origin + i·window, origin + (i+1)·window), window 0 cut to start
 	window   time.Duration
 	maxNames int
 	names    map[string]struct{}
@@ -256,8 +258,20 @@ type Aggregator struct {
 
 // NewAggregator starts windows at `start`.
 func NewAggregator(start time.Time, window time.Duration, maxNames int) *Aggregator {
+	return newAggregator(start, start, window, maxNames)
+}
+
+// NewAlignedAggregator puts window boundaries at multiples of `window` since the Unix epoch, so the
+// windows of runners that started at different moments line up exactly; the first window starts at
+// `start` and may be short (perf.k6-windows/v1 `alignedWindows`).
+func NewAlignedAggregator(start time.Time, window time.Duration, maxNames int) *Aggregator {
+	ns := start.UnixNano()
+	return newAggregator(start, time.Unix(0, ns-ns%window.Nanoseconds()).In(start.Location()), window, maxNames)
+}
+
+func newAggregator(start, origin time.Time, window time.Duration, maxNames int) *Aggregator {
 	a := &Aggregator{
-		start: start, window: window, maxNames: maxNames,
+		start: start, origin: origin, window: window, maxNames: maxNames,
 		names:  map[string]struct{}{},
 		folded: map[string]struct{}{},
 		ids:    map[seriesKey]int{},
@@ -267,11 +281,18 @@ func NewAggregator(start time.Time, window time.Duration, maxNames int) *Aggrega
 	return a
 }
 
+// boundary is where window idx starts (and window idx-1 ends).
+func (a *Aggregator) boundary(idx int64) time.Time {
+	if idx <= 0 {
+		return a.start
+	}
+	return a.origin.Add(time.Duration(idx) * a.window)
+}
+
 func (a *Aggregator) windowAt(idx int64) *Window {
 	w := a.open[idx]
 	if w == nil {
-		s := a.start.Add(time.Duration(idx) * a.window)
-		w = newWindow(idx, s, s.Add(a.window), &a.series)
+		w = newWindow(idx, a.boundary(idx), a.boundary(idx+1), &a.series)
 		a.open[idx] = w
 	}
 	return w
@@ -317,7 +338,7 @@ func (a *Aggregator) Add(p Point) {
 // AddSample aggregates one sample of an interned series.
 func (a *Aggregator) AddSample(id int, at time.Time, value float64) {
 	idx := int64(0)
-	if d := at.Sub(a.start); d > 0 {
+	if d := at.Sub(a.origin); d > 0 {
 		idx = int64(d / a.window)
 	}
 	if idx < a.next {
@@ -334,7 +355,7 @@ func (a *Aggregator) AddSample(id int, at time.Time, value float64) {
 func (a *Aggregator) CloseUntil(t time.Time) []*Window {
 	var out []*Window
 	for {
-		end := a.start.Add(time.Duration(a.next+1) * a.window)
+		end := a.boundary(a.next + 1)
 		if end.After(t) {
 			return out
 		}
@@ -363,11 +384,11 @@ func (a *Aggregator) CloseAll(stop time.Time) []*Window {
 		}
 	}
 	// The window `stop` falls into, if it has started, plus any that hold (clock-skewed) samples.
-	if stop.After(a.start.Add(time.Duration(a.next)*a.window)) && a.next > last {
+	if stop.After(a.boundary(a.next)) && a.next > last {
 		last = a.next
 	}
 	for a.next <= last {
-		end := a.start.Add(time.Duration(a.next+1) * a.window)
+		end := a.boundary(a.next + 1)
 		if stop.Before(end) && a.next == last {
 			end = stop
 		}

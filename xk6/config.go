@@ -3,6 +3,7 @@ package perf
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,13 @@ type Config struct {
 	MaxNames    int           // distinct `name` tag values kept per run; the rest fold into "other"
 	MinEvents   int           // events the short window needs before the guard may fire
 	FlushPeriod time.Duration // how often buffered samples are aggregated
+	// Scale-out (one test over several k6 runners): the run id all runners share, this runner's name
+	// (default: the host name, a pod's name on Kubernetes), its execution segment when k6 has none,
+	// and the collector URL closed windows are pushed to (perf.k6-push/v1, see push.go).
+	RunID   string
+	Runner  string
+	Segment string
+	Push    string
 }
 
 // DefaultConfig is the configuration with nothing set.
@@ -46,6 +54,9 @@ var envKeys = map[string]string{
 	"K6_PERF_FACTOR":     "factor",
 	"K6_PERF_MAX_NAMES":  "maxNames",
 	"K6_PERF_MIN_EVENTS": "minEvents",
+	"K6_PERF_RUN":        "run",
+	"K6_PERF_RUNNER":     "runner",
+	"K6_PERF_PUSH":       "push",
 }
 
 // ParseConfig reads the environment, then the --out argument.
@@ -76,6 +87,9 @@ func ParseConfig(arg string, env map[string]string) (Config, error) {
 	}
 	if c.File == "" {
 		return c, fmt.Errorf("perf output needs a file (fix: --out perf=<file>)")
+	}
+	if c.Push != "" && c.RunID == "" {
+		return c, fmt.Errorf("perf output option push=%s needs a run id the collector files the windows under (fix: add run=<id>)", redactURL(c.Push))
 	}
 	return c, nil
 }
@@ -120,13 +134,53 @@ func (c *Config) set(key, v string) error {
 		if err == nil && c.FlushPeriod <= 0 {
 			err = fmt.Errorf("must be positive")
 		}
+	case "run":
+		c.RunID, err = name(v)
+	case "runner":
+		c.Runner, err = name(v)
+	case "segment":
+		c.Segment = v
+	case "push":
+		c.Push, err = pushURL(v)
 	default:
-		return fmt.Errorf("unknown perf output option %q (known: file, window, slos, guard, duration, factor, maxNames, minEvents, flush)", key)
+		return fmt.Errorf("unknown perf output option %q (known: file, window, slos, guard, duration, factor, maxNames, minEvents, flush, run, runner, segment, push)", key)
 	}
 	if err != nil {
+		if key == "push" {
+			v = redactURL(v)
+		}
 		return fmt.Errorf("perf output option %s=%q: %w", key, v, err)
 	}
 	return nil
+}
+
+// name checks a run id or runner name: it travels in HTTP headers and file names.
+func name(v string) (string, error) {
+	if v == "" || len(v) > 128 || strings.IndexFunc(v, func(r rune) bool {
+		return !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) >= 0 {
+		return "", fmt.Errorf("want 1-128 characters of A-Z a-z 0-9 . _ -")
+	}
+	return v, nil
+}
+
+// pushURL checks the collector URL: http(s), with a host.
+func pushURL(v string) (string, error) {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("want an http:// or https:// URL with a host, e.g. push=http://127.0.0.1:4318/push")
+	}
+	return v, nil
+}
+
+// redactURL is a URL fit for logs: no user info, no query.
+func redactURL(v string) string {
+	u, err := url.Parse(v)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return u.String()
 }
 
 // SLO is the `Slo` shape of the perf CLI config (core/config/types.ts).

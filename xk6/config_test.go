@@ -29,6 +29,16 @@ func TestParseConfig(t *testing.T) {
 		{"bad window", "file=a,window=fast", nil, nil, "window"},
 		{"tiny window", "file=a,window=1ms", nil, nil, "at least 100ms"},
 		{"bad guard", "file=a,guard=maybe", nil, nil, "want on or off"},
+		{"scale-out", "file=a,run=soak-7,runner=r1,push=http://127.0.0.1:4318/push", nil, func(c Config) bool {
+			return c.RunID == "soak-7" && c.Runner == "r1" && c.Push == "http://127.0.0.1:4318/push"
+		}, ""},
+		{"scale-out from the environment", "file=a", map[string]string{"K6_PERF_RUN": "x", "K6_PERF_PUSH": "http://c:1/p"}, func(c Config) bool {
+			return c.RunID == "x" && c.Push == "http://c:1/p"
+		}, ""},
+		{"push needs a run id", "file=a,push=http://127.0.0.1:1/push", nil, nil, "needs a run id"},
+		{"push needs an http URL", "file=a,run=x,push=ftp://h/x", nil, nil, "http:// or https://"},
+		{"a bad push URL is not echoed with its credentials", "file=a,run=x,push=http://user:secret@/x", nil, nil, `push="http:///x"`},
+		{"run id travels in headers", "file=a,run=a b", nil, nil, "A-Z a-z 0-9"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -66,6 +66,16 @@ type HeaderLine struct {
 	ExtensionVersion string          `json:"extensionVersion"`
 	SLOs             json.RawMessage `json:"slos"`
 	Guard            *GuardInfo      `json:"guard"`
+	*ScaleOut                        // absent in a single-runner file
+}
+
+// ScaleOut is the header of one runner of a test split over several k6 processes or hosts.
+type ScaleOut struct {
+	RunID           string  `json:"runId"`
+	Runner          string  `json:"runner"`
+	Segment         *string `json:"segment"`         // k6's --execution-segment, null when unsegmented
+	SegmentSequence *string `json:"segmentSequence"` // k6's --execution-segment-sequence, null when none
+	AlignedWindows  bool    `json:"alignedWindows"`
 }
 
 type seriesSet struct {
@@ -169,11 +179,23 @@ func WindowToLine(w *Window) (WindowLine, error) {
 }
 
 // LineWriter writes one JSON object per line; each line goes out in a single write and window lines
-// are synced, so a killed k6 leaves every finished line readable.
+// are synced, so a killed k6 leaves every finished line readable. With Capture set it also keeps the
+// lines since the last TakeBatch, byte for byte, for the collector.
 type LineWriter struct {
-	mu  sync.Mutex
-	w   io.Writer
-	err error
+	mu      sync.Mutex
+	w       io.Writer
+	err     error
+	Capture bool
+	batch   []byte
+}
+
+// TakeBatch returns the lines written since the last call and starts a new batch.
+func (lw *LineWriter) TakeBatch() []byte {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	b := lw.batch
+	lw.batch = nil
+	return b
 }
 
 type syncer interface{ Sync() error }
@@ -187,6 +209,9 @@ func (lw *LineWriter) Write(v any, sync bool) error {
 	b = append(b, '\n')
 	lw.mu.Lock()
 	defer lw.mu.Unlock()
+	if lw.Capture {
+		lw.batch = append(lw.batch, b...)
+	}
 	if lw.err != nil {
 		return lw.err
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime/debug"
 	"sync"
@@ -23,6 +24,9 @@ const ExtensionVersion = "0.1.0"
 // maxCachedTimeSeries bounds the k6 time series → series id cache.
 const maxCachedTimeSeries = 100_000
 
+// pushCloseTimeout bounds how long Stop waits for the collector to take the last batches.
+const pushCloseTimeout = 5 * time.Second
+
 // closeGrace is how long after its end a window stays open for samples that are still in flight.
 const closeGrace = 2 * time.Second
 
@@ -35,6 +39,8 @@ type Output struct {
 	slos    []SLO
 	rawSLOs []byte
 	testDur time.Duration
+	scale   *ScaleOut // nil for a single-runner run
+	pusher  *Pusher   // nil without push=
 
 	fs      fsext.Fs // k6's file system (params.FS): the OS in a run, a memory FS in tests
 	file    io.WriteCloser
@@ -48,6 +54,7 @@ type Output struct {
 	start    time.Time
 	aborted  *Aborted
 	stopFn   func(error)
+	stopOnce sync.Once
 	stopped  bool
 	writeErr error
 	now      func() time.Time
@@ -85,7 +92,40 @@ func New(p output.Params) (output.Output, error) {
 	if dur == 0 && len(p.ExecutionPlan) > 0 {
 		dur, _ = lib.GetEndOffset(p.ExecutionPlan)
 	}
-	return &Output{cfg: cfg, fs: fs, logger: logger, slos: slos, rawSLOs: raw, testDur: dur, now: time.Now}, nil
+	o := &Output{cfg: cfg, fs: fs, logger: logger, slos: slos, rawSLOs: raw, testDur: dur, now: time.Now}
+	o.scale = scaleOutOf(cfg, p.ScriptOptions)
+	if cfg.Push != "" {
+		o.pusher = NewPusher(cfg.Push, o.scale.RunID, o.scale.Runner, logger, o.collectorStop)
+	}
+	return o, nil
+}
+
+// scaleOutOf is the runner's scale-out header: present when the run has an id, a push URL or an
+// execution segment; the segment and its sequence come from k6's own options (the segment= option only
+// when k6 has none), the runner name defaults to the host name (a pod's name on Kubernetes).
+func scaleOutOf(cfg Config, opts lib.Options) *ScaleOut {
+	var seg, seq *string
+	if es := opts.ExecutionSegment; es != nil {
+		v := es.String()
+		seg = &v
+	} else if cfg.Segment != "" {
+		seg = &cfg.Segment
+	}
+	if ess := opts.ExecutionSegmentSequence; ess != nil && len(*ess) > 0 {
+		v := ess.String()
+		seq = &v
+	}
+	if cfg.RunID == "" && cfg.Push == "" && seg == nil {
+		return nil
+	}
+	runner := cfg.Runner
+	if runner == "" {
+		runner, _ = os.Hostname()
+	}
+	if runner == "" {
+		runner = "runner"
+	}
+	return &ScaleOut{RunID: cfg.RunID, Runner: runner, Segment: seg, SegmentSequence: seq, AlignedWindows: true}
 }
 
 // Description is called by k6 before the test starts, for the `output:` line of `k6 run`.
@@ -94,6 +134,15 @@ func (o *Output) Description() string {
 	if o.cfg.Guard && len(o.slos) > 0 {
 		long, short := GuardWindows(o.testDur)
 		d += fmt.Sprintf(", SLO guard on %d SLO(s): %s/%s windows at %.1fx", len(o.slos), long, short, o.cfg.Factor)
+	}
+	if o.scale != nil {
+		d += fmt.Sprintf(", run %q runner %q", o.scale.RunID, o.scale.Runner)
+		if o.scale.Segment != nil {
+			d += " segment " + *o.scale.Segment
+		}
+	}
+	if o.pusher != nil {
+		d += ", push to " + redactURL(o.cfg.Push)
 	}
 	return d + ")"
 }
@@ -122,9 +171,13 @@ func (o *Output) Start() error {
 		return fmt.Errorf("perf output: cannot create %s: %w", o.cfg.File, err)
 	}
 	o.file = f
-	o.lines = &LineWriter{w: f}
+	o.lines = &LineWriter{w: f, Capture: o.pusher != nil}
 	o.start = o.now()
-	o.agg = NewAggregator(o.start, o.cfg.Window, o.cfg.MaxNames)
+	if o.scale != nil {
+		o.agg = NewAlignedAggregator(o.start, o.cfg.Window, o.cfg.MaxNames)
+	} else {
+		o.agg = NewAggregator(o.start, o.cfg.Window, o.cfg.MaxNames)
+	}
 	o.ids = map[metrics.TimeSeries]int{}
 	var gi *GuardInfo
 	if len(o.slos) > 0 || o.cfg.SLOsPath != "" {
@@ -136,10 +189,14 @@ func (o *Output) Start() error {
 	}
 	hdr := HeaderLine{
 		Schema: Schema, Type: "header", StartMs: ms(o.start), WindowMs: o.cfg.Window.Milliseconds(),
-		K6Version: k6Version(), ExtensionVersion: ExtensionVersion, SLOs: o.rawSLOs, Guard: gi,
+		K6Version: k6Version(), ExtensionVersion: ExtensionVersion, SLOs: o.rawSLOs, Guard: gi, ScaleOut: o.scale,
 	}
 	if err := o.lines.Write(hdr, true); err != nil {
 		return fmt.Errorf("perf output: writing %s: %w", o.cfg.File, err)
+	}
+	if o.pusher != nil {
+		o.pusher.Start()
+		o.pushLines()
 	}
 	o.flusher, err = output.NewPeriodicFlusher(o.cfg.FlushPeriod, o.flush)
 	return err
@@ -226,6 +283,38 @@ func (o *Output) flush() {
 			o.abort(trip)
 		}
 	}
+	o.pushLines()
+}
+
+// pushLines hands the lines written since the last batch to the pusher (never blocks).
+func (o *Output) pushLines() {
+	if o.pusher != nil {
+		o.pusher.Send(o.lines.TakeBatch())
+	}
+}
+
+// stopTest calls k6's test-run stop callback once, on its own goroutine (k6 may call back into the output).
+func (o *Output) stopTest(err error) {
+	o.stopOnce.Do(func() {
+		if o.stopFn != nil {
+			go o.stopFn(err)
+		}
+	})
+}
+
+// collectorStop runs (on the pusher's goroutine) when the collector's reply asks this runner to stop:
+// the global verdict ends every runner; the summary records it as the run's abort.
+func (o *Output) collectorStop(reason string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.stopped {
+		return
+	}
+	if o.aborted == nil {
+		o.aborted = &Aborted{Reason: "collector: " + reason, AtMs: ms(o.now())}
+	}
+	o.logger.Error("perf output: the collector asked to stop the test: " + reason)
+	o.stopTest(fmt.Errorf("perf collector asked to stop the test: %s", reason))
 }
 
 func (o *Output) writeWindows(ws []*Window) {
@@ -248,9 +337,7 @@ func (o *Output) abort(t *Trip) {
 		LongBurnRate: t.LongBurnRate, ShortBurnRate: t.ShortBurn,
 	}, true)
 	o.logger.Error("perf SLO guard: stopping the test: " + t.Reason)
-	if o.stopFn != nil {
-		go o.stopFn(fmt.Errorf("perf SLO guard: %s", t.Reason))
-	}
+	o.stopTest(fmt.Errorf("perf SLO guard: %s", t.Reason))
 }
 
 // Stop is called by k6 once after the test when no test error is passed: it flushes everything,
@@ -263,6 +350,29 @@ func (o *Output) StopWithTestError(_ error) error {
 	if o.flusher != nil {
 		o.flusher.Stop()
 	}
+	err := o.finish()
+	o.mu.Lock()
+	p := o.pusher
+	o.pusher = nil
+	o.mu.Unlock()
+	if p != nil {
+		o.reportPush(p.Close(pushCloseTimeout))
+	}
+	return err
+}
+
+func (o *Output) reportPush(st PushStats) {
+	msg := fmt.Sprintf("perf output: pushed %d batch(es) to %s", st.Sent, redactURL(o.cfg.Push))
+	if st.Dropped == 0 && st.Unsent == 0 && st.GaveUp == "" {
+		o.logger.Info(msg)
+		return
+	}
+	msg += fmt.Sprintf("; %d dropped (buffer full), %d not sent; the local file %s has every window", st.Dropped, st.Unsent, o.cfg.File)
+	o.logger.Warn(msg)
+}
+
+// finish closes the last windows, writes the summary and closes the file; once.
+func (o *Output) finish() error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.stopped || o.file == nil {
@@ -279,6 +389,7 @@ func (o *Output) StopWithTestError(_ error) error {
 			LateSamples: o.agg.Late, ClampedSamples: o.agg.Clamped, FoldedNames: o.agg.Folded,
 		}, true)
 	}
+	o.pushLines()
 	if cerr := o.file.Close(); err == nil {
 		err = cerr
 	}
