@@ -1,13 +1,15 @@
 // Benchmark of the perf k6 output. Runs the built bin/k6 against a loopback Node server
 // (test/fixtures/k6/server.mjs) with ONE script, side by side in one run, and prints:
-//   1. throughput: no output vs --out perf vs --out json (req/s and ratios; targets: perf >= 0.95 of
-//      no output) and the artifact sizes (target: perf artifact >= 50x smaller than the JSON);
+//   1. throughput: no output vs --out perf vs --out perf with push= to a loopback stub collector
+//      (1 s windows: a batch POSTed every second) vs --out json (req/s and ratios; targets: perf and
+//      perf+push >= 0.95 of no output) and the artifact sizes (target: perf artifact >= 50x smaller than the JSON);
 //   2. memory: a constant-arrival-rate test with --summary-mode=disabled --no-thresholds --out perf,
 //      and the same test with stock settings: peak RSS (VmHWM) after 1x and 10x the samples
 //      (target: ours grows <= 1.2x; stock k6's growth printed beside it).
 // Usage: node bench/k6-output/run.mjs [--seconds 8] [--rounds 3] [--rate 1000] [--rss-seconds 80] [--rate-vus 60] [--extra 40] [--only throughput|memory]
 // Keep it modest: the machine is shared. Everything targets 127.0.0.1 only.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +36,18 @@ if (!existsSync(k6)) {
 const dir = mkdtempSync(join(tmpdir(), 'perf-bench-k6out-'));
 const server = spawn(process.execPath, [join(root, 'test/fixtures/k6/server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
 const base = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(`http://127.0.0.1:${d.toString().trim()}`)));
+
+// A stub perf.k6-push/v1 collector: takes every batch, counts it, never asks to stop.
+const pushed = { batches: 0, bytes: 0 };
+const collector = createServer((req, res) => {
+  req.on('data', (c) => (pushed.bytes += c.length));
+  req.on('end', () => {
+    pushed.batches++;
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"schema":"perf.k6-push/v1","stop":false}');
+  });
+});
+await new Promise((resolve) => collector.listen(0, '127.0.0.1', resolve));
+const pushUrl = `http://127.0.0.1:${collector.address().port}/push`;
 
 // One script for every configuration; the executor comes from the environment.
 writeFileSync(
@@ -78,6 +92,7 @@ if (ONLY !== 'memory') {
 const configs = [
   { name: 'no output', args: [] },
   { name: '--out perf', args: ['--out', 'perf=file=out.perf.ndjson'], artifact: 'out.perf.ndjson' },
+  { name: 'perf+push', args: ['--out', `perf=file=out.push.ndjson,window=1s,run=bench,runner=r0,push=${pushUrl}`], artifact: 'out.push.ndjson' },
   { name: '--out json', args: ['--out', 'json=out.json'], artifact: 'out.json' },
 ];
 const results = Object.fromEntries(configs.map((c) => [c.name, { rps: [], bytes: 0, reqs: 0 }]));
@@ -85,7 +100,7 @@ console.log(`k6-output bench: ${ROUNDS} round(s) x ${configs.length} configs x $
 for (let round = 1; round <= ROUNDS; round++) {
   // Alternate the order so slow drift of the shared machine's load does not favour one config.
   for (const c of round % 2 === 1 ? configs : [...configs].reverse()) {
-    for (const f of ['summary.json', 'out.perf.ndjson', 'out.json']) rmSync(join(dir, f), { force: true });
+    for (const f of ['summary.json', 'out.perf.ndjson', 'out.push.ndjson', 'out.json']) rmSync(join(dir, f), { force: true });
     const r = await runK6([...c.args, '--summary-export', 'summary.json'], { DURATION: `${SECONDS}s` });
     if (r.code !== 0) throw new Error(`k6 (${c.name}) exited ${r.code}: ${r.stderr.slice(-500)}`);
     const m = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).metrics.http_reqs;
@@ -114,6 +129,11 @@ const perfBytes = results['--out perf'].bytes;
 const jsonBytes = results['--out json'].bytes;
 const perfRatio = median(results['--out perf'].rps.map((v, i) => v / results['no output'].rps[i]));
 console.log(`  --out perf keeps ${(perfRatio * 100).toFixed(1)} % of no-output throughput (median per-round ratio; target >= 95 %): ${perfRatio >= 0.95 ? 'MET' : 'NOT MET'}`);
+const pushRatio = median(results['perf+push'].rps.map((v, i) => v / results['no output'].rps[i]));
+console.log(
+  `  perf+push keeps ${(pushRatio * 100).toFixed(1)} % of no-output throughput (median per-round ratio; target >= 95 %): ${pushRatio >= 0.95 ? 'MET' : 'NOT MET'}` +
+    ` — the stub collector took ${pushed.batches} batches, ${fmtBytes(pushed.bytes)} over ${ROUNDS} run(s)`,
+);
 console.log(
   `  artifact (last round, ${SECONDS}s): perf ${fmtBytes(perfBytes)} vs json ${fmtBytes(jsonBytes)} = ${(jsonBytes / perfBytes).toFixed(0)}x smaller (target >= 50x): ${jsonBytes / perfBytes >= 50 ? 'MET' : 'NOT MET'}`,
 );
@@ -180,4 +200,5 @@ if (process.env.BENCH_TRACE) console.log(`  RSS trace (MB, every 2 s): ours ${ou
 }
 
 server.kill('SIGTERM');
+collector.close();
 rmSync(dir, { recursive: true, force: true });

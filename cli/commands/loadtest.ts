@@ -6,6 +6,10 @@ import { parseDuration } from '../../core/duration.js';
 import { CheckFailed, Interrupted, UserError } from '../../core/errors.js';
 import { runDidNotHappen } from '../../analyzers/slo/run-validity.js';
 import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
+import { writeK8sRun } from '../../k6-scripts/src/k8s/index.js';
+import type { ShapeOverrides } from '../../k6-scripts/src/generate.js';
+import { parseParallel } from '../../k6-scripts/src/parallel/segments.js';
+import { availableParallelism } from 'node:os';
 import { writeHtmlReport } from '../../report/index.js';
 import { warmupFlag } from '../load-options.js';
 import { durationFlag, percentFlag, quickFlag, rateFlag } from '../flags.js';
@@ -21,6 +25,7 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     'K6_PROMETHEUS_RW_SERVER_URL=http://127.0.0.1:9090/api/v1/write <%= config.bin %> loadtest --scenario soak --k6-out experimental-prometheus-rw',
     '<%= config.bin %> loadtest --scenario baseline -- --tag team=checkout --http-debug=headers   # extra k6 run arguments after --',
     '<%= config.bin %> loadtest --script .aiwg/testing/scripts/baseline.js   # your edited (or own) k6 script, evaluated by perf',
+    '<%= config.bin %> loadtest --scenario soak --k8s k8s/ --parallel 4   # k6-operator TestRun + ConfigMap + collector + runner Dockerfile',
   ];
   /** Arguments after `--` go to `k6 run`; checked in run(). */
   static override strict = false;
@@ -37,6 +42,9 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
       description: 'largest share (percent) of k6 iterations that may be dropped before the run counts as not having happened (exit 1) [default: 1]',
     }),
     'abort-on-burn': Flags.boolean({ description: 'stop early when the live SLO guard sees a fast error-budget burn (perf k6 extension only)', default: false }),
+    k8s: Flags.string({ description: 'write the k6-operator TestRun, the script ConfigMap, the collector (Service + Job running perf collect) and the runner image Dockerfile into this folder instead of running k6 here' }),
+    parallel: Flags.string({ description: 'k6 runners: with --k8s the TestRun parallelism (1..256) [default: 1]' }),
+    apply: Flags.boolean({ description: 'with --k8s: kubectl apply the folder and wait for the TestRun to finish (needs kubectl and a reachable cluster)', default: false }),
   };
 
   public async run(): Promise<void> {
@@ -46,10 +54,11 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     const signal = this.interruptSignal();
     const tty = process.stderr.isTTY === true && !this.flags.json;
     let lastPlain = 0;
-    const quickTotal = process.env.PERF_QUICK_TOTAL;
     if (!this.flags.scenario && !this.flags.script) {
       throw new UserError('no scenario given', { where: '--scenario', fix: `pass --scenario ${SCENARIO_NAMES.join('|')} (or --script <file> to run your own k6 script)` });
     }
+    if (this.flags.apply && !this.flags.k8s) throw new UserError('--apply needs --k8s', { where: '--apply', fix: 'pass --k8s <dir> --apply (or drop --apply)' });
+    if (this.flags.k8s) return this.writeK8s(config, store);
     const k6Outputs = [...(this.flags['k6-out'] ?? []), ...(process.env.K6_OUT ? [process.env.K6_OUT] : [])];
     const result = await runLoadtest({
       config,
@@ -58,12 +67,7 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
       ...(this.flags.script ? { script: this.flags.script } : {}),
       k6Outputs,
       k6Args: await this.k6Args(),
-      ...(this.flags.duration !== undefined ? { durationMs: this.flags.duration } : {}),
-      ...(this.flags.rate !== undefined ? { rate: this.flags.rate } : {}),
-      ...(this.flags.capacity !== undefined ? { capacityRps: this.flags.capacity } : {}),
-      quick: this.flags.quick,
-      ...(this.flags.warmup !== undefined ? { warmupMs: this.flags.warmup } : {}),
-      ...(quickTotal ? { quickBudgetMs: parseDuration(quickTotal, 'PERF_QUICK_TOTAL') } : {}),
+      ...this.shape(),
       abortOnBurn: this.flags['abort-on-burn'],
       signal,
       onNote: (line) => this.say(line),
@@ -122,6 +126,39 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
       throw new CheckFailed(`the load test did not run as planned: ${invalid.join('; ')}`, { fix: `see ${store.display(result.markdownPath)}` });
     }
     this.say('next: perf slo-check');
+  }
+
+  /** The load-shape flags (--duration, --rate, --capacity, --quick, --warmup, PERF_QUICK_TOTAL). */
+  private shape(): ShapeOverrides {
+    const quickTotal = process.env.PERF_QUICK_TOTAL;
+    return {
+      ...(this.flags.duration !== undefined ? { durationMs: this.flags.duration } : {}),
+      ...(this.flags.rate !== undefined ? { rate: this.flags.rate } : {}),
+      ...(this.flags.capacity !== undefined ? { capacityRps: this.flags.capacity } : {}),
+      quick: this.flags.quick,
+      ...(this.flags.warmup !== undefined ? { warmupMs: this.flags.warmup } : {}),
+      ...(quickTotal ? { quickBudgetMs: parseDuration(quickTotal, 'PERF_QUICK_TOTAL') } : {}),
+    };
+  }
+
+  /** --k8s: the manifests of the same test for k6-operator; nothing runs here unless --apply. */
+  private async writeK8s(config: ReturnType<Loadtest['perfConfig']>, store: ReturnType<Loadtest['store']>): Promise<void> {
+    if (this.flags.script) throw new UserError('--k8s runs a generated scenario', { where: '--script', fix: 'pass --scenario with --k8s (not --script)' });
+    const result = await writeK8sRun({
+      config,
+      store,
+      scenario: this.flags.scenario as ScenarioName,
+      dir: this.flags.k8s as string,
+      parallelism: parseParallel(this.flags.parallel ?? '1', availableParallelism(), 'k8s'),
+      apply: this.flags.apply,
+      shape: this.shape(),
+      onNote: (line) => this.say(line),
+    });
+    for (const f of result.files) this.say(`wrote ${f}`);
+    if (this.flags.json) this.emitJson({ schema: 'perf.k8s/v1', dir: result.dir, files: result.files, testRun: result.testRun, applied: result.applied });
+    if (!result.applied) {
+      this.say(`next: docker build -t <runner image> ${result.dir} (push it where the cluster pulls from), then kubectl apply -f ${result.dir}`);
+    }
   }
 
   /** Everything after `--` is for `k6 run`; any other stray argument is a usage error. */

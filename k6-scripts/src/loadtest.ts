@@ -101,7 +101,7 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
 
   const runDir = store.runDir();
   const outFile = join(runDir, k6.extension ? `${scenario}.perf.ndjson` : `${scenario}.k6.json`);
-  const windowMs = Math.min(10_000, Math.max(1000, Math.round(profile.totalMs / 30 / 1000) * 1000));
+  const windowMs = windowMsFor(profile.totalMs);
   const tail = new ProgressTail(outFile, k6.extension ? 'windows' : 'json', config.slos.map(fromConfigSlo));
   const started = Date.now();
   const tick = (): void => {
@@ -174,6 +174,11 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
   if (resources) payload.resources = resources;
   const written = store.writeReport('loadtest', payload, renderLoadTestResults(payload, checkLimits(config.limits, payload.resources)));
   return { payload, markdownPath: written.markdownPath, jsonPath: written.jsonPath, script };
+}
+
+/** The perf output's window for a load of `totalMs`: about 30 windows, whole seconds in [1 s, 10 s]. */
+export function windowMsFor(totalMs: number): number {
+  return Math.min(10_000, Math.max(1000, Math.round(totalMs / 30 / 1000) * 1000));
 }
 
 /**

@@ -40,10 +40,23 @@ export function parallelPlan(n: number): ParallelPlan {
   return { n, sequence: Array.from({ length: n + 1 }, (_, i) => point(i, n)).join(','), slots };
 }
 
-/** `--parallel` as typed: an integer in [2, min(16, 4 × CPUs)], else one clear usage error (exit 2). */
-export function parseParallel(raw: string, cpus: number): number {
-  const limit = Math.max(2, Math.min(MAX_PARALLEL, RUNNERS_PER_CPU * Math.max(1, cpus)));
+/** Most k6-operator runner pods `--k8s` writes a TestRun for (they run on the cluster's nodes, not here). */
+export const MAX_K8S_PARALLEL = 256;
+
+/**
+ * `--parallel` as typed: an integer in [2, min(16, 4 × CPUs)], else one clear usage error (exit 2).
+ * With `--k8s` it is the TestRun's parallelism: [1, 256], whatever this machine's CPUs.
+ */
+export function parseParallel(raw: string, cpus: number, target: 'local' | 'k8s' = 'local'): number {
   const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (target === 'k8s') {
+    if (Number.isInteger(n) && n >= 1 && n <= MAX_K8S_PARALLEL) return n;
+    throw new UserError(`--parallel "${raw}" is not a number of k6-operator runner pods in [1, ${MAX_K8S_PARALLEL}]`, {
+      where: '--parallel',
+      fix: `pass 1..${MAX_K8S_PARALLEL}: the TestRun's parallelism`,
+    });
+  }
+  const limit = Math.max(2, Math.min(MAX_PARALLEL, RUNNERS_PER_CPU * Math.max(1, cpus)));
   if (!Number.isInteger(n) || n < 2 || n > limit) {
     throw new UserError(`--parallel "${raw}" is not a number of k6 runners in [2, ${limit}]`, {
       where: '--parallel',
