@@ -8,7 +8,7 @@ let failed = 0;
 let skipped = 0;
 for (const file of existsSync(dir) ? readdirSync(dir) : []) {
   const text = readFileSync(join(dir, file), 'utf8');
-  if (file === 'go.json') {
+  if (/^go(-[\w-]+)?\.json$/.test(file) && !file.endsWith('-skipped.json')) {
     for (const line of text.split('\n')) {
       if (!line.startsWith('{')) continue;
       const ev = JSON.parse(line);
