@@ -171,3 +171,17 @@ func TestASingleRunnerFileHasNoScaleOutFields(t *testing.T) {
 		}
 	}
 }
+
+func TestStopAfterAFailedStartDoesNotWaitForThePusher(t *testing.T) {
+	o, _, _ := newSegmentedOutput(t, fsext.NewReadOnlyFs(fsext.NewMemMapFs()), "file=out/x.ndjson,run=r,push=http://127.0.0.1:1/push")
+	if err := o.Start(); err == nil {
+		t.Fatal("Start on a read-only FS succeeded")
+	}
+	done := make(chan error, 1)
+	go func() { done <- o.Stop() }()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("Stop hung on a pusher that never started")
+	}
+}

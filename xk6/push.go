@@ -132,6 +132,9 @@ func (p *Pusher) signal() {
 // Close sends what is buffered until the buffer is empty or `timeout` has passed, then stops the
 // goroutine (cancelling a request in flight) and reports what happened.
 func (p *Pusher) Close(timeout time.Duration) PushStats {
+	if p.done == nil { // never started (the output failed to start)
+		return p.stats
+	}
 	p.mu.Lock()
 	p.closing = true
 	p.mu.Unlock()
