@@ -53,6 +53,25 @@ export interface RunnerRecord {
   short: boolean;
   /** Why it is short, in words; null when not short. */
   shortReason: string | null;
+  /** How its k6 process ended, when perf ran it (`perf loadtest --parallel`); absent for files merged after the fact. */
+  exitStatus?: RunnerExit;
+}
+
+/** A runner process's end as the OS reports it: its exit code, or the signal that killed it. */
+export interface RunnerExit {
+  code: number | null;
+  signal: string | null;
+}
+
+/** The runners that fell short, in one sentence for a verdict; null when every runner ran its whole share. */
+export function shortLoad(runners: readonly RunnerRecord[]): string | null {
+  const short = runners.filter((r) => r.short);
+  if (short.length === 0) return null;
+  const one = (r: RunnerRecord): string => {
+    const how = r.exitStatus ? (r.exitStatus.signal ? `, killed by ${r.exitStatus.signal}` : `, exit ${r.exitStatus.code ?? 'unknown'}`) : '';
+    return `runner ${r.runner}${r.segment ? ` (segment ${r.segment})` : ''}${how}: ${r.shortReason ?? 'short'}`;
+  };
+  return `${short.length} of ${runners.length} runners fell short (${short.map(one).join('; ')})`;
 }
 
 export interface MergedRunners {

@@ -1,7 +1,7 @@
 /**
  * A gate that cannot pass a run that did not happen. Whatever the SLOs say, a run
- * with zero completed requests, every request failed, a target that died, an abort (k6 thresholds or
- * the live guard) or more dropped iterations than `--max-dropped` did not measure the service under
+ * with zero completed requests, every request failed, a target that died, a runner of a split test that
+ * fell short, an abort (k6 thresholds or the live guard) or more dropped iterations than `--max-dropped` did not measure the service under
  * the planned load: slo-check, `perf baseline` and `perf loadtest` all exit 1 with these reasons.
  * Pure: the facts come from the result file (or the payload just computed).
  */
@@ -17,6 +17,8 @@ export interface RunFacts {
   aborted?: string | null;
   /** The started target exited during the run (its exit status), or null. */
   targetExited?: string | null;
+  /** Runners of a split test that fell short (analyzers/merge shortLoad), or null. */
+  shortLoad?: string | null;
 }
 
 /** Default of `--max-dropped`: more than 1 % of the offered iterations dropped means the load never happened. */
@@ -28,6 +30,7 @@ export function runDidNotHappen(f: RunFacts, maxDropped = DEFAULT_MAX_DROPPED): 
   if (f.requests === 0) reasons.push('zero completed requests: the target answered nothing (down, or holding every connection)');
   else if (f.requests !== null && f.failed !== null && f.failed >= f.requests) reasons.push(`every request failed (${f.failed} of ${f.requests}): the service did not serve the load`);
   if (f.targetExited) reasons.push(`the target exited during the run (${f.targetExited}): the later figures measure a dead service`);
+  if (f.shortLoad) reasons.push(`the load was short: ${f.shortLoad}; the merged figures cover less than the planned load`);
   if (f.aborted) reasons.push(`the run was aborted (${f.aborted}): the planned load did not complete`);
   const dropped = f.droppedIterations ?? 0;
   if (dropped > 0) {

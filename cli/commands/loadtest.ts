@@ -4,7 +4,10 @@ import { PLAIN_PROGRESS_EVERY_MS } from '../../capture/load/progress-line.js';
 import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
 import { parseDuration } from '../../core/duration.js';
 import { CheckFailed, Interrupted, UserError } from '../../core/errors.js';
+import { cpus } from 'node:os';
+import { shortLoad } from '../../analyzers/merge/index.js';
 import { runDidNotHappen } from '../../analyzers/slo/run-validity.js';
+import { parseParallel } from '../../k6-scripts/src/parallel/segments.js';
 import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
 import { writeK8sRun } from '../../k6-scripts/src/k8s/index.js';
 import type { ShapeOverrides } from '../../k6-scripts/src/generate.js';
@@ -24,6 +27,7 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     'PERF_QUICK_TOTAL=15s <%= config.bin %> loadtest --scenario spike --quick   # CI smoke: whole profile in 15 s',
     'K6_PROMETHEUS_RW_SERVER_URL=http://127.0.0.1:9090/api/v1/write <%= config.bin %> loadtest --scenario soak --k6-out experimental-prometheus-rw',
     '<%= config.bin %> loadtest --scenario baseline -- --tag team=checkout --http-debug=headers   # extra k6 run arguments after --',
+    '<%= config.bin %> loadtest --scenario soak --parallel 4   # 4 k6 processes, one merged verdict',
     '<%= config.bin %> loadtest --script .aiwg/testing/scripts/baseline.js   # your edited (or own) k6 script, evaluated by perf',
     '<%= config.bin %> loadtest --scenario soak --k8s k8s/ --parallel 4   # k6-operator TestRun + ConfigMap + collector + runner Dockerfile',
   ];
@@ -41,6 +45,9 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     'max-dropped': percentFlag({
       description: 'largest share (percent) of k6 iterations that may be dropped before the run counts as not having happened (exit 1) [default: 1]',
     }),
+    parallel: Flags.string({
+      description: 'split the test over N k6 processes on this machine (k6 execution segments); perf merges their windows live and judges the whole: one progress line, one guard, one verdict',
+    }),
     'abort-on-burn': Flags.boolean({ description: 'stop early when the live SLO guard sees a fast error-budget burn (perf k6 extension only)', default: false }),
     k8s: Flags.string({ description: 'write the k6-operator TestRun, the script ConfigMap, the collector (Service + Job running perf collect) and the runner image Dockerfile into this folder instead of running k6 here' }),
     parallel: Flags.string({ description: 'k6 runners: with --k8s the TestRun parallelism (1..256) [default: 1]' }),
@@ -48,6 +55,8 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
   };
 
   public async run(): Promise<void> {
+    // Validated before anything starts (exit 2): no target, no k6.
+    const parallel = this.flags.parallel !== undefined ? parseParallel(this.flags.parallel, cpus().length) : undefined;
     const config = this.perfConfig();
     const maxDropped = (this.flags['max-dropped'] ?? 1) / 100;
     const store = this.store(config);
@@ -69,6 +78,7 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
       k6Args: await this.k6Args(),
       ...this.shape(),
       abortOnBurn: this.flags['abort-on-burn'],
+      ...(parallel !== undefined ? { parallel } : {}),
       signal,
       onNote: (line) => this.say(line),
       onProgress: (line) => {
@@ -92,6 +102,10 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     else if (p.scenario === 'stress' || p.scenario === 'breakpoint') this.say('breaking point: none (no violation lasted 3 consecutive windows after the warm-up)');
     if (p.recovery) this.say(`recovery: ${p.recovery.recoveryTimeMs === null ? 'not measured' : `${p.recovery.recoveryTimeMs} ms`} — ${p.recovery.note}`);
     if (p.aborted) this.say(`aborted after ${Math.round(p.aborted.atMs / 1000)} s: ${p.aborted.reason}`);
+    for (const r of p.runners ?? []) {
+      const exit = r.exitStatus ? (r.exitStatus.signal ? `killed by ${r.exitStatus.signal}` : `exit ${r.exitStatus.code}`) : 'exit n/a';
+      this.say(`runner ${r.runner} (segment ${r.segment ?? 'whole'}): ${r.requests} requests, ${exit}${r.short ? ` — SHORT: ${r.shortReason}` : ''}`);
+    }
     if (p.drift) this.say(`drift: p95 ${p.drift.firstP95Ms} → ${p.drift.lastP95Ms} ms (${p.drift.changePct}%)`);
     this.say(`wrote ${store.display(result.markdownPath)}`);
     this.say(`wrote ${store.display(result.jsonPath)}`);
@@ -119,6 +133,7 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
         iterations: p.iterations ?? null,
         aborted: p.aborted && p.scenario !== 'breakpoint' ? p.aborted.reason : null,
         targetExited: p.targetExited ?? null,
+        shortLoad: p.runners ? shortLoad(p.runners) : null,
       },
       maxDropped,
     );

@@ -291,6 +291,20 @@ export const loadStage = obj({
   warmup: z.boolean().optional(),
 });
 
+/** One k6 runner of a scale-out run: its segment, what it sent, and how it ended. */
+export const runnerRecord = obj({
+  runner: z.string(),
+  segment: z.string().nullable(),
+  requests: count,
+  windows: count,
+  complete: z.boolean(),
+  aborted: obj({ reason: z.string(), atMs: z.number() }).nullable(),
+  lastEndMs: z.number(),
+  short: z.boolean(),
+  shortReason: z.string().nullable(),
+  exitStatus: obj({ code: z.number().nullable(), signal: z.string().nullable() }).optional(),
+});
+
 /** perf.loadtest/v1 */
 export const loadTestPayload = obj({
   scenario: z.enum(SCENARIO_NAMES),
@@ -317,6 +331,8 @@ export const loadTestPayload = obj({
   iterations: count.optional(),
   /** Optional: the target perf started exited during the run (its exit status). */
   targetExited: z.string().optional(),
+  /** Optional (`--parallel N`): the k6 runners whose merged windows the figures are (analyzers/merge RunnerRecord). */
+  runners: z.array(runnerRecord).optional(),
   checks: obj({ passes: count, fails: count, byName: z.record(z.string(), passFail) }),
   /**
    * A sustained violation (N consecutive windows with enough samples, after the warm-up). `rps` is

@@ -27,7 +27,10 @@ import { allowedBadFraction } from '../../analyzers/slo/error-budget.js';
 import { fromConfigSlo } from '../../analyzers/slo/model.js';
 import { formatProgress, ProgressTail, type ProgressSnapshot } from './progress.js';
 import { buildLoadTestPayload, type LatencyLimit } from './results.js';
-import { runK6 } from './run-k6.js';
+import { runK6, type K6RunOutcome } from './run-k6.js';
+import { runParallelK6 } from './parallel/run-parallel.js';
+import { parallelPlan } from './parallel/segments.js';
+import type { RunnerRecord } from '../../analyzers/merge/index.js';
 import { requestsPerIteration } from './script-source.js';
 
 export interface LoadtestOptions {
@@ -55,6 +58,8 @@ export interface LoadtestOptions {
   script?: string;
   /** Human notes (which script, which k6, what the fallback loses). */
   onNote?: (line: string) => void;
+  /** --parallel N (validated: parseParallel): N k6 processes on this machine, one execution segment each, judged merged. */
+  parallel?: number;
 }
 
 export interface LoadtestResult {
@@ -83,6 +88,7 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
   } else script = await scriptFor(opts, shape, k6.extension, note);
   for (const o of opts.k6Outputs ?? []) note(`extra k6 output: --out ${redactOutput(o)}`);
 
+  if (opts.parallel !== undefined) checkParallel(k6.extension, profile);
   if (opts.abortOnBurn && !k6.extension) note('--abort-on-burn needs the perf k6 extension (bin/k6); running without the live guard');
   if (!k6.extension) note(`stock k6 ${k6.version} at ${k6.path}: falling back to --out json; this run loses: ${k6.lost.join('; ')}`);
 
@@ -102,42 +108,65 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
   const runDir = store.runDir();
   const outFile = join(runDir, k6.extension ? `${scenario}.perf.ndjson` : `${scenario}.k6.json`);
   const windowMs = windowMsFor(profile.totalMs);
-  const tail = new ProgressTail(outFile, k6.extension ? 'windows' : 'json', config.slos.map(fromConfigSlo));
+  const slos = config.slos.map(fromConfigSlo);
+  // --parallel: the progress line reads the merged windows, not one runner's file.
+  const tail = new ProgressTail(opts.parallel ? null : outFile, k6.extension ? 'windows' : 'json', slos);
   const started = Date.now();
+  const label = opts.parallel ? `${scenario} ×${opts.parallel}` : scenario;
   const tick = (): void => {
     if (!opts.onProgress) return;
     const snap = tail.snapshot(Date.now() - started, profile.totalMs);
-    opts.onProgress(formatProgress(scenario, snap), snap);
+    opts.onProgress(formatProgress(label, snap), snap);
   };
 
   let guard: { slosFile: string; durationMs: number } | undefined;
-  if (opts.abortOnBurn && k6.extension) {
-    if (config.slos.length === 0) note('--abort-on-burn: no SLOs in the config, so the guard has nothing to watch');
-    else guard = { slosFile: store.writeJson(join(DIRS.runs, store.runId, 'slos.json'), config.slos), durationMs: profile.totalMs };
+  if (opts.abortOnBurn && k6.extension && config.slos.length === 0) note('--abort-on-burn: no SLOs in the config, so the guard has nothing to watch');
+  // Runners of --parallel always get the SLOs: their headers carry the guard's windows for perf's merged guard.
+  if ((opts.abortOnBurn || opts.parallel) && k6.extension && config.slos.length > 0) {
+    guard = { slosFile: store.writeJson(join(DIRS.runs, store.runId, 'slos.json'), config.slos), durationMs: profile.totalMs };
   }
 
   const resourceSource = resourceSourceFor(config.target, target);
   const sampler = resourceSource ? startResourceSampler(resourceSource) : undefined;
   let resources: ResourceSeries | undefined;
-  let outcome;
+  let outcome: K6RunOutcome;
+  let runners: RunnerRecord[] | undefined;
   let targetExited: string | null = null;
+  const k6Run = {
+    k6,
+    script,
+    outFile,
+    windowMs,
+    env: { PERF_BASE_URL: config.target.baseUrl },
+    ...(opts.k6Outputs?.length ? { extraOutputs: opts.k6Outputs } : {}),
+    ...(opts.k6Args?.length ? { extraArgs: opts.k6Args } : {}),
+    signal: opts.signal,
+    onTick: tick,
+  };
   try {
-    outcome = await runK6({
-      k6,
-      script,
-      outFile,
-      windowMs,
-      ...(guard ? { guard } : {}),
-      // The guard's stop (and a breakpoint threshold abort) exit k6 non-zero: the artifact says so.
-      stoppedOnPurpose: () => k6.extension && existsSync(outFile) && /"type":"abort"/.test(readFileSync(outFile, 'utf8').slice(-1_000_000)),
-      // Thresholds stay on for stock k6 (users' own gate) and for breakpoint, where they are the abort.
-      keepThresholds: !k6.extension || profile.abortOnThresholds,
-      env: { PERF_BASE_URL: config.target.baseUrl },
-      ...(opts.k6Outputs?.length ? { extraOutputs: opts.k6Outputs } : {}),
-      ...(opts.k6Args?.length ? { extraArgs: opts.k6Args } : {}),
-      signal: opts.signal,
-      onTick: tick,
-    });
+    if (opts.parallel) {
+      const par = await runParallelK6({
+        ...k6Run,
+        plan: parallelPlan(opts.parallel),
+        runId: store.runId,
+        ...(guard ? { guard } : {}),
+        slos,
+        abortOnBurn: opts.abortOnBurn === true,
+        onWindow: (w) => tail.addWindow(w),
+      });
+      runners = par.runners;
+      for (const w of par.warnings) note(w);
+      outcome = { exitCode: null, interrupted: par.interrupted, errorLines: [], thresholdsFailed: false };
+    } else {
+      outcome = await runK6({
+        ...k6Run,
+        ...(guard ? { guard: { ...guard, live: opts.abortOnBurn === true } } : {}),
+        // The guard's stop (and a breakpoint threshold abort) exit k6 non-zero: the artifact says so.
+        stoppedOnPurpose: () => k6.extension && existsSync(outFile) && /"type":"abort"/.test(readFileSync(outFile, 'utf8').slice(-1_000_000)),
+        // Thresholds stay on for stock k6 (users' own gate) and for breakpoint, where they are the abort.
+        keepThresholds: !k6.extension || profile.abortOnThresholds,
+      });
+    }
   } finally {
     targetExited = target?.exitStatus() ?? null;
     resources = await sampler?.stop();
@@ -170,6 +199,7 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
     if (lastEnd < profile.totalMs - windowMs) payload.aborted = { reason: 'k6 thresholds crossed (abortOnFail)', atMs: lastEnd };
   }
   payload.target = { baseUrl: config.target.baseUrl };
+  if (runners) payload.runners = runners;
   if (targetExited) payload.targetExited = targetExited;
   if (resources) payload.resources = resources;
   const written = store.writeReport('loadtest', payload, renderLoadTestResults(payload, checkLimits(config.limits, payload.resources)));
@@ -210,6 +240,17 @@ async function scriptFor(
   const js = (res.scripts[0] as { jsPath: string }).jsPath;
   note(`generated ${store.display(js)}`);
   return js;
+}
+
+/** --parallel needs perf's windows (stock k6 has none to merge) and cannot carry breakpoint's per-process threshold abort. */
+function checkParallel(extension: boolean, profile: LoadProfile): void {
+  if (!extension) throw new UserError('--parallel needs the perf k6 extension (bin/k6): stock k6 writes no windows perf can merge', { where: '--parallel', fix: K6_FIX });
+  if (profile.abortOnThresholds) {
+    throw new UserError(`--parallel cannot run the ${profile.scenario} scenario: it stops at k6 thresholds, and each runner would judge only its own share`, {
+      where: '--parallel',
+      fix: `run ${profile.scenario} in one process (drop --parallel)`,
+    });
+  }
 }
 
 /** A user's script must exist; one importing k6/x/perf needs perf's k6, not the stock fallback. */

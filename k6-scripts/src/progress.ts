@@ -4,13 +4,13 @@
  * consumed so far of the SLO burning fastest — counted with the one ErrorBudget, so at the end of the
  * run it is the figure perf slo-check prints.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { decodeHistogram, mergeHistograms, percentileMs } from '../../analyzers/histogram.js';
 import { allowedBadFraction, badEvents, burnRate, consumedPct, isBadRequest } from '../../analyzers/slo/error-budget.js';
 import { k6Aggregate } from '../../analyzers/slo/inputs-k6.js';
 import type { EvalSlo } from '../../analyzers/slo/model.js';
 import type { K6WindowLine } from '../../core/artifacts/k6-windows.js';
 import { fmtErrorBudget } from '../../core/format.js';
+import { FileTail } from './file-tail.js';
 
 export interface ProgressSnapshot {
   elapsedMs: number;
@@ -27,8 +27,7 @@ export interface ProgressSnapshot {
 const RECENT_MS = 10_000;
 
 export class ProgressTail {
-  private offset = 0;
-  private partial = '';
+  private readonly tail: FileTail | null;
   private requests = 0;
   private failed = 0;
   private vus = 0;
@@ -40,11 +39,13 @@ export class ProgressTail {
   /** Stock --out json: the duration of the request whose http_req_failed sample is still to come. */
   private pending: { ms: number; journey: string | undefined } | null = null;
 
+  /** `file` null: nothing is tailed, the caller feeds windows with addWindow (the merged runners of --parallel). */
   constructor(
-    private readonly file: string,
+    file: string | null,
     private readonly format: 'windows' | 'json',
     private readonly slos: readonly EvalSlo[],
   ) {
+    this.tail = file === null ? null : new FileTail(file);
     this.events = slos.map(() => ({ total: 0, bad: 0 }));
   }
 
@@ -93,47 +94,12 @@ export class ProgressTail {
   }
 
   private readNew(): void {
-    let size: number;
-    try {
-      size = statSync(this.file).size;
-    } catch {
-      return;
-    }
-    if (size <= this.offset) return;
-    const fd = openSync(this.file, 'r');
-    try {
-      const buf = Buffer.alloc(Math.min(size - this.offset, 16 * 1024 * 1024));
-      const n = readSync(fd, buf, 0, buf.length, this.offset);
-      this.offset += n;
-      const text = this.partial + buf.subarray(0, n).toString('utf8');
-      const lines = text.split('\n');
-      this.partial = lines.pop() ?? '';
-      for (const line of lines) this.consume(line);
-    } finally {
-      closeSync(fd);
-    }
+    if (this.tail) for (const line of this.tail.newLines()) this.consume(line);
   }
 
   private consume(line: string): void {
     if (this.format === 'windows') {
-      if (!line.includes('"type":"window"')) return;
-      const w = JSON.parse(line) as K6WindowLine;
-      const reqs = w.counters.filter((c) => c.metric === 'http_reqs').reduce((a, c) => a + c.value, 0);
-      this.requests += reqs;
-      this.failed += w.rates.filter((r) => r.metric === 'http_req_failed').reduce((a, r) => a + r.trues, 0);
-      this.vus = Math.max(0, ...w.gauges.filter((g) => g.metric === 'vus').map((g) => g.max));
-      this.slos.forEach((slo, i) => {
-        const agg = k6Aggregate(w, slo.journey);
-        if (!agg) return;
-        const e = this.events[i] as { total: number; bad: number };
-        e.total += agg.total;
-        e.bad += badEvents(slo, agg).bad ?? 0;
-      });
-      const hs = w.trends.filter((t) => t.metric === 'http_req_duration' && t.count > 0).map((t) => decodeHistogram(t.histogram, 'a k6 window', { resizable: false }));
-      this.lastWindow = {
-        rps: reqs / Math.max(0.001, (w.endMs - w.startMs) / 1000),
-        p95: hs.length ? percentileMs(mergeHistograms(hs), 95) : null,
-      };
+      if (line.includes('"type":"window"')) this.addWindow(JSON.parse(line) as K6WindowLine);
       return;
     }
     if (!line.includes('"type":"Point"')) return;
@@ -154,6 +120,26 @@ export class ProgressTail {
       const tags = p.data.tags ?? {};
       this.pending = { ms: p.data.value, journey: tags.journey ?? tags.name };
     }
+  }
+
+  /** One closed window of the perf output (read from the file, or fed merged). */
+  addWindow(w: K6WindowLine): void {
+    const reqs = w.counters.filter((c) => c.metric === 'http_reqs').reduce((a, c) => a + c.value, 0);
+    this.requests += reqs;
+    this.failed += w.rates.filter((r) => r.metric === 'http_req_failed').reduce((a, r) => a + r.trues, 0);
+    this.vus = Math.max(0, ...w.gauges.filter((g) => g.metric === 'vus').map((g) => g.max));
+    this.slos.forEach((slo, i) => {
+      const agg = k6Aggregate(w, slo.journey);
+      if (!agg) return;
+      const e = this.events[i] as { total: number; bad: number };
+      e.total += agg.total;
+      e.bad += badEvents(slo, agg).bad ?? 0;
+    });
+    const hs = w.trends.filter((t) => t.metric === 'http_req_duration' && t.count > 0).map((t) => decodeHistogram(t.histogram, 'a k6 window', { resizable: false }));
+    this.lastWindow = {
+      rps: reqs / Math.max(0.001, (w.endMs - w.startMs) / 1000),
+      p95: hs.length ? percentileMs(mergeHistograms(hs), 95) : null,
+    };
   }
 
   /** k6 writes a request's http_req_duration before its http_req_failed: judge the pair with the one bad-event rule. */
