@@ -115,7 +115,9 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     } catch (err) {
       this.say(`report: not written (${(err as Error).message})`);
     }
-    if (p.partial && !p.aborted) throw new Interrupted('interrupted: partial load-test report written (partial: true)');
+    // A runner of --parallel that died leaves the merged run partial too: that is a short load (exit 1 below), not an interrupt.
+    const short = p.runners ? shortLoad(p.runners) : null;
+    if (p.partial && !p.aborted && (signal.aborted || short === null)) throw new Interrupted('interrupted: partial load-test report written (partial: true)');
     if (p.aborted && this.flags['abort-on-burn'] && p.scenario !== 'breakpoint') {
       throw new CheckFailed('the live SLO guard stopped the test: an SLO burned its error budget too fast', {
         fix: `see ${store.display(result.markdownPath)}; run "perf slo-check" for the full SLO report`,
@@ -133,7 +135,7 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
         iterations: p.iterations ?? null,
         aborted: p.aborted && p.scenario !== 'breakpoint' ? p.aborted.reason : null,
         targetExited: p.targetExited ?? null,
-        shortLoad: p.runners ? shortLoad(p.runners) : null,
+        shortLoad: short,
       },
       maxDropped,
     );

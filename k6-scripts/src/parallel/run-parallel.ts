@@ -160,7 +160,7 @@ async function mergeLive(runners: Runner[], req: ParallelRunRequest, stopAll: ()
         if (r.exit && !r.settled) {
           r.settled = true;
           // A runner perf did not stop that ended without finishing: the merge no longer waits for it.
-          if (!k6Completed(r.exit.code) && !r.exit.interrupted && headers.has(r.slot.runner)) merge.markDead(r.slot.runner, `k6 ${describeK6Exit(r.exit)}`);
+          if (!k6Completed(r.exit.code) && !r.exit.interrupted && headers.has(r.slot.runner)) merge.markDead(r.slot.runner, 'its k6 process died');
         }
       }
       for (const w of merge.takeClosed()) {
