@@ -23,13 +23,16 @@ let url: string;
 /**
  * The target, in its own process so the test's own work (perf merging in-process) does not delay its
  * timers. Latency by construction: the n-th request of a journey waits lo + (n·37 mod 100)/100 · (hi − lo)
- * ms, an even spread over [lo, hi) whatever the arrival order — fast 5–45 ms, slow 50–150 ms.
+ * ms, an even spread over [lo, hi) whatever the arrival order — fast 5–45 ms, slow 50–150 ms. /flaky
+ * fails every other request (HTTP 500).
  */
 const SERVER_JS = `
 const SPREAD = { '/fast': [5, 45], '/slow': [50, 150] };
 const served = { '/fast': 0, '/slow': 0 };
+let flaky = 0;
 const s = require('node:http').createServer((req, res) => {
   const path = req.url.split('?')[0];
+  if (path === '/flaky') { res.statusCode = flaky++ % 2 ? 500 : 200; return res.end('x'); }
   const spread = SPREAD[path];
   if (!spread) return res.end('ok');
   const n = served[path]++;
@@ -59,11 +62,11 @@ slos:
   - { name: availability, sli: availability, objective: 99 }
 `;
 
-function project(name: string): { cwd: string; config: ReturnType<typeof parseConfig>; store: ArtifactStore } {
+function project(name: string, text = CONFIG()): { cwd: string; config: ReturnType<typeof parseConfig>; store: ArtifactStore } {
   const cwd = join(dir, name);
   mkdirSync(cwd, { recursive: true });
-  writeFileSync(join(cwd, 'perf.config.yaml'), CONFIG());
-  return { cwd, config: parseConfig(CONFIG(), join(cwd, 'perf.config.yaml')), store: new ArtifactStore(join(cwd, '.aiwg')) };
+  writeFileSync(join(cwd, 'perf.config.yaml'), text);
+  return { cwd, config: parseConfig(text, join(cwd, 'perf.config.yaml')), store: new ArtifactStore(join(cwd, '.aiwg')) };
 }
 
 function perf(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
@@ -176,6 +179,25 @@ describe('perf loadtest --parallel 2 against a server of known latency', () => {
     // The survivor ran its whole share; the merged figures hold both runners' windows, the dead one's fewer.
     expect(r1!.requests).toBeLessThan(r0!.requests * 0.8);
     expect(p.overall.requests).toBe(r0!.requests + r1!.requests);
+    expect(k6Pids(cwd)).toEqual([]);
+  }, 40_000);
+
+  it('--abort-on-burn: the guard on the merged windows stops both runners on a fast burn (exit 1)', async () => {
+    const { cwd } = project('burn', `target: { baseUrl: "${url}" }
+journeys:
+  - { name: flaky, steps: [{ path: /flaky }] }
+slos:
+  - { name: availability, sli: availability, objective: 99 }
+`);
+    const res = await perf(cwd, ['loadtest', '--scenario', 'baseline', '--quick', '--rate', '60', '--warmup', '0s', '--parallel', '2', '--abort-on-burn'], { PERF_QUICK_TOTAL: '20s' });
+    expect(res.status, res.stderr).toBe(1);
+    expect(res.stderr).toMatch(/the live SLO guard stopped the test/);
+    const p = JSON.parse(readFileSync(join(cwd, '.aiwg/working/performance/loadtest.json'), 'utf8')) as LoadTestPayload;
+    // perf's guard (not a runner's: theirs is off) tripped on the merged data, and both runners stopped early.
+    expect(p.aborted?.reason).toMatch(/SLO "availability" burns its error budget [\d.]+x .* of the merged runners/);
+    expect(p.aborted!.atMs).toBeLessThan(15_000);
+    expect(p.runners!.map((r) => [r.runner, r.complete, r.short])).toEqual([['r0', true, false], ['r1', true, false]]);
+    expect(p.durationMs).toBeLessThan(17_000);
     expect(k6Pids(cwd)).toEqual([]);
   }, 40_000);
 
