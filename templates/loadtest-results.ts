@@ -5,11 +5,13 @@ import { fmtMs, fmtNum, fmtPct, md, mdCode, mdTable, mdText } from '../core/mark
 import { fmtPercentileMs, fmtSampleMs, SAMPLE_SIZE_RULE } from '../analyzers/sample-size.js';
 import type { LimitResult } from '../analyzers/resources/limits.js';
 import { renderLimitsTable, renderResourcesSection } from './resources.js';
+import { describeExit, shortLoad } from '../analyzers/merge/index.js';
 
 /** `limits`: the config's resource limits checked on `p.resources` (analyzers/resources/limits.ts). */
 export function renderLoadTestResults(p: LoadTestPayload, limits: readonly LimitResult[] = []): string {
+  const short = p.runners ? shortLoad(p.runners) : null;
   const out: string[] = [
-    `# Load-test results: ${p.scenario}${p.partial ? ' (PARTIAL: interrupted)' : ''}`,
+    `# Load-test results: ${p.scenario}${short ? ' (SHORT: a runner fell short)' : p.partial ? ' (PARTIAL: interrupted)' : ''}`,
     '',
     `${p.startedAt} → ${p.endedAt} · ${formatDuration(p.durationMs)}${p.quick ? ' · --quick (durations scaled down; shapes and rates unchanged)' : ''}`,
     `k6 ${p.k6.version} (${p.k6.extension ? 'perf extension: windowed HDR results' : 'stock k6 fallback, --out json'}) · raw results: ${mdCode(p.rawArtifact)}`,
@@ -18,6 +20,24 @@ export function renderLoadTestResults(p: LoadTestPayload, limits: readonly Limit
   if (p.partial) out.push('> The run was stopped early. Every finished window is kept; figures cover only the time that ran.', '');
   if (p.k6.lost?.length) out.push(`> Fallback mode loses: ${p.k6.lost.join('; ')}.`, '');
   if (p.aborted) out.push(`> Aborted after ${formatDuration(p.aborted.atMs)}: ${mdText(p.aborted.reason)}`, '');
+  if (p.runners) {
+    if (short) out.push(`> The load was short: ${mdText(short)}.`, '');
+    out.push(`## Runners (--parallel ${p.runners.length}: one merged verdict)`, '');
+    out.push(
+      mdTable(
+        ['runner', 'segment', 'requests', 'windows', 'exit', 'status'],
+        p.runners.map((r) => [
+          r.runner,
+          r.segment ?? 'whole test',
+          fmtNum(r.requests),
+          fmtNum(r.windows),
+          describeExit(r.exitStatus),
+          r.short ? `SHORT: ${mdText(r.shortReason ?? '')}` : 'complete',
+        ]),
+      ),
+      '',
+    );
+  }
   if (p.warmup) out.push(`Warm-up: ${p.warmup.ms > 0 ? `${formatDuration(p.warmup.ms)} — ` : ''}${mdText(p.warmup.note)}.`, '');
 
   out.push('## Per journey', '');

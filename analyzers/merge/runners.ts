@@ -63,12 +63,18 @@ export interface RunnerExit {
   signal: string | null;
 }
 
+/** `exit 0`, `killed by SIGKILL`: a process's end in words; `n/a` when not recorded. */
+export function describeExit(exit: RunnerExit | undefined): string {
+  if (!exit) return 'exit n/a';
+  return exit.signal ? `killed by ${exit.signal}` : `exit ${exit.code ?? 'unknown'}`;
+}
+
 /** The runners that fell short, in one sentence for a verdict; null when every runner ran its whole share. */
 export function shortLoad(runners: readonly RunnerRecord[]): string | null {
   const short = runners.filter((r) => r.short);
   if (short.length === 0) return null;
   const one = (r: RunnerRecord): string => {
-    const how = r.exitStatus ? (r.exitStatus.signal ? `, killed by ${r.exitStatus.signal}` : `, exit ${r.exitStatus.code ?? 'unknown'}`) : '';
+    const how = r.exitStatus ? `, ${describeExit(r.exitStatus)}` : '';
     return `runner ${r.runner}${r.segment ? ` (segment ${r.segment})` : ''}${how}: ${r.shortReason ?? 'short'}`;
   };
   return `${short.length} of ${runners.length} runners fell short (${short.map(one).join('; ')})`;

@@ -5,7 +5,7 @@ import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
 import { parseDuration } from '../../core/duration.js';
 import { CheckFailed, Interrupted, UserError } from '../../core/errors.js';
 import { cpus } from 'node:os';
-import { shortLoad } from '../../analyzers/merge/index.js';
+import { describeExit, shortLoad } from '../../analyzers/merge/index.js';
 import { runDidNotHappen } from '../../analyzers/slo/run-validity.js';
 import { parseParallel } from '../../k6-scripts/src/parallel/segments.js';
 import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
@@ -103,8 +103,7 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     if (p.recovery) this.say(`recovery: ${p.recovery.recoveryTimeMs === null ? 'not measured' : `${p.recovery.recoveryTimeMs} ms`} — ${p.recovery.note}`);
     if (p.aborted) this.say(`aborted after ${Math.round(p.aborted.atMs / 1000)} s: ${p.aborted.reason}`);
     for (const r of p.runners ?? []) {
-      const exit = r.exitStatus ? (r.exitStatus.signal ? `killed by ${r.exitStatus.signal}` : `exit ${r.exitStatus.code}`) : 'exit n/a';
-      this.say(`runner ${r.runner} (segment ${r.segment ?? 'whole'}): ${r.requests} requests, ${exit}${r.short ? ` — SHORT: ${r.shortReason}` : ''}`);
+      this.say(`runner ${r.runner} (segment ${r.segment ?? 'whole'}): ${r.requests} requests, ${describeExit(r.exitStatus)}${r.short ? ` — SHORT: ${r.shortReason}` : ''}`);
     }
     if (p.drift) this.say(`drift: p95 ${p.drift.firstP95Ms} → ${p.drift.lastP95Ms} ms (${p.drift.changePct}%)`);
     this.say(`wrote ${store.display(result.markdownPath)}`);

@@ -8,6 +8,7 @@ import { signalGroup, spawnSupervised } from '../../capture/target/supervise.js'
 import { RuntimeFailure } from '../../core/errors.js';
 import { K6_FIX, type K6Binary } from './k6-binary.js';
 import { secretsOfEnv } from '../../core/redact.js';
+import { describeExit } from '../../analyzers/merge/index.js';
 
 export interface K6RunRequest {
   k6: K6Binary;
@@ -154,11 +155,6 @@ export function k6Completed(code: number | null): boolean {
   return code === 0 || code === K6_EXIT.ThresholdsFailed || code === K6_EXIT.ScriptAborted;
 }
 
-/** `exit 0`, `exit 99`, `killed by SIGKILL`: a k6 exit in words. */
-export function describeK6Exit(exit: Pick<K6Exit, 'code' | 'signal'>): string {
-  return exit.signal ? `killed by ${exit.signal}` : `exit ${exit.code ?? 'unknown'}`;
-}
-
 /** Runs one k6 process to its end: Ctrl-C (the signal) stops it gracefully; a failed k6 is a RuntimeFailure. */
 export async function runK6(req: K6RunRequest): Promise<K6RunOutcome> {
   const k6 = startK6(req);
@@ -175,7 +171,7 @@ export async function runK6(req: K6RunRequest): Promise<K6RunOutcome> {
   const ok = k6Completed(code) || (code !== null && req.stoppedOnPurpose?.() === true);
   if (!ok && !interrupted) {
     const shown = errorLines.length ? errorLines.slice(-3) : tail.slice(-5);
-    throw new RuntimeFailure(`k6 failed (${describeK6Exit(exit)}): ${shown[0] ?? 'no error output'}`, {
+    throw new RuntimeFailure(`k6 failed (${describeExit(exit)}): ${shown[0] ?? 'no error output'}`, {
       where: req.script,
       fix: 'fix the error k6 reports above (script error? target down?), then re-run',
       detail: shown.slice(1).join('\n') || undefined,

@@ -111,20 +111,25 @@ describe('perf loadtest --parallel 2 against a server of known latency', () => {
     ]);
     const sum = merged.runners!.reduce((n, r) => n + r.requests, 0);
     expect(merged.overall.requests).toBe(sum);
-    // Each runner ran about half (k6 splits arrival-rate iterations exactly: within a couple).
-    for (const r of merged.runners!) expect(Math.abs(r.requests - sum / 2)).toBeLessThanOrEqual(2);
-    // Same arrival-rate test: the same number of iterations, within a couple at the edges.
-    expect(Math.abs(merged.overall.requests - single.overall.requests)).toBeLessThanOrEqual(Math.max(4, single.overall.requests * 0.01));
+    const runnerCounts = merged.runners!.map((r) => `${r.runner} ${r.requests}`).join(', ');
+    console.log(`runners: ${runnerCounts}, dropped ${merged.droppedIterations}, iterations ${merged.iterations}`);
+    // Each runner ran about half (k6 splits arrival-rate iterations exactly; the ends may cut a few).
+    for (const r of merged.runners!) expect(Math.abs(r.requests - sum / 2), runnerCounts).toBeLessThanOrEqual(Math.max(3, sum * 0.01));
+    // Same arrival-rate test: the same offered load; requests differ only by iterations cut at the end or
+    // dropped (each runner has half the VUs) — within 2 %. A lost or doubled runner is 50 % or 100 %.
+    const counts = `single ${single.overall.requests} requests (${single.droppedIterations} dropped), merged ${merged.overall.requests} (${merged.droppedIterations} dropped)`;
+    console.log(counts);
+    expect(Math.abs(merged.overall.requests - single.overall.requests), counts).toBeLessThanOrEqual(Math.max(4, single.overall.requests * 0.02));
     expect(single.overall.requests).toBeGreaterThan(800);
     expect(merged.windows.reduce((n, w) => n + w.requests, 0)).toBe(merged.overall.requests);
 
     // The mix (3:1 by weight) agrees within sampling noise (σ of a share ≈ 1.4 % at ~1000 requests).
     for (const j of ['fast', 'slow']) expect(Math.abs(share(merged, j) - share(single, j))).toBeLessThan(0.05);
     // Per-journey percentiles: HDR precision (3 digits, 0.1 %) plus run-to-run noise on a shared 2-core
-    // machine — 10 % + 3 ms for p50/p95, 20 % + 5 ms for p99 (the ~8th-slowest of ~750 requests, set by
-    // scheduling stalls). The server makes fast ≈ 25/43/45 ms and slow ≈ 100/145/149 ms: journeys mixed
+    // machine — 10 % + 3 ms for p50/p95, 25 % + 10 ms for p99 (the ~8th-slowest of ~750 requests, set by
+    // scheduling stalls of whatever else the machine runs). The server makes fast ≈ 25/43/45 ms and slow ≈ 100/145/149 ms: journeys mixed
     // up, a runner's histograms dropped from a journey, or a unit slip move a figure by far more.
-    const tolerance = { p50: [0.1, 3], p95: [0.1, 3], p99: [0.2, 5] } as const;
+    const tolerance = { p50: [0.1, 3], p95: [0.1, 3], p99: [0.25, 10] } as const;
     for (const j of ['fast', 'slow']) {
       const a = single.journeys.find((x) => x.name === j)!.latencyMs;
       const b = merged.journeys.find((x) => x.name === j)!.latencyMs;
@@ -179,6 +184,9 @@ describe('perf loadtest --parallel 2 against a server of known latency', () => {
     // The survivor ran its whole share; the merged figures hold both runners' windows, the dead one's fewer.
     expect(r1!.requests).toBeLessThan(r0!.requests * 0.8);
     expect(p.overall.requests).toBe(r0!.requests + r1!.requests);
+    const md = readFileSync(join(cwd, '.aiwg/testing/load-test-results.md'), 'utf8');
+    expect(md).toMatch(/^# Load-test results: baseline \(SHORT: a runner fell short\)/);
+    expect(md).toMatch(/\| r1 \| 1\/2:1 \| \d+ \| \d+ \| killed by SIGKILL \| SHORT: no summary line/);
     expect(k6Pids(cwd)).toEqual([]);
   }, 40_000);
 

@@ -1,10 +1,10 @@
 // perf loadtest --parallel: the k6 command line of one runner, where its file goes, and the sentence
 // the verdict gives when runners fall short.
 import { describe, expect, it } from 'vitest';
-import { shortLoad, type RunnerRecord } from '../../analyzers/merge/index.js';
+import { describeExit, shortLoad, type RunnerRecord } from '../../analyzers/merge/index.js';
 import { runDidNotHappen } from '../../analyzers/slo/run-validity.js';
 import { runnerFile } from '../../k6-scripts/src/parallel/run-parallel.js';
-import { describeK6Exit, k6Args, k6Completed } from '../../k6-scripts/src/run-k6.js';
+import { k6Args, k6Completed } from '../../k6-scripts/src/run-k6.js';
 
 const record = (over: Partial<RunnerRecord>): RunnerRecord => ({
   runner: 'r0',
@@ -54,8 +54,8 @@ describe('one runner of --parallel', () => {
 
   it('reads k6 exits: 0, 99 (thresholds) and 108 (script abort) ran to the end; a signal is a kill', () => {
     expect([0, 99, 108, 105, 107, null].map(k6Completed)).toEqual([true, true, true, false, false, false]);
-    expect(describeK6Exit({ code: 107, signal: null })).toBe('exit 107');
-    expect(describeK6Exit({ code: null, signal: 'SIGKILL' })).toBe('killed by SIGKILL');
+    expect(describeExit({ code: 107, signal: null })).toBe('exit 107');
+    expect(describeExit({ code: null, signal: 'SIGKILL' })).toBe('killed by SIGKILL');
   });
 });
 

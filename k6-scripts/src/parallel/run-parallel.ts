@@ -7,14 +7,14 @@
  * stops waiting for it; its record says it is short. Any failure of perf's own kills every runner.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { LiveMerge, type RunnerExit, type RunnerRecord } from '../../../analyzers/merge/index.js';
+import { describeExit, LiveMerge, type RunnerExit, type RunnerRecord } from '../../../analyzers/merge/index.js';
 import { FastBurnGuard, GUARD_MIN_EVENTS, type FastBurnTrip } from '../../../analyzers/slo/fast-burn.js';
 import type { EvalSlo } from '../../../analyzers/slo/model.js';
 import { writeFileAtomic } from '../../../core/artifacts/atomic.js';
 import type { K6AbortLine, K6WindowLine, K6WindowsHeader, K6WindowsLine } from '../../../core/artifacts/k6-windows.js';
 import { Interrupted, RuntimeFailure } from '../../../core/errors.js';
 import { FileTail } from '../file-tail.js';
-import { describeK6Exit, k6Completed, k6NotStarted, startK6, type K6Exit, type K6Process, type K6RunRequest } from '../run-k6.js';
+import { k6Completed, k6NotStarted, startK6, type K6Exit, type K6Process, type K6RunRequest } from '../run-k6.js';
 import { freeLoopbackPorts, k6Answers, resumeK6 } from './k6-rest.js';
 import type { ParallelPlan, RunnerSlot } from './segments.js';
 
@@ -112,7 +112,7 @@ async function resumeTogether(runners: Runner[], k6: K6RunRequest['k6'], signal:
       if (r.exit) {
         if (r.exit.notStarted) throw k6NotStarted(r.exit, k6);
         const shown = r.exit.errorLines.at(-1) ?? r.exit.tail.at(-1) ?? 'no error output';
-        throw new RuntimeFailure(`runner ${r.slot.runner} exited before the test started (${describeK6Exit(r.exit)}): ${shown}`, {
+        throw new RuntimeFailure(`runner ${r.slot.runner} exited before the test started (${describeExit(r.exit)}): ${shown}`, {
           fix: 'fix the error k6 reports (k6 inspect <script> shows script errors), then re-run',
         });
       }
@@ -179,7 +179,7 @@ async function mergeLive(runners: Runner[], req: ParallelRunRequest, stopAll: ()
   }
   if (headers.size === 0) {
     const r = runners[0]!;
-    throw new RuntimeFailure(`no runner wrote results (runner ${r.slot.runner}: ${describeK6Exit(r.exit!)}: ${r.exit!.errorLines.at(-1) ?? r.exit!.tail.at(-1) ?? 'no error output'})`, {
+    throw new RuntimeFailure(`no runner wrote results (runner ${r.slot.runner}: ${describeExit(r.exit!)}: ${r.exit!.errorLines.at(-1) ?? r.exit!.tail.at(-1) ?? 'no error output'})`, {
       where: r.file,
       fix: 'check the k6 output above',
     });
@@ -210,7 +210,7 @@ function records(runners: Runner[], merged: RunnerRecord[]): RunnerRecord[] {
       aborted: null,
       lastEndMs: 0,
       short: true,
-      shortReason: `it wrote no results (k6 ${describeK6Exit(r.exit!)})`,
+      shortReason: `it wrote no results (k6 ${describeExit(r.exit!)})`,
       exitStatus,
     };
   });
