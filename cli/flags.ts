@@ -4,7 +4,9 @@
  * the same thing about the same mistake. A bad value is a usage error naming the flag (exit 2,
  * before any load runs).
  */
+import { cpus } from 'node:os';
 import { Flags } from '@oclif/core';
+import { parseParallel } from '../k6-scripts/src/parallel/segments.js';
 import { tryParseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 
@@ -25,6 +27,15 @@ export function durationFlag(opts: Described & { allowZero?: boolean }) {
       }
       return ms;
     },
+  })();
+}
+
+/** A number of k6 runners on this machine (k6-scripts/src/parallel/segments.ts parseParallel: 2..limit). */
+export function runnersFlag(opts: Described) {
+  return Flags.custom<number>({
+    description: opts.description,
+    helpValue: '<N>',
+    parse: async (text) => parseParallel(text, cpus().length),
   })();
 }
 

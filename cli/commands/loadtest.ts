@@ -4,10 +4,8 @@ import { PLAIN_PROGRESS_EVERY_MS } from '../../capture/load/progress-line.js';
 import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
 import { parseDuration } from '../../core/duration.js';
 import { CheckFailed, Interrupted, UserError } from '../../core/errors.js';
-import { cpus } from 'node:os';
 import { describeExit, shortLoad } from '../../analyzers/merge/index.js';
 import { runDidNotHappen } from '../../analyzers/slo/run-validity.js';
-import { parseParallel } from '../../k6-scripts/src/parallel/segments.js';
 import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
 import { writeK8sRun } from '../../k6-scripts/src/k8s/index.js';
 import type { ShapeOverrides } from '../../k6-scripts/src/generate.js';
@@ -15,7 +13,7 @@ import { parseParallel } from '../../k6-scripts/src/parallel/segments.js';
 import { availableParallelism } from 'node:os';
 import { writeHtmlReport } from '../../report/index.js';
 import { warmupFlag } from '../load-options.js';
-import { durationFlag, percentFlag, quickFlag, rateFlag } from '../flags.js';
+import { durationFlag, percentFlag, quickFlag, rateFlag, runnersFlag } from '../flags.js';
 
 export default class Loadtest extends BaseCommand<typeof Loadtest> {
   static override description =
@@ -45,7 +43,7 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     'max-dropped': percentFlag({
       description: 'largest share (percent) of k6 iterations that may be dropped before the run counts as not having happened (exit 1) [default: 1]',
     }),
-    parallel: Flags.string({
+    parallel: runnersFlag({
       description: 'split the test over N k6 processes on this machine (k6 execution segments); perf merges their windows live and judges the whole: one progress line, one guard, one verdict',
     }),
     'abort-on-burn': Flags.boolean({ description: 'stop early when the live SLO guard sees a fast error-budget burn (perf k6 extension only)', default: false }),
@@ -55,8 +53,7 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
   };
 
   public async run(): Promise<void> {
-    // Validated before anything starts (exit 2): no target, no k6.
-    const parallel = this.flags.parallel !== undefined ? parseParallel(this.flags.parallel, cpus().length) : undefined;
+    const parallel = this.flags.parallel;
     const config = this.perfConfig();
     const maxDropped = (this.flags['max-dropped'] ?? 1) / 100;
     const store = this.store(config);
