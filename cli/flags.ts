@@ -4,9 +4,7 @@
  * the same thing about the same mistake. A bad value is a usage error naming the flag (exit 2,
  * before any load runs).
  */
-import { cpus } from 'node:os';
 import { Flags } from '@oclif/core';
-import { parseParallel } from '../k6-scripts/src/parallel/segments.js';
 import { tryParseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 
@@ -30,12 +28,18 @@ export function durationFlag(opts: Described & { allowZero?: boolean }) {
   })();
 }
 
-/** A number of k6 runners on this machine (k6-scripts/src/parallel/segments.ts parseParallel: 2..limit). */
+/** A number of k6 runners (≥ 1); the command checks the range for where they run (segments.ts parseParallel). */
 export function runnersFlag(opts: Described) {
   return Flags.custom<number>({
     description: opts.description,
     helpValue: '<N>',
-    parse: async (text) => parseParallel(text, cpus().length),
+    // The range depends on where the runners run (this machine or k6-operator): the command checks it.
+    parse: async (text, _ctx, flag) => {
+      if (!/^\s*\d+\s*$/.test(text) || Number(text) < 1) {
+        throw new UserError(`expected a whole number of k6 runners ≥ 1, found "${text}"`, { where: `--${flag.name}`, fix: `pass e.g. --${flag.name} 2` });
+      }
+      return Number(text);
+    },
   })();
 }
 

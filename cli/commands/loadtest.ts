@@ -44,16 +44,17 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
       description: 'largest share (percent) of k6 iterations that may be dropped before the run counts as not having happened (exit 1) [default: 1]',
     }),
     parallel: runnersFlag({
-      description: 'split the test over N k6 processes on this machine (k6 execution segments); perf merges their windows live and judges the whole: one progress line, one guard, one verdict',
+      description:
+        'split the test over N k6 processes on this machine (k6 execution segments); perf merges their windows live and judges the whole: one progress line, one guard, one verdict. With --k8s: the TestRun parallelism (1..256) [default: 1]',
     }),
     'abort-on-burn': Flags.boolean({ description: 'stop early when the live SLO guard sees a fast error-budget burn (perf k6 extension only)', default: false }),
     k8s: Flags.string({ description: 'write the k6-operator TestRun, the script ConfigMap, the collector (Service + Job running perf collect) and the runner image Dockerfile into this folder instead of running k6 here' }),
-    parallel: Flags.string({ description: 'k6 runners: with --k8s the TestRun parallelism (1..256) [default: 1]' }),
     apply: Flags.boolean({ description: 'with --k8s: kubectl apply the folder and wait for the TestRun to finish (needs kubectl and a reachable cluster)', default: false }),
   };
 
   public async run(): Promise<void> {
-    const parallel = this.flags.parallel;
+    // One --parallel: local k6 runners, or with --k8s the TestRun's parallelism; each has its own range.
+    const parallel = this.flags.parallel === undefined ? undefined : parseParallel(String(this.flags.parallel), availableParallelism(), this.flags.k8s ? 'k8s' : 'local');
     const config = this.perfConfig();
     const maxDropped = (this.flags['max-dropped'] ?? 1) / 100;
     const store = this.store(config);
@@ -64,7 +65,7 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
       throw new UserError('no scenario given', { where: '--scenario', fix: `pass --scenario ${SCENARIO_NAMES.join('|')} (or --script <file> to run your own k6 script)` });
     }
     if (this.flags.apply && !this.flags.k8s) throw new UserError('--apply needs --k8s', { where: '--apply', fix: 'pass --k8s <dir> --apply (or drop --apply)' });
-    if (this.flags.k8s) return this.writeK8s(config, store);
+    if (this.flags.k8s) return this.writeK8s(config, store, parallel ?? 1);
     const k6Outputs = [...(this.flags['k6-out'] ?? []), ...(process.env.K6_OUT ? [process.env.K6_OUT] : [])];
     const result = await runLoadtest({
       config,
@@ -155,14 +156,14 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
   }
 
   /** --k8s: the manifests of the same test for k6-operator; nothing runs here unless --apply. */
-  private async writeK8s(config: ReturnType<Loadtest['perfConfig']>, store: ReturnType<Loadtest['store']>): Promise<void> {
+  private async writeK8s(config: ReturnType<Loadtest['perfConfig']>, store: ReturnType<Loadtest['store']>, parallelism: number): Promise<void> {
     if (this.flags.script) throw new UserError('--k8s runs a generated scenario', { where: '--script', fix: 'pass --scenario with --k8s (not --script)' });
     const result = await writeK8sRun({
       config,
       store,
       scenario: this.flags.scenario as ScenarioName,
       dir: this.flags.k8s as string,
-      parallelism: parseParallel(this.flags.parallel ?? '1', availableParallelism(), 'k8s'),
+      parallelism,
       apply: this.flags.apply,
       shape: this.shape(),
       onNote: (line) => this.say(line),

@@ -24,6 +24,8 @@ export interface K6RunRequest {
    * the header still carries the rule, for a guard perf runs elsewhere (the merged runners of --parallel).
    */
   guard?: { slosFile: string; durationMs: number; live?: boolean };
+  /** The run and runner names the perf output writes into its header (`run=`, `runner=`): one runner of a split test. */
+  identity?: { runId: string; runner: string };
   /** This process runs one execution segment of a test split over several k6 processes (--parallel). */
   segment?: { segment: string; sequence: string };
   /** Start paused with k6's REST API on this address (`127.0.0.1:PORT`), to be resumed through it. */
@@ -78,6 +80,7 @@ export function k6Args(req: Omit<K6RunRequest, 'signal' | 'onTick' | 'env' | 'k6
   const args = ['run', '--no-usage-report', '--quiet', '--no-color'];
   if (req.extension) {
     let out = `perf=file=${req.outFile},window=${Math.max(1, Math.round(req.windowMs / 1000))}s`;
+    if (req.identity) out += `,run=${req.identity.runId},runner=${req.identity.runner}`;
     if (req.guard) out += `,slos=${req.guard.slosFile},guard=${req.guard.live === false ? 'off' : 'on'},duration=${Math.max(1, Math.round(req.guard.durationMs / 1000))}s`;
     args.push('--out', out);
   }

@@ -69,6 +69,7 @@ export async function runParallelK6(req: ParallelRunRequest): Promise<ParallelOu
       outFile: file,
       keepThresholds: false,
       segment: { segment: slot.segment, sequence: req.plan.sequence },
+      identity: { runId: req.runId, runner: slot.runner },
       pausedAt: address,
       ...(req.guard ? { guard: { ...req.guard, live: false } } : {}),
     });
