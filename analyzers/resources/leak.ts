@@ -1,4 +1,5 @@
-import { linearRegression, linearRegressionLine, quantile } from 'simple-statistics';
+import { quantile } from 'simple-statistics';
+import { fitTrend } from '../trend.js';
 import type { LeakVerdict, ResourceSample } from '../../core/contract/artifacts.js';
 
 /**
@@ -31,14 +32,10 @@ export function detectLeak(samples: readonly ResourceSample[], series: MemorySer
   }
   // Fit in hours so the slope is MB/h directly.
   const xy = points.map(([t, v]) => [t / 3_600_000, v] as [number, number]);
-  const { m } = linearRegression(xy);
-  const line = linearRegressionLine({ m, b: linearRegression(xy).b });
-  const n = xy.length;
-  const meanX = xy.reduce((a, [x]) => a + x, 0) / n;
-  const sxx = xy.reduce((a, [x]) => a + (x - meanX) ** 2, 0);
-  const sse = xy.reduce((a, [x, y]) => a + (y - line(x)) ** 2, 0);
-  const se = Math.sqrt(sse / (n - 2) / sxx);
-  const ci95: [number, number] = [m - 1.96 * se, m + 1.96 * se];
+  const trend = fitTrend(xy);
+  if (!trend) return none(`n/a: ${points.length} samples at one instant`);
+  const m = trend.slope;
+  const ci95 = trend.ci95;
   const growthMb = m * (spanMs / 3_600_000);
   const level = quantile(points.map(([, v]) => v), 0.5);
   const floorMb = Math.max(rule.minGrowthMb, rule.minGrowthShare * level);
@@ -49,7 +46,7 @@ export function detectLeak(samples: readonly ResourceSample[], series: MemorySer
     slopeMbPerHour: round(m),
     ci95: [round(ci95[0]), round(ci95[1])],
     basis:
-      `${n} samples over ${(spanMs / 1000).toFixed(0)} s (first ${rule.warmupShare * 100} % dropped as warm-up); ` +
+      `${trend.n} samples over ${(spanMs / 1000).toFixed(0)} s (first ${rule.warmupShare * 100} % dropped as warm-up); ` +
       `fitted growth ${growthMb.toFixed(1)} MB vs floor ${floorMb.toFixed(1)} MB (max of ${rule.minGrowthMb} MB, ${rule.minGrowthShare * 100} % of median ${level.toFixed(0)} MB); ` +
       `CI95 lower bound ${ci95[0] > 0 ? '> 0' : '<= 0'}`,
     series,

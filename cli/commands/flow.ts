@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { createInterface } from 'node:readline/promises';
-import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
+import { SCENARIO_NAMES } from '../../core/config/types.js';
 import { parseDuration } from '../../core/duration.js';
 import { CheckFailed, UserError } from '../../core/errors.js';
 import { BaseCommand } from '../base-command.js';
@@ -9,7 +9,7 @@ import { runFlow } from '../flow/run-flow.js';
 import { BEFORE_TARGET_FLAGS, beforeTargetFromFlags } from '../load-options.js';
 import { writeHtmlReport } from '../../report/index.js';
 import { inputsFromRun } from '../../report/inputs.js';
-import { TRIGGERS, type Trigger } from '../flow/triggers.js';
+import { parseScenarioList, TRIGGERS, type Trigger } from '../flow/triggers.js';
 
 export default class Flow extends BaseCommand<typeof Flow> {
   static override description =
@@ -29,8 +29,8 @@ export default class Flow extends BaseCommand<typeof Flow> {
     answers: Flags.string({ description: 'YAML file with the answers to the seven questions (issue, baseline, target, suspects, monitoring, investment, timeline)' }),
     after: Flags.boolean({ description: 'take the after-run now and compare it with the last archived before-run', default: false }),
     ...BEFORE_TARGET_FLAGS,
-    quick: Flags.boolean({ description: 'short baseline, profile and load tests (CI smoke runs)', default: false }),
-    scenarios: Flags.string({ description: `comma-separated load-test scenarios [default: by trigger] (${SCENARIO_NAMES.join(', ')})` }),
+    quick: Flags.boolean({ description: 'short baseline, profile and load tests (CI smoke runs); PERF_QUICK_TOTAL is the budget of all load tests together (default 2m)', default: false }),
+    scenarios: Flags.string({ description: `comma-separated load tests, run in this order [default: baseline, stress, spike, soak, ordered by trigger] (${SCENARIO_NAMES.join(', ')})` }),
     'skip-loadtest': Flags.boolean({ description: 'skip step 5 (no k6 run)', default: false }),
     connections: Flags.integer({ description: 'baseline and profile: closed model with this many connections', min: 1, max: 10_000 }),
     duration: Flags.string({ description: 'baseline measured duration, e.g. 15s' }),
@@ -48,12 +48,9 @@ export default class Flow extends BaseCommand<typeof Flow> {
       if (!tty) throw new UserError('--interactive needs a terminal to ask the seven questions', { where: '--interactive', fix: 'pass --answers answers.yaml, or run on a terminal' });
       structured = structureAnswers(await askQuestions());
     }
-    let scenarios: ScenarioName[] | undefined;
-    if (f.scenarios) {
-      scenarios = f.scenarios.split(',').map((s) => s.trim()).filter(Boolean) as ScenarioName[];
-      const bad = scenarios.find((s) => !SCENARIO_NAMES.includes(s));
-      if (bad) throw new UserError(`unknown scenario "${bad}"`, { where: '--scenarios', fix: `use ${SCENARIO_NAMES.join(', ')}` });
-    }
+    const scenarios = f.scenarios !== undefined ? parseScenarioList(f.scenarios) : undefined;
+    const quickTotal = process.env.PERF_QUICK_TOTAL;
+    const quickTotalMs = quickTotal ? parseDuration(quickTotal, 'PERF_QUICK_TOTAL') : undefined;
     const beforeTarget = beforeTargetFromFlags(f, config);
     if (structured) this.say(`Guidance from the answers: "${structured.text}" (depth ${structured.depth}, testing ${structured.rigor}, risk ${structured.risk})`);
     const result = await runFlow({
@@ -65,6 +62,7 @@ export default class Flow extends BaseCommand<typeof Flow> {
       ...(structured ? { structured } : {}),
       after: f.after,
       quick: f.quick,
+      ...(quickTotalMs !== undefined ? { quickTotalMs } : {}),
       ...(scenarios ? { scenarios } : {}),
       ...(f.connections !== undefined ? { connections: f.connections } : {}),
       ...(f.duration ? { durationMs: parseDuration(f.duration, '--duration') } : {}),

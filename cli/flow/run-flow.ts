@@ -10,16 +10,17 @@ import { ARTIFACTS } from '../../core/artifacts/layout.js';
 import type { BaselinePayload, LoadTestPayload, SloStatus } from '../../core/artifacts/schemas.js';
 import { readArtifactFile, type ArtifactStore } from '../../core/artifacts/store.js';
 import type { PerfConfig, ScenarioName } from '../../core/config/types.js';
-import { isPerfError, PerfError, UserError, ExitCode } from '../../core/errors.js';
+import { isPerfError, UserError, ExitCode } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/artifacts/atomic.js';
-import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
-import { completionSummary, criticalSloBreach, loadTestFailed, optimizationFailed } from '../../templates/flow.js';
+import { completionSummary, criticalSloBreach, optimizationFailed } from '../../templates/flow.js';
 import { renderSloMarkdown } from '../../templates/slo.js';
 import { archiveDir, archivedRuns, archiveRun, FLOW_STATE, writtenThisRun, type FlowState } from './archive.js';
 import type { StructuredGuidance } from './questions.js';
 import { confirmChanges, type BeforeTarget } from '../../capture/baseline/confirm.js';
 import { runAnalyze, runCompare, runPlan } from './steps.js';
-import { TRIGGER_PROFILE, type Trigger } from './triggers.js';
+import { flowScenarios, FLOW_QUICK_TOTAL_MS, splitQuickBudget, TRIGGER_PROFILE, type Trigger } from './triggers.js';
+import { runLoadTests } from './load-tests.js';
+import { formatDuration } from '../../core/duration.js';
 
 export interface FlowOptions {
   config: PerfConfig;
@@ -31,6 +32,9 @@ export interface FlowOptions {
   /** Take the after-run now and compare it with the last archived before-run (steps 1–3 are not repeated). */
   after: boolean;
   quick: boolean;
+  /** --quick: the budget of all load tests together (PERF_QUICK_TOTAL; default FLOW_QUICK_TOTAL_MS), split by test. */
+  quickTotalMs?: number;
+  /** Step 5's load tests in order (default: the trigger's, cli/flow/triggers.ts). */
   scenarios?: ScenarioName[];
   /** Baseline/profile load: closed model with this many connections (default: perf baseline's choice). */
   connections?: number;
@@ -73,7 +77,7 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
   const guidance = [TRIGGER_PROFILE[o.trigger].emphasis, o.guidance, o.structured?.text, o.component && !journeyFilter ? `component: ${o.component}` : '']
     .filter((s) => s && s.trim())
     .join('; ');
-  const scenarios = o.scenarios ?? (o.structured?.rigor === 'extensive' ? [...new Set<ScenarioName>([...TRIGGER_PROFILE[o.trigger].scenarios, 'stress'])] : TRIGGER_PROFILE[o.trigger].scenarios);
+  const scenarios = flowScenarios({ trigger: o.trigger, ...(o.scenarios ? { scenarios: o.scenarios } : {}), ...(o.structured ? { rigor: o.structured.rigor } : {}) });
   const pending: string[] = [];
   let baselineOpts: RunBaselineOptions = {
     config,
@@ -194,57 +198,33 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
   }
 
   // Step 5
-  const loadtests: LoadTestPayload[] = [];
+  let loadtests: LoadTestPayload[] = [];
+  let sloFile: string | null = null;
   if (o.skipLoadtest) {
     step(5, 'loadtest', 'skipped', '--skip-loadtest');
   } else {
-    say('⏳ Running load tests...');
-    const latencySlo = config.slos.filter((s) => s.sli === 'latency' && s.thresholdMs !== undefined && !s.journey).map((s) => s.thresholdMs as number);
-    let failed = 0;
-    for (const scenario of scenarios) {
-      try {
-        // Without a capacity knee (--no-capacity) the rate comes from the throughput the baseline measured.
-        // After-runs load at the before-run's rate, so the two load tests are comparable.
-        const measured = o.after && beforeBaseline ? readArtifactFile<BaselinePayload>(beforeBaseline, ARTIFACTS.baseline.schema) : store.readThisRun<BaselinePayload>('baseline');
-        const sc = config.scenarios[scenario];
-        const rate =
-          sc?.rate === undefined && measured && !measured.capacity && measured.overall.throughputRps > 0
-            ? Math.max(1, Math.round(measured.overall.throughputRps * (sc?.capacityFactor ?? 1)))
-            : undefined;
-        if (rate !== undefined) say(`  ${scenario}: no capacity knee in the baseline; peak rate ${rate} req/s from the ${o.after ? 'before-run' : 'measured'} ${measured?.overall.throughputRps.toFixed(1)} RPS`);
-        // runLoadtest starts (and stops) target.start itself.
-        const r = await runLoadtest({ config, store, scenario, quick: o.quick, ...(rate !== undefined ? { rate } : {}), ...(o.signal ? { signal: o.signal } : {}) });
-        const p = r.payload;
-        loadtests.push(p);
-        const name = `${scenario.charAt(0).toUpperCase()}${scenario.slice(1)}`;
-        const extra =
-          scenario === 'stress' || scenario === 'breakpoint'
-            ? p.breakingPoint
-              ? `Breaking point at ${Math.round(p.breakingPoint.rps)} RPS`
-              : 'no breaking point reached'
-            : scenario === 'spike'
-              ? `Recovery time = ${p.recovery?.recoveryTimeMs != null ? `${(p.recovery.recoveryTimeMs / 1000).toFixed(1)} seconds` : 'not measured'}`
-              : scenario === 'soak'
-                ? p.drift
-                  ? `p95 drift ${p.drift.changePct}% over the soak`
-                  : 'no drift measured'
-                : `p95 = ${p.overall.latencyMs.p95.toFixed(1)}ms${latencySlo.length ? ` (target: <${Math.min(...latencySlo)}ms)` : ''}`;
-        say(`✓ ${name} test complete: ${extra}`);
-        if (p.aborted || p.overall.errorRate >= 0.05) {
-          failed++;
-          for (const l of loadTestFailed(p)) say(l);
-        }
-      } catch (err) {
-        if (!isPerfError(err) || err.exitCode === ExitCode.Interrupted) throw err;
-        failed++;
-        say(`⚠️ Load test "${scenario}" unavailable: ${err.message}${(err as PerfError).fix ? ` (${(err as PerfError).fix})` : ''}`);
-      }
-    }
-    if (loadtests.length) say(`✓ Load test results: ${show(store.path(ARTIFACTS.loadtest.markdown))}`);
-    step(5, 'loadtest', loadtests.length === 0 ? 'unavailable' : failed ? 'failed' : 'done', `${scenarios.join(', ')}`);
-    // Refresh the analysis (and its plan) with this run's load test: its breaking point is current.
+    const quickTotalMs = o.quickTotalMs ?? FLOW_QUICK_TOTAL_MS;
+    say(`⏳ Running load tests: ${scenarios.join(', ')}${o.quick ? ` (--quick: ${formatDuration(quickTotalMs)} in all)` : ''}...`);
+    // After-runs load at the before-run's rate, so the two load tests are comparable.
+    const measured = o.after && beforeBaseline ? readArtifactFile<BaselinePayload>(beforeBaseline, ARTIFACTS.baseline.schema) : store.readThisRun<BaselinePayload>('baseline');
+    const lt = await runLoadTests({
+      config,
+      store,
+      scenarios,
+      quick: o.quick,
+      quickTotalMs,
+      quickBudgets: splitQuickBudget(scenarios, quickTotalMs, TRIGGER_PROFILE[o.trigger].focus),
+      ...(measured ? { measured } : {}),
+      measuredLabel: o.after ? 'before-run' : 'measured',
+      ...(o.signal ? { signal: o.signal } : {}),
+      say,
+    });
+    loadtests = lt.tests.map((t) => t.payload);
+    sloFile = lt.sloFile;
+    step(5, 'loadtest', loadtests.length === 0 ? 'unavailable' : lt.failed ? 'failed' : 'done', `${scenarios.join(', ')}`);
+    // Refresh the analysis (and its plan) with this run's load tests: the stress test's breaking point is current.
     if (loadtests.length && !o.after) {
-      const an = await runAnalyze(store, { config, guidance, runScoped: true });
+      const an = await runAnalyze(store, { config, guidance, runScoped: true, ...(lt.analysisFile ? { loadtest: lt.analysisFile } : {}) });
       analysis = an.analysis;
       const pl = await runPlan(store, { config, guidance, runScoped: true });
       plan = pl.plan;
@@ -255,7 +235,7 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
   // Step 6
   say('⏳ Generating final reports...');
   let sloStatus: SloStatus | null = null;
-  const sloInput = loadtests.length ? store.path(ARTIFACTS.loadtest.json) : store.path(ARTIFACTS.baseline.json);
+  const sloInput = sloFile ?? store.path(ARTIFACTS.baseline.json);
   if (config.slos.length === 0) {
     say('⚠️ No SLOs in the config: SLO compliance not evaluated');
   } else {

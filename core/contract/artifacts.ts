@@ -347,7 +347,22 @@ export const loadTestPayload = obj({
     evidence: z.array(z.string()).optional(),
   }).nullable(),
   recovery: obj({ recoveryTimeMs: nullableNumber, spikeEndMs: z.number(), note: z.string() }).nullable(),
-  drift: obj({ firstP95Ms: z.number(), lastP95Ms: z.number(), changePct: z.number(), note: z.string() }).nullable(),
+  /**
+   * Soak: p95 of the first vs the last third (or hour), and (optional) the p95-per-window trend:
+   * least-squares slope in ms/h over `windows` windows with its CI95, the fitted change over the
+   * measured span, and `degraded` (null when too few windows support a p95).
+   */
+  drift: obj({
+    firstP95Ms: z.number(),
+    lastP95Ms: z.number(),
+    changePct: z.number(),
+    note: z.string(),
+    slopeMsPerHour: nullableNumber.optional(),
+    ci95: z.tuple([z.number(), z.number()]).nullable().optional(),
+    windows: count.optional(),
+    fittedChangePct: nullableNumber.optional(),
+    degraded: z.boolean().nullable().optional(),
+  }).nullable(),
   aborted: obj({ reason: z.string(), atMs: z.number() }).nullable(),
   /** Optional: the target's CPU, memory, fds and threads during the run, with a leak verdict. */
   resources: resourceSeries.optional(),

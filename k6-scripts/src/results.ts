@@ -8,6 +8,7 @@ import type { LoadFigures, LoadStage, LoadTestPayload, LoadWindow } from '../../
 import { decodeHistogram, encodeHistogram, latencyStats, mergeHistograms, newHistogram, percentileMs, type Histogram } from '../../analyzers/histogram.js';
 import { minSamplesFor } from '../../analyzers/sample-size.js';
 import { targetAt, type LoadProfile } from '../../profiles/index.js';
+import { fitTrend } from '../../analyzers/trend.js';
 
 export interface ResultContext {
   profile: LoadProfile;
@@ -303,7 +304,15 @@ export function findRecovery(windows: LoadWindow[], profile: LoadProfile): LoadT
   };
 }
 
-/** Soak: p95 of the first vs the last hour (or third, for runs shorter than three hours). */
+/** Soak: the p95-per-window trend needs this many windows that support a p95. */
+export const MIN_DRIFT_WINDOWS = 5;
+/** Soak: degraded when the fitted p95 rises by at least this share over the soak AND the slope's CI95 lies above 0. */
+export const DEGRADED_CHANGE_PCT = 20;
+
+/**
+ * Soak: p95 of the first vs the last hour (or third, for runs shorter than three hours), and the
+ * trend of p95 per window against time (analyzers/trend.ts, simple-statistics) — the degradation verdict.
+ */
 export function findDrift(windows: LoadWindow[], durationMs: number, fromMs = 0): LoadTestPayload['drift'] {
   const seg = Math.min(3_600_000, (durationMs - fromMs) / 3);
   const first = windows.filter((w) => w.startMs >= fromMs - 1 && w.endMs <= fromMs + seg && w.requests > 0);
@@ -313,13 +322,31 @@ export function findDrift(windows: LoadWindow[], durationMs: number, fromMs = 0)
   const a = p95(first);
   const b = p95(last);
   const label = seg >= 3_600_000 ? 'hour' : 'third';
-  return {
+  const supported = windows.filter((w) => w.startMs >= fromMs - 1 && w.requests >= MIN_WINDOW_REQUESTS);
+  const trend = supported.length >= MIN_DRIFT_WINDOWS ? fitTrend(supported.map((w) => [(w.startMs + w.endMs) / 2 / 3_600_000, w.latencyMs.p95] as const)) : null;
+  const base = {
     firstP95Ms: a,
     lastP95Ms: b,
     changePct: a > 0 ? round2(((b - a) / a) * 100) : 0,
-    note: `p95 of the first ${label} vs the last ${label} of the run`,
+    windows: supported.length,
+  };
+  if (!trend) {
+    return { ...base, slopeMsPerHour: null, ci95: null, fittedChangePct: null, degraded: null, note: `p95 of the first ${label} vs the last ${label} of the run; no trend: ${supported.length} window(s) with ≥ ${MIN_WINDOW_REQUESTS} requests (needs ≥ ${MIN_DRIFT_WINDOWS})` };
+  }
+  const x0 = ((supported[0] as LoadWindow).startMs + (supported[0] as LoadWindow).endMs) / 2 / 3_600_000;
+  const x1 = ((supported.at(-1) as LoadWindow).startMs + (supported.at(-1) as LoadWindow).endMs) / 2 / 3_600_000;
+  const startLevel = trend.intercept + trend.slope * x0;
+  const fittedChangePct = startLevel > 0 ? round2(((trend.slope * (x1 - x0)) / startLevel) * 100) : null;
+  const degraded = trend.ci95[0] > 0 && fittedChangePct !== null && fittedChangePct >= DEGRADED_CHANGE_PCT;
+  return {
+    ...base,
+    slopeMsPerHour: round2(trend.slope),
+    ci95: [round2(trend.ci95[0]), round2(trend.ci95[1])],
+    fittedChangePct,
+    degraded,
+    note: `p95 of the first ${label} vs the last ${label} of the run; trend of p95 per window over ${trend.n} windows (least squares, simple-statistics): degraded when the CI95 of the slope lies above 0 and the fitted p95 rises ≥ ${DEGRADED_CHANGE_PCT}%`,
   };
 }
 
-const round2 = (n: number): number => Math.round(n * 100) / 100;
+const round2 = (n: number): number => Math.round(n * 100) / 100 || 0; // never -0
 const pct = (f: number): string => `${(f * 100).toFixed(2)}%`;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAnswersFile, structureAnswers } from '../../cli/flow/questions.js';
-import { TRIGGER_PROFILE, TRIGGERS } from '../../cli/flow/triggers.js';
+import { flowScenarios, MIN_QUICK_TEST_MS, parseScenarioList, SEED_LOAD_TESTS, splitQuickBudget, TRIGGER_PROFILE, TRIGGERS } from '../../cli/flow/triggers.js';
 import { completionSummary, optimizationFailed } from '../../templates/flow.js';
 import { UserError } from '../../core/errors.js';
 
@@ -38,6 +38,34 @@ describe('perf flow triggers and reports', () => {
     expect([...TRIGGERS].sort()).toEqual(['capacity-planning', 'cost-reduction', 'new-feature', 'proactive', 'slo-breach', 'user-complaint']);
     expect(TRIGGER_PROFILE['capacity-planning'].scenarios).toContain('stress');
     for (const t of TRIGGERS) expect(TRIGGER_PROFILE[t].scenarios.length).toBeGreaterThan(0);
+  });
+
+  it("runs the seed's four load tests by default, baseline → stress → spike → soak", () => {
+    expect(flowScenarios({ trigger: 'proactive' })).toEqual(['baseline', 'stress', 'spike', 'soak']);
+    // Every trigger runs all four; only the order and the extra breakpoint differ.
+    for (const t of TRIGGERS) expect(flowScenarios({ trigger: t }).filter((s) => SEED_LOAD_TESTS.includes(s)).sort()).toEqual(['baseline', 'soak', 'spike', 'stress']);
+  });
+
+  it('lets a trigger reorder the tests and capacity planning add breakpoint after stress', () => {
+    expect(flowScenarios({ trigger: 'slo-breach' })).toEqual(['baseline', 'spike', 'stress', 'soak']);
+    expect(flowScenarios({ trigger: 'capacity-planning' })).toEqual(['baseline', 'stress', 'breakpoint', 'spike', 'soak']);
+    expect(flowScenarios({ trigger: 'cost-reduction' })).toEqual(['baseline', 'soak', 'stress', 'spike']);
+    expect(flowScenarios({ trigger: 'proactive', rigor: 'extensive' })).toEqual(['baseline', 'stress', 'breakpoint', 'spike', 'soak']);
+  });
+
+  it('runs --scenarios exactly as given, in that order, and rejects an unknown name before any load', () => {
+    expect(flowScenarios({ trigger: 'capacity-planning', scenarios: parseScenarioList('soak, baseline,soak') })).toEqual(['soak', 'baseline']);
+    expect(() => parseScenarioList('baseline,strss')).toThrow(UserError);
+    expect(() => parseScenarioList('baseline,strss')).toThrow(/unknown scenario "strss"/);
+    expect(() => parseScenarioList(' , ')).toThrow(/no scenario given/);
+  });
+
+  it('splits PERF_QUICK_TOTAL across the tests, the trigger focus weighing more, each at least the floor', () => {
+    // Weights 1 : 1.5 : 1.5 : 2 (soak focus ×1.5 = 3) → 7 parts of 70 s: 10, 15, 15, 30 s.
+    const split = splitQuickBudget(['baseline', 'stress', 'spike', 'soak'], 70_000, 'soak');
+    expect([...split.entries()]).toEqual([['baseline', 10_000], ['stress', 15_000], ['spike', 15_000], ['soak', 30_000]]);
+    expect([...split.values()].reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(70_000);
+    expect(Math.min(...splitQuickBudget(['baseline', 'stress', 'spike', 'soak'], 8_000).values())).toBe(MIN_QUICK_TEST_MS);
   });
 
   it('says an optimisation did not help, with the measured share and the measured change, without advising a rollback', () => {
