@@ -11,6 +11,12 @@ import { writeHtmlReport } from '../../report/index.js';
 import { inputsFromRun } from '../../report/inputs.js';
 import { parseScenarioList, TRIGGERS, type Trigger } from '../flow/triggers.js';
 
+/** The command that completes this run's summary: the same config, output dir and --quick, with --after. */
+function afterCommand(f: { config?: string | undefined; 'out-dir'?: string | undefined; quick: boolean }): string {
+  const quote = (v: string): string => (/^[\w./:@=-]+$/.test(v) ? v : `'${v.replace(/'/g, "'\\''")}'`);
+  return ['perf flow --after', f.config ? `--config ${quote(f.config)}` : '', f['out-dir'] ? `--out-dir ${quote(f['out-dir'])}` : '', f.quick ? '--quick' : ''].filter(Boolean).join(' ');
+}
+
 export default class Flow extends BaseCommand<typeof Flow> {
   static override description =
     'Run the whole six-step performance optimisation flow: baseline, profile + analyze, plan, implement (pause, or --after), load test, SLO check + before/after summary';
@@ -69,6 +75,7 @@ export default class Flow extends BaseCommand<typeof Flow> {
       capacity: f.capacity,
       skipLoadtest: f['skip-loadtest'],
       ...(beforeTarget ? { beforeTarget } : {}),
+      afterCommand: afterCommand(f),
       ...(tty && !f.after ? { waitForImplementation: () => this.pause() } : {}),
       signal: this.interruptSignal(),
       say: (l) => this.say(l),

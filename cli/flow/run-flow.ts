@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { BottlenecksPayload } from '../../analyzers/bottlenecks/types.js';
 import type { ComparePayload } from '../../analyzers/compare/compare.js';
 import type { PlanPayload } from '../../analyzers/plan/plan.js';
-import { runSloCheck, slosFromConfig } from '../../analyzers/slo/check.js';
+import { runSloCheck, slosFromConfig, type SloReport } from '../../analyzers/slo/check.js';
 import { runBaseline, type RunBaselineOptions } from '../../capture/baseline/run-baseline.js';
 import { runProfile } from '../../capture/profile/run-profile.js';
 import { ARTIFACTS } from '../../core/artifacts/layout.js';
@@ -20,6 +20,9 @@ import { confirmChanges, type BeforeTarget } from '../../capture/baseline/confir
 import { runAnalyze, runCompare, runPlan } from './steps.js';
 import { flowScenarios, FLOW_QUICK_TOTAL_MS, splitQuickBudget, TRIGGER_PROFILE, type Trigger } from './triggers.js';
 import { runLoadTests } from './load-tests.js';
+import { pendingSummary } from './pending-summary.js';
+import { renderPendingSummary } from '../../templates/summary-pending.js';
+import type { SuiteTest } from '../../templates/load-test-suite.js';
 import { formatDuration } from '../../core/duration.js';
 
 export interface FlowOptions {
@@ -43,6 +46,8 @@ export interface FlowOptions {
   /** Run the capacity search in the baseline (default true). */
   capacity?: boolean;
   skipLoadtest?: boolean;
+  /** The command that takes this run's after-run (shown in a pending summary); default "perf flow --after". */
+  afterCommand?: string;
   /** How to run the before version now, so claimed changes are re-measured on both sides (A B A B). */
   beforeTarget?: BeforeTarget;
   /** On a TTY: pause for the user to implement; resolve true to take the after-run now. Absent = never wait. */
@@ -199,6 +204,7 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
 
   // Step 5
   let loadtests: LoadTestPayload[] = [];
+  let suite: SuiteTest[] = [];
   let sloFile: string | null = null;
   if (o.skipLoadtest) {
     step(5, 'loadtest', 'skipped', '--skip-loadtest');
@@ -219,7 +225,8 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
       ...(o.signal ? { signal: o.signal } : {}),
       say,
     });
-    loadtests = lt.tests.map((t) => t.payload);
+    suite = lt.tests;
+    loadtests = suite.map((t) => t.payload);
     sloFile = lt.sloFile;
     step(5, 'loadtest', loadtests.length === 0 ? 'unavailable' : lt.failed ? 'failed' : 'done', `${scenarios.join(', ')}`);
     // Refresh the analysis (and its plan) with this run's load tests: the stress test's breaking point is current.
@@ -235,6 +242,7 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
   // Step 6
   say('⏳ Generating final reports...');
   let sloStatus: SloStatus | null = null;
+  let sloReport: SloReport | null = null;
   const sloInput = sloFile ?? store.path(ARTIFACTS.baseline.json);
   if (config.slos.length === 0) {
     say('⚠️ No SLOs in the config: SLO compliance not evaluated');
@@ -242,6 +250,7 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
     const report = await runSloCheck({ file: sloInput, slos: slosFromConfig(config), slosFrom: config.source, ...(o.signal ? { signal: o.signal } : {}) });
     const w = store.writeReport('slo', report, renderSloMarkdown(report));
     sloStatus = report.status;
+    sloReport = report;
     say(`✓ SLO compliance validated: ${report.status} (${show(w.markdownPath)})`);
     const worst = report.slos.filter((s) => s.status === 'FAIL').sort((a, b) => b.errorBudget.consumedPct - a.errorBudget.consumedPct)[0];
     if (worst) for (const l of criticalSloBreach(worst)) say(l);
@@ -288,9 +297,23 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
     if (cmp.comparison.verdict === 'regressed' || cmp.comparison.verdict === 'mixed' || cmp.comparison.verdict === 'no-significant-change') for (const l of optimizationFailed(cmp.comparison, plan)) say(l);
     step(6, 'slo-check + compare', 'done');
   } else {
-    say(`⏳ Optimization summary pending: ${compareSkipped ?? 'there is no after-run and no earlier archived run to compare with'}`);
-    pending.push('Optimization summary: written by "perf flow --after" (or perf compare <before> <after>)');
-    step(6, 'slo-check + compare', sloStatus ? 'done' : 'skipped', 'no before/after pair yet');
+    const completeWith = o.afterCommand ?? 'perf flow --after';
+    const reason = compareSkipped ?? 'there is no after-run and no earlier archived run to compare with';
+    const thisBaseline = store.readThisRun<BaselinePayload>('baseline');
+    const summary = pendingSummary({
+      reason,
+      completeWith,
+      trigger: o.trigger,
+      baseline: thisBaseline ? { file: show(store.path(ARTIFACTS.baseline.json)), payload: thisBaseline } : undefined,
+      analysis,
+      plan,
+      loadTests: suite,
+      slo: sloReport,
+    });
+    const w = store.writeReport('summary', summary, renderPendingSummary(summary));
+    say(`✓ Optimization summary (PENDING: before/after and ROI need "${completeWith}"): ${show(w.markdownPath)}`);
+    pending.push(`Optimization summary: before/after and ROI pending until "${completeWith}"`);
+    step(6, 'slo-check + compare', sloStatus ? 'done' : 'skipped', `summary pending: ${reason}`);
   }
 
   // Archive

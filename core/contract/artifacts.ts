@@ -552,6 +552,22 @@ export const comparePayload = obj({
   database: z.custom<DatabaseComparison>((v) => obj({ journeys: z.array(z.unknown()), statements: z.array(z.unknown()), notes: z.array(z.string()) }).safeParse(v).success).optional(),
 });
 
+/** perf.compare/v1 with `status: "pending"`: a flow run's summary before an after-run exists (cli/flow/pending-summary.ts). */
+export const pendingSummaryPayload = obj({
+  status: z.literal('pending'),
+  reason: z.string(),
+  completeWith: z.string(),
+  trigger: z.string(),
+  baseline: obj({ file: z.string(), runId: z.string(), requests: count, p50Ms: z.number(), p95Ms: z.number(), p99Ms: z.number(), throughputRps: z.number(), errorRate: z.number() }).nullable(),
+  bottlenecks: z.array(obj({ id: z.string(), title: z.string(), evidence: z.string(), estimatedImprovementPct: nullableNumber })),
+  plan: obj({ quickWins: count, strategic: count, majorRefactor: count, totalEffortDays: z.number() }).nullable(),
+  loadTests: z.array(obj({ scenario: z.string(), headline: z.string(), verdict: sloStatus.nullable() })),
+  slo: obj({ status: sloStatus, slos: z.array(obj({ name: z.string(), status: sloStatus, actual: nullableNumber, target: z.number(), budgetConsumedPct: z.number(), budgetRemainingPct: z.number() })) }).nullable(),
+});
+
+/** What `reports/optimization-summary.json` holds: a comparison, or a flow run's pending summary. */
+export const summaryPayload = z.union([comparePayload, pendingSummaryPayload]);
+
 /** perf.loadtest-plan/v1 */
 export const loadTestPlanPayload = obj({
   target: obj({ baseUrl: z.string() }),

@@ -13,7 +13,7 @@ export const ARTIFACT_SCHEMAS = {
   'perf.loadtest-plan/v1': A.loadTestPlanPayload,
   'perf.loadtest/v1': A.loadTestPayload,
   'perf.slo/v1': A.sloPayload,
-  'perf.compare/v1': A.comparePayload,
+  'perf.compare/v1': A.summaryPayload,
   'perf.flow/v1': A.flowState,
 } as const;
 export type ArtifactSchemaKey = keyof typeof ARTIFACT_SCHEMAS;

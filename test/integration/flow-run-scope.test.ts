@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,10 +42,14 @@ describe('perf flow reads only this run’s artifacts', () => {
     expect(analysis.gaps.join('\n')).toMatch(/loadtest\.json is from an earlier run \(20260101T000000Z-0bad\)/);
     const text = lines.join('\n');
     expect(text).not.toMatch(/12 req\/s|Breaking point at 12/);
-    expect(text).toMatch(/Final summary: not written/);
     expect(text).toMatch(/Load test results: not written/);
+    // The summary is this run's own (pending: no after-run yet), never the earlier command's.
+    const summary = readFileSync(join(out, 'reports/optimization-summary.md'), 'utf8');
+    expect(summary).not.toContain('# old summary');
+    expect(summary).toMatch(/\*\*Status: PENDING\*\*/);
+    expect(summary).toMatch(/No load test ran in this run/);
     // The archive holds this run's files only.
-    expect(existsSync(join(result.archive, 'reports/optimization-summary.md'))).toBe(false);
+    expect(readFileSync(join(result.archive, 'reports/optimization-summary.md'), 'utf8')).toBe(summary);
     expect(existsSync(join(result.archive, 'testing/load-test-results.md'))).toBe(false);
     expect(existsSync(join(result.archive, 'reports/performance-baseline.md'))).toBe(true);
   });
@@ -56,14 +60,7 @@ describe('perf flow refreshes the analysis after its load test', () => {
     const dir = mkdtempSync(join(tmpdir(), 'perf-scope-'));
     const store = new ArtifactStore(join(dir, '.aiwg'));
     const lines: string[] = [];
-    const saved = process.env.PERF_QUICK_TOTAL;
-    process.env.PERF_QUICK_TOTAL = '6s';
-    try {
-      await runFlow({ config, store, trigger: 'proactive', after: false, quick: true, connections: 2, durationMs: 1500, capacity: false, scenarios: ['baseline'], say: (l) => lines.push(l) });
-    } finally {
-      if (saved === undefined) delete process.env.PERF_QUICK_TOTAL;
-      else process.env.PERF_QUICK_TOTAL = saved;
-    }
+    await runFlow({ config, store, trigger: 'proactive', after: false, quick: true, quickTotalMs: 6000, connections: 2, durationMs: 1500, capacity: false, scenarios: ['baseline'], say: (l) => lines.push(l) });
     const loadtest = store.readThisRun('loadtest');
     expect(loadtest, lines.join('\n')).toBeDefined();
     expect(lines.join('\n')).toMatch(/Bottleneck analysis refreshed with this run's load test/);
