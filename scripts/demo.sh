@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 OUT="${PERF_DEMO_OUT:-$ROOT/.aiwg/demo}"
 PERF=(node "$ROOT/cli/bin/run.js")
-# Short, comparable runs: a closed model of 4 connections for 10 s per side, quick load tests.
+# Short, comparable runs: a closed model of 4 connections for 10 s per side, quick load tests:
+# all four of step 5 (baseline, spike, stress, soak for slo-breach) share PERF_QUICK_TOTAL per run.
+export PERF_QUICK_TOTAL="${PERF_QUICK_TOTAL:-40s}"
 common() { COMMON=(--config "$CONFIG" --out-dir "$OUT" --quick --connections "${PERF_DEMO_CONNECTIONS:-4}" --duration "${PERF_DEMO_DURATION:-10s}" --no-capacity); }
 
 if [ ! -f "$ROOT/dist/.build-stamp" ]; then
