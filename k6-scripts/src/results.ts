@@ -306,7 +306,7 @@ export function findRecovery(windows: LoadWindow[], profile: LoadProfile): LoadT
 
 /** Soak: the p95-per-window trend needs this many windows that support a p95. */
 export const MIN_DRIFT_WINDOWS = 5;
-/** Soak: degraded when the fitted p95 rises by at least this share over the soak AND the slope's CI95 lies above 0. */
+/** Soak: degraded when the fitted p95 rises by at least this share of the mean p95 over the soak AND the slope's CI95 lies above 0. */
 export const DEGRADED_CHANGE_PCT = 20;
 
 /**
@@ -335,8 +335,9 @@ export function findDrift(windows: LoadWindow[], durationMs: number, fromMs = 0)
   }
   const x0 = ((supported[0] as LoadWindow).startMs + (supported[0] as LoadWindow).endMs) / 2 / 3_600_000;
   const x1 = ((supported.at(-1) as LoadWindow).startMs + (supported.at(-1) as LoadWindow).endMs) / 2 / 3_600_000;
-  const startLevel = trend.intercept + trend.slope * x0;
-  const fittedChangePct = startLevel > 0 ? round2(((trend.slope * (x1 - x0)) / startLevel) * 100) : null;
+  // The fitted rise over the soak as a share of the mean p95 (a fitted start level can be <= 0 for a steep rise).
+  const level = supported.reduce((acc, w) => acc + w.latencyMs.p95, 0) / supported.length;
+  const fittedChangePct = level > 0 ? round2(((trend.slope * (x1 - x0)) / level) * 100) : null;
   const degraded = trend.ci95[0] > 0 && fittedChangePct !== null && fittedChangePct >= DEGRADED_CHANGE_PCT;
   return {
     ...base,
@@ -344,7 +345,7 @@ export function findDrift(windows: LoadWindow[], durationMs: number, fromMs = 0)
     ci95: [round2(trend.ci95[0]), round2(trend.ci95[1])],
     fittedChangePct,
     degraded,
-    note: `p95 of the first ${label} vs the last ${label} of the run; trend of p95 per window over ${trend.n} windows (least squares, simple-statistics): degraded when the CI95 of the slope lies above 0 and the fitted p95 rises ≥ ${DEGRADED_CHANGE_PCT}%`,
+    note: `p95 of the first ${label} vs the last ${label} of the run; trend of p95 per window over ${trend.n} windows (least squares, simple-statistics): degraded when the CI95 of the slope lies above 0 and the fitted rise is ≥ ${DEGRADED_CHANGE_PCT}% of the mean p95`,
   };
 }
 

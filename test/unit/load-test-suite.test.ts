@@ -24,12 +24,19 @@ describe('soak drift: the trend of p95 per window (simple-statistics least squar
   });
 
   it('calls a p95 that doubles over the soak degraded, with its slope in ms/h', () => {
-    // p95 rises 1 ms per 10 s window: 360 ms/h; fitted 20 → 49 ms, +145 % ≥ DEGRADED_CHANGE_PCT.
+    // p95 rises 1 ms per 10 s window: 360 ms/h; fitted rise 29 ms over a mean of 34.5 ms, 84 % ≥ DEGRADED_CHANGE_PCT.
     const d = findDrift(windows(30, (i) => 20 + i), 300_000)!;
     expect(d.slopeMsPerHour).toBeGreaterThan(360 * 0.95);
     expect(d.slopeMsPerHour).toBeLessThan(360 * 1.05);
     expect(d.fittedChangePct!).toBeGreaterThan(DEGRADED_CHANGE_PCT);
     expect(d.ci95![0]).toBeGreaterThan(0);
+    expect(d.degraded).toBe(true);
+  });
+
+  it('calls a steep rise degraded even when the fitted line starts below zero', () => {
+    // 1, 1, 1, then 400 ms per window more: the least-squares line starts below 0 ms.
+    const d = findDrift(windows(13, (i) => (i < 3 ? 1 : 400 * (i - 2))), 130_000)!;
+    expect(d.fittedChangePct!).toBeGreaterThan(DEGRADED_CHANGE_PCT);
     expect(d.degraded).toBe(true);
   });
 
