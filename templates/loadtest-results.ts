@@ -5,7 +5,7 @@ import { fmtMs, fmtNum, fmtPct, md, mdCode, mdTable, mdText } from '../core/mark
 import { fmtPercentileMs, fmtSampleMs, SAMPLE_SIZE_RULE } from '../analyzers/sample-size.js';
 import type { LimitResult } from '../analyzers/resources/limits.js';
 import { renderLimitsTable, renderResourcesSection } from './resources.js';
-import { describeExit, shortLoad } from '../analyzers/merge/index.js';
+import { describeExit, describeRunners, shortLoad } from '../analyzers/merge/index.js';
 
 /** `limits`: the config's resource limits checked on `p.resources` (analyzers/resources/limits.ts). */
 export function renderLoadTestResults(p: LoadTestPayload, limits: readonly LimitResult[] = []): string {
@@ -22,7 +22,7 @@ export function renderLoadTestResults(p: LoadTestPayload, limits: readonly Limit
   if (p.aborted) out.push(`> Aborted after ${formatDuration(p.aborted.atMs)}: ${mdText(p.aborted.reason)}`, '');
   if (p.runners) {
     if (short) out.push(`> The load was short: ${mdText(short)}.`, '');
-    out.push(`## Runners (--parallel ${p.runners.length}: one merged verdict)`, '');
+    out.push(`## k6 runners (merged: one verdict)`, '', `${mdText(describeRunners(p.runners))}.`, '');
     out.push(
       mdTable(
         ['runner', 'segment', 'requests', 'windows', 'exit', 'status'],

@@ -4,6 +4,7 @@
  */
 import type { SloAlert, SloResult } from '../core/artifacts/schemas.js';
 import { renderLimitsTable } from './resources.js';
+import { describeRunners } from '../analyzers/merge/runners.js';
 import { formatDuration } from '../core/duration.js';
 import { fmtBudgetPct, fmtBurnRate, fmtErrorBudget, fmtFigure } from '../core/format.js';
 import { mdCode, mdTable, mdText } from '../core/markdown.js';
@@ -70,6 +71,7 @@ export function renderSloMarkdown(r: SloReport): string {
   lines.push(`- Source: ${mdCode(r.source.file)} (${mdText(r.source.format)})`);
   lines.push(`- Run length: ${r.runDurationMs > 0 ? formatDuration(r.runDurationMs) : 'unknown'}`);
   lines.push(`- SLOs from: ${mdCode(r.slosFrom)}`);
+  if (r.runners) lines.push(`- Merged k6 runners: ${mdText(describeRunners(r.runners))}`);
   if (r.runInvalid && r.runInvalid.length > 0) {
     lines.push('', '**The run did not happen as planned, so no SLO can pass it:**', '', ...r.runInvalid.map((x) => `- ${mdText(x)}`), '');
   }

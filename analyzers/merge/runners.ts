@@ -6,6 +6,7 @@ import type {
   K6WindowsHeader,
   K6WindowsLine,
 } from '../../core/artifacts/k6-windows.js';
+import type { RunnerRecord } from '../../core/contract/artifacts.js';
 import { UserError } from '../../core/errors.js';
 import { mergeSeriesSets, seriesKey } from '../parsers/k6-aggregate.js';
 import { parseSegment, segmentsOverlap, WHOLE_TEST, type SegmentRange } from './segments.js';
@@ -38,24 +39,8 @@ export interface RunnerInput {
   source?: string;
 }
 
-export interface RunnerRecord {
-  runner: string;
-  segment: string | null;
-  /** http_reqs of the runner (its summary line, else the sum over its windows). */
-  requests: number;
-  windows: number;
-  /** It wrote its summary line (k6 stopped cleanly). */
-  complete: boolean;
-  aborted: { reason: string; atMs: number } | null;
-  /** End of its last window (its start when it wrote none). */
-  lastEndMs: number;
-  /** It ended early: no summary line (killed, lost), or its last window ends more than a window before the others'. */
-  short: boolean;
-  /** Why it is short, in words; null when not short. */
-  shortReason: string | null;
-  /** How its k6 process ended, when perf ran it (`perf loadtest --parallel`); absent for files merged after the fact. */
-  exitStatus?: RunnerExit;
-}
+/** One runner as the merge recorded it: its declaration is the contract's (perf.loadtest/v1 `runners`). */
+export type { RunnerRecord };
 
 /** A runner process's end as the OS reports it: its exit code, or the signal that killed it. */
 export interface RunnerExit {
@@ -465,3 +450,11 @@ export function mergeRunners(inputs: RunnerInput[]): MergedRunners {
   });
   return merge.finish();
 }
+
+/** One line on the runners, for verdicts and reports: "2 runners (r0 0:1/2, r1 1/2:1), none short". */
+export function describeRunners(runners: readonly RunnerRecord[]): string {
+  const names = runners.map((r) => (r.segment ? `${r.runner} ${r.segment}` : r.runner)).join(', ');
+  const short = runners.filter((r) => r.short);
+  return `${runners.length} runner${runners.length === 1 ? '' : 's'} (${names}), ${short.length === 0 ? 'none short' : `${short.length} short: ${short.map((r) => `${r.runner} — ${r.shortReason}`).join('; ')}`}`;
+}
+

@@ -1,4 +1,4 @@
-import type { K6Run, K6SummaryLine, K6WindowLine, K6WindowsHeader } from '../../core/artifacts/k6-windows.js';
+import type { K6AbortLine, K6Run, K6SummaryLine, K6WindowLine, K6WindowsHeader, K6WindowsLine } from '../../core/artifacts/k6-windows.js';
 import { UserError } from '../../core/errors.js';
 import { emptyTotals, mergeSeriesSets } from './k6-aggregate.js';
 import { checkFigure, DURATION_TREND, EVENT_COUNTER, outOfRange } from './figures.js';
@@ -67,17 +67,31 @@ function normaliseSeries<T extends { tags?: unknown }>(arr: unknown): T[] {
   return (arr as T[]).map((s) => (s.tags ? s : { ...s, tags: {} }));
 }
 
+/** The lines of one perf.k6-windows/v1 file as read (header first), and what reading them noticed. */
+export interface K6WindowsFile {
+  file: string;
+  header: K6WindowsHeader;
+  lines: K6WindowsLine[];
+  warnings: string[];
+}
+
 /**
  * Reads our `perf.k6-windows/v1` NDJSON (written by `k6 run --out perf=…`) line by line, never the
  * whole file. A truncated last line (k6 killed mid-write) is skipped with a warning; a corrupt line in
  * the middle is a UserError naming file:line unless `lenient`.
  */
 export async function readK6Windows(file: string, opts: ReadK6WindowsOptions = {}): Promise<K6Run> {
+  const read = await readK6WindowsLines(file, opts);
+  return k6RunOfLines(read.lines, file, read.warnings);
+}
+
+/** The checked lines of a perf.k6-windows/v1 file, in file order (windows sorted by start), for merging runners. */
+export async function readK6WindowsLines(file: string, opts: ReadK6WindowsOptions = {}): Promise<K6WindowsFile> {
   const tracker = new CorruptLineTracker(file, opts.lenient ?? false, 'perf.k6-windows/v1 NDJSON');
   let header: K6WindowsHeader | null = null;
   const windows: K6WindowLine[] = [];
+  const aborts: K6AbortLine[] = [];
   let summary: K6SummaryLine | null = null;
-  let aborted: { reason: string; atMs: number } | null = null;
   let firstLine = true;
 
   await forEachLine(
@@ -130,7 +144,14 @@ export async function readK6Windows(file: string, opts: ReadK6WindowsOptions = {
         }
         case 'abort': {
           tracker.ok();
-          aborted = { reason: typeof o.reason === 'string' ? o.reason : 'aborted', atMs: isNum(o.atMs) ? o.atMs : 0 };
+          aborts.push({
+            type: 'abort',
+            atMs: isNum(o.atMs) ? o.atMs : 0,
+            slo: typeof o.slo === 'string' ? o.slo : '',
+            reason: typeof o.reason === 'string' ? o.reason : 'aborted',
+            longBurnRate: isNum(o.longBurnRate) ? o.longBurnRate : 0,
+            shortBurnRate: isNum(o.shortBurnRate) ? o.shortBurnRate : 0,
+          });
           return;
         }
         case 'summary': {
@@ -167,14 +188,24 @@ export async function readK6Windows(file: string, opts: ReadK6WindowsOptions = {
     throw new UserError(`${file} is empty`, { where: file, fix: 'pass a perf.k6-windows/v1 file that k6 finished writing at least the header of' });
   }
   const h = header as K6WindowsHeader;
-  const warnings = tracker.finish();
-  const s = summary as K6SummaryLine | null;
   windows.sort((a, b) => a.startMs - b.startMs);
-  if (!s) warnings.push(`${file}: no summary line (k6 stopped before finishing); using the ${windows.length} complete window(s)`);
+  const s = summary as K6SummaryLine | null;
+  return { file, header: h, lines: [h, ...windows, ...aborts, ...(s ? [s] : [])], warnings: tracker.finish() };
+}
+
+/** The K6Run of perf.k6-windows/v1 lines (one file's, or several runners' merged); `label` names them in warnings. */
+export function k6RunOfLines(lines: readonly K6WindowsLine[], label: string, warnings: string[] = []): K6Run {
+  const h = lines[0] as K6WindowsHeader;
+  const windows = lines.filter((l): l is K6WindowLine => l.type === 'window');
+  const s = lines.find((l): l is K6SummaryLine => l.type === 'summary') ?? null;
+  const lastAbort = lines.filter((l): l is K6AbortLine => l.type === 'abort').at(-1);
+  const aborted = lastAbort ? { reason: lastAbort.reason, atMs: lastAbort.atMs } : null;
+  const out = [...warnings];
+  if (!s) out.push(`${label}: no summary line (k6 stopped before finishing); using the ${windows.length} complete window(s)`);
   const totals = s
     ? { trends: s.trends, counters: s.counters, rates: s.rates, gauges: s.gauges }
     : windows.length > 0
-      ? mergeSeriesSets(windows, file)
+      ? mergeSeriesSets(windows, label)
       : emptyTotals();
   const lastEnd = windows.length > 0 ? windows[windows.length - 1]!.endMs : h.startMs;
   return {
@@ -186,7 +217,7 @@ export async function readK6Windows(file: string, opts: ReadK6WindowsOptions = {
     totals,
     aborted: s?.aborted ?? aborted,
     complete: s !== null,
-    warnings,
+    warnings: out,
     ...(typeof h.k6Version === 'string' && typeof h.extensionVersion === 'string' ? { versions: { k6: h.k6Version, extension: h.extensionVersion } } : {}),
   };
 }

@@ -7,7 +7,11 @@ import type { InputFormat } from '../parsers/detect.js';
 import { BURN_RATE_RULES, WORKBOOK_WINDOW_MS } from './alerts.js';
 import { evaluateSlos } from './evaluate.js';
 import { loadSloInput } from './inputs.js';
-import { fromConfigSlo, type EvalSlo } from './model.js';
+import { sloInputFromK6Run } from './inputs-k6.js';
+import { readRunnerFiles } from '../merge/runner-files.js';
+import { shortLoad } from '../merge/runners.js';
+import type { RunnerRecord } from '../../core/contract/artifacts.js';
+import { fromConfigSlo, type EvalSlo, type SloInput } from './model.js';
 import { DEFAULT_MAX_DROPPED, runDidNotHappen } from './run-validity.js';
 import { parseOpenSlo } from './openslo.js';
 
@@ -31,6 +35,11 @@ export interface SloReport extends SloPayload {
 
 export interface SloCheckOptions {
   file: string;
+  /**
+   * Runners of one scale-out run to merge instead of `file` (several perf.k6-windows/v1 files, or a
+   * folder of them): merged through analyzers/merge, judged as one run; a short runner fails the run.
+   */
+  runnerFiles?: readonly string[];
   slos: readonly EvalSlo[];
   slosFrom: string;
   format?: InputFormat;
@@ -52,21 +61,36 @@ export async function runSloCheck(opts: SloCheckOptions): Promise<SloReport> {
       fix: 'add "slos:" to perf.config.yaml (see "perf init"), or pass --openslo <file>',
     });
   }
-  const input = await loadSloInput(opts.file, {
-    ...(opts.format ? { format: opts.format } : {}),
-    ...(opts.lenient !== undefined ? { lenient: opts.lenient } : {}),
-    ...(opts.windowMs !== undefined ? { windowMs: opts.windowMs } : {}),
-    ...(opts.maxSeriesPerMetric !== undefined ? { maxSeriesPerMetric: opts.maxSeriesPerMetric } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
+  let input: SloInput;
+  let runners: RunnerRecord[] | undefined;
+  let file = opts.file;
+  if (opts.runnerFiles) {
+    if (opts.format && opts.format !== 'perf.k6-windows/v1') {
+      throw new UserError(`only perf.k6-windows/v1 files of runners merge, not ${opts.format}`, { where: '--format', fix: 'drop --format, or pass one file' });
+    }
+    const merged = await readRunnerFiles(opts.runnerFiles, { ...(opts.lenient !== undefined ? { lenient: opts.lenient } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    input = sloInputFromK6Run(merged.run, merged.label);
+    runners = merged.runners;
+    file = merged.label;
+  } else {
+    input = await loadSloInput(opts.file, {
+      ...(opts.format ? { format: opts.format } : {}),
+      ...(opts.lenient !== undefined ? { lenient: opts.lenient } : {}),
+      ...(opts.windowMs !== undefined ? { windowMs: opts.windowMs } : {}),
+      ...(opts.maxSeriesPerMetric !== undefined ? { maxSeriesPerMetric: opts.maxSeriesPerMetric } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+  }
   const warnMargin = opts.warnMargin ?? 0.1;
   const evaluated = evaluateSlos(opts.slos, input, { warnMargin });
   const slos = input.partial ? evaluated.slos.map((r) => ({ ...r, note: [r.note, `measured on a partial run: ${input.partial}`].filter(Boolean).join('; ') })) : evaluated.slos;
-  const runInvalid = input.facts ? runDidNotHappen(input.facts, opts.maxDropped ?? DEFAULT_MAX_DROPPED) : [];
+  // A merged run whose runner fell short did not deliver the planned load: one reason, from the one rule.
+  const short = runners ? shortLoad(runners) : null;
+  const runInvalid = runDidNotHappen({ requests: null, failed: null, ...input.facts, shortLoad: short }, opts.maxDropped ?? DEFAULT_MAX_DROPPED);
   const status = runInvalid.length > 0 ? 'FAIL' : evaluated.status;
   const report: SloReport = {
     status,
-    source: { file: opts.file, format: input.format },
+    source: { file, format: input.format },
     runDurationMs: Math.round(input.durationMs),
     slos,
     warnMargin,
@@ -77,6 +101,7 @@ export async function runSloCheck(opts: SloCheckOptions): Promise<SloReport> {
   if (input.thresholds && input.thresholds.length > 0) report.k6Thresholds = input.thresholds;
   if (runInvalid.length > 0) report.runInvalid = runInvalid;
   if (input.partial) report.partial = input.partial;
+  if (runners) report.runners = runners;
   return report;
 }
 

@@ -3,6 +3,8 @@ import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BaseCommand } from '../base-command.js';
 import { defaultWindowMs, gateFails, loadOpenSloFile, runSloCheck, slosFromConfig, type FailOn } from '../../analyzers/slo/check.js';
+import { isRunnerSet } from '../../analyzers/merge/runner-files.js';
+import { describeRunners } from '../../analyzers/merge/runners.js';
 import { INPUT_FORMATS, type InputFormat } from '../../analyzers/parsers/detect.js';
 import { DEFAULT_MAX_SERIES_PER_METRIC } from '../../analyzers/parsers/k6-json.js';
 import { writeFileAtomic } from '../../core/artifacts/atomic.js';
@@ -20,14 +22,21 @@ export default class SloCheck extends BaseCommand<typeof SloCheck> {
     'Reads perf artifacts (baseline.json, loadtest.json, the perf.k6-windows/v1 NDJSON), k6 --out json (streamed), ' +
     'k6 --summary-export / handleSummary / --new-machine-readable-summary JSON and autocannon --json; the format is detected. ' +
     'Without FILE it uses the latest loadtest (else baseline) artifact under --out-dir. ' +
+    'Several perf.k6-windows/v1 files (or a folder of them) of one scale-out run are merged and judged as one run. ' +
     'Exit 0 when all SLOs pass, 1 on a breach (see --fail-on), 2 on bad input.';
   static override examples = [
     '<%= config.bin %> slo-check',
     '<%= config.bin %> slo-check results.json --junit slo-junit.xml --annotations',
     '<%= config.bin %> slo-check k6-summary.json --openslo slos.yaml --fail-on partial',
+    '<%= config.bin %> slo-check runner-0.ndjson runner-1.ndjson   # the runners of one run, merged',
   ];
+  /** Several FILEs (runners of one run) are allowed; read from argv in run(). */
+  static override strict = false;
   static override args = {
-    file: Args.string({ description: 'result file to evaluate [default: latest loadtest, else baseline, artifact]', required: false }),
+    file: Args.string({
+      description: 'result file to evaluate [default: latest loadtest, else baseline, artifact]; several perf.k6-windows/v1 files or a folder of them: the runners of one run, merged',
+      required: false,
+    }),
   };
   static override flags = {
     format: Flags.string({ description: 'input format (skips detection)', options: [...INPUT_FORMATS] }),
@@ -60,7 +69,10 @@ export default class SloCheck extends BaseCommand<typeof SloCheck> {
 
   public async run(): Promise<void> {
     const f = this.flags;
-    const { args } = await this.parse(SloCheck);
+    const { argv } = await this.parse(SloCheck);
+    const paths = argv as string[];
+    const stray = paths.find((p) => p.startsWith('-'));
+    if (stray) throw new UserError(`unknown flag "${stray}"`, { fix: 'see "perf slo-check --help" for its flags' });
     const margin = Number(f['warn-margin']);
     if (!Number.isFinite(margin) || margin < 0 || margin >= 100) {
       throw new UserError(`warning margin "${f['warn-margin']}" is not a percent in [0, 100)`, { where: '--warn-margin', fix: 'pass e.g. --warn-margin 10' });
@@ -88,10 +100,11 @@ export default class SloCheck extends BaseCommand<typeof SloCheck> {
       slosFrom = config.source;
     }
     const store = this.store(config);
-    const file = args.file ?? this.defaultInput(store.path(ARTIFACTS.loadtest.json), store.path(ARTIFACTS.baseline.json));
+    const file = paths[0] ?? this.defaultInput(store.path(ARTIFACTS.loadtest.json), store.path(ARTIFACTS.baseline.json));
 
     const report = await runSloCheck({
       file,
+      ...(isRunnerSet(paths) ? { runnerFiles: paths } : {}),
       slos,
       slosFrom,
       ...(f.format ? { format: f.format as InputFormat } : {}),
@@ -102,7 +115,7 @@ export default class SloCheck extends BaseCommand<typeof SloCheck> {
       maxSeriesPerMetric: f['max-series'],
       signal: this.interruptSignal(),
     });
-    if (config?.limits) report.resourceLimits = checkLimits(config.limits, resourcesOf(file, report.source.format));
+    if (config?.limits && !report.runners) report.resourceLimits = checkLimits(config.limits, resourcesOf(file, report.source.format));
     const failOn: FailOn = f['fail-on'] === 'partial' ? 'partial' : f['fail-on'] === 'never' ? 'never' : 'fail';
     const written = store.writeReport('slo', report, renderSloMarkdown(report));
 
@@ -128,6 +141,7 @@ export default class SloCheck extends BaseCommand<typeof SloCheck> {
 
     if (f.json) this.emitJson(written.artifact);
     this.say(`SLO compliance: ${report.status}  (${report.source.format}, ${report.slos.length} SLO${report.slos.length === 1 ? '' : 's'})`);
+    if (report.runners) this.say(`  merged ${describeRunners(report.runners)}`);
     for (const x of report.runInvalid ?? []) this.say(`  run did not happen: ${x}`);
     if (report.partial) this.say(`  note: ${report.partial}`);
     for (const s of report.slos) this.say(`  ${sloLine(s)}${s.note ? `\n    note: ${s.note}` : ''}`);

@@ -291,17 +291,27 @@ export const loadStage = obj({
   warmup: z.boolean().optional(),
 });
 
-/** One k6 runner of a scale-out run: its segment, what it sent, and how it ended. */
+/**
+ * One k6 runner of a scale-out run (execution segment, k6-operator pod), as the merge recorded it
+ * (analyzers/merge/runners.ts): what it ran, what it sent, and whether its load fell short.
+ */
 export const runnerRecord = obj({
   runner: z.string(),
+  /** Its k6 execution segment ("0:1/2"), null when unsegmented or not recorded. */
   segment: z.string().nullable(),
+  /** http_reqs of the runner (its summary line, else the sum over its windows). */
   requests: count,
   windows: count,
+  /** It wrote its summary line (k6 stopped cleanly). */
   complete: z.boolean(),
   aborted: obj({ reason: z.string(), atMs: z.number() }).nullable(),
+  /** End of its last window (its start when it wrote none). */
   lastEndMs: z.number(),
+  /** It ended early: no summary line (killed, lost), or its last window ends more than a window before the others'. */
   short: z.boolean(),
+  /** Why it is short, in words; null when not short. */
   shortReason: z.string().nullable(),
+  /** How its k6 process ended, when perf ran it (`perf loadtest --parallel`); absent for files merged after the fact. */
   exitStatus: obj({ code: z.number().nullable(), signal: z.string().nullable() }).optional(),
 });
 
@@ -331,8 +341,6 @@ export const loadTestPayload = obj({
   iterations: count.optional(),
   /** Optional: the target perf started exited during the run (its exit status). */
   targetExited: z.string().optional(),
-  /** Optional (`--parallel N`): the k6 runners whose merged windows the figures are (analyzers/merge RunnerRecord). */
-  runners: z.array(runnerRecord).optional(),
   checks: obj({ passes: count, fails: count, byName: z.record(z.string(), passFail) }),
   /**
    * A sustained violation (N consecutive windows with enough samples, after the warm-up). `rps` is
@@ -370,6 +378,8 @@ export const loadTestPayload = obj({
   target: obj({ baseUrl: z.string() }).optional(),
   /** Optional: figures per endpoint (k6's `name` tag: the URL, or the name a step gave its request). */
   endpoints: z.array(loadFigures).optional(),
+  /** Optional: the k6 runners whose windows were merged into this one (scale-out runs: --parallel N, perf collect, several files). */
+  runners: z.array(runnerRecord).optional(),
 });
 
 export const sloStatus = z.enum(['PASS', 'PARTIAL', 'FAIL']);
@@ -417,6 +427,8 @@ export const sloPayload = obj({
   resourceLimits: z
     .array(obj({ name: z.enum(['cpuPct', 'rssMb', 'heapMb', 'fds']), limit: z.number(), observed: nullableNumber, statistic: z.enum(['p95', 'peak']), status: z.enum(['PASS', 'FAIL', 'n/a']), evidence: z.string() }))
     .optional(),
+  /** Optional: the k6 runners whose windows were merged into the evaluated input (scale-out runs). */
+  runners: z.array(runnerRecord).optional(),
 });
 
 /**
@@ -636,6 +648,7 @@ export type HeapSite = z.output<typeof heapSite>;
 export type LoadWindow = z.output<typeof loadWindow>;
 export type LoadStage = z.output<typeof loadStage>;
 export type LoadTestPayload = z.output<typeof loadTestPayload>;
+export type RunnerRecord = z.output<typeof runnerRecord>;
 export type SloStatus = z.output<typeof sloStatus>;
 export type SloAlert = z.output<typeof sloAlert>;
 export type SloResult = z.output<typeof sloResult>;

@@ -6,6 +6,11 @@
  */
 import { readK6Run } from '../../analyzers/parsers/k6-json.js';
 import { detectFormat } from '../../analyzers/parsers/detect.js';
+import { K6_WINDOWS_SCHEMA } from '../../analyzers/parsers/k6-windows.js';
+import { openHead } from '../../analyzers/parsers/sniff.js';
+import { isRunnerSet, readRunnerFiles } from '../../analyzers/merge/runner-files.js';
+import type { K6Run } from '../../core/artifacts/k6-windows.js';
+import type { RunnerRecord } from '../../core/contract/artifacts.js';
 import { runSloCheck } from '../../analyzers/slo/check.js';
 import type { EvalSlo } from '../../analyzers/slo/model.js';
 import type { ArtifactStore } from '../../core/artifacts/store.js';
@@ -31,17 +36,7 @@ export async function k6FileArtifact(file: string, opts: K6InputOptions): Promis
   }
   if (format === 'k6-json' || format === 'perf.k6-windows/v1') {
     const run = await readK6Run(file, { windowMs: opts.windowMs, lenient: true });
-    const base = buildLoadProfile('baseline', { config: { scenarios: {} }, capacityRps: null, rate: 1 });
-    const payload = buildLoadTestPayload(run, {
-      profile: scriptProfile(base, run.endMs - run.startMs),
-      partial: false,
-      k6: { binary: 'n/a (k6 run outside perf)', version: 'n/a', extension: format === 'perf.k6-windows/v1' },
-      rawArtifact: file,
-      requestsPerIteration: 1,
-      latencyLimits: [{ percentile: 95, thresholdMs: 1000 }],
-      errorLimit: 0.05,
-    });
-    return { artifact: { ...opts.store.envelope('loadtest'), ...payload } as unknown as LooseArtifact };
+    return { artifact: loadtestArtifactOf(run, file, opts.store) };
   }
   if (format === 'k6-summary-export' || format === 'k6-handle-summary' || format === 'k6-new-summary') {
     if (opts.slos.length === 0) return { skip: `a k6 summary holds only end-of-test aggregates, shown as SLO results: add "slos:" to perf.config.yaml (or pass --config) to evaluate them` };
@@ -51,10 +46,69 @@ export async function k6FileArtifact(file: string, opts: K6InputOptions): Promis
   return undefined;
 }
 
-/** `--from` files in order: perf artifacts as they are, k6 result files converted (see above). */
+/** A k6 run perf did not start, as a perf.loadtest/v1 artifact (its own shape, no perf stages); `runners` when merged. */
+function loadtestArtifactOf(run: K6Run, rawArtifact: string, store: ArtifactStore, runners?: RunnerRecord[]): LooseArtifact {
+  const base = buildLoadProfile('baseline', { config: { scenarios: {} }, capacityRps: null, rate: 1 });
+  const payload = buildLoadTestPayload(run, {
+    profile: scriptProfile(base, run.endMs - run.startMs),
+    partial: false,
+    k6: { binary: 'n/a (k6 run outside perf)', version: 'n/a', extension: run.format === 'perf.k6-windows/v1' },
+    rawArtifact,
+    requestsPerIteration: 1,
+    latencyLimits: [{ percentile: 95, thresholdMs: 1000 }],
+    errorLimit: 0.05,
+  });
+  if (runners) payload.runners = runners;
+  return { ...store.envelope('loadtest'), ...payload } as unknown as LooseArtifact;
+}
+
+/**
+ * Which `--from` paths are runners of one scale-out run, merged into one load test: a folder (all its
+ * perf.k6-windows/v1 files), and perf.k6-windows/v1 files whose header names a run id and a runner,
+ * grouped by run id. Each group stands where its first path stood; every other path is read alone.
+ */
+async function groupRunners(files: readonly string[]): Promise<Array<string | string[]>> {
+  const out: Array<string | string[]> = [];
+  const byRun = new Map<string, string[]>();
+  for (const file of files) {
+    if (isRunnerSet([file])) {
+      out.push([file]);
+      continue;
+    }
+    const head = await openHead(file, 64 * 1024).catch(() => '');
+    const h = scaleOutHeader(head.split('\n', 1)[0] ?? '');
+    if (h && h.schema === K6_WINDOWS_SCHEMA && typeof h.runId === 'string' && typeof h.runner === 'string') {
+      const group = byRun.get(h.runId);
+      if (group) group.push(file);
+      else {
+        const g = [file];
+        byRun.set(h.runId, g);
+        out.push(g);
+      }
+    } else out.push(file);
+  }
+  return out;
+}
+
+function scaleOutHeader(line: string): { schema?: unknown; runId?: unknown; runner?: unknown } | null {
+  try {
+    const o = JSON.parse(line) as unknown;
+    return typeof o === 'object' && o !== null ? (o as { schema?: unknown; runId?: unknown; runner?: unknown }) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `--from` files in order: perf artifacts as they are, k6 result files converted (see above), runners of one run merged. */
 export async function inputsFromAnyFiles(files: readonly string[], opts: K6InputOptions): Promise<ReportInputs> {
   const inputs = emptyInputs();
-  for (const file of files) {
+  for (const entry of await groupRunners(files)) {
+    if (Array.isArray(entry)) {
+      const merged = await readRunnerFiles(entry, { lenient: true });
+      addArtifact(inputs, merged.label, loadtestArtifactOf(merged.run, merged.label, opts.store, merged.runners));
+      continue;
+    }
+    const file = entry;
     const k6 = await k6FileArtifact(file, opts);
     if (k6 && 'artifact' in k6) addArtifact(inputs, file, k6.artifact);
     else if (k6) inputs.skipped.push({ file, reason: k6.skip });

@@ -3,6 +3,7 @@ import { fmtNum } from '../../core/format.js';
 import { formatOffset } from '../../report/svg/scale.js';
 import { primary, REPORT_KINDS, type ReportInputs } from '../../report/inputs.js';
 import { scenarioRuns } from '../../report/scenarios.js';
+import { describeRunners } from '../../analyzers/merge/runners.js';
 import { html, joinHtml, type SafeHtml } from './safe.js';
 
 export interface RunHeader {
@@ -12,6 +13,8 @@ export interface RunHeader {
   time: string;
   k6: string;
   perf: string;
+  /** Scale-out runs only: the merged k6 runners and whether any was short. */
+  runners?: string;
 }
 
 /** What a reader needs to know which run this is: target, scenario(s), run id, time (UTC), k6 and perf versions. */
@@ -26,6 +29,7 @@ export function runHeader(inputs: ReportInputs, toolVersion: string): RunHeader 
       runs.map((r) => `${r.run.k6.version}${r.run.k6.extension ? ` with the perf extension${r.run.k6.extensionVersion ? ` ${r.run.k6.extensionVersion}` : ''}` : ' (stock k6: no perf extension)'}`),
     ),
   ];
+  const runners = runs.flatMap((r) => (r.run.runners ? [`${runs.length > 1 ? `${r.scenario}: ` : ''}${describeRunners(r.run.runners)}`] : []));
   const perf = [...new Set(REPORT_KINDS.flatMap((k) => inputs[k].map((l) => l.artifact.tool?.version)).filter((v): v is string => typeof v === 'string'))];
   const time = runs.length
     ? runs.map((r) => `${r.run.startedAt} → ${r.run.endedAt} (${formatOffset(r.run.durationMs)}${runs.length > 1 ? `, ${r.scenario}` : ''})`).join('; ')
@@ -39,6 +43,7 @@ export function runHeader(inputs: ReportInputs, toolVersion: string): RunHeader 
     time,
     k6: k6.join('; ') || 'no load test in these artifacts',
     perf: `${perf.length ? `artifacts written by perf ${perf.join(', ')}` : 'artifacts name no perf version'}; report by perf ${toolVersion}`,
+    ...(runners.length ? { runners: runners.join('; ') } : {}),
   };
 }
 
@@ -51,6 +56,7 @@ export function headerSection(inputs: ReportInputs, toolVersion: string, generat
     ['time (UTC)', 'header-time', h.time],
     ['k6', 'header-k6', h.k6],
     ['perf', 'header-perf', h.perf],
+    ...(h.runners ? [['k6 runners', 'header-runners', h.runners] as [string, string, string]] : []),
   ];
   const count = REPORT_KINDS.reduce((n, k) => n + inputs[k].length, 0);
   return html`<h1>Performance report</h1>
