@@ -25,6 +25,15 @@ export interface FastBurnRule {
   minEvents: number;
 }
 
+/** The Go guard's windows when the test duration is unknown (xk6/guard.go GuardWindows) and its factor. */
+export const DEFAULT_FAST_BURN_RULE: FastBurnRule = { longWindowMs: 60_000, shortWindowMs: 5_000, factor: 14.4, minEvents: GUARD_MIN_EVENTS };
+
+/** The rule a runner's guard ran with (its perf.k6-windows/v1 header `guard`), else the Go guard's defaults. */
+export function fastBurnRuleOf(guard: { longWindowMs: number; shortWindowMs: number; factor: number } | null | undefined): FastBurnRule {
+  if (!guard || !(guard.longWindowMs > 0) || !(guard.shortWindowMs > 0) || !(guard.factor > 1)) return DEFAULT_FAST_BURN_RULE;
+  return { longWindowMs: guard.longWindowMs, shortWindowMs: guard.shortWindowMs, factor: guard.factor, minEvents: GUARD_MIN_EVENTS };
+}
+
 export interface FastBurnTrip {
   slo: string;
   /** Unix ms: the end of the window that tripped it. */

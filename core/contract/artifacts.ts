@@ -632,6 +632,17 @@ export const k6WindowsLine = z.discriminatedUnion('type', [
   obj({ type: z.literal('summary'), startMs: z.number(), endMs: z.number(), windows: z.number(), ...seriesSet, aborted: obj({ reason: z.string(), atMs: z.number() }).nullable() }),
 ]);
 
+/**
+ * perf.k6-push/v1: the collector's reply to a runner's POST of windows (protocol: core/artifacts/k6-push.ts).
+ * 200: go on (`stop: false`) or stop the test (`stop: true`, why); 400/409/413: `error`, the batch was not taken.
+ */
+export const k6PushReply = z.union([
+  obj({ schema: z.literal('perf.k6-push/v1'), stop: z.literal(false) }),
+  obj({ schema: z.literal('perf.k6-push/v1'), stop: z.literal(true), reason: z.string() }),
+  obj({ schema: z.literal('perf.k6-push/v1'), error: z.string() }),
+]);
+export type K6PushReply = z.output<typeof k6PushReply>;
+
 export type LatencyStatsShape = z.output<typeof latencyStats>;
 export type LoadFigures = z.output<typeof loadFigures>;
 export type CapacityStep = z.output<typeof capacityStep>;
