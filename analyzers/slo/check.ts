@@ -40,6 +40,8 @@ export interface SloCheckOptions {
    * folder of them): merged through analyzers/merge, judged as one run; a short runner fails the run.
    */
   runnerFiles?: readonly string[];
+  /** The runners whose merged stream `file` is (perf collect): recorded, and a short runner fails the run. */
+  runners?: RunnerRecord[];
   slos: readonly EvalSlo[];
   slosFrom: string;
   format?: InputFormat;
@@ -62,7 +64,7 @@ export async function runSloCheck(opts: SloCheckOptions): Promise<SloReport> {
     });
   }
   let input: SloInput;
-  let runners: RunnerRecord[] | undefined;
+  let runners: RunnerRecord[] | undefined = opts.runners;
   let file = opts.file;
   if (opts.runnerFiles) {
     if (opts.format && opts.format !== 'perf.k6-windows/v1') {

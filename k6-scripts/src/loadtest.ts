@@ -8,7 +8,6 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readK6Run } from '../../analyzers/parsers/k6-json.js';
 import { resourceSourceFor, startResourceSampler } from '../../capture/resources/sampler.js';
-import { checkLimits } from '../../analyzers/resources/limits.js';
 import type { ResourceSeries } from '../../core/contract/artifacts.js';
 import { startTarget, waitUntilReachable, type RunningTarget } from '../../capture/target/start-target.js';
 import { ARTIFACTS, DIRS } from '../../core/artifacts/layout.js';
@@ -18,20 +17,17 @@ import { checkTemplateEnv } from '../../core/config/step-templates.js';
 import { Interrupted, RuntimeFailure, UserError } from '../../core/errors.js';
 import { tryParseDuration } from '../../core/duration.js';
 import { REDACTED } from '../../core/redact.js';
-import { PERCENTILE_VALUES, type PerfConfig, type ScenarioName } from '../../core/config/types.js';
-import { renderLoadTestResults } from '../../templates/loadtest-results.js';
+import type { PerfConfig, ScenarioName } from '../../core/config/types.js';
 import { buildLoadProfile, QUICK_BUDGET_MS, type LoadProfile } from '../../profiles/index.js';
 import { generateScripts, readCapacity } from './generate.js';
 import { findK6, K6_FIX } from './k6-binary.js';
-import { allowedBadFraction } from '../../analyzers/slo/error-budget.js';
 import { fromConfigSlo } from '../../analyzers/slo/model.js';
 import { formatProgress, ProgressTail, type ProgressSnapshot } from './progress.js';
-import { buildLoadTestPayload, type LatencyLimit } from './results.js';
+import { writeLoadtestArtifact } from './loadtest-artifact.js';
 import { runK6, type K6RunOutcome } from './run-k6.js';
 import { runParallelK6 } from './parallel/run-parallel.js';
 import { parallelPlan } from './parallel/segments.js';
 import type { RunnerRecord } from '../../analyzers/merge/index.js';
-import { requestsPerIteration } from './script-source.js';
 
 export interface LoadtestOptions {
   config: PerfConfig;
@@ -181,29 +177,21 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
   }
 
   const run = await readK6Run(outFile, { windowMs, lenient: true });
-  const latencyLimits: LatencyLimit[] = config.slos
-    .filter((s) => s.sli === 'latency' && s.thresholdMs !== undefined)
-    .map((s) => ({ ...(s.journey ? { journey: s.journey } : {}), percentile: PERCENTILE_VALUES[s.percentile ?? 'p95'], thresholdMs: s.thresholdMs as number }));
-  const availability = config.slos.filter((s) => s.sli !== 'latency').map((s) => allowedBadFraction(s.objective));
-  const payload = buildLoadTestPayload(run, {
+  const written = writeLoadtestArtifact(run, {
+    config,
+    store,
     profile,
     partial: outcome.interrupted,
     k6: { binary: k6.path, version: k6.version, extension: k6.extension, ...(k6.lost.length ? { lost: k6.lost } : {}) },
     rawArtifact: store.display(outFile),
-    requestsPerIteration: requestsPerIteration(config.journeys),
-    latencyLimits: latencyLimits.length ? latencyLimits : [{ percentile: 95, thresholdMs: capacity?.latencyThresholdMs ?? 1000 }],
-    errorLimit: availability.length ? Math.max(0.01, Math.min(...availability)) : 0.05,
+    capacityLatencyMs: capacity?.latencyThresholdMs ?? null,
+    thresholdsFailed: outcome.thresholdsFailed,
+    windowMs,
+    targetExited,
+    ...(resources ? { resources } : {}),
+    ...(runners ? { runners } : {}),
   });
-  if (outcome.thresholdsFailed && !payload.aborted && profile.abortOnThresholds) {
-    const lastEnd = payload.windows.at(-1)?.endMs ?? payload.durationMs;
-    if (lastEnd < profile.totalMs - windowMs) payload.aborted = { reason: 'k6 thresholds crossed (abortOnFail)', atMs: lastEnd };
-  }
-  payload.target = { baseUrl: config.target.baseUrl };
-  if (runners) payload.runners = runners;
-  if (targetExited) payload.targetExited = targetExited;
-  if (resources) payload.resources = resources;
-  const written = store.writeReport('loadtest', payload, renderLoadTestResults(payload, checkLimits(config.limits, payload.resources)));
-  return { payload, markdownPath: written.markdownPath, jsonPath: written.jsonPath, script };
+  return { payload: written.payload, markdownPath: written.markdownPath, jsonPath: written.jsonPath, script };
 }
 
 /** The perf output's window for a load of `totalMs`: about 30 windows, whole seconds in [1 s, 10 s]. */

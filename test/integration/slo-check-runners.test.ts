@@ -4,27 +4,16 @@
  * Needs a build (node scripts/build.mjs).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ndjson, requestsOf, runnerStream, type RunnerStreamSpec } from '../support/runner-streams.js';
+import { ndjson, requestsOf, runnerProject, runnerStream, type RunnerStreamSpec } from '../support/runner-streams.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'cli', 'bin', 'run.js');
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 0);
 
-/** A project whose one SLO is 99 % availability (YAML is a superset of JSON). */
-function workdir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'perf-slo-runners-'));
-  const config = {
-    target: { baseUrl: 'http://127.0.0.1:18931' },
-    journeys: [{ name: 'browse', steps: [{ name: 'home', path: '/' }] }],
-    slos: [{ name: 'availability', sli: 'availability', objective: 99, window: '30d' }],
-  };
-  writeFileSync(join(dir, 'perf.config.yaml'), JSON.stringify(config, null, 2));
-  return dir;
-}
+const workdir = (): string => runnerProject('perf-slo-runners-');
 
 const base = { runId: 'run-7', sequence: '0,1/2,1', startMs: T0, windowMs: 1000, seconds: 20, rate: 25 };
 const spec = (i: number, extra: Partial<RunnerStreamSpec> = {}): RunnerStreamSpec => ({ ...base, runner: `r${i}`, segment: i === 0 ? '0:1/2' : '1/2:1', seed: i + 1, ...extra });

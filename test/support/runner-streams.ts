@@ -6,6 +6,9 @@
 import type { K6SummaryLine, K6WindowsHeader, K6WindowsLine } from '../../core/artifacts/k6-windows.js';
 import { pickTags, seriesKey, WindowedRun } from '../../analyzers/parsers/k6-aggregate.js';
 import { seededRandom } from '../../core/random.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface RunnerStreamSpec {
   runId: string;
@@ -73,4 +76,16 @@ export function requestsOf(lines: readonly K6WindowsLine[]): number {
   const summary = lines.find((l) => l.type === 'summary');
   const sets = summary ? [summary] : lines.filter((l) => l.type === 'window');
   return sets.reduce((n, set) => n + set.counters.filter((c) => c.metric === 'http_reqs').reduce((a, c) => a + c.value, 0), 0);
+}
+
+/** A project folder whose one SLO is 99 % availability (YAML is a superset of JSON), for the runners' CLI tests. */
+export function runnerProject(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const config = {
+    target: { baseUrl: 'http://127.0.0.1:18931' },
+    journeys: [{ name: 'browse', steps: [{ name: 'home', path: '/' }] }],
+    slos: [{ name: 'availability', sli: 'availability', objective: 99, window: '30d' }],
+  };
+  writeFileSync(join(dir, 'perf.config.yaml'), JSON.stringify(config, null, 2));
+  return dir;
 }
