@@ -63,7 +63,7 @@ describe('perf slo-check on the runners of one run', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.slos[0].events.total).toBe(requests);
     expect(doc.runners.find((x: { runner: string }) => x.runner === 'r1')).toMatchObject({ short: true, complete: false });
-    expect(doc.runInvalid.join(' ')).toMatch(/runner "r1" \(segment 1\/2:1\) is short/);
+    expect(doc.runInvalid.join(' ')).toMatch(/the load was short: 1 of 2 runners fell short \(runner r1 \(segment 1\/2:1\): no summary line/);
   });
 
   it('refuses runner files of different runs: exit 2, one message naming both files', () => {
