@@ -274,6 +274,8 @@ describe('scale-out across network namespaces: two k6 runner hosts push to perf 
     expect(doc.runners).toHaveLength(2);
     expect(r0).toMatchObject({ runner: 'r0', segment: '0:1/2', complete: true, short: false });
     expect(r1).toMatchObject({ runner: 'r1', segment: '1/2:1', complete: false, short: true });
+    const md = readFileSync(join(cwd, '.aiwg/testing/load-test-results.md'), 'utf8');
+    expect(md).toMatch(/\| r1 \| 1\/2:1 \|.*SHORT: no summary line/);
     expect(doc.slo.runInvalid?.join(' ')).toMatch(/the load was short: 1 of 2 runners fell short \(runner r1 \(segment 1\/2:1\): no summary line \(silent for 3 s\)/);
     // Every request the survivor made (as its namespace's address reached the target) is counted, and
     // its own local file agrees; the killed runner's windows are counted up to its death.
