@@ -182,7 +182,8 @@ export class LiveMerge {
   }
 
   runners(): RunnerRecord[] {
-    const states = [...this.state.values()];
+    // By name (r0, r1, …), not by who pushed first: the same run reads the same way every time.
+    const states = [...this.state.values()].sort((a, b) => a.runner.localeCompare(b.runner, 'en', { numeric: true }));
     const maxEnd = states.reduce((m, s) => Math.max(m, s.lastEndMs), Number.NEGATIVE_INFINITY);
     const windowMs = this.first?.windowMs ?? 0;
     return states.map((s) => {

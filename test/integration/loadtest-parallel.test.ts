@@ -13,6 +13,7 @@ import { ArtifactStore } from '../../core/artifacts/store.js';
 import type { LoadTestPayload } from '../../core/artifacts/schemas.js';
 import { parseConfig } from '../../core/config/load.js';
 import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
+import { processesMatching } from '../support/processes.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'cli/bin/run.js');
@@ -78,21 +79,7 @@ function perf(cwd: string, args: string[], env: Record<string, string> = {}): Pr
 }
 
 /** Pids of k6 processes whose command line mentions `needle` (this test's own directories). */
-function k6Pids(needle: string, extra = ''): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let cmd: string;
-    try {
-      cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
-    const argv = cmd.split('\0');
-    if (/(^|\/)k6$/.test(argv[0] ?? '') && cmd.includes(needle) && cmd.includes(extra)) pids.push(Number(entry));
-  }
-  return pids;
-}
+const k6Pids = (needle: string, extra = ''): number[] => processesMatching(/(^|\/)k6$/, needle, extra);
 
 const LOAD = { scenario: 'baseline' as const, quick: true, quickBudgetMs: 12_000, rate: 100, warmupMs: 0 };
 const share = (p: LoadTestPayload, journey: string): number => (p.journeys.find((j) => j.name === journey)?.requests ?? 0) / p.overall.requests;

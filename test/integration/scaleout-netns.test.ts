@@ -9,7 +9,7 @@
  * Needs root (ip netns) and a build (node scripts/build.mjs).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import { slosFromConfig } from '../../analyzers/slo/check.js';
 import { FastBurnGuard, fastBurnRuleOf } from '../../analyzers/slo/fast-burn.js';
 import type { K6SummaryLine, K6WindowLine, K6WindowsHeader, K6WindowsLine } from '../../core/artifacts/k6-windows.js';
 import { parseConfig } from '../../core/config/load.js';
+import { processesMatching } from '../support/processes.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'cli/bin/run.js');
@@ -204,19 +205,8 @@ const windowCount = (file: string): number => {
   }
 };
 
-/** Pids of k6 processes whose command line mentions this test's directory. */
-function k6Pids(): number[] {
-  return readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e))
-    .flatMap((e) => {
-      try {
-        const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
-        return /(^|\/)(k6|node)$/.test(argv[0] ?? '') && argv.some((a) => a.includes(dir)) ? [Number(e)] : [];
-      } catch {
-        return [];
-      }
-    });
-}
+/** Pids of k6 (or perf) processes whose command line mentions this test's directory. */
+const k6Pids = (): number[] => processesMatching(/(^|\/)(k6|node)$/, dir);
 
 function project(name: string): string {
   const cwd = join(dir, name);
