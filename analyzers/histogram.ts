@@ -121,6 +121,114 @@ const MAX_UNCOMPRESSED = 16 << 20;
  * the copy into an auto-resizing histogram for read-only uses (percentiles, counts, merging INTO another).
  */
 export function decodeHistogram(base64: string, what = 'the input', opts: { resizable?: boolean } = {}): Histogram {
+  const enc = inflateChecked(base64, what);
+  try {
+    const decoded = libraryDecode(enc.raw);
+    // Read-only uses (percentiles, counts above a threshold, merging INTO another) can skip the copy into
+    // an auto-resizing histogram; anything that adds into the result needs it.
+    bucketedMax.add(decoded);
+    if (opts.resizable === false) return decoded;
+    const h = newHistogram();
+    h.add(decoded);
+    bucketedMax.add(h);
+    return h;
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw enc.bad('its counts do not decode');
+  }
+}
+
+/**
+ * Adds an encoded histogram INTO `into` (a histogram of newHistogram's layout), checked as safely as
+ * decodeHistogram: the counts go straight from the payload into `into`'s counts, with no intermediate
+ * histogram, so merging many windows decodes each once and copies nothing. The result is the one of
+ * `into.add(decodeHistogram(base64))`. An encoding of another layout (digits, lowest value) takes that path.
+ */
+export function addEncodedHistogram(into: Histogram, base64: string, what = 'the input'): void {
+  const enc = inflateChecked(base64, what);
+  const j = into as unknown as LayoutInternals;
+  if (enc.digits !== j.numberOfSignificantValueDigits || enc.lowest !== j.lowestDiscernibleValue) {
+    let decoded: Histogram;
+    try {
+      decoded = libraryDecode(enc.raw);
+    } catch {
+      throw enc.bad('its counts do not decode');
+    }
+    into.add(decoded);
+    bucketedMax.add(into);
+    return;
+  }
+  const raw = enc.raw;
+  const end = 40 + enc.payloadLength;
+  // First pass: where the counts end (the highest non-zero index), so `into` is sized once.
+  let pos = 40;
+  let index = 0;
+  let maxIndex = -1;
+  let minNonZeroIndex = -1;
+  let total = 0;
+  while (pos < end) {
+    const v = readZigZag(raw, pos);
+    pos = zigZagEnd;
+    if (v < 0) index -= v;
+    else {
+      if (v > 0) {
+        maxIndex = index;
+        if (minNonZeroIndex === -1 && index !== 0) minNonZeroIndex = index;
+        total += v;
+      }
+      index++;
+    }
+  }
+  if (pos !== end) throw enc.bad('its counts run past the payload');
+  if (maxIndex < 0) {
+    bucketedMax.add(into);
+    return;
+  }
+  const highest = j.highestEquivalentValue(j.valueFromIndex(maxIndex));
+  if (!(highest <= MAX_TRACKABLE)) throw enc.bad('counts beyond the largest trackable value');
+  if (j.highestEquivalentValue(j.valueFromIndex(j.countsArrayLength - 1)) < highest) j.resize(highest);
+  pos = 40;
+  index = 0;
+  while (pos < end) {
+    const v = readZigZag(raw, pos);
+    pos = zigZagEnd;
+    if (v < 0) index -= v;
+    else {
+      if (v > 0) j.addToCountAtIndex(index, v);
+      index++;
+    }
+  }
+  j.setTotalCount(into.totalCount + total);
+  j.updatedMaxValue(Math.max(into.maxValue, highest));
+  if (minNonZeroIndex >= 0) j.updateMinNonZeroValue(Math.min(into.minNonZeroValue, j.valueFromIndex(minNonZeroIndex)));
+  bucketedMax.add(into);
+}
+
+/** The JS histogram's layout internals this module reads and writes (the exported interface omits them). */
+interface LayoutInternals {
+  numberOfSignificantValueDigits: number;
+  lowestDiscernibleValue: number;
+  countsArrayLength: number;
+  highestEquivalentValue(v: number): number;
+  valueFromIndex(i: number): number;
+  resize(highestTrackableValue: number): void;
+  addToCountAtIndex(i: number, count: number): void;
+  setTotalCount(n: number): void;
+  updatedMaxValue(v: number): void;
+  updateMinNonZeroValue(v: number): void;
+}
+
+interface CheckedEncoding {
+  raw: Buffer;
+  payloadLength: number;
+  digits: number;
+  lowest: number;
+  highest: number;
+  bad(why: string): UserError;
+}
+
+/** The header checks and the bounded inflation every decode goes through. */
+function inflateChecked(base64: string, what: string): CheckedEncoding {
   const bad = (why: string): UserError =>
     new UserError(`${what} has a corrupt histogram (${why})`, { fix: 'pass the file the tool wrote, unchanged' });
   if (typeof base64 !== 'string' || base64.length < 12 || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64.trim())) throw bad('not base64');
@@ -142,22 +250,32 @@ export function decodeHistogram(base64: string, what = 'the input', opts: { resi
   if (payloadLength < 0 || 40 + payloadLength > raw.length) throw bad('payload length out of range');
   if (!(digits >= 1 && digits <= 5)) throw bad(`${digits} significant digits`);
   if (!(lowest >= 1 && highest >= 2 * lowest && highest <= MAX_TRACKABLE)) throw bad(`trackable range ${lowest}..${highest}`);
-  try {
-    const JsHistogram = (hdr as unknown as { JsHistogram: { decode(data: Uint8Array, bitBucketSize?: number): Histogram } }).JsHistogram;
-    const decoded = JsHistogram.decode(new Uint8Array(raw.buffer, raw.byteOffset, raw.length), 32);
-    if (!(decoded.totalCount >= 0) || !(decoded.maxValue <= MAX_TRACKABLE)) throw new Error('range');
-    // Read-only uses (percentiles, counts above a threshold, merging INTO another) can skip the copy into
-    // an auto-resizing histogram; anything that adds into the result needs it.
-    bucketedMax.add(decoded);
-    if (opts.resizable === false) return decoded;
-    const h = newHistogram();
-    h.add(decoded);
-    bucketedMax.add(h);
-    return h;
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw bad('its counts do not decode');
+  return { raw, payloadLength, digits, lowest, highest, bad };
+}
+
+/** hdr-histogram-js's own decoder, on a checked payload; throws (a plain Error) when the counts do not decode. */
+function libraryDecode(raw: Buffer): Histogram {
+  const JsHistogram = (hdr as unknown as { JsHistogram: { decode(data: Uint8Array, bitBucketSize?: number): Histogram } }).JsHistogram;
+  const decoded = JsHistogram.decode(new Uint8Array(raw.buffer, raw.byteOffset, raw.length), 32);
+  if (!(decoded.totalCount >= 0) || !(decoded.maxValue <= MAX_TRACKABLE)) throw new Error('range');
+  return decoded;
+}
+
+/** End position of the last readZigZag (a module cursor, so the hot loop allocates nothing). */
+let zigZagEnd = 0;
+
+/** One LEB128-64b9B ZigZag value at `pos`, as hdr-histogram-js's ZigZagEncoding.decode reads it. */
+function readZigZag(b: Buffer, pos: number): number {
+  let v = b[pos++] ?? 0;
+  let value = v & 0x7f;
+  let scale = 128;
+  for (let i = 1; i < 9 && v & 0x80; i++) {
+    v = b[pos++] ?? 0;
+    value += (v & 0x7f) * scale;
+    scale *= 128;
   }
+  zigZagEnd = pos;
+  return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
 }
 
 const V2_COOKIE = V2_COOKIE_BASE | 0x10;

@@ -7,7 +7,7 @@ import type {
   SeriesTags,
   TrendSeries,
 } from '../../core/artifacts/k6-windows.js';
-import { decodeHistogram, encodeHistogram, newHistogram, recordMs, type Histogram } from '../histogram.js';
+import { addEncodedHistogram, encodeHistogram, newHistogram, recordMs, type Histogram } from '../histogram.js';
 
 /** The tag keys a series is keyed by, in key order. */
 const TAG_KEYS = ['journey', 'name', 'scenario', 'status', 'check'] as const;
@@ -321,13 +321,16 @@ export function mergeSeriesSets(sets: Iterable<SeriesSet>, file = ''): SeriesSet
       const k = seriesKey(t.metric, t.tags);
       const cur = trends.get(k);
       if (!cur) {
-        trends.set(k, { s: { ...t, tags: { ...t.tags } }, h: decodeHistogram(t.histogram, what(t.metric)) });
+        const h = newHistogram();
+        addEncodedHistogram(h, t.histogram, what(t.metric));
+        trends.set(k, { s: { ...t, tags: { ...t.tags } }, h });
       } else {
         cur.s.count += t.count;
         cur.s.sum += t.sum;
         cur.s.min = Math.min(cur.s.min, t.min);
         cur.s.max = Math.max(cur.s.max, t.max);
-        cur.h.add(decodeHistogram(t.histogram, what(t.metric)));
+        // One accumulator per series: each runner's histogram is decoded straight into it, encoded once.
+        addEncodedHistogram(cur.h, t.histogram, what(t.metric));
       }
     }
     for (const c of set.counters) {

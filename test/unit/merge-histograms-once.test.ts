@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addEncodedHistogram,
+  countAboveMs,
+  decodeHistogram,
+  encodeHistogram,
+  latencyStats,
+  newHistogram,
+  recordMs,
+  type Histogram,
+} from '../../analyzers/histogram.js';
+import { mergeSeriesSets } from '../../analyzers/parsers/k6-aggregate.js';
+import { UserError } from '../../core/errors.js';
+
+/** Deterministic window histograms of very different ranges: sub-ms, ms, and minute-long outliers. */
+function windows(n: number, seed: number): string[] {
+  let x = seed;
+  const next = (): number => (x = (x * 48271) % 2147483647);
+  return Array.from({ length: n }, (_, k) => {
+    const h = newHistogram();
+    const samples = k % 7 === 0 ? 1 : 5 + (next() % 300);
+    const scale = [0.05, 3, 80, 2_000, 90_000][k % 5]!;
+    for (let i = 0; i < samples; i++) recordMs(h, 0.001 + ((next() % 100_000) / 100_000) * scale);
+    return encodeHistogram(h);
+  });
+}
+
+/** The merge as it was: each encoding decoded into its own resizable histogram, then added pairwise. */
+function mergeThePairwiseWay(encoded: string[]): Histogram {
+  let acc: Histogram | null = null;
+  for (const e of encoded) {
+    const d = decodeHistogram(e, 'x');
+    if (acc) acc.add(d);
+    else acc = d;
+  }
+  return acc!;
+}
+
+describe('merging window histograms into one accumulator', () => {
+  it('gives exactly the pairwise merge: same encoding, counts, percentiles, max and counts above thresholds', () => {
+    for (const seed of [1, 7, 42]) {
+      for (const n of [1, 2, 16, 48]) {
+        const encoded = windows(n, seed);
+        const old = mergeThePairwiseWay(encoded);
+        const acc = newHistogram();
+        for (const e of encoded) addEncodedHistogram(acc, e, 'x');
+        expect(acc.totalCount).toBe(old.totalCount);
+        expect(latencyStats(acc)).toEqual(latencyStats(old));
+        for (const t of [0.5, 10, 100, 5_000, 60_000]) expect(countAboveMs(acc, t)).toBe(countAboveMs(old, t));
+        expect(encodeHistogram(acc)).toBe(encodeHistogram(old));
+      }
+    }
+  });
+
+  it('mergeSeriesSets of runner windows keeps the series totals and the pairwise histogram', () => {
+    const encoded = windows(16, 5);
+    const sets = encoded.map((histogram, i) => ({
+      trends: [{ metric: 'http_req_duration', tags: { journey: 'browse', status: '2xx' }, count: i + 1, min: i, max: 10 * i, sum: 3 * i, histogram }],
+      counters: [],
+      rates: [],
+      gauges: [],
+    }));
+    const [t] = mergeSeriesSets(sets).trends;
+    expect(t!.count).toBe(136);
+    expect(t!.max).toBe(150);
+    expect(t!.histogram).toBe(encodeHistogram(mergeThePairwiseWay(encoded)));
+  });
+
+  it('still refuses a corrupt histogram with a user error', () => {
+    expect(() => addEncodedHistogram(newHistogram(), 'bm90IGEgaGlzdG9ncmFt', 'runner r1')).toThrow(UserError);
+  });
+});
