@@ -6,12 +6,12 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { K6Run, K6WindowsLine } from '../../core/artifacts/k6-windows.js';
+import type { K6AbortLine, K6Run, K6SummaryLine, K6WindowLine, K6WindowsHeader, K6WindowsLine } from '../../core/artifacts/k6-windows.js';
 import type { RunnerRecord } from '../../core/contract/artifacts.js';
 import { UserError } from '../../core/errors.js';
-import { K6_WINDOWS_SCHEMA, k6RunOfLines, readK6WindowsLines } from '../parsers/k6-windows.js';
+import { K6_WINDOWS_SCHEMA, k6RunOfLines, readK6WindowsLines, streamK6WindowsLines, type K6WindowsSink, type ReadK6WindowsOptions } from '../parsers/k6-windows.js';
 import { openHead } from '../parsers/sniff.js';
-import { mergeRunners } from './runners.js';
+import { LiveMerge, mergeRunners, type MergedRunners } from './runners.js';
 
 export interface MergedRunnerFiles {
   run: K6Run;
@@ -67,13 +67,101 @@ export async function runnerFilesOf(paths: readonly string[]): Promise<string[]>
 /**
  * Reads and merges the runners' files. Mismatches (different run ids, segment sequences or window
  * sizes, overlapping segments, a file that is not perf.k6-windows/v1) are one UserError naming the files.
+ * The files are read side by side and merged window by window as they are read (a runner window is
+ * released once every runner has passed its merged window), so memory holds about a chunk of each file,
+ * not the files; files whose windows are out of order take the read-then-merge path.
  */
-export async function readRunnerFiles(paths: readonly string[], opts: { lenient?: boolean; signal?: AbortSignal } = {}): Promise<MergedRunnerFiles> {
+export async function readRunnerFiles(paths: readonly string[], opts: ReadK6WindowsOptions = {}): Promise<MergedRunnerFiles> {
   const files = await runnerFilesOf(paths);
+  const { merged, warnings } = (await mergeAsRead(files, opts)) ?? (await readThenMerge(files, opts));
+  const label = paths.length === 1 ? paths[0]! : files.join(' + ');
+  const run = k6RunOfLines(merged.lines, label, [...warnings, ...merged.warnings]);
+  return { run, lines: merged.lines, runners: merged.runners, files, label };
+}
+
+interface Merged {
+  merged: MergedRunners;
+  /** The files' own warnings, in file order. */
+  warnings: string[];
+}
+
+const runnerName = (h: K6WindowsHeader, file: string): string => h.runner ?? basename(file);
+
+async function readThenMerge(files: string[], opts: ReadK6WindowsOptions): Promise<Merged> {
   const read = [];
   for (const file of files) read.push(await readK6WindowsLines(file, opts));
-  const merged = mergeRunners(read.map((r) => ({ runner: r.header.runner ?? basename(r.file), segment: null, lines: r.lines, source: r.file })));
-  const label = paths.length === 1 ? paths[0]! : files.join(' + ');
-  const run = k6RunOfLines(merged.lines, label, [...read.flatMap((r) => r.warnings), ...merged.warnings]);
-  return { run, lines: merged.lines, runners: merged.runners, files, label };
+  const merged = mergeRunners(read.map((r) => ({ runner: runnerName(r.header, r.file), segment: null, lines: r.lines, source: r.file })));
+  return { merged, warnings: read.flatMap((r) => r.warnings) };
+}
+
+/** A runner's windows are not in time order: only the sorting reader can merge them. */
+class OutOfOrder extends Error {}
+
+/**
+ * The merge of mergeRunners, fed as the files are read: headers first (in file order, as mergeRunners
+ * adds them), then windows as they arrive, then each runner's abort and summary lines in file order.
+ * Null when a file's windows are out of order.
+ */
+async function mergeAsRead(files: string[], opts: ReadK6WindowsOptions): Promise<Merged | null> {
+  const n = files.length;
+  const headers: (K6WindowsHeader | undefined)[] = new Array<K6WindowsHeader | undefined>(n);
+  const names: string[] = new Array<string>(n);
+  const early: K6WindowLine[][] = files.map(() => []);
+  const tails: { aborts: K6AbortLine[]; summary: K6SummaryLine | null }[] = files.map(() => ({ aborts: [], summary: null }));
+  const lastStart = files.map(() => Number.NEGATIVE_INFINITY);
+  let merge: LiveMerge | null = null;
+  let headersSeen = 0;
+  let fed = 0;
+  const feed = (m: LiveMerge, i: number, line: K6WindowsLine): void => {
+    m.add(names[i]!, line, files[i]!);
+    // Merge the windows every runner has passed, so their runner windows are released as we go.
+    if (line.type === 'window' && ++fed % 64 === 0) m.closed();
+  };
+  const start = (): LiveMerge => {
+    const hs = headers as K6WindowsHeader[];
+    const aligned = hs.every((h) => h.alignedWindows === true);
+    const m = new LiveMerge(aligned ? {} : { originMs: Math.min(...hs.map((h) => h.startMs)) });
+    hs.forEach((h, i) => m.add(names[i]!, h, files[i]!));
+    early.forEach((ws, i) => ws.forEach((w) => feed(m, i, w)));
+    early.length = 0;
+    return m;
+  };
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  const sinkOf = (i: number): K6WindowsSink => ({
+    header: (h) => {
+      headers[i] = h;
+      names[i] = runnerName(h, files[i]!);
+      if (++headersSeen === n) merge = start();
+    },
+    window: (w) => {
+      if (w.startMs < lastStart[i]!) throw new OutOfOrder();
+      lastStart[i] = w.startMs;
+      if (merge) feed(merge, i, w);
+      else early[i]!.push(w);
+    },
+    abort: (a) => tails[i]!.aborts.push(a),
+    summary: (s) => (tails[i]!.summary = s),
+  });
+  let results: { warnings: string[] }[];
+  try {
+    results = await Promise.all(
+      files.map((file, i) =>
+        streamK6WindowsLines(file, { ...opts, signal }, sinkOf(i)).catch((err: unknown) => {
+          stop.abort();
+          throw err;
+        }),
+      ),
+    );
+  } catch (err) {
+    if (err instanceof OutOfOrder) return null;
+    throw err;
+  }
+  const m = merge as LiveMerge | null;
+  if (!m) throw new Error('every runner file has a header, yet the merge did not start');
+  tails.forEach((t, i) => {
+    for (const a of t.aborts) m.add(names[i]!, a, files[i]!);
+    if (t.summary) m.add(names[i]!, t.summary, files[i]!);
+  });
+  return { merged: m.finish(), warnings: results.flatMap((r) => r.warnings) };
 }

@@ -87,11 +87,36 @@ export async function readK6Windows(file: string, opts: ReadK6WindowsOptions = {
 
 /** The checked lines of a perf.k6-windows/v1 file, in file order (windows sorted by start), for merging runners. */
 export async function readK6WindowsLines(file: string, opts: ReadK6WindowsOptions = {}): Promise<K6WindowsFile> {
-  const tracker = new CorruptLineTracker(file, opts.lenient ?? false, 'perf.k6-windows/v1 NDJSON');
-  let header: K6WindowsHeader | null = null;
   const windows: K6WindowLine[] = [];
   const aborts: K6AbortLine[] = [];
   let summary: K6SummaryLine | null = null;
+  const { header, warnings } = await streamK6WindowsLines(file, opts, {
+    header: () => {},
+    window: (w) => windows.push(w),
+    abort: (a) => aborts.push(a),
+    summary: (s) => (summary = s),
+  });
+  windows.sort((a, b) => a.startMs - b.startMs);
+  const s = summary as K6SummaryLine | null;
+  return { file, header, lines: [header, ...windows, ...aborts, ...(s ? [s] : [])], warnings };
+}
+
+/** Where streamK6WindowsLines hands each checked line, as it is read. */
+export interface K6WindowsSink {
+  header(h: K6WindowsHeader): void;
+  window(w: K6WindowLine): void;
+  abort(a: K6AbortLine): void;
+  summary(s: K6SummaryLine): void;
+}
+
+/**
+ * The one checking reader of perf.k6-windows/v1: each line checked and handed to `sink` as it is read
+ * (windows in file order, not sorted), so a caller can merge several files without holding them.
+ */
+export async function streamK6WindowsLines(file: string, opts: ReadK6WindowsOptions, sink: K6WindowsSink): Promise<{ header: K6WindowsHeader; warnings: string[] }> {
+  const tracker = new CorruptLineTracker(file, opts.lenient ?? false, 'perf.k6-windows/v1 NDJSON');
+  let header: K6WindowsHeader | null = null;
+  let windows = 0;
   let firstLine = true;
 
   await forEachLine(
@@ -115,6 +140,7 @@ export async function readK6WindowsLines(file: string, opts: ReadK6WindowsOption
           });
         }
         header = o as unknown as K6WindowsHeader;
+        sink.header(header);
         return;
       }
       if (!isObj(o)) {
@@ -130,9 +156,9 @@ export async function readK6WindowsLines(file: string, opts: ReadK6WindowsOption
           }
           checkSeriesRanges(o, `${file}:${lineNo}`, 'window');
           tracker.ok();
-          windows.push({
+          sink.window({
             type: 'window',
-            index: isNum(o.index) ? o.index : windows.length,
+            index: isNum(o.index) ? o.index : windows,
             startMs: o.startMs as number,
             endMs: o.endMs as number,
             trends: normaliseSeries(o.trends),
@@ -140,11 +166,12 @@ export async function readK6WindowsLines(file: string, opts: ReadK6WindowsOption
             rates: normaliseSeries(o.rates),
             gauges: normaliseSeries(o.gauges),
           });
+          windows++;
           return;
         }
         case 'abort': {
           tracker.ok();
-          aborts.push({
+          sink.abort({
             type: 'abort',
             atMs: isNum(o.atMs) ? o.atMs : 0,
             slo: typeof o.slo === 'string' ? o.slo : '',
@@ -162,13 +189,13 @@ export async function readK6WindowsLines(file: string, opts: ReadK6WindowsOption
           }
           checkSeriesRanges(o, `${file}:${lineNo}`, 'summary');
           tracker.ok();
-          summary = {
+          sink.summary({
             ...(o as unknown as K6SummaryLine),
             trends: normaliseSeries(o.trends),
             counters: normaliseSeries(o.counters),
             rates: normaliseSeries(o.rates),
             gauges: normaliseSeries(o.gauges),
-          };
+          });
           return;
         }
         case 'header':
@@ -187,10 +214,7 @@ export async function readK6WindowsLines(file: string, opts: ReadK6WindowsOption
   if (!header) {
     throw new UserError(`${file} is empty`, { where: file, fix: 'pass a perf.k6-windows/v1 file that k6 finished writing at least the header of' });
   }
-  const h = header as K6WindowsHeader;
-  windows.sort((a, b) => a.startMs - b.startMs);
-  const s = summary as K6SummaryLine | null;
-  return { file, header: h, lines: [h, ...windows, ...aborts, ...(s ? [s] : [])], warnings: tracker.finish() };
+  return { header: header as K6WindowsHeader, warnings: tracker.finish() };
 }
 
 /** The K6Run of perf.k6-windows/v1 lines (one file's, or several runners' merged); `label` names them in warnings. */
