@@ -10,7 +10,7 @@ import { k6WindowsLine, type K6PushReply, type RunnerRecord } from '../../core/c
 import { isPerfError } from '../../core/errors.js';
 import { FastBurnGuard, fastBurnRuleOf, type FastBurnRule, type FastBurnTrip } from '../slo/fast-burn.js';
 import type { EvalSlo } from '../slo/model.js';
-import { LiveMerge, type MergedRunners } from './runners.js';
+import { LiveMerge, silentRunner, type MergedRunners } from './runners.js';
 
 export interface PushBatch {
   runId: string | undefined;
@@ -138,17 +138,9 @@ export class PushCollector {
     for (const r of seen) if (!r.complete) this.merge.markDead(r.runner, why);
     const merged = this.merge.finish();
     const missing = Math.max(0, (this.opts.expectedRunners ?? 0) - seen.length);
-    const never: RunnerRecord[] = Array.from({ length: missing }, (_, i) => ({
-      runner: `(missing ${i + 1} of ${missing})`,
-      segment: null,
-      requests: 0,
-      windows: 0,
-      complete: false,
-      aborted: null,
-      lastEndMs: 0,
-      short: true,
-      shortReason: `never pushed (${this.opts.expectedRunners} runners expected, ${seen.length} pushed)`,
-    }));
+    const never: RunnerRecord[] = Array.from({ length: missing }, (_, i) =>
+      silentRunner(`(missing ${i + 1} of ${missing})`, null, `never pushed (${this.opts.expectedRunners} runners expected, ${seen.length} pushed)`),
+    );
     return { ...merged, runners: [...merged.runners, ...never], trip: this.tripped };
   }
 

@@ -42,6 +42,11 @@ export interface RunnerInput {
 /** One runner as the merge recorded it: its declaration is the contract's (perf.loadtest/v1 `runners`). */
 export type { RunnerRecord };
 
+/** The record of a runner that sent nothing (never pushed, or its k6 wrote no results): short by definition. */
+export function silentRunner(runner: string, segment: string | null, shortReason: string): RunnerRecord {
+  return { runner, segment, requests: 0, windows: 0, complete: false, aborted: null, lastEndMs: 0, short: true, shortReason };
+}
+
 /** A runner process's end as the OS reports it: its exit code, or the signal that killed it. */
 export interface RunnerExit {
   code: number | null;

@@ -45,14 +45,8 @@ const WINDOW_MS = 10_000;
 const RATE = 5; // requests/s per runner: 50 a window, 16 runners → 80 req/s merged
 const { newHistogram, recordMs, encodeHistogram } = await dist('analyzers/histogram.js');
 
-let seed = 42;
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const { seededRandom } = await dist('core/random.js');
+const rand = seededRandom(42);
 
 /** A pool of real window histograms (lognormal latencies of one window's requests), reused across windows. */
 const POOL = Array.from({ length: 256 }, (_, k) => {

@@ -27,14 +27,8 @@ const BUDGET_MS = 3000;
 const BUDGET_BYTES = 5 * 1024 * 1024;
 const CHROMIUM = '/usr/bin/chromium';
 
-let seed = 42;
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const { seededRandom } = await dist('core/random.js');
+const rand = seededRandom(42);
 const envelope = (schema) => ({ schema, runId: 'soak-24h', generatedAt: new Date().toISOString(), tool: { name: 'perf', version: 'bench' } });
 
 function figures(name, h, errors, durationMs) {

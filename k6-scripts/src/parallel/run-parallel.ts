@@ -7,7 +7,7 @@
  * stops waiting for it; its record says it is short. Any failure of perf's own kills every runner.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { describeExit, LiveMerge, type RunnerExit, type RunnerRecord } from '../../../analyzers/merge/index.js';
+import { describeExit, LiveMerge, silentRunner, type RunnerExit, type RunnerRecord } from '../../../analyzers/merge/index.js';
 import { FastBurnGuard, GUARD_MIN_EVENTS, type FastBurnTrip } from '../../../analyzers/slo/fast-burn.js';
 import type { EvalSlo } from '../../../analyzers/slo/model.js';
 import { writeFileAtomic } from '../../../core/artifacts/atomic.js';
@@ -202,18 +202,7 @@ function records(runners: Runner[], merged: RunnerRecord[]): RunnerRecord[] {
     const exitStatus: RunnerExit = { code: r.exit!.code, signal: r.exit!.signal };
     const rec = merged.find((m) => m.runner === r.slot.runner);
     if (rec) return { ...rec, exitStatus };
-    return {
-      runner: r.slot.runner,
-      segment: r.slot.segment,
-      requests: 0,
-      windows: 0,
-      complete: false,
-      aborted: null,
-      lastEndMs: 0,
-      short: true,
-      shortReason: `it wrote no results (k6 ${describeExit(r.exit!)})`,
-      exitStatus,
-    };
+    return { ...silentRunner(r.slot.runner, r.slot.segment, `it wrote no results (k6 ${describeExit(r.exit!)})`), exitStatus };
   });
 }
 
