@@ -6,7 +6,6 @@
  * writes the merged stream to `outFile`. A runner that dies is recorded (its exit status) and the merge
  * stops waiting for it; its record says it is short. Any failure of perf's own kills every runner.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { describeExit, LiveMerge, silentRunner, type RunnerExit, type RunnerRecord } from '../../../analyzers/merge/index.js';
 import { FastBurnGuard, GUARD_MIN_EVENTS, type FastBurnTrip } from '../../../analyzers/slo/fast-burn.js';
 import type { EvalSlo } from '../../../analyzers/slo/model.js';
@@ -93,7 +92,6 @@ export async function runParallelK6(req: ParallelRunRequest): Promise<ParallelOu
     req.signal?.addEventListener('abort', onAbort, { once: true });
     if (req.signal?.aborted) onAbort();
     const out = await mergeLive(runners, req, stopAll);
-    rewriteHeaders(runners, req);
     return { ...out, interrupted };
   } catch (err) {
     await killAll();
@@ -142,7 +140,7 @@ async function mergeLive(runners: Runner[], req: ParallelRunRequest, stopAll: ()
       if (text.trim() === '') continue;
       let line = JSON.parse(text) as K6WindowsLine;
       if (line.type === 'header') {
-        // The runner's identity is perf's to give: the output does not know its run, name or segment.
+        // The output writes the same identity (run=, runner=, k6's segment options); perf's own plan is the one merged by.
         line = { ...line, runId: req.runId, runner: r.slot.runner, segment: r.slot.segment, segmentSequence: req.plan.sequence };
         headers.set(r.slot.runner, line);
         if (req.abortOnBurn && !guard && line.guard && req.slos.length > 0) {
@@ -206,18 +204,5 @@ function records(runners: Runner[], merged: RunnerRecord[]): RunnerRecord[] {
   });
 }
 
-/** Gives each runner's own file the identity perf stamped on it live, so the files merge alone later (same run, segments). */
-function rewriteHeaders(runners: Runner[], req: ParallelRunRequest): void {
-  for (const r of runners) {
-    if (!existsSync(r.file)) continue;
-    const text = readFileSync(r.file, 'utf8');
-    const nl = text.indexOf('\n');
-    if (nl < 0) continue;
-    const h = JSON.parse(text.slice(0, nl)) as K6WindowsHeader;
-    if (h.type !== 'header') continue;
-    const stamped: K6WindowsHeader = { ...h, runId: req.runId, runner: r.slot.runner, segment: r.slot.segment, segmentSequence: req.plan.sequence };
-    writeFileAtomic(r.file, JSON.stringify(stamped) + text.slice(nl));
-  }
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
