@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, write
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const SOURCE_DIRS = ['cli', 'core', 'capture', 'profiles', 'k6-scripts/src', 'analyzers', 'agents', 'templates', 'report', 'examples'];
+const SOURCE_DIRS = ['cli', 'app', 'core', 'capture', 'profiles', 'k6-scripts/src', 'analyzers', 'agents', 'templates', 'report', 'examples'];
 const stamp = join(root, 'dist', '.build-stamp');
 const lock = join(root, '.build-lock');
 

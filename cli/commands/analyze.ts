@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
+import { runAnalyze } from '../../app/analyze.js';
 import { BaseCommand } from '../base-command.js';
-import { runAnalyze } from '../flow/steps.js';
 
 export default class Analyze extends BaseCommand<typeof Analyze> {
   static override description = 'Rank bottlenecks from the baseline, profile and load-test results';

@@ -1,10 +1,8 @@
 import { Args, Flags } from '@oclif/core';
+import { runCompare } from '../../app/compare.js';
 import { fmtSignedPct } from '../../core/format.js';
-import { resolve } from 'node:path';
-import { confirmChanges, confirmOptionsFor } from '../../capture/baseline/confirm.js';
 import { CheckFailed, UserError } from '../../core/errors.js';
 import { BaseCommand } from '../base-command.js';
-import { runCompare } from '../flow/steps.js';
 import { numberFlag } from '../flags.js';
 import { BEFORE_TARGET_FLAGS, beforeTargetFromFlags } from '../load-options.js';
 
@@ -45,31 +43,28 @@ export default class Compare extends BaseCommand<typeof Compare> {
     }
     const config = f.confirm ? this.perfConfig() : this.optionalConfig();
     const store = this.store(config);
-    const effortDays = f['effort-days'];
+    // Everything --confirm needs is checked before any load runs (runCompare checks the after file first).
+    const beforeTarget = f.confirm && config ? beforeTargetFromFlags(f, config) : undefined;
+    if (f.confirm && !beforeTarget) {
+      throw new UserError('--confirm needs a way to run the before version now', {
+        where: '--confirm',
+        fix: 'add --before-env KEY=VALUE (environment for target.start that runs the before version) or --before-url URL (the before version running beside the after one)',
+      });
+    }
     const alpha = f.alpha;
     const minEffect = f['min-effect'];
-    // Everything --confirm needs is checked here, before any load runs.
-    let confirm: Parameters<typeof runCompare>[1]['confirm'];
-    if (f.confirm && config) {
-      const beforeTarget = beforeTargetFromFlags(f, config);
-      if (!beforeTarget) {
-        throw new UserError('--confirm needs a way to run the before version now', {
-          where: '--confirm',
-          fix: 'add --before-env KEY=VALUE (environment for target.start that runs the before version) or --before-url URL (the before version running beside the after one)',
-        });
-      }
-      const baselineOpts = confirmOptionsFor(resolve(args.after), config, store, this.interruptSignal());
-      confirm = (comparison) => confirmChanges({ store, comparison, afterFile: resolve(args.after), baselineOpts, beforeTarget, say: (l) => this.say(l) });
-    }
     const r = await runCompare(store, {
       config,
       before: args.before,
       after: args.after,
-      effortDays,
+      effortDays: f['effort-days'],
       plan: f.plan,
       options: { ...(alpha !== undefined ? { alpha } : {}), ...(minEffect !== undefined ? { minP95Change: minEffect / 100 } : {}) },
       allowMismatch: f['allow-mismatch'],
-      ...(confirm ? { confirm } : {}),
+      ...(beforeTarget ? { confirm: { beforeTarget, signal: this.interruptSignal() } } : {}),
+      onProgress: (e) => {
+        if (e.phase === 'confirm') this.say(e.line);
+      },
     });
     const c = r.comparison;
     if (f.json) this.emitJson({ markdown: r.markdownPath, json: r.jsonPath, ...c, narrative: r.synthesis });

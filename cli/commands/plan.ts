@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
+import { runPlan } from '../../app/plan.js';
 import { BaseCommand } from '../base-command.js';
-import { runPlan } from '../flow/steps.js';
 
 export default class Plan extends BaseCommand<typeof Plan> {
   static override description = 'Turn the bottleneck analysis into a prioritised optimisation plan';

@@ -16,8 +16,10 @@ import { completionSummary, criticalSloBreach, optimizationFailed } from '../../
 import { renderSloMarkdown } from '../../templates/slo.js';
 import { archiveDir, archivedRuns, archiveRun, FLOW_STATE, writtenThisRun, type FlowState } from './archive.js';
 import type { StructuredGuidance } from './questions.js';
-import { confirmChanges, type BeforeTarget } from '../../capture/baseline/confirm.js';
-import { runAnalyze, runCompare, runPlan } from './steps.js';
+import type { BeforeTarget } from '../../capture/baseline/confirm.js';
+import { runAnalyze } from '../../app/analyze.js';
+import { runCompare } from '../../app/compare.js';
+import { runPlan } from '../../app/plan.js';
 import { flowScenarios, FLOW_QUICK_TOTAL_MS, splitQuickBudget, TRIGGER_PROFILE, type Trigger } from './triggers.js';
 import { runLoadTests } from './load-tests.js';
 import { pendingSummary } from './pending-summary.js';
@@ -272,17 +274,19 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
     }
   }
   if (beforeBaseline && afterBaseline) {
-    const after = afterBaseline;
     const cmp = await runCompare(store, {
       config,
       guidance,
       before: beforeBaseline,
-      after,
+      after: afterBaseline,
       title: 'Performance Optimization Report',
       trigger: o.trigger,
       runScoped: !beforePlanFile,
       ...(beforePlanFile ? { plan: beforePlanFile } : {}),
-      confirm: (comparison) => confirmChanges({ store, comparison, afterFile: after, baselineOpts, ...(o.beforeTarget ? { beforeTarget: o.beforeTarget } : {}), say }),
+      confirm: { baselineOpts, ...(o.beforeTarget ? { beforeTarget: o.beforeTarget } : {}) },
+      onProgress: (e) => {
+        if (e.phase === 'confirm') say(e.line);
+      },
     });
     comparison = cmp.comparison;
     const ov = cmp.comparison.overall;

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimsChange } from '../../analyzers/compare/compare.js';
 import { runBaseline } from '../../capture/baseline/run-baseline.js';
-import { confirmChanges, type BeforeTarget } from '../../capture/baseline/confirm.js';
-import { runCompare } from '../../cli/flow/steps.js';
+import type { BeforeTarget } from '../../capture/baseline/confirm.js';
+import { runCompare } from '../../app/compare.js';
 import { ArtifactStore } from '../../core/artifacts/store.js';
 import { parseConfig } from '../../core/config/load.js';
 import type { PerfConfig } from '../../core/config/types.js';
@@ -54,9 +54,10 @@ async function compareConfirmed(dir: string, before: string, after: string, befo
   const r = await runCompare(store, {
     before,
     after,
-    confirm: (comparison) => {
-      first = comparison;
-      return confirmChanges({ store, comparison, afterFile: after, baselineOpts: { ...load, config, store }, ...(beforeTarget ? { beforeTarget } : {}), say });
+    confirm: { baselineOpts: { ...load, config, store }, ...(beforeTarget ? { beforeTarget } : {}) },
+    onProgress: (e) => {
+      if (e.phase === 'compared') first = e.comparison;
+      else say(e.line);
     },
   });
   return { first, final: r.comparison };

@@ -1,6 +1,6 @@
-import { resolveDatabaseUrl, resolveHeaders } from '../../core/config/headers.js';
-import type { PerfConfig } from '../../core/config/types.js';
-import { SecretSet } from '../../core/redact.js';
+import { resolveDatabaseUrl, resolveHeaders } from '../core/config/headers.js';
+import type { PerfConfig } from '../core/config/types.js';
+import { SecretSet } from '../core/redact.js';
 
 /** Every resolved secret of a config (target and journey step headers, agent key, database URL), for redaction. */
 export function configSecrets(config: PerfConfig | undefined, env: NodeJS.ProcessEnv = process.env): SecretSet {
