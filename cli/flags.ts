@@ -58,17 +58,21 @@ export function rateFlag(opts: Described) {
   })();
 }
 
-/** A percent: a number in [min, max] (default 0..100), given as "10" or "10%". Returned as the percent number. */
-export function percentFlag(opts: Described & { min?: number; max?: number }) {
+/**
+ * A percent: a number in [min, max] (default 0..100), given as "10" or "10%"; with `below`, the upper
+ * bound is that value, excluded ([min, below)). Returned as the percent number.
+ */
+export function percentFlag(opts: Described & { min?: number; max?: number; below?: number }) {
   const min = opts.min ?? 0;
-  const max = opts.max ?? 100;
+  const max = opts.below ?? opts.max ?? 100;
+  const range = opts.below !== undefined ? `from ${min} up to (not including) ${max}` : `between ${min} and ${max}`;
   return Flags.custom<number>({
     description: opts.description,
     helpValue: '<percent>',
     parse: async (text, _ctx, flag) => {
       const n = Number(text.trim().replace(/%$/, ''));
-      if (text.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-        throw new UserError(`expected a percent between ${min} and ${max}, found "${text}"`, { where: `--${flag.name}`, fix: `pass e.g. --${flag.name} ${Math.min(max, Math.max(min, 10))}` });
+      if (text.trim() === '' || !Number.isFinite(n) || n < min || n > max || (opts.below !== undefined && n === max)) {
+        throw new UserError(`expected a percent ${range}, found "${text}"`, { where: `--${flag.name}`, fix: `pass e.g. --${flag.name} ${Math.min(max, Math.max(min, 10))}` });
       }
       return n;
     },

@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
+/**
+ * Result-file formats and their detection, PURE: from a file's head (its first 64 KB) and, for
+ * whole-document formats, its parsed JSON. Opening the file is capture/results/result-file.ts's job.
+ */
 import { checkSloInputArtifact } from '../../core/contract/read-artifact.js';
 import { UserError } from '../../core/errors.js';
-import { assertReadableFile, excerpt } from './lines.js';
-import { openHead } from './sniff.js';
+import { excerpt } from './lines.js';
 
 /** Every result format slo-check reads. */
 export const INPUT_FORMATS = [
@@ -63,16 +65,26 @@ export interface Detected {
   doc?: unknown;
 }
 
+/** How much of a file's start is enough to recognise its format. */
+export const HEAD_BYTES = 64 * 1024;
+
 const FORMAT_HELP =
   'pass a perf artifact (baseline.json, loadtest.json, the k6 NDJSON), a k6 --out json file, a k6 summary (--summary-export, handleSummary, --new-machine-readable-summary) or autocannon --json output';
 
+/** A `--format` value: one of INPUT_FORMATS, else a usage error naming the flag. */
+export function checkInputFormat(format: string): InputFormat {
+  if (!INPUT_FORMATS.includes(format as InputFormat)) {
+    throw new UserError(`unknown input format "${format}"`, { where: '--format', fix: `use one of: ${INPUT_FORMATS.join(', ')}` });
+  }
+  return format as InputFormat;
+}
+
 /**
- * Detects a result file's format from its content. NDJSON formats are recognised from the first line
- * without reading the rest; whole-document JSON is parsed (and returned, so it is read once).
+ * The format a file's head shows: an NDJSON format from its first line, or `document` when it can
+ * only be a whole JSON document (to be parsed and given to `detectedDocument`). `size` is the whole
+ * file's, so an absurd document is refused before it is read.
  */
-export async function detectFormat(file: string): Promise<Detected> {
-  const size = await assertReadableFile(file);
-  const head = await openHead(file, 64 * 1024);
+export function formatOfHead(head: string, size: number, file: string): 'perf.k6-windows/v1' | 'k6-json' | 'document' {
   const firstLine = (head.split('\n', 1)[0] ?? '').trim();
   if (head.trim() === '') throw new UserError(`${file} is empty`, { where: file, fix: FORMAT_HELP });
   let first: unknown;
@@ -86,8 +98,8 @@ export async function detectFormat(file: string): Promise<Detected> {
     }
   }
   if (firstParsed && isObj(first)) {
-    if (first.schema === 'perf.k6-windows/v1') return { format: 'perf.k6-windows/v1' };
-    if ((first.type === 'Metric' || first.type === 'Point') && ('metric' in first || 'data' in first)) return { format: 'k6-json' };
+    if (first.schema === 'perf.k6-windows/v1') return 'perf.k6-windows/v1';
+    if ((first.type === 'Metric' || first.type === 'Point') && ('metric' in first || 'data' in first)) return 'k6-json';
   }
   if (!head.trimStart().startsWith('{') && !head.trimStart().startsWith('[')) {
     throw new UserError(`${file} is not a result file perf can read: it looks like ${describeText(head)}`, { where: file, fix: FORMAT_HELP });
@@ -95,7 +107,11 @@ export async function detectFormat(file: string): Promise<Detected> {
   if (size > MAX_DOCUMENT_BYTES) {
     throw new UserError(`${file} is a ${Math.round(size / 1048576)} MB JSON document that is neither k6 NDJSON nor a perf NDJSON`, { where: file, fix: FORMAT_HELP });
   }
-  const doc = await readJsonDocument(file);
+  return 'document';
+}
+
+/** The format of a whole JSON document found by detection; a perf twin is checked for what an SLO verdict reads. */
+export function detectedDocument(doc: unknown, file: string): Detected {
   const format = documentFormat(doc);
   if (!format) throw new UserError(`${file} is not a result file perf can read: it looks like ${describeDocument(doc)}`, { where: file, fix: FORMAT_HELP });
   // A perf twin must carry what an SLO verdict reads (core/contract) before any figure is read from it.
@@ -103,13 +119,15 @@ export async function detectFormat(file: string): Promise<Detected> {
   return { format, doc };
 }
 
-/** Reads and parses a whole JSON document; a parse error names the line and column. */
-export async function readJsonDocument(file: string): Promise<unknown> {
-  const size = await assertReadableFile(file);
+/** Refuses a JSON summary too large to hold (before it is read). */
+export function checkDocumentSize(size: number, file: string): void {
   if (size > MAX_DOCUMENT_BYTES) {
     throw new UserError(`${file} is too large (${Math.round(size / 1048576)} MB) for a JSON summary`, { where: file, fix: FORMAT_HELP });
   }
-  const text = await readFile(file, 'utf8');
+}
+
+/** Parses a whole JSON document's text; a parse error names the line and says when the text ends early. */
+export function parseJsonDocument(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -1,19 +1,16 @@
-import { readFile } from 'node:fs/promises';
+/**
+ * The SLO verdict of one run, PURE: an input already read (capture/results/slo-input.ts reads files)
+ * → the perf.slo/v1 report, plus the CI gate's rule and the defaults every reader of SLOs shares.
+ */
 import type { SloPayload, SloStatus } from '../../core/artifacts/schemas.js';
+import type { RunnerRecord } from '../../core/contract/artifacts.js';
 import type { PerfConfig } from '../../core/config/types.js';
 import { UserError } from '../../core/errors.js';
-import { assertReadableFile } from '../parsers/lines.js';
-import type { InputFormat } from '../parsers/detect.js';
+import { shortLoad } from '../merge/runners.js';
 import { BURN_RATE_RULES, WORKBOOK_WINDOW_MS } from './alerts.js';
 import { evaluateSlos } from './evaluate.js';
-import { loadSloInput } from './inputs.js';
-import { sloInputFromK6Run } from './inputs-k6.js';
-import { readRunnerFiles } from '../merge/runner-files.js';
-import { shortLoad } from '../merge/runners.js';
-import type { RunnerRecord } from '../../core/contract/artifacts.js';
 import { fromConfigSlo, type EvalSlo, type SloInput } from './model.js';
 import { DEFAULT_MAX_DROPPED, runDidNotHappen } from './run-validity.js';
-import { parseOpenSlo } from './openslo.js';
 
 /** perf.slo/v1 payload plus the optional, additive fields slo-check writes. */
 export interface SloReport extends SloPayload {
@@ -33,66 +30,42 @@ export interface SloReport extends SloPayload {
   partial?: string;
 }
 
-export interface SloCheckOptions {
-  file: string;
-  /**
-   * Runners of one scale-out run to merge instead of `file` (several perf.k6-windows/v1 files, or a
-   * folder of them): merged through analyzers/merge, judged as one run; a short runner fails the run.
-   */
-  runnerFiles?: readonly string[];
-  /** The runners whose merged stream `file` is (perf collect): recorded, and a short runner fails the run. */
-  runners?: RunnerRecord[];
+export interface SloVerdictOptions {
   slos: readonly EvalSlo[];
   slosFrom: string;
-  format?: InputFormat;
-  lenient?: boolean;
-  windowMs?: number;
+  /** The file (or runner label) the input was read from, as the report names it. */
+  file: string;
+  /** The runners whose merged stream the input is: recorded, and a short runner fails the run. */
+  runners?: RunnerRecord[];
+  /** Warning margin for PARTIAL, as a fraction (default 0.1). */
   warnMargin?: number;
   /** Largest dropped share of k6 iterations a run may have and still count (default 1 %). */
   maxDropped?: number;
-  /** Distinct tag sets kept per k6 metric when reading k6 --out json (default 1,000). */
-  maxSeriesPerMetric?: number;
-  signal?: AbortSignal;
 }
 
-/** Reads a result file and evaluates the SLOs: the library entry point of `perf slo-check` and `perf flow`. */
-export async function runSloCheck(opts: SloCheckOptions): Promise<SloReport> {
-  if (opts.slos.length === 0) {
+/** An SLO check needs SLOs: checked before any result file is read. */
+export function assertSlos(slos: readonly EvalSlo[], slosFrom: string): void {
+  if (slos.length === 0) {
     throw new UserError('there are no SLOs to check', {
-      where: opts.slosFrom,
+      where: slosFrom,
       fix: 'add "slos:" to perf.config.yaml (see "perf init"), or pass --openslo <file>',
     });
   }
-  let input: SloInput;
-  let runners: RunnerRecord[] | undefined = opts.runners;
-  let file = opts.file;
-  if (opts.runnerFiles) {
-    if (opts.format && opts.format !== 'perf.k6-windows/v1') {
-      throw new UserError(`only perf.k6-windows/v1 files of runners merge, not ${opts.format}`, { where: '--format', fix: 'drop --format, or pass one file' });
-    }
-    const merged = await readRunnerFiles(opts.runnerFiles, { ...(opts.lenient !== undefined ? { lenient: opts.lenient } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
-    input = sloInputFromK6Run(merged.run, merged.label);
-    runners = merged.runners;
-    file = merged.label;
-  } else {
-    input = await loadSloInput(opts.file, {
-      ...(opts.format ? { format: opts.format } : {}),
-      ...(opts.lenient !== undefined ? { lenient: opts.lenient } : {}),
-      ...(opts.windowMs !== undefined ? { windowMs: opts.windowMs } : {}),
-      ...(opts.maxSeriesPerMetric !== undefined ? { maxSeriesPerMetric: opts.maxSeriesPerMetric } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    });
-  }
+}
+
+/** The SLO report of an input already read: every SLO evaluated, and whether the run happened at all. */
+export function sloReportOf(input: SloInput, opts: SloVerdictOptions): SloReport {
+  assertSlos(opts.slos, opts.slosFrom);
   const warnMargin = opts.warnMargin ?? 0.1;
   const evaluated = evaluateSlos(opts.slos, input, { warnMargin });
   const slos = input.partial ? evaluated.slos.map((r) => ({ ...r, note: [r.note, `measured on a partial run: ${input.partial}`].filter(Boolean).join('; ') })) : evaluated.slos;
   // A merged run whose runner fell short did not deliver the planned load: one reason, from the one rule.
-  const short = runners ? shortLoad(runners) : null;
+  const short = opts.runners ? shortLoad(opts.runners) : null;
   const runInvalid = runDidNotHappen({ requests: null, failed: null, ...input.facts, shortLoad: short }, opts.maxDropped ?? DEFAULT_MAX_DROPPED);
   const status = runInvalid.length > 0 ? 'FAIL' : evaluated.status;
   const report: SloReport = {
     status,
-    source: { file, format: input.format },
+    source: { file: opts.file, format: input.format },
     runDurationMs: Math.round(input.durationMs),
     slos,
     warnMargin,
@@ -103,14 +76,8 @@ export async function runSloCheck(opts: SloCheckOptions): Promise<SloReport> {
   if (input.thresholds && input.thresholds.length > 0) report.k6Thresholds = input.thresholds;
   if (runInvalid.length > 0) report.runInvalid = runInvalid;
   if (input.partial) report.partial = input.partial;
-  if (runners) report.runners = runners;
+  if (opts.runners) report.runners = opts.runners;
   return report;
-}
-
-/** SLOs from an OpenSLO v1 file. */
-export async function loadOpenSloFile(file: string): Promise<EvalSlo[]> {
-  await assertReadableFile(file);
-  return parseOpenSlo(await readFile(file, 'utf8'), file);
 }
 
 /** SLOs from the validated config. */

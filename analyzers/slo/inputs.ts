@@ -2,26 +2,12 @@ import type { LoadFigures } from '../../core/artifacts/schemas.js';
 import { UserError } from '../../core/errors.js';
 import { countAboveMs, decodeHistogram, percentileMs, type Histogram } from '../histogram.js';
 import { checkFigure, outOfRange } from '../parsers/figures.js';
-import { detectFormat, INPUT_FORMATS, readJsonDocument, documentFormat, describeDocument, type InputFormat } from '../parsers/detect.js';
-import { readK6Json } from '../parsers/k6-json.js';
+import { documentFormat, describeDocument, type InputFormat } from '../parsers/detect.js';
 import { parseK6Summary, type K6Summary, type SummaryMetric } from '../parsers/k6-summary.js';
-import { readK6Windows } from '../parsers/k6-windows.js';
-import { sloInputFromK6Run } from './inputs-k6.js';
 import { dec } from './decimal.js';
 import { allowedBadFraction } from './error-budget.js';
 import type { Aggregate, InputWindow, SloInput, SlowProof } from './model.js';
 import type { RunFacts } from './run-validity.js';
-
-export interface LoadInputOptions {
-  /** Skip auto-detection. */
-  format?: InputFormat;
-  lenient?: boolean;
-  /** Distinct tag sets kept per k6 metric (k6 --out json); see readK6Json. */
-  maxSeriesPerMetric?: number;
-  /** Window width for bucketing k6 --out json points (default 10 s). */
-  windowMs?: number;
-  signal?: AbortSignal;
-}
 
 /** The k6 metrics SLO evaluation needs: everything else in a k6 --out json file is skipped unparsed. */
 export const SLO_K6_METRICS: ReadonlySet<string> = new Set(['http_reqs', 'http_req_duration', 'http_req_failed', 'iterations', 'dropped_iterations']);
@@ -29,45 +15,16 @@ export const SLO_K6_METRICS: ReadonlySet<string> = new Set(['http_reqs', 'http_r
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-/** Reads any supported result file into what SLO evaluation needs. */
-export async function loadSloInput(file: string, opts: LoadInputOptions = {}): Promise<SloInput> {
-  let format = opts.format;
-  let doc: unknown;
-  if (format !== undefined && !INPUT_FORMATS.includes(format)) {
-    throw new UserError(`unknown input format "${String(format)}"`, { where: '--format', fix: `use one of: ${INPUT_FORMATS.join(', ')}` });
+/** SloInput of a whole document given as `format` (--format): a document of another format is an input error naming both. */
+export function sloInputFromDeclaredDocument(doc: unknown, format: InputFormat, file: string): SloInput {
+  const actual = documentFormat(doc);
+  if (actual !== format) {
+    throw new UserError(`${file} is not ${format}: it looks like ${actual ?? describeDocument(doc)}`, {
+      where: file,
+      fix: 'drop --format to let perf detect the format, or pass the right file',
+    });
   }
-  if (!format) {
-    const d = await detectFormat(file);
-    format = d.format;
-    doc = d.doc;
-  }
-  const lenient = opts.lenient ?? false;
-  switch (format) {
-    case 'perf.k6-windows/v1':
-      return sloInputFromK6Run(await readK6Windows(file, { lenient, ...(opts.signal ? { signal: opts.signal } : {}) }), file);
-    case 'k6-json':
-      return sloInputFromK6Run(
-        await readK6Json(file, {
-          lenient,
-          metrics: SLO_K6_METRICS,
-          ...(opts.maxSeriesPerMetric !== undefined ? { maxSeriesPerMetric: opts.maxSeriesPerMetric } : {}),
-          ...(opts.windowMs !== undefined ? { windowMs: opts.windowMs } : {}),
-          ...(opts.signal ? { signal: opts.signal } : {}),
-        }),
-        file,
-      );
-    default: {
-      doc ??= await readJsonDocument(file);
-      const actual = documentFormat(doc);
-      if (actual !== format) {
-        throw new UserError(`${file} is not ${format}: it looks like ${actual ?? describeDocument(doc)}`, {
-          where: file,
-          fix: 'drop --format to let perf detect the format, or pass the right file',
-        });
-      }
-      return sloInputFromDocument(doc, format, file);
-    }
-  }
+  return sloInputFromDocument(doc, format, file);
 }
 
 /** SloInput of a whole-document format (already parsed). Pure. */

@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import { checkLimits } from '../../analyzers/resources/limits.js';
-import { runSloCheck, slosFromConfig } from '../../analyzers/slo/check.js';
+import { slosFromConfig } from '../../analyzers/slo/check.js';
+import { runSloCheck } from '../../capture/results/slo-check.js';
 import { ARTIFACTS, DIRS } from '../../core/artifacts/layout.js';
 import type { BaselinePayload, LoadTestPayload } from '../../core/artifacts/schemas.js';
 import { readArtifactFile, type ArtifactStore } from '../../core/artifacts/store.js';

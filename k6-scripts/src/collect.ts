@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { PushCollector, type CollectProgress } from '../../analyzers/merge/push-collector.js';
 import { k6RunOfLines } from '../../analyzers/parsers/k6-windows.js';
-import { runSloCheck, slosFromConfig, type SloReport } from '../../analyzers/slo/check.js';
+import { slosFromConfig, type SloReport } from '../../analyzers/slo/check.js';
+import { runSloCheck } from '../../capture/results/slo-check.js';
 import { startPushServer } from '../../capture/collect/push-server.js';
 import type { LoadTestPayload } from '../../core/artifacts/schemas.js';
 import type { ArtifactStore } from '../../core/artifacts/store.js';

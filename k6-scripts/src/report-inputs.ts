@@ -5,13 +5,13 @@
  * perf.slo/v1 artifact when SLOs are configured.
  */
 import { readK6Run } from '../../analyzers/parsers/k6-json.js';
-import { detectFormat } from '../../analyzers/parsers/detect.js';
+import { detectFormat } from '../../capture/results/result-file.js';
 import { K6_WINDOWS_SCHEMA } from '../../analyzers/parsers/k6-windows.js';
 import { openHead } from '../../analyzers/parsers/sniff.js';
 import { isRunnerSet, readRunnerFiles } from '../../analyzers/merge/runner-files.js';
 import type { K6Run } from '../../core/artifacts/k6-windows.js';
 import type { RunnerRecord } from '../../core/contract/artifacts.js';
-import { runSloCheck } from '../../analyzers/slo/check.js';
+import { runSloCheck } from '../../capture/results/slo-check.js';
 import type { EvalSlo } from '../../analyzers/slo/model.js';
 import type { ArtifactStore } from '../../core/artifacts/store.js';
 import { buildLoadProfile } from '../../profiles/index.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromConfigSlo } from '../../analyzers/slo/model.js';
-import { runSloCheck } from '../../analyzers/slo/check.js';
+import { runSloCheck } from '../../capture/results/slo-check.js';
 import { ArtifactStore } from '../../core/artifacts/store.js';
 import type { LoadTestPayload } from '../../core/artifacts/schemas.js';
 import { parseConfig } from '../../core/config/load.js';

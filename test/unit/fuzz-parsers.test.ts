@@ -13,7 +13,7 @@ import { INPUT_FORMATS } from '../../analyzers/parsers/detect.js';
 import { readK6Json, readK6Run } from '../../analyzers/parsers/k6-json.js';
 import { readK6Windows } from '../../analyzers/parsers/k6-windows.js';
 import { evaluateSlos } from '../../analyzers/slo/evaluate.js';
-import { loadSloInput } from '../../analyzers/slo/inputs.js';
+import { readSloInput } from '../../capture/results/slo-input.js';
 import type { EvalSlo } from '../../analyzers/slo/model.js';
 import { parseOpenSlo } from '../../analyzers/slo/openslo.js';
 import { UserError } from '../../core/errors.js';
@@ -159,8 +159,8 @@ async function allParsers(text: string, forced: (typeof INPUT_FORMATS)[number], 
     () => readK6Json(file, { lenient, windowMs: 1000 }),
     () => readK6Windows(file, { lenient }),
     () => readK6Run(file, { lenient }),
-    async () => evaluateSlos(SLOS, await loadSloInput(file, { lenient })),
-    async () => evaluateSlos(SLOS, await loadSloInput(file, { format: forced, lenient })),
+    async () => evaluateSlos(SLOS, await readSloInput(file, { lenient })),
+    async () => evaluateSlos(SLOS, await readSloInput(file, { format: forced, lenient })),
   ];
   for (const attempt of attempts) {
     try {

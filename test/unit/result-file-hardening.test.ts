@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { readK6Json } from '../../analyzers/parsers/k6-json.js';
 import { OVERFLOW_NAME } from '../../analyzers/parsers/k6-aggregate.js';
 import { forEachLineBytes } from '../../analyzers/parsers/lines.js';
-import { runSloCheck } from '../../analyzers/slo/check.js';
+import { runSloCheck } from '../../capture/results/slo-check.js';
 import type { EvalSlo } from '../../analyzers/slo/model.js';
 import { Interrupted, UserError } from '../../core/errors.js';
 import { genRequests, k6JsonLines, k6WindowsLines } from '../fixtures/slo/gen.js';

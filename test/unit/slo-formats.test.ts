@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeHistogram, HDR_PRECISION, newHistogram, recordMs } from '../../analyzers/histogram.js';
-import { detectFormat } from '../../analyzers/parsers/detect.js';
+import { detectFormat } from '../../capture/results/result-file.js';
 import { evaluateSlos } from '../../analyzers/slo/evaluate.js';
-import { loadSloInput } from '../../analyzers/slo/inputs.js';
+import { readSloInput } from '../../capture/results/slo-input.js';
 import type { EvalSlo } from '../../analyzers/slo/model.js';
 import { UserError } from '../../core/errors.js';
 import { exactPercentile, genRequests, k6JsonLines, k6WindowsLines, type GenRequest } from '../fixtures/slo/gen.js';
@@ -79,7 +79,7 @@ describe('exact percentiles of a generated distribution, through every format wi
     it(`${format}: p50/p95/p99/p99.9 match the sort within HDR precision, per journey too`, async () => {
       const file = make();
       expect((await detectFormat(file)).format).toBe(format);
-      const input = await loadSloInput(file);
+      const input = await readSloInput(file);
       expect(input.format).toBe(format);
       expect(input.percentiles).toBe('exact');
       const res = evaluateSlos([latency(50), latency(95), latency(99), latency(99.9), latency(95, 'buy'), availability], input);
@@ -101,11 +101,11 @@ describe('exact percentiles of a generated distribution, through every format wi
   }
 
   it('k6 NDJSON and loadtest windows give per-window burn rates; a baseline says it has none', async () => {
-    const k6 = await loadSloInput(files['k6-json']!());
+    const k6 = await readSloInput(files['k6-json']!());
     expect(k6.windows).toHaveLength(12);
-    const lt = await loadSloInput(files['perf.loadtest/v1']!());
+    const lt = await readSloInput(files['perf.loadtest/v1']!());
     expect(lt.windows).toHaveLength(4);
-    const bl = await loadSloInput(files['perf.baseline/v1']!());
+    const bl = await readSloInput(files['perf.baseline/v1']!());
     expect(bl.windows).toBeNull();
     const a = evaluateSlos([availability], bl).slos[0]!.alerts[0]!;
     expect(a.note).toMatch(/shorter than the 5m short window/);
@@ -154,7 +154,7 @@ describe('summary-only formats: report what the summary says, judge only what it
 
   for (const [format, doc] of Object.entries(docs)) {
     it(`${format}: p90/p95 exactly as written, p99 cannot be judged, failures from http_req_failed`, async () => {
-      const input = await loadSloInput(put(`${format}.json`, JSON.stringify(doc)));
+      const input = await readSloInput(put(`${format}.json`, JSON.stringify(doc)));
       expect(input.format).toBe(format);
       expect(input.durationMs).toBe(DURATION);
       const res = evaluateSlos([latency(90), latency(95), latency(99), availability], input);
@@ -168,7 +168,7 @@ describe('summary-only formats: report what the summary says, judge only what it
   }
 
   it('summary-export: a threshold value of true means FAILED', async () => {
-    const input = await loadSloInput(put('se.json', JSON.stringify(docs['k6-summary-export'])));
+    const input = await readSloInput(put('se.json', JSON.stringify(docs['k6-summary-export'])));
     expect(input.thresholds).toEqual([
       { metric: 'http_req_duration', expression: 'p(95)<50', ok: false },
       { metric: 'http_req_failed', expression: 'rate<0.5', ok: true },
@@ -180,18 +180,18 @@ describe('summary-only formats: report what the summary says, judge only what it
 
   it('real k6 v2.2.0 summaries of the same kind of run agree on counts', async () => {
     for (const f of ['k6-summary-export.json', 'k6-handle-summary.json', 'k6-new-summary.json']) {
-      const input = await loadSloInput(join(FIX, f));
+      const input = await readSloInput(join(FIX, f));
       const r = evaluateSlos([availability], input).slos[0]!;
       expect(r.events, f).toEqual({ total: 18, bad: 6 });
     }
-    const stream = await loadSloInput(join(FIX, 'k6-out.json'));
+    const stream = await readSloInput(join(FIX, 'k6-out.json'));
     expect(evaluateSlos([availability], stream).slos[0]!.events).toEqual({ total: 18, bad: 6 });
-    const real = await loadSloInput(join(FIX, 'k6-summary-export.json'));
+    const real = await readSloInput(join(FIX, 'k6-summary-export.json'));
     expect(real.thresholds).toContainEqual({ metric: 'http_req_duration', expression: 'p(95)<10', ok: false });
   });
 
   it('autocannon --json: its fixed percentiles only (no p95), failures = errors + 5xx', async () => {
-    const input = await loadSloInput(join(FIX, 'autocannon.json'));
+    const input = await readSloInput(join(FIX, 'autocannon.json'));
     expect(input.format).toBe('autocannon');
     const res = evaluateSlos([latency(95), latency(99), availability, { ...availability, journey: 'x', name: 'j' }], input);
     expect(res.slos[0]!.actual).toBeNull();
@@ -216,14 +216,14 @@ describe('format detection and wrong files', () => {
   for (const [name, text, re] of cases) {
     it(`${name}: a user error saying what the file looks like`, async () => {
       const f = put(`bad-${name}`, text);
-      const err = await loadSloInput(f).catch((e: unknown) => e);
+      const err = await readSloInput(f).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UserError);
       expect((err as Error).message).toMatch(re);
     });
   }
 
   it('--format that does not match the content says what it is', async () => {
-    const err = await loadSloInput(join(FIX, 'autocannon.json'), { format: 'k6-summary-export' }).catch((e: unknown) => e);
+    const err = await readSloInput(join(FIX, 'autocannon.json'), { format: 'k6-summary-export' }).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/is not k6-summary-export: it looks like autocannon/);
   });
 });
