@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { createInterface } from 'node:readline/promises';
+import { writeReportHtml } from '../../app/report.js';
 import { SCENARIO_NAMES } from '../../core/config/types.js';
 import { parseDuration } from '../../core/duration.js';
 import { CheckFailed, UserError } from '../../core/errors.js';
@@ -7,8 +8,6 @@ import { BaseCommand } from '../base-command.js';
 import { askQuestions, readAnswersFile, structureAnswers, type StructuredGuidance } from '../flow/questions.js';
 import { runFlow } from '../flow/run-flow.js';
 import { BEFORE_TARGET_FLAGS, beforeTargetFromFlags } from '../load-options.js';
-import { writeHtmlReport } from '../../report/index.js';
-import { inputsFromRun } from '../../report/inputs.js';
 import { parseScenarioList, TRIGGERS, type Trigger } from '../flow/triggers.js';
 
 /** The command that completes this run's summary: the same config, output dir and --quick, with --after. */
@@ -83,7 +82,7 @@ export default class Flow extends BaseCommand<typeof Flow> {
     // The HTML report of everything this flow wrote; drawing it never fails the flow.
     try {
       // This run's artifacts only (working/runs/<runId>/), never an older report left in the output dir.
-      this.say(`✓ HTML report: ${store.display(writeHtmlReport(store, inputsFromRun(store, store.runId)).htmlPath)}`);
+      this.say(`✓ HTML report: ${store.display((await writeReportHtml({ store, run: store.runId })).written.htmlPath)}`);
     } catch (err) {
       this.say(`⚠️ HTML report not written: ${(err as Error).message}`);
     }

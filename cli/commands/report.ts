@@ -1,10 +1,8 @@
 import { Flags } from '@oclif/core';
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { writeReportHtml } from '../../app/report.js';
 import { BaseCommand } from '../base-command.js';
-import { defaultWindowMs, slosFromConfig } from '../../analyzers/slo/check.js';
-import { inputsFromRun, inputsFromStore, writeHtmlReport } from '../../report/index.js';
-import { inputsFromAnyFiles } from '../../k6-scripts/src/report-inputs.js';
 
 export default class Report extends BaseCommand<typeof Report> {
   static override description =
@@ -28,15 +26,13 @@ export default class Report extends BaseCommand<typeof Report> {
   public async run(): Promise<void> {
     const config = this.optionalConfigQuiet();
     const store = this.store(this.flags['out-dir'] ? undefined : config);
-    const slos = config ? slosFromConfig(config) : [];
-    const inputs = this.flags.from
-      ? await inputsFromAnyFiles(this.flags.from, { store, slos, slosFrom: config?.source ?? 'n/a', windowMs: slos.length ? defaultWindowMs(slos) : 10_000 })
-      : this.flags.run
-        ? inputsFromRun(store, this.flags.run)
-        : inputsFromStore(store);
-    if (config?.limits) inputs.limits = config.limits;
-    const written = writeHtmlReport(store, inputs);
-    for (const s of inputs.skipped) this.say(`skipped ${s.file}: ${s.reason}`);
+    const { written, skipped } = await writeReportHtml({
+      store,
+      ...(config ? { config } : {}),
+      ...(this.flags.from ? { from: this.flags.from } : {}),
+      ...(this.flags.run ? { run: this.flags.run } : {}),
+    });
+    for (const s of skipped) this.say(`skipped ${s.file}: ${s.reason}`);
     this.say(`wrote ${store.display(written.htmlPath)} (${written.charts.length} chart${written.charts.length === 1 ? '' : 's'})`);
     for (const p of written.svgPaths) this.say(`  ${store.display(p)}`);
     for (const p of written.linkedMarkdown) this.say(`linked the charts from ${store.display(p)}`);
@@ -48,7 +44,7 @@ export default class Report extends BaseCommand<typeof Report> {
         linkedMarkdown: written.linkedMarkdown,
         charts: written.charts.map((c) => ({ id: c.id, title: c.title, summary: c.summary })),
         missing: written.missing,
-        skipped: inputs.skipped,
+        skipped,
       });
     }
     if (this.flags.open) this.openInBrowser(written.htmlPath);
