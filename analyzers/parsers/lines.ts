@@ -23,6 +23,7 @@ export function forEachLine(
  * Streams a file line by line as byte ranges (the mechanism under forEachLine), for hot paths: `onLine(buf, start, end, lineNo)` sees each
  * non-empty line as a byte range (without `\r\n`), so a caller can skip lines it does not need
  * without decoding them. The buffer is only valid during the call.
+ * Opening the file is the only side effect here; the splitting is forEachLineOfChunks.
  */
 export async function forEachLineBytes(
   file: string,
@@ -30,8 +31,31 @@ export async function forEachLineBytes(
   opts: { signal?: AbortSignal; chunkBytes?: number; maxLineBytes?: number } = {},
 ): Promise<{ lines: number; endedWithNewline: boolean; bytes: number }> {
   await assertReadableFile(file);
-  const maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
   const stream = createReadStream(file, { highWaterMark: opts.chunkBytes ?? 4 << 20 });
+  try {
+    return await forEachLineOfChunks(stream as AsyncIterable<Buffer>, file, onLine, opts);
+  } catch (err) {
+    if (err instanceof PerfError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (e.code) throw new UserError(`cannot read ${file}: ${e.code}`, { where: file, fix: 'check the path and its permissions' });
+    throw err;
+  } finally {
+    stream.destroy();
+  }
+}
+
+/**
+ * Splits a byte stream (a file's chunks, a socket, a test's buffers) into lines, PURE: `onLine` as in
+ * forEachLineBytes; `source` names the stream in messages (file:line). A line longer than
+ * `maxLineBytes` is an input error; an abort stops at the next chunk (Interrupted: nothing evaluated).
+ */
+export async function forEachLineOfChunks(
+  chunks: AsyncIterable<Buffer>,
+  source: string,
+  onLine: (buf: Buffer, start: number, end: number, lineNo: number) => void,
+  opts: { signal?: AbortSignal; maxLineBytes?: number } = {},
+): Promise<{ lines: number; endedWithNewline: boolean; bytes: number }> {
+  const maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
   // The unfinished line at a chunk's end: its pieces, joined once when its newline arrives (linear,
   // however many chunks a long line spans).
   let carry: Buffer[] = [];
@@ -41,12 +65,13 @@ export async function forEachLineBytes(
   let lastByte = -1;
   const tooLong = (): UserError =>
     new UserError(`line ${lineNo + 1} is longer than ${formatBytes(maxLine)}: no result-file line is that long (a binary or NUL-filled file?)`, {
-      where: `${file}:${lineNo + 1}`,
+      where: `${source}:${lineNo + 1}`,
       fix: 'pass the result file the tool wrote, unchanged',
     });
-  const emit = (buf: Buffer, from: number, to: number): void => {
+  // Lines of buf[from, to); `terminated`: a newline sits at `to`, so an empty last piece is a line too.
+  const emit = (buf: Buffer, from: number, to: number, terminated: boolean): void => {
     let start = from;
-    while (start < to) {
+    while (start < to || (terminated && start === to)) {
       let nl = buf.indexOf(10, start);
       if (nl === -1 || nl > to) nl = to;
       if (nl - start > maxLine) throw tooLong();
@@ -69,39 +94,30 @@ export async function forEachLineBytes(
     carryBytes = 0;
     return joined;
   };
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (opts.signal?.aborted) break;
-      bytes += chunk.length;
-      lastByte = chunk[chunk.length - 1] ?? lastByte;
-      const lastNl = chunk.lastIndexOf(10);
-      if (lastNl === -1) {
-        keep(Buffer.from(chunk));
-        continue;
-      }
-      if (carryBytes > 0) {
-        const firstNl = chunk.indexOf(10);
-        if (carryBytes + firstNl > maxLine) throw tooLong();
-        const joined = takeCarry(chunk.subarray(0, firstNl));
-        emit(joined, 0, joined.length);
-        emit(chunk, firstNl + 1, lastNl);
-      } else {
-        emit(chunk, 0, lastNl);
-      }
-      if (lastNl + 1 < chunk.length) keep(Buffer.from(chunk.subarray(lastNl + 1)));
+  for await (const chunk of chunks) {
+    if (opts.signal?.aborted) break;
+    bytes += chunk.length;
+    lastByte = chunk[chunk.length - 1] ?? lastByte;
+    const lastNl = chunk.lastIndexOf(10);
+    if (lastNl === -1) {
+      keep(Buffer.from(chunk));
+      continue;
     }
-  } catch (err) {
-    if (err instanceof PerfError) throw err;
-    const e = err as NodeJS.ErrnoException;
-    if (e.code) throw new UserError(`cannot read ${file}: ${e.code}`, { where: file, fix: 'check the path and its permissions' });
-    throw err;
-  } finally {
-    stream.destroy();
+    if (carryBytes > 0) {
+      const firstNl = chunk.indexOf(10);
+      if (carryBytes + firstNl > maxLine) throw tooLong();
+      const joined = takeCarry(chunk.subarray(0, firstNl));
+      emit(joined, 0, joined.length, false);
+      emit(chunk, firstNl + 1, lastNl, true);
+    } else {
+      emit(chunk, 0, lastNl, true);
+    }
+    if (lastNl + 1 < chunk.length) keep(Buffer.from(chunk.subarray(lastNl + 1)));
   }
-  if (opts.signal?.aborted) throw new Interrupted(`interrupted while reading ${file}: nothing was evaluated`, { where: file });
+  if (opts.signal?.aborted) throw new Interrupted(`interrupted while reading ${source}: nothing was evaluated`, { where: source });
   if (carryBytes > 0) {
     const rest = takeCarry(Buffer.alloc(0));
-    emit(rest, 0, rest.length);
+    emit(rest, 0, rest.length, false);
   }
   return { lines: lineNo, endedWithNewline: lastByte === 10, bytes };
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readK6Json } from '../../analyzers/parsers/k6-json.js';
 import { OVERFLOW_NAME } from '../../analyzers/parsers/k6-aggregate.js';
-import { forEachLineBytes } from '../../analyzers/parsers/lines.js';
+import { forEachLineBytes, forEachLineOfChunks } from '../../analyzers/parsers/lines.js';
 import { runSloCheck } from '../../capture/results/slo-check.js';
 import type { EvalSlo } from '../../analyzers/slo/model.js';
 import { Interrupted, UserError } from '../../core/errors.js';
@@ -171,6 +171,18 @@ describe('line splitting', () => {
     const seen: string[] = [];
     await forEachLineBytes(file, (b, s, e) => seen.push(b.toString('utf8', s, e)), { chunkBytes: 1000 });
     expect(seen).toEqual(['a', long, 'b', `${long}y`]);
+  });
+
+  it('splits a stream of chunks without a file: lines across chunk ends, CRLF, blank lines skipped but counted (also right after a chunk end), the source named in errors', async () => {
+    async function* chunks(...parts: string[]): AsyncIterable<Buffer> {
+      for (const p of parts) yield Buffer.from(p);
+    }
+    const seen: Array<[number, string]> = [];
+    const r = await forEachLineOfChunks(chunks('{"a":', '1}\r\n\n{"b"', ':2}\n{"c":3}'), 'socket', (b, s, e, n) => seen.push([n, b.toString('utf8', s, e)]));
+    expect(seen).toEqual([[1, '{"a":1}'], [3, '{"b":2}'], [4, '{"c":3}']]);
+    expect(r).toEqual({ lines: 4, endedWithNewline: false, bytes: 25 });
+    const err = await forEachLineOfChunks(chunks('ok\n', 'y'.repeat(2048)), 'socket', () => {}, { maxLineBytes: 1024 }).catch((e: unknown) => e);
+    expect((err as UserError).where).toBe('socket:2');
   });
 
   it('stops reading when interrupted and says so instead of evaluating half a file', async () => {
