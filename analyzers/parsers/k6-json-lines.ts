@@ -12,6 +12,8 @@ import { latin1, Rfc3339Clock } from './rfc3339-clock.js';
  * straight from their bytes (no line string, no JSON.parse), and those of metrics not wanted are skipped
  * without decoding; any unusual line falls back to JSON.parse. What the points mean is the sink's job.
  */
+
+/** Where the decoded lines go. */
 export interface K6JsonSink {
   /** A Metric line: its type, and whether a trend holds durations (`contains: "time"`). */
   declare(metric: string, type: MetricType, time: boolean): void;
@@ -41,6 +43,7 @@ const matchAt = (buf: Buffer, at: number, end: number, pat: Uint8Array): boolean
   return true;
 };
 
+/** The decoder of one file read: it keeps that file's clock (the last second parsed) and wanted metrics. */
 export class K6JsonLines {
   /** Whether a line was seen (the first one is checked to be k6 --out json). */
   started = false;
