@@ -1,7 +1,8 @@
 /**
- * The number formatters of every human output (markdown, HTML, terminal, JUnit): one precision per
- * kind of figure, so one run's figure reads the same everywhere. Analyzers return raw numbers; only
- * templates and CLI output format them.
+ * The number formatters of every human output (markdown, HTML, terminal, JUnit, and the evidence
+ * sentences analyzers attach to a verdict): one precision per kind of figure, so one run's figure
+ * reads the same everywhere. Analyzers return raw numbers and format only through these (no
+ * `toFixed` under analyzers/: scripts/check-one-home.mjs).
  */
 
 /** Milliseconds with sensible precision: 0.412 ms, 12.3 ms, 1234 ms. */
@@ -76,6 +77,26 @@ export function fmtPValue(p: number): string {
 export function fmtSignedPct(f: number): string {
   if (!Number.isFinite(f)) return 'n/a';
   return `${f >= 0 ? '+' : ''}${(f * 100).toFixed(1)}%`;
+}
+
+/** A plain figure with exactly `digits` decimals, for figures without a unit of their own (Cliff's delta 0.31, ×1.25). */
+export function fmtDecimal(x: number, digits: number): string {
+  return x.toFixed(digits);
+}
+
+/** A span of milliseconds in seconds: `fmtSeconds(12_345)` → "12 s", `fmtSeconds(12_345, 1)` → "12.3 s". */
+export function fmtSeconds(ms: number, digits = 0): string {
+  return `${(ms / 1000).toFixed(digits)} s`;
+}
+
+/** A request rate, whole: "1234 req/s". */
+export function fmtRps(rps: number): string {
+  return `${rps.toFixed(0)} req/s`;
+}
+
+/** Bytes in MiB, at most one decimal: "12.3 MB", "12 MB", "1,234.5 MB". */
+export function fmtMegabytes(bytes: number): string {
+  return `${fmtNum(Math.round((bytes / 1048576) * 100) / 100)} MB`;
 }
 
 function trimZeros(s: string): string {

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * One home per concept: fails (exit 1, one line per hit) when error-budget arithmetic, a histogram
- * decode/encode or a bad-event rule appears outside its home.
- *   error budget     analyzers/slo/error-budget.ts, xk6/error_budget.go
- *   histogram codec  analyzers/histogram.ts
+ * decode/encode, a bad-event rule or number formatting appears outside its home.
+ *   error budget      analyzers/slo/error-budget.ts, xk6/error_budget.go
+ *   histogram codec   analyzers/histogram.ts
+ *   number formatting core/format.ts (checked in analyzers/: analysis returns numbers, formats through it)
  * Scans the product's TypeScript and Go sources (not tests, benches, node_modules or build output).
  * Usage: node scripts/check-one-home.mjs [root]
  */
@@ -14,7 +15,10 @@ import { fileURLToPath } from 'node:url';
 const BUDGET_HOMES = ['analyzers/slo/error-budget.ts', 'xk6/error_budget.go'];
 const HISTOGRAM_HOME = ['analyzers/histogram.ts'];
 
-/** Each rule: what it catches, where it may appear, and the pattern (run on code with comments removed). */
+/**
+ * Each rule: what it catches, where it may appear, the pattern (run on code with comments removed) and,
+ * for a rule that holds in one part of the tree only, that part (`within`).
+ */
 export const RULES = [
   { concept: 'allowed bad fraction (1 - objective) arithmetic', homes: BUDGET_HOMES, re: /\b1(?:\.0*)?\s*-\s*\(?\s*[\w.]*objective\w*\s*\/\s*100\b/i },
   { concept: 'allowed bad fraction (100 - objective) arithmetic', homes: BUDGET_HOMES, re: /\b100(?:\.0*)?\s*-\s*[\w.]*objective/i },
@@ -23,6 +27,7 @@ export const RULES = [
   { concept: 'bad-event rule (failed + slow)', homes: BUDGET_HOMES, re: /\b(?:failed|errors|fails)\w*\s*\+\s*\w*(?:slow|countAbove)/i },
   { concept: 'bad-event rule (slow requests of an SLO)', homes: BUDGET_HOMES, re: /\.slowerThan\(/ },
   { concept: 'bad-event rule (latency above an SLO threshold)', homes: BUDGET_HOMES, re: /(?:\bValue|durationMs|\bms)\s*>=?\s*\(?\s*[\w.]*\.(?:ThresholdMs|thresholdMs)\b/ },
+  { concept: 'number formatting (toFixed) in analysis code', homes: [], within: 'analyzers/', re: /\.toFixed\(/ },
 ];
 
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', 'test', 'bench', '.git', '.aiwg', 'bin', 'tools', 'coverage']);
@@ -38,7 +43,7 @@ export function violationsIn(file, text) {
   if (file.endsWith('_test.go') || file.endsWith('.test.ts') || file.endsWith('.d.ts')) return out;
   const lines = stripComments(text).split('\n');
   for (const rule of RULES) {
-    if (rule.homes.includes(file)) continue;
+    if (rule.homes.includes(file) || (rule.within && !file.startsWith(rule.within))) continue;
     lines.forEach((l, i) => {
       if (rule.re.test(l)) out.push({ file, line: i + 1, concept: rule.concept, text: l.trim() });
     });
@@ -65,7 +70,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const hits = scan(root);
   for (const h of hits) console.error(`${h.file}:${h.line}: ${h.concept} outside its home: ${h.text}`);
   if (hits.length > 0) {
-    console.error(`${hits.length} hit(s): import the home (analyzers/slo/error-budget.ts, analyzers/histogram.ts) instead`);
+    console.error(`${hits.length} hit(s): import the home (analyzers/slo/error-budget.ts, analyzers/histogram.ts, core/format.ts) instead`);
     process.exit(1);
   }
   console.log('one home per concept: ok');

@@ -1,5 +1,6 @@
 import type { HotFunction, ProfilePayload } from '../core/artifacts/schemas.js';
 import { fmtMs, fmtNum, fmtPct, md, mdCode, mdTable, mdText } from '../core/markdown.js';
+import { fmtMegabytes } from '../core/format.js';
 import { formatDuration } from '../core/duration.js';
 import { relative } from 'node:path';
 
@@ -24,17 +25,16 @@ function clinicLines(c: ProfilePayload['clinic']): string[] {
 function heapSection(h: ProfilePayload['heapProfile']): string[] {
   const head = ['## Memory: allocation sites (sampling heap profile)', ''];
   if (!h) return [...head, '- not recorded (no heap profile was written: not a Node target, or it was killed before it could exit)', ''];
-  const mb = (b: number): string => `${fmtNum(Math.round((b / 1048576) * 100) / 100)} MB`;
   const top = h.sites.filter((s) => s.selfBytes > 0).slice(0, 10);
   return [
     ...head,
-    `- ${mb(h.sampledBytes)} of sampled allocations still live when the load ended (V8 sampling heap profiler, one sample per ${fmtNum(h.samplingIntervalBytes / 1024)} KiB on average); shares are of those bytes. A site that keeps a large share after a long load is where retained memory comes from (a cache, a leak).`,
+    `- ${fmtMegabytes(h.sampledBytes)} of sampled allocations still live when the load ended (V8 sampling heap profiler, one sample per ${fmtNum(h.samplingIntervalBytes / 1024)} KiB on average); shares are of those bytes. A site that keeps a large share after a long load is where retained memory comes from (a cache, a leak).`,
     '',
     top.length === 0
       ? '_no allocation sampled_'
       : mdTable(
           ['function', 'file:line', 'category', 'self', 'self %', 'total', 'total %'],
-          top.map((s) => [md(mdCode(s.functionName)), s.location, s.category, mb(s.selfBytes), fmtPct(s.selfShare, 1), mb(s.totalBytes), fmtPct(s.totalShare, 1)]),
+          top.map((s) => [md(mdCode(s.functionName)), s.location, s.category, fmtMegabytes(s.selfBytes), fmtPct(s.selfShare, 1), fmtMegabytes(s.totalBytes), fmtPct(s.totalShare, 1)]),
         ),
     '',
   ];

@@ -58,7 +58,7 @@ type seriesInfo struct {
 
 // StatusClass maps k6's `status` tag to its class: three digits "NNN" → "Nxx"; anything else that is
 // present ("0" for a network error, or an odd value) → "0xx", a request without a usable HTTP status.
-// The TypeScript readers follow the same rule (analyzers/parsers/k6-aggregate.ts, test/fixtures/k6/merge-vectors.json).
+// The TypeScript readers follow the same rule (analyzers/parsers/k6-series.ts, test/fixtures/k6/merge-vectors.json).
 func StatusClass(status string) string {
 	if status == "" {
 		return ""

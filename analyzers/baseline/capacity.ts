@@ -1,3 +1,4 @@
+import { fmtDecimal } from '../../core/format.js';
 import type { Capacity, CapacityStep, GeneratorLoad } from '../../core/artifacts/schemas.js';
 import { PERCENTILE_VALUES, type Slo } from '../../core/config/types.js';
 
@@ -182,5 +183,5 @@ export function describeKnee(c: Capacity): string {
 
 /** The evidence of a failed step, for errors and notes. */
 export function describeStep(s: CapacityStep): string {
-  return `${s.rateRps} req/s offered → ${s.achievedRps} req/s achieved, p95 ${s.p95Ms} ms${s.requests !== undefined ? ` (n = ${s.requests})` : ''}, errors ${(s.errorRate * 100).toFixed(2)} % [${s.verdict}]`;
+  return `${s.rateRps} req/s offered → ${s.achievedRps} req/s achieved, p95 ${s.p95Ms} ms${s.requests !== undefined ? ` (n = ${s.requests})` : ''}, errors ${fmtDecimal(s.errorRate * 100, 2)} % [${s.verdict}]`;
 }

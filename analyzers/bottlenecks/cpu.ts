@@ -117,7 +117,7 @@ export function draftsFromHotFunctions(profile: ProfilePayload, stats: JourneySt
     const top = [...g.frames].sort((a, b) => b.selfShare - a.selfShare);
     const evidence: Evidence[] = top.slice(0, 5).map((f) => ({
       kind: 'hot-function',
-      text: `${f.functionName || '(anonymous)'} at ${f.location}: ${pct(f.selfShare)} self, ${pct(f.totalShare)} total of CPU samples (${f.selfMs.toFixed(0)} ms self)`,
+      text: `${f.functionName || '(anonymous)'} at ${f.location}: ${pct(f.selfShare)} self, ${pct(f.totalShare)} total of CPU samples (${ms(f.selfMs)} self)`,
       location: f.location,
       value: f.selfShare,
     }));
@@ -176,7 +176,7 @@ export function gcDraft(profile: ProfilePayload, stats: JourneyStat[], latencySh
     rule: 'gc-pressure',
     title: RULES['gc-pressure'].title,
     description: `${upperFirst(RULES['gc-pressure'].meaning)}.`,
-    evidence: [{ kind: 'gc', text: `GC took ${pct(gc.share)} of the profile (${gc.count} collections, ${gc.totalMs.toFixed(0)} ms)`, value: gc.share }, ...heapSiteEvidence(profile.heapProfile)],
+    evidence: [{ kind: 'gc', text: `GC took ${pct(gc.share)} of the profile (${gc.count} collections, ${ms(gc.totalMs)})`, value: gc.share }, ...heapSiteEvidence(profile.heapProfile)],
     impact: { cpuShare: gc.share, latencyShare: latencyShareOf(all), journeys: all },
     impactShare: gc.share,
     measured: { share: gc.share, of: 'profiled wall time spent in GC' },

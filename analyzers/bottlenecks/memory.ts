@@ -1,3 +1,4 @@
+import { fmtDecimal, fmtMegabytes } from '../../core/format.js';
 import type { ProfilePayload, ResourceSeries } from '../../core/contract/artifacts.js';
 import { RULES } from './catalogue.js';
 import type { Draft } from './rank.js';
@@ -5,8 +6,6 @@ import type { Evidence } from './types.js';
 
 /** How many heap-profile sites go into a finding's evidence. */
 const HEAP_SITES = 3;
-
-const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
 
 /** The app's top live allocation sites of the heap profile (self bytes), as evidence; [] without one. */
 export function heapSiteEvidence(heap: ProfilePayload['heapProfile']): Evidence[] {
@@ -16,7 +15,7 @@ export function heapSiteEvidence(heap: ProfilePayload['heapProfile']): Evidence[
     .slice(0, HEAP_SITES)
     .map((s) => ({
       kind: 'heap' as const,
-      text: `${s.functionName} at ${s.location} allocated ${mb(s.selfBytes)} still live at the end of the load (${(s.selfShare * 100).toFixed(1)} % of ${mb(heap.sampledBytes)} sampled)`,
+      text: `${s.functionName} at ${s.location} allocated ${fmtMegabytes(s.selfBytes)} still live at the end of the load (${fmtDecimal(s.selfShare * 100, 1)} % of ${fmtMegabytes(heap.sampledBytes)} sampled)`,
       location: s.location,
       value: s.selfShare,
     }));

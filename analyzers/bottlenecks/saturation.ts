@@ -1,3 +1,4 @@
+import { fmtRps, fmtSeconds } from '../../core/format.js';
 import type { BaselinePayload, LoadTestPayload } from '../../core/artifacts/schemas.js';
 import { RULES } from './catalogue.js';
 import type { JourneyStat, LatencyShareOf } from './journeys.js';
@@ -9,14 +10,14 @@ import type { Evidence } from './types.js';
 export function saturationDraft(lt: LoadTestPayload | undefined, baseline: BaselinePayload | undefined, stats: JourneyStat[], latencyShareOf: LatencyShareOf): Draft | null {
   const cap = baseline?.capacity;
   const satEvidence: Evidence[] = [];
-  if (lt?.breakingPoint) satEvidence.push({ kind: 'breaking-point', text: `breaking point at ${lt.breakingPoint.rps.toFixed(0)} req/s (${lt.breakingPoint.reason})`, value: lt.breakingPoint.rps });
+  if (lt?.breakingPoint) satEvidence.push({ kind: 'breaking-point', text: `breaking point at ${fmtRps(lt.breakingPoint.rps)} (${lt.breakingPoint.reason})`, value: lt.breakingPoint.rps });
   if (cap && (cap.limitedBy === 'plateau' || cap.limitedBy === 'errors')) {
-    satEvidence.push({ kind: 'capacity', text: `capacity search stopped at ${cap.maxRps.toFixed(0)} req/s, limited by ${cap.limitedBy}`, value: cap.maxRps });
+    satEvidence.push({ kind: 'capacity', text: `capacity search stopped at ${fmtRps(cap.maxRps)}, limited by ${cap.limitedBy}`, value: cap.maxRps });
   }
   const bursts = (lt?.windows ?? []).filter((w) => w.requests > 0 && w.errorRate >= 0.05);
   if (bursts.length > 0) {
     const worst = bursts.reduce((a, w) => (w.errorRate > a.errorRate ? w : a));
-    satEvidence.push({ kind: 'errors', text: `${bursts.length} window(s) with ≥5% errors; worst ${pct(worst.errorRate)} at ${(worst.startMs / 1000).toFixed(0)} s (${worst.rps.toFixed(0)} req/s)`, value: worst.errorRate });
+    satEvidence.push({ kind: 'errors', text: `${bursts.length} window(s) with ≥5% errors; worst ${pct(worst.errorRate)} at ${fmtSeconds(worst.startMs)} (${fmtRps(worst.rps)})`, value: worst.errorRate });
   }
   if (satEvidence.length === 0) return null;
     const all = stats.map((s) => s.name);

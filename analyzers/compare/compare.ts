@@ -10,7 +10,7 @@ import type { ConfirmationResult } from './confirm.js';
 import { fairnessIssues, type FairnessIssue, type RunLoad } from './fairness.js';
 import { batchTests, MIN_BATCHES, type BatchTests } from './batches.js';
 import { bootstrapPercentileChange, mannWhitney, twoProportion, type BootstrapChange, type MannWhitney } from './stats.js';
-import { fmtPct, fmtPValue, fmtSignedPct } from '../../core/format.js';
+import { fmtDecimal, fmtPct, fmtPValue, fmtSignedPct } from '../../core/format.js';
 
 /**
  * `unconfirmed`: one measurement per side showed a difference, but re-measuring both sides
@@ -199,7 +199,7 @@ export function compareFigures(before: LoadFigures, after: LoadFigures, opts: Co
     if (mw.cliffsDelta < 0) better++;
     else worse++;
     confidence = 1 - mw.pValue;
-    reasons.push(`Mann–Whitney p=${fmtPValue(mw.pValue)}, Cliff's delta ${mw.cliffsDelta.toFixed(2)}: latencies ${mw.cliffsDelta < 0 ? 'lower' : 'higher'} across the distribution`);
+    reasons.push(`Mann–Whitney p=${fmtPValue(mw.pValue)}, Cliff's delta ${fmtDecimal(mw.cliffsDelta, 2)}: latencies ${mw.cliffsDelta < 0 ? 'lower' : 'higher'} across the distribution`);
   }
   const requestUnits = !(bt && enough);
   if (requestUnits && enough && opts.replication === 'batches') reasons.push('tested with every request as an independent sample: the runs carry no time batches (an older artifact or a k6 load test), so drift within a run is not separated from a change');
@@ -228,7 +228,7 @@ export function compareFigures(before: LoadFigures, after: LoadFigures, opts: Co
     verdict = 'no-significant-change';
     if (mw && requestUnits)
       reasons.push(
-        `Mann–Whitney p=${fmtPValue(mw.pValue)}, Cliff's delta ${mw.cliffsDelta.toFixed(2)}, median ${fmtSignedPct(rel(before.latencyMs.p50, after.latencyMs.p50))}; p95 ${boot ? fmtSignedPct(boot.change) : 'n/a'}: below the significance/effect thresholds (a change needs p < ${opts.alpha} and |delta| ≥ ${opts.minDelta}, median ≥ ${opts.minMedianChange * 100}% and ≥ ${opts.minAbsoluteMs} ms, or a p95 interval excluding 0 with ≥ ${opts.minP95Change * 100}%)`,
+        `Mann–Whitney p=${fmtPValue(mw.pValue)}, Cliff's delta ${fmtDecimal(mw.cliffsDelta, 2)}, median ${fmtSignedPct(rel(before.latencyMs.p50, after.latencyMs.p50))}; p95 ${boot ? fmtSignedPct(boot.change) : 'n/a'}: below the significance/effect thresholds (a change needs p < ${opts.alpha} and |delta| ≥ ${opts.minDelta}, median ≥ ${opts.minMedianChange * 100}% and ≥ ${opts.minAbsoluteMs} ms, or a p95 interval excluding 0 with ≥ ${opts.minP95Change * 100}%)`,
       );
   }
   return {

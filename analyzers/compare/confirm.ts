@@ -1,6 +1,6 @@
 import type { LoadFigures } from '../../core/artifacts/schemas.js';
 import { claimsChange, compareFigures, DEFAULT_COMPARE_OPTIONS, runVerdict, type CompareOptions, type ComparePayload, type JourneyComparison, type Verdict } from './compare.js';
-import { fmtSignedPct } from '../../core/format.js';
+import { fmtDecimal, fmtSignedPct } from '../../core/format.js';
 
 /**
  * Interleaved confirmation of a claimed change. One measurement per side cannot tell a change of
@@ -89,7 +89,7 @@ function standsOut(rounds: InterleavedRound[]): { metric: Metric; effect: number
   return b.effect > DRIFT_FACTOR * b.drift && b.effect > 0 ? b : { metric: null, effect: b.effect, drift: b.drift, best: b.metric };
 }
 
-const fmtShift = (x: number, m: Metric): string => (m === 'error rate' ? `${(x * 100).toFixed(2)} pts` : `×${Math.exp(x).toFixed(2)}`);
+const fmtShift = (x: number, m: Metric): string => (m === 'error rate' ? `${fmtDecimal(x * 100, 2)} pts` : `×${fmtDecimal(Math.exp(x), 2)}`);
 
 /** Judges one claimed change from its interleaved rounds (at least two). */
 export function judgeInterleaved(claim: JourneyComparison, rounds: InterleavedRound[], opts?: Partial<CompareOptions>): ConfirmationResult {
@@ -102,7 +102,7 @@ export function judgeInterleaved(claim: JourneyComparison, rounds: InterleavedRo
   const sameSide =
     first && last && rounds.length >= 2 ? { before: cmp(first.before, last.before), after: cmp(first.after, last.after) } : { before: null, after: null };
   const base = { journey: claim.name, claimed: claim.verdict, measurements, pairs, sameSide };
-  const p95s = (side: Side): string => measurements.filter((m) => m.side === side).map((m) => `${m.p95Ms.toFixed(1)}`).join(', ');
+  const p95s = (side: Side): string => measurements.filter((m) => m.side === side).map((m) => fmtDecimal(m.p95Ms, 1)).join(', ');
   const figures = `p95 before ${p95s('before')} ms; after ${p95s('after')} ms`;
   if (rounds.length < 2) {
     return { ...base, held: false, verdict: 'unconfirmed', reason: `needs two interleaved rounds (A B A B), got ${rounds.length}` };
@@ -171,5 +171,5 @@ export function applyConfirmations(c: ComparePayload, results: ConfirmationResul
 
 /** p95 of one claim in words, for progress lines. */
 export function claimLine(j: JourneyComparison): string {
-  return `${j.name} (${said(j.verdict)}: p95 ${j.before.p95Ms.toFixed(1)} → ${j.after.p95Ms.toFixed(1)} ms, ${fmtSignedPct(j.change.p95)})`;
+  return `${j.name} (${said(j.verdict)}: p95 ${fmtDecimal(j.before.p95Ms, 1)} → ${fmtDecimal(j.after.p95Ms, 1)} ms, ${fmtSignedPct(j.change.p95)})`;
 }

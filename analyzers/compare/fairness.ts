@@ -1,3 +1,5 @@
+import { fmtSeconds } from '../../core/format.js';
+
 /**
  * Whether two runs can be compared at all. A latency difference between runs at different offered
  * loads, load models or tools is a difference of the *load*, not of the service; a file compared
@@ -84,7 +86,7 @@ export function fairnessIssues(before: RunLoad, after: RunLoad): FairnessIssue[]
     });
   }
   if (before.durationMs > 0 && after.durationMs > 0 && relDiff(before.durationMs, after.durationMs) > 0.5) {
-    out.push({ kind: 'duration', severity: 'flag', text: `measured for ${(before.durationMs / 1000).toFixed(1)} s before and ${(after.durationMs / 1000).toFixed(1)} s after: the shorter side's tail percentiles rest on fewer samples` });
+    out.push({ kind: 'duration', severity: 'flag', text: `measured for ${fmtSeconds(before.durationMs, 1)} before and ${fmtSeconds(after.durationMs, 1)} after: the shorter side's tail percentiles rest on fewer samples` });
   }
   return out;
 }

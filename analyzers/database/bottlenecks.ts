@@ -3,6 +3,7 @@
  * request time it accounts for: per journey, its ms per request over the journey's mean latency,
  * weighted by the journey's share of request time (the same weights the CPU findings use).
  */
+import { fmtNum } from '../../core/format.js';
 import type { RuleId } from '../bottlenecks/catalogue.js';
 import type { Bottleneck, Evidence } from '../bottlenecks/types.js';
 import { databaseFindings, type DatabaseFinding } from './findings.js';
@@ -52,7 +53,7 @@ export function databaseDrafts(ev: DatabaseEvidence | undefined, journeys: Journ
       title: f.title,
       description:
         f.kind === 'n-plus-one'
-          ? `The same statement runs ${top?.callsPerRequest?.toFixed(2) ?? 'n/a'} times per request, one row each: one round trip per item.`
+          ? `The same statement runs ${typeof top?.callsPerRequest === 'number' ? fmtNum(top.callsPerRequest, 2) : 'n/a'} times per request, one row each: one round trip per item.`
           : f.kind === 'missing-index'
             ? `Every call reads the whole table${f.columns ? ` to find the rows matching ${f.columns.join(', ')}` : ''}; an index turns the scan into a lookup.`
             : f.title,

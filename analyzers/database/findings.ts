@@ -3,6 +3,7 @@
  * request), sequential scans of large tables that a proposed index would serve, a full connection
  * pool and lock contention. Each finding carries the figures it rests on and the SQL to try.
  */
+import { fmtDecimal, fmtMs, fmtNum, fmtPct } from '../../core/format.js';
 import type { DatabaseEvidence, PhaseEvidence, PlanExcerpt, StatementDelta } from './types.js';
 
 /** Calls per request from which one read statement is an N+1 candidate … */
@@ -46,8 +47,7 @@ export interface DatabaseFinding {
   evidence: string[];
 }
 
-const f2 = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+const pct = (x: number | null): string => fmtPct(x, 1);
 
 /** The phases that say something per journey: each journey alone, or the mix when nothing ran alone. */
 export function journeyPhases(ev: DatabaseEvidence): PhaseEvidence[] {
@@ -108,7 +108,7 @@ export function databaseFindings(ev: DatabaseEvidence): DatabaseFinding[] {
       ],
       evidence: per.map(
         (j) =>
-          `${jname(j.journey)}: ${f2(j.callsPerRequest ?? 0)} calls per request (${s.rowsPerCall.toFixed(1)} rows each), ${f2(j.msPerRequest ?? 0)} ms per request${ev.roundTripMs !== null ? ` (execution + one ${f2(ev.roundTripMs)} ms round trip per call)` : ''} = ${pct(j.shareOfLatency)} of its mean latency, over ${j.requests} requests`,
+          `${jname(j.journey)}: ${fmtNum(j.callsPerRequest ?? 0, 2)} calls per request (${fmtNum(s.rowsPerCall, 1)} rows each), ${fmtMs(j.msPerRequest ?? 0)} per request${ev.roundTripMs !== null ? ` (execution + one ${fmtMs(ev.roundTripMs)} round trip per call)` : ''} = ${pct(j.shareOfLatency)} of its mean latency, over ${j.requests} requests`,
       ),
     });
   }
@@ -173,7 +173,7 @@ export function databaseFindings(ev: DatabaseEvidence): DatabaseFinding[] {
       evidence: [
         ...per.map(
           (j) =>
-            `${jname(j.journey)}: ${f2(j.msPerRequest ?? 0)} ms per request in ${d.statements.size} statement(s) on ${d.table} = ${pct(j.shareOfLatency)} of its mean latency${j.seqScansPerRequest !== undefined ? `; ${f2(j.seqScansPerRequest)} sequential scans and ${Math.round(j.seqRowsReadPerRequest ?? 0).toLocaleString('en-US')} rows read per request` : ''}`,
+            `${jname(j.journey)}: ${fmtMs(j.msPerRequest ?? 0)} per request in ${d.statements.size} statement(s) on ${d.table} = ${pct(j.shareOfLatency)} of its mean latency${j.seqScansPerRequest !== undefined ? `; ${fmtNum(j.seqScansPerRequest, 2)} sequential scans and ${Math.round(j.seqRowsReadPerRequest ?? 0).toLocaleString('en-US')} rows read per request` : ''}`,
         ),
         ...d.plans.slice(1).map((p) => `the same index also serves: ${p.text.slice(0, 100)}`),
       ],
@@ -187,7 +187,7 @@ export function databaseFindings(ev: DatabaseEvidence): DatabaseFinding[] {
       if (out.some((f) => f.kind === 'missing-index' && f.table === t.table && f.columns !== undefined)) continue;
       const known = out.find((f) => f.kind === 'missing-index' && f.table === t.table && f.columns === undefined);
       const entry: FindingInJourney = { journey: p.journey, requests: p.requests, callsPerRequest: null, msPerRequest: null, shareOfLatency: null, seqScansPerRequest: t.seqScansPerRequest, seqRowsReadPerRequest: t.seqRowsReadPerRequest };
-      const line = `${jname(p.journey)}: ${f2(t.seqScansPerRequest)} sequential scans and ${Math.round(t.seqRowsReadPerRequest).toLocaleString('en-US')} rows read per request on ${t.table} (${t.liveRows.toLocaleString('en-US')} rows)`;
+      const line = `${jname(p.journey)}: ${fmtNum(t.seqScansPerRequest, 2)} sequential scans and ${Math.round(t.seqRowsReadPerRequest).toLocaleString('en-US')} rows read per request on ${t.table} (${t.liveRows.toLocaleString('en-US')} rows)`;
       if (known) {
         known.perJourney.push(entry);
         known.evidence.push(line);
@@ -220,9 +220,9 @@ export function databaseFindings(ev: DatabaseEvidence): DatabaseFinding[] {
         sql: [
           nearServer
             ? `-- ${a.maxTotal} of max_connections ${a.maxConnections} in use: put a pooler (PgBouncer) in front, or raise max_connections`
-            : `-- the application pool (${a.maxTotal} connections) is the limit: size it to the measured concurrency (mean ${a.meanActive.toFixed(1)} active, peak ${a.maxActive}) or make the statements cheaper`,
+            : `-- the application pool (${a.maxTotal} connections) is the limit: size it to the measured concurrency (mean ${fmtDecimal(a.meanActive, 1)} active, peak ${a.maxActive}) or make the statements cheaper`,
         ],
-        evidence: [`pg_stat_activity, ${a.samples} samples every ${a.intervalMs} ms: ${a.maxTotal} connections (max_connections ${a.maxConnections}) for ${p.loadConnections ?? 'n/a'} concurrent requests, ${a.meanActive.toFixed(1)} active on average, all busy in ${pct(a.allBusyShare)} of samples`],
+        evidence: [`pg_stat_activity, ${a.samples} samples every ${a.intervalMs} ms: ${a.maxTotal} connections (max_connections ${a.maxConnections}) for ${p.loadConnections ?? 'n/a'} concurrent requests, ${fmtDecimal(a.meanActive, 1)} active on average, all busy in ${pct(a.allBusyShare)} of samples`],
       });
     }
     if (a.lockWaitShare >= LOCK_WAIT_SHARE) {

@@ -1,3 +1,4 @@
+import { fmtPct } from '../../core/format.js';
 import type { Slo } from '../../core/config/types.js';
 import { RULES, type Rule } from '../bottlenecks/catalogue.js';
 import type { Bottleneck, BottlenecksPayload } from '../bottlenecks/types.js';
@@ -89,7 +90,7 @@ function criteria(b: Bottleneck, slos: Slo[]): string[] {
   if (b.rule === 'blocking-io') out.push('event-loop delay p99 under 20 ms in perf profile');
   if (b.rule === 'gc-pressure') out.push('GC share under 5% in perf profile');
   if (b.rule === 'pool-saturation') out.push('breaking point of perf loadtest --scenario stress moves up');
-  if (b.impact.cpuShare !== null) out.push(`the hot frame's CPU share drops from ${(b.impact.cpuShare * 100).toFixed(1)}% in perf profile`);
+  if (b.impact.cpuShare !== null) out.push(`the hot frame's CPU share drops from ${fmtPct(b.impact.cpuShare, 1)} in perf profile`);
   return out;
 }
 

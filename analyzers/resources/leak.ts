@@ -1,5 +1,6 @@
 import { quantile } from 'simple-statistics';
 import { fitTrend } from '../trend.js';
+import { fmtDecimal, fmtSeconds } from '../../core/format.js';
 import type { LeakVerdict, ResourceSample } from '../../core/contract/artifacts.js';
 
 /**
@@ -26,7 +27,7 @@ export function detectLeak(samples: readonly ResourceSample[], series: MemorySer
   const spanMs = (points.at(-1)?.[0] ?? from) - (points[0]?.[0] ?? from);
   if (points.length < rule.minSamples || spanMs < rule.minSpanMs) {
     return none(
-      `n/a: ${points.length} samples over ${(spanMs / 1000).toFixed(0)} s after dropping the first ${rule.warmupShare * 100} % as warm-up; ` +
+      `n/a: ${points.length} samples over ${fmtSeconds(spanMs)} after dropping the first ${rule.warmupShare * 100} % as warm-up; ` +
         `the rule needs >= ${rule.minSamples} samples over >= ${rule.minSpanMs / 1000} s`,
     );
   }
@@ -46,8 +47,8 @@ export function detectLeak(samples: readonly ResourceSample[], series: MemorySer
     slopeMbPerHour: round(m),
     ci95: [round(ci95[0]), round(ci95[1])],
     basis:
-      `${trend.n} samples over ${(spanMs / 1000).toFixed(0)} s (first ${rule.warmupShare * 100} % dropped as warm-up); ` +
-      `fitted growth ${growthMb.toFixed(1)} MB vs floor ${floorMb.toFixed(1)} MB (max of ${rule.minGrowthMb} MB, ${rule.minGrowthShare * 100} % of median ${level.toFixed(0)} MB); ` +
+      `${trend.n} samples over ${fmtSeconds(spanMs)} (first ${rule.warmupShare * 100} % dropped as warm-up); ` +
+      `fitted growth ${fmtDecimal(growthMb, 1)} MB vs floor ${fmtDecimal(floorMb, 1)} MB (max of ${rule.minGrowthMb} MB, ${rule.minGrowthShare * 100} % of median ${fmtDecimal(level, 0)} MB); ` +
       `CI95 lower bound ${ci95[0] > 0 ? '> 0' : '<= 0'}`,
     series,
   };

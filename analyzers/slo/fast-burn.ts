@@ -9,6 +9,7 @@
  * least `factor`. A window is the unit: a short window shorter than one data window is that window.
  * PURE: feed it windows in time order.
  */
+import { fmtDecimal } from '../../core/format.js';
 import type { K6WindowLine } from '../../core/artifacts/k6-windows.js';
 import { allowedBadFraction, badEvents, burnRate } from './error-budget.js';
 import { k6Aggregate } from './inputs-k6.js';
@@ -83,7 +84,7 @@ export class FastBurnGuard {
           longBurnRate: lb,
           shortBurnRate: sb,
           reason:
-            `SLO "${slo.name}" burns its error budget ${lb.toFixed(1)}x over the last ${secs(this.rule.longWindowMs)} and ${sb.toFixed(1)}x over the last ` +
+            `SLO "${slo.name}" burns its error budget ${fmtDecimal(lb, 1)}x over the last ${secs(this.rule.longWindowMs)} and ${fmtDecimal(sb, 1)}x over the last ` +
             `${secs(this.rule.shortWindowMs)} of the merged runners (fast-burn threshold ${this.rule.factor}x; ${short.bad} of ${short.total} events bad in the short window)`,
         };
       }

@@ -1,3 +1,5 @@
+import { fmtDecimal } from '../../core/format.js';
+
 /**
  * A gate that cannot pass a run that did not happen. Whatever the SLOs say, a run
  * with zero completed requests, every request failed, a target that died, a runner of a split test that
@@ -42,7 +44,7 @@ export function runDidNotHappen(f: RunFacts, maxDropped = DEFAULT_MAX_DROPPED): 
       const share = dropped / offered;
       if (share > maxDropped) {
         reasons.push(
-          `k6 dropped ${dropped} of ${f.iterations != null ? offered : `at least ${offered}`} iterations (${(share * 100).toFixed(1)} % > --max-dropped ${(maxDropped * 100).toFixed(1)} %): ` +
+          `k6 dropped ${dropped} of ${f.iterations != null ? offered : `at least ${offered}`} iterations (${fmtDecimal(share * 100, 1)} % > --max-dropped ${fmtDecimal(maxDropped * 100, 1)} %): ` +
             'the offered load never happened; give k6 more VUs (preAllocatedVUs/maxVUs) or lower the rate',
         );
       }

@@ -7,6 +7,7 @@
 import { decodeHistogram, mergeHistograms, percentileMs } from '../../analyzers/histogram.js';
 import { allowedBadFraction, badEvents, burnRate, consumedPct, isBadRequest } from '../../analyzers/slo/error-budget.js';
 import { k6Aggregate } from '../../analyzers/slo/inputs-k6.js';
+import { Rfc3339Clock } from '../../analyzers/parsers/rfc3339-clock.js';
 import type { EvalSlo } from '../../analyzers/slo/model.js';
 import type { K6WindowLine } from '../../core/artifacts/k6-windows.js';
 import { fmtErrorBudget } from '../../core/format.js';
@@ -35,6 +36,8 @@ export class ProgressTail {
   private recentReqs: number[] = [];
   private lastWindow: { rps: number; p95: number | null } | null = null;
   private newest = 0;
+  /** The one parser of k6's RFC 3339 point times (the same ms as slo-check reads from the file). */
+  private readonly clock = new Rfc3339Clock();
   private readonly events: Array<{ total: number; bad: number }>;
   /** Stock --out json: the duration of the request whose http_req_failed sample is still to come. */
   private pending: { ms: number; journey: string | undefined } | null = null;
@@ -106,7 +109,7 @@ export class ProgressTail {
     const m = /^\{"metric":"([^"]+)"/.exec(line)?.[1];
     if (m !== 'http_reqs' && m !== 'http_req_duration' && m !== 'http_req_failed' && m !== 'vus') return;
     const p = JSON.parse(line) as { data: { time: string; value: number; tags?: Record<string, string> | null } };
-    const t = Date.parse(p.data.time);
+    const t = this.clock.parse(p.data.time);
     if (t > this.newest) this.newest = t;
     if (m === 'http_reqs') {
       this.requests += p.data.value;
