@@ -8,6 +8,10 @@ import { renderLimitsTable, renderResourcesSection } from './resources.js';
 import { describeExit, describeRunners, shortLoad } from '../analyzers/merge/index.js';
 
 /** `limits`: the config's resource limits checked on `p.resources` (analyzers/resources/limits.ts). */
+/** What the two VU figures of a window are (k6 samples them; neither is a concurrency measurement). */
+export const VUS_NOTE =
+  'VUs: busy = k6\'s `vus` gauge (VUs running an iteration when k6 sampled, once a second; under an arrival rate a VU is busy only during an iteration, so a fast service reads 0), allocated = `vus_max` (the pool iterations start on).';
+
 export function renderLoadTestResults(p: LoadTestPayload, limits: readonly LimitResult[] = []): string {
   const short = p.runners ? shortLoad(p.runners) : null;
   const out: string[] = [
@@ -99,15 +103,16 @@ export function renderLoadTestResults(p: LoadTestPayload, limits: readonly Limit
     out.push(`p95 ${fmtMs(p.drift.firstP95Ms)} → ${fmtMs(p.drift.lastP95Ms)} (${p.drift.changePct >= 0 ? '+' : ''}${p.drift.changePct}%): ${p.drift.note}.`, '');
   }
 
-  out.push('## Over time', '', `Windows of ${formatDuration(p.windowMs)}.`, '');
+  const allocated = p.windows.some((w) => typeof w.vusMax === 'number');
+  out.push('## Over time', '', `Windows of ${formatDuration(p.windowMs)}.${allocated ? ' ' + VUS_NOTE : ''}`, '');
   out.push(
     mdTable(
-      ['from', 'requests', 'req/s', 'VUs', 'p50', 'p95', 'p99', 'errors'],
+      ['from', 'requests', 'req/s', allocated ? 'VUs busy / allocated' : 'VUs', 'p50', 'p95', 'p99', 'errors'],
       p.windows.map((w) => [
         `${formatDuration(w.startMs)}${p.warmup && w.startMs < p.warmup.ms - 1 ? ' (warm-up)' : ''}`,
         fmtNum(w.requests),
         fmtNum(w.rps),
-        w.vus,
+        typeof w.vusMax === 'number' ? `${fmtNum(w.vus)} / ${fmtNum(w.vusMax)}` : w.vus,
         fmtPercentileMs(w.latencyMs.p50, w.requests, 50),
         fmtPercentileMs(w.latencyMs.p95, w.requests, 95),
         fmtPercentileMs(w.latencyMs.p99, w.requests, 99),

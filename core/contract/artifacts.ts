@@ -271,7 +271,13 @@ export const loadWindow = obj({
   rps: z.number(),
   errorRate: z.number(),
   latencyMs: obj({ p50: z.number(), p95: z.number(), p99: z.number() }),
+  /**
+   * k6's `vus` gauge, the window's maximum: VUs running an iteration when k6 sampled (once a second).
+   * With an arrival-rate executor a VU is busy only during an iteration, so a fast service reads 0.
+   */
   vus: z.number(),
+  /** Optional: k6's `vus_max` gauge, the window's maximum: VUs allocated (the pool iterations start on). */
+  vusMax: z.number().optional(),
   histogram: z.string(),
   /** Per-journey counts and histogram in this window (for journey-filtered SLO burn rates). */
   journeys: z.record(z.string(), obj({ requests: count, errors: count, histogram: z.string() })),

@@ -145,12 +145,18 @@ function toLoadWindow(w: K6WindowLine, t0: number): LoadWindow {
     rps: round2(requests / spanS),
     errorRate: requests > 0 ? errors / requests : 0,
     latencyMs: h.totalCount > 0 ? { p50: percentileMs(h, 50), p95: percentileMs(h, 95), p99: percentileMs(h, 99) } : { p50: 0, p95: 0, p99: 0 },
-    vus: Math.max(0, ...w.gauges.filter((g) => g.metric === 'vus').map((g) => g.max)),
+    vus: gaugeMax(w, 'vus'),
+    ...(w.gauges.some((g) => g.metric === 'vus_max') ? { vusMax: gaugeMax(w, 'vus_max') } : {}),
     histogram: encodeHistogram(h),
     journeys,
     droppedIterations: sumCounters(w, 'dropped_iterations', () => true),
     checks: checkCounts(w),
   };
+}
+
+/** The window's maximum of a k6 gauge (0 when k6 sent no sample of it). */
+function gaugeMax(w: K6WindowLine, metric: string): number {
+  return Math.max(0, ...w.gauges.filter((g) => g.metric === metric).map((g) => g.max));
 }
 
 function checkCounts(s: Series): { passes: number; fails: number } {

@@ -11,7 +11,8 @@ import { placed, type ChartOutcome, type ChartPlacement } from './types.js';
 export const LOAD_CHART = { id: 'vus-dropped', title: 'Virtual users and dropped iterations over time' } as const;
 
 /**
- * What k6 itself did: the VUs it ran (gauge `vus`, the window's maximum) and the iterations it
+ * What k6 itself did: the VUs it ran (gauge `vus`, the window's maximum: busy VUs; and `vus_max`, the
+ * VUs allocated, when the artifact records it) and the iterations it
  * dropped (counter `dropped_iterations`: the open model had no free VU to start them on time).
  */
 export function loadChart(lt: Artifact<LoadTestPayload>, place: ChartPlacement = {}): ChartOutcome {
@@ -22,7 +23,9 @@ export function loadChart(lt: Artifact<LoadTestPayload>, place: ChartPlacement =
   const x = windows.map((w) => offsetOf(w.startMs, origin));
   const vus = windows.map((w) => w.vus);
   const perWindowDropped = windows.every((w) => typeof w.droppedIterations === 'number');
-  const series: LineSeries[] = [{ key: 'vus', label: 'VUs (left axis)', colour: OKABE_ITO.blue, dash: SERIES_DASHES[0], x, y: vus }];
+  const allocated = windows.every((w) => typeof w.vusMax === 'number') ? windows.map((w) => w.vusMax ?? 0) : null;
+  const series: LineSeries[] = [{ key: 'vus', label: allocated ? 'VUs busy, vus (left axis)' : 'VUs (left axis)', colour: OKABE_ITO.blue, dash: SERIES_DASHES[0], x, y: vus }];
+  if (allocated) series.push({ key: 'vus-max', label: 'VUs allocated, vus_max (left axis)', colour: OKABE_ITO.skyBlue, dash: SERIES_DASHES[2], x, y: allocated });
   if (perWindowDropped) {
     series.push({ key: 'dropped', label: 'dropped iterations per window (right axis)', colour: OKABE_ITO.vermillion, dash: SERIES_DASHES[1], axis: 'right', x, y: windows.map((w) => w.droppedIterations ?? 0) });
   }
@@ -32,7 +35,8 @@ export function loadChart(lt: Artifact<LoadTestPayload>, place: ChartPlacement =
   const firstDrop = perWindowDropped ? windows.findIndex((w) => (w.droppedIterations ?? 0) > 0) : -1;
   const iterations = typeof lt.iterations === 'number' ? ` of ${fmtNum(lt.iterations + lt.droppedIterations)} scheduled` : '';
   const summary =
-    `${lt.scenario} run: up to ${fmtNum(peakVus)} VUs (at ${formatOffset(x[peakAt] as number)}). ` +
+    `${lt.scenario} run: up to ${fmtNum(peakVus)} ${allocated ? 'busy ' : ''}VUs (at ${formatOffset(x[peakAt] as number)})` +
+    (allocated ? ` of up to ${fmtNum(Math.max(...allocated))} allocated (k6's vus and vus_max gauges, sampled once a second; under an arrival rate a VU is busy only during an iteration). ` : '. ') +
     `${fmtNum(lt.droppedIterations)} iterations dropped in the measured part${iterations}` +
     (dropped === null
       ? '; the artifact does not record dropped iterations per window (an older perf), so only VUs are drawn.'

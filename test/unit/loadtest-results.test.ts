@@ -13,6 +13,9 @@ interface WindowSpec {
   requests: number;
   failed?: number;
   dropped?: number;
+  /** k6's `vus` gauge maximum in the window (default 4) and its `vus_max` (absent when not given). */
+  busyVus?: number;
+  allocatedVus?: number;
 }
 
 /** A K6Run of 1 s windows, two journeys splitting each window's requests 3:1. */
@@ -32,7 +35,7 @@ function run(specs: WindowSpec[], complete = true): K6Run {
       rates.push({ metric: 'checks', tags: { journey, check: `${journey} ok` }, trues: n - bad, total: n });
     }
     if (s.dropped) counters.push({ metric: 'dropped_iterations', tags: {}, value: s.dropped });
-    return { type: 'window', index: i, startMs: T0 + i * 1000, endMs: T0 + (i + 1) * 1000, trends, counters, rates, gauges: [{ metric: 'vus', tags: {}, value: 3, max: 4 }] };
+    return { type: 'window', index: i, startMs: T0 + i * 1000, endMs: T0 + (i + 1) * 1000, trends, counters, rates, gauges: [{ metric: 'vus', tags: {}, value: 0, max: s.busyVus ?? 4 }, ...(s.allocatedVus ? [{ metric: 'vus_max', tags: {}, value: s.allocatedVus, max: s.allocatedVus }] : [])] };
   });
   const all = windows.flatMap((w) => w);
   return {
@@ -219,5 +222,18 @@ describe('perf.loadtest/v1 from a k6 run', () => {
     expect(buildLoadTestPayload(run(flat(3, { ms: 5, requests: 10 })), ctx(profile, true)).partial).toBe(true);
     expect(buildLoadTestPayload(run(flat(3, { ms: 5, requests: 10 }), false), ctx(profile)).partial).toBe(true);
     expect(renderLoadTestResults(buildLoadTestPayload(run(flat(3, { ms: 5, requests: 10 })), ctx(profile, true)))).toContain('PARTIAL');
+  });
+
+  it('shows busy and allocated VUs per window when k6 sent vus_max, and what each means', () => {
+    const profile = buildLoadProfile('baseline', { config: { scenarios: { baseline: { rate: 10 } } }, capacityRps: null, warmupMs: 0 });
+    const p = buildLoadTestPayload(run(flat(3, { ms: 5, requests: 10, busyVus: 0, allocatedVus: 2 })), ctx(profile));
+    expect(p.windows.map((w) => [w.vus, w.vusMax])).toEqual([[0, 2], [0, 2], [0, 2]]);
+    const md = renderLoadTestResults(p);
+    expect(md).toContain('| VUs busy / allocated |');
+    expect(md).toMatch(/\| 0 \/ 2 \|/);
+    expect(md).toContain('allocated = `vus_max`');
+    const older = buildLoadTestPayload(run(flat(3, { ms: 5, requests: 10 })), ctx(profile));
+    expect(older.windows[0]?.vusMax).toBeUndefined();
+    expect(renderLoadTestResults(older)).not.toContain('VUs busy / allocated');
   });
 });

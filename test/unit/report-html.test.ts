@@ -174,6 +174,17 @@ describe("k6's own figures", () => {
     expect(c.svg.match(/class="vmark"/g)).toHaveLength(lt.stages.length);
   });
 
+  it('draws the allocated VUs beside the busy ones, so an arrival-rate run of a fast service does not read as "0 VUs"', () => {
+    const lt = syntheticLoadtest({ runId: 'alloc', windows: 6 });
+    lt.windows.forEach((w) => {
+      w.vus = 0;
+      w.vusMax = 2;
+    });
+    const c = chartOf(inputsOf({ loadtest: [{ artifact: lt, file: 'lt.json' }] }), 'vus-dropped');
+    expect(polylineValues(c.svg, 'vus-max').map((p) => Math.round(p.y))).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(c.summary).toContain('up to 0 busy VUs (at 0s) of up to 2 allocated');
+  });
+
   it('says when an older artifact has no dropped iterations per window, drawing VUs only', () => {
     const lt = syntheticLoadtest({ runId: 'old', windows: 6 });
     const c = chartOf(inputsOf({ loadtest: [{ artifact: lt, file: 'lt.json' }] }), 'vus-dropped');
