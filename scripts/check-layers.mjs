@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Commands whose run() still calls below app/ (issue #13 item 3, the capture and k6 commands). */
+/** Commands whose run() still calls below app/ (the capture and k6 commands). */
 export const COMMANDS_NOT_YET_THROUGH_APP = ['cli/commands/baseline.ts', 'cli/commands/collect.ts', 'cli/commands/generate.ts', 'cli/commands/loadtest.ts', 'cli/commands/profile.ts', 'cli/commands/k6/build.ts'];
 
 /** analyzers/ modules that still open files: the k6 and runner-file readers and the line/head primitives they use. */

@@ -7,7 +7,7 @@ import { budgetText } from './slo.js';
 const RULE = '─────────────────────────────────────────────';
 const ms = (x: number): string => `${Math.round(x)}ms`;
 
-/** Seed error path 1: the worst breached SLO, with its real numbers. */
+/** Flow error path 1: the worst breached SLO, with its real numbers. */
 export function criticalSloBreach(s: SloResult): string[] {
   const unit = s.sli === 'latency' ? 'ms' : '%';
   const fmt = (v: number | null): string => (v === null ? 'n/a' : `${Math.round(v * 100) / 100}${unit}`);
@@ -24,7 +24,7 @@ export function criticalSloBreach(s: SloResult): string[] {
   ];
 }
 
-/** Seed error path 2: the optimisation did not help. */
+/** Flow error path 2: the optimisation did not help. */
 export function optimizationFailed(c: ComparePayload, plan: PlanPayload | undefined): string[] {
   const top = plan?.items[0];
   const regressed = c.verdict === 'regressed' || c.verdict === 'mixed';
@@ -41,7 +41,7 @@ export function optimizationFailed(c: ComparePayload, plan: PlanPayload | undefi
   ];
 }
 
-/** Seed error path 3: a load test failed (breaking point, abort or error burst). */
+/** Flow error path 3: a load test failed (breaking point, abort or error burst). */
 export function loadTestFailed(lt: LoadTestPayload): string[] {
   const failure = lt.aborted
     ? `aborted at ${Math.round(lt.aborted.atMs / 1000)} s: ${lt.aborted.reason}`

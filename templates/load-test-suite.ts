@@ -1,6 +1,6 @@
 /**
  * `.aiwg/testing/load-test-results.md` of a flow's step 5: one overall table, then one section per
- * load test with the seed's headline line ("Stress: breaking point at Z RPS", "Spike: recovery time
+ * load test with its headline line ("Stress: breaking point at Z RPS", "Spike: recovery time
  * T s", "Soak: no degradation over H", baseline p95/p99 vs SLO) and its evidence, then the test's
  * full results. PURE: the verdicts come from the payloads (k6-scripts/src/results.ts) and slo-check.
  */
@@ -21,7 +21,7 @@ export interface SuiteTest {
 }
 
 export interface Headline {
-  /** The seed's line, e.g. "Stress: breaking point at 212 RPS". */
+  /** The headline, e.g. "Stress: breaking point at 212 RPS". */
   line: string;
   evidence: string[];
 }
@@ -29,7 +29,7 @@ export interface Headline {
 const title = (s: string): string => `${s.charAt(0).toUpperCase()}${s.slice(1)}`;
 const measuredMs = (p: LoadTestPayload): number => Math.max(0, p.durationMs - (p.warmup?.excluded ? p.warmup.ms : 0));
 
-/** The seed's headline of one load test and the evidence it rests on; what the data cannot support is n/a with why. */
+/** The headline of one load test and the evidence it rests on; what the data cannot support is n/a with why. */
 export function loadTestHeadline(t: Pick<SuiteTest, 'payload' | 'slo'>): Headline {
   const p = t.payload;
   const name = title(p.scenario);

@@ -11,7 +11,6 @@ export type RuleId =
   | 'blocking-io'
   | 'gc-pressure'
   | 'memory-leak'
-  | 'caching'
   | 'serialisation'
   | 'pool-saturation'
   | 'payload-size';
@@ -153,23 +152,6 @@ export const RULES: Record<RuleId, Rule> = {
     ],
     rollback: 'revert the bound; only memory use changes, responses stay the same',
     serves: ['cost', 'throughput'],
-  },
-  caching: {
-    id: 'caching',
-    title: 'Missing caching of repeated identical work',
-    meaning: 'the same request computes the same answer every time',
-    approach: 'cache the computed result (in-process LRU or a shared cache) keyed by the request parameters, with explicit invalidation',
-    alternatives: ['HTTP caching headers (ETag / Cache-Control)', 'precompute on write'],
-    expectedReduction: 0.8,
-    effortDays: 2,
-    risk: 'moderate',
-    steps: [
-      'Confirm the response depends only on the request parameters and data that changes rarely',
-      'Add a bounded LRU keyed by those parameters; invalidate on writes',
-      'Measure the hit rate under perf loadtest',
-    ],
-    rollback: 'disable the cache with a config switch; reads fall back to computing',
-    serves: ['cost', 'latency', 'throughput'],
   },
   serialisation: {
     id: 'serialisation',

@@ -68,7 +68,6 @@ export const OUTSIDE_LEVERS: Record<RuleId, string[] | null> = {
   'payload-size': ['Compress and cache responses at the proxy/CDN in front of it', 'Request smaller pages'],
   'gc-pressure': ['Size the heap from outside (e.g. --max-semi-space-size / --max-old-space-size in the start command) and re-measure'],
   'memory-leak': ['Restart the service on a schedule or on a memory limit (the supervisor or orchestrator) until the bound is in place'],
-  caching: ['Put a cache in front of it (reverse proxy or CDN) keyed by the request'],
   'blocking-io': null,
   'pool-saturation': ['Scale out or add back-pressure in front of it (proxy limits, queueing)'],
 };

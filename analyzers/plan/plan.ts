@@ -66,7 +66,7 @@ export function guidanceKeywords(text: string): GuidanceKeyword[] {
   return [...found];
 }
 
-/** Effort tiers of the seed: quick wins < 1 day… here ≤ 1 day, strategic 2–5 days, major > 5 days. */
+/** Effort tiers of the plan: quick wins < 1 day… here ≤ 1 day, strategic 2–5 days, major > 5 days. */
 export function tierOf(effortDays: number): Tier {
   if (effortDays <= 1) return 'quick-win';
   if (effortDays <= 5) return 'strategic';

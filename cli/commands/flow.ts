@@ -30,7 +30,7 @@ export default class Flow extends BaseCommand<typeof Flow> {
     trigger: Flags.string({ description: 'why you optimise: sets the emphasis and the default load-test scenarios', options: [...TRIGGERS], default: 'proactive' }),
     component: Flags.string({ description: 'focus on one journey (by name) or component' }),
     guidance: Flags.string({ description: 'priorities in words; keywords: database, API, frontend, cost, latency, throughput' }),
-    interactive: Flags.boolean({ description: "ask the seed's seven questions (on a terminal, or from --answers)", default: false }),
+    interactive: Flags.boolean({ description: "ask the seven strategic questions (issue, baseline, target, suspected bottlenecks, monitoring, investment, timeline) (on a terminal, or from --answers)", default: false }),
     answers: Flags.string({ description: 'YAML file with the answers to the seven questions (issue, baseline, target, suspects, monitoring, investment, timeline)' }),
     after: Flags.boolean({ description: 'take the after-run now and compare it with the last archived before-run', default: false }),
     ...BEFORE_TARGET_FLAGS,

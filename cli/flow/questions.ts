@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../../core/errors.js';
 
-/** The seed's seven strategic questions (--interactive), keyed as in an --answers file. */
+/** The flow's seven strategic questions (--interactive), keyed as in an --answers file. */
 export const QUESTIONS = [
   { key: 'issue', text: 'Q1: What performance issue are you addressing?', hint: 'slow response times, high costs, capacity limits' },
   { key: 'baseline', text: "Q2: What's your current performance baseline?", hint: 'p95 latency, throughput, error rate' },
@@ -17,7 +17,7 @@ export const QUESTIONS = [
 export type AnswerKey = (typeof QUESTIONS)[number]['key'];
 export type Answers = Partial<Record<AnswerKey, string>>;
 
-/** Structured guidance synthesised from the answers (seed: depth, rigor, risk tolerance). */
+/** Structured guidance synthesised from the answers: depth, rigor, risk tolerance. */
 export interface StructuredGuidance {
   text: string;
   depth: 'quick-wins' | 'comprehensive';

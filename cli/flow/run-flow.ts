@@ -70,8 +70,8 @@ export interface FlowResult {
 type StepStatus = FlowState['steps'][number]['status'];
 
 /**
- * `perf flow`: the seed's six steps with the other commands' library functions, progress lines
- * (✓ ⏳ 📈 ⚠️), the seed's error paths with real numbers, an archive per run, and exit 0/1 by SLO status.
+ * `perf flow`: the six steps of the optimisation loop with the other commands' library functions, progress lines
+ * (✓ ⏳ 📈 ⚠️), its error paths with real numbers, an archive per run, and exit 0/1 by SLO status.
  */
 export async function runFlow(o: FlowOptions): Promise<FlowResult> {
   const { config, store, say } = o;

@@ -1,15 +1,15 @@
 import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
 import { UserError } from '../../core/errors.js';
 
-/** The seed's optimisation triggers: each sets the emphasis (guidance) and the order of step 5's load tests. */
+/** The flow's optimisation triggers: each sets the emphasis (guidance) and the order of step 5's load tests. */
 export const TRIGGERS = ['slo-breach', 'capacity-planning', 'cost-reduction', 'user-complaint', 'proactive', 'new-feature'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
-/** Step 5 of the seed: baseline (normal traffic), stress (breaking point), spike (recovery), soak (degradation). */
-export const SEED_LOAD_TESTS: readonly ScenarioName[] = ['baseline', 'stress', 'spike', 'soak'];
+/** The flow's load-test step: baseline (normal traffic), stress (breaking point), spike (recovery), soak (degradation). */
+export const FLOW_LOAD_TESTS: readonly ScenarioName[] = ['baseline', 'stress', 'spike', 'soak'];
 
 /**
- * `scenarios`: step 5's load tests in the order they run (all four of the seed; capacity planning adds
+ * `scenarios`: step 5's load tests in the order they run (all four by default; capacity planning adds
  * breakpoint). `focus`: the test the trigger is about, which gets a larger share of a --quick budget.
  */
 export const TRIGGER_PROFILE: Record<Trigger, { emphasis: string; scenarios: ScenarioName[]; focus: ScenarioName }> = {

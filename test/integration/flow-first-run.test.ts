@@ -1,5 +1,5 @@
-// The flow's first run on the demo shop (started by perf on a free loopback port): all six seed
-// artifacts, and step 5's four load tests in one load-test-results.md, each with the seed's headline.
+// The flow's first run on the demo shop (started by perf on a free loopback port): all six
+// artifacts, and step 5's four load tests in one load-test-results.md, each with its headline.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

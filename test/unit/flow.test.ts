@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAnswersFile, structureAnswers } from '../../cli/flow/questions.js';
-import { flowScenarios, MIN_QUICK_TEST_MS, parseScenarioList, SEED_LOAD_TESTS, splitQuickBudget, TRIGGER_PROFILE, TRIGGERS } from '../../cli/flow/triggers.js';
+import { flowScenarios, MIN_QUICK_TEST_MS, parseScenarioList, FLOW_LOAD_TESTS, splitQuickBudget, TRIGGER_PROFILE, TRIGGERS } from '../../cli/flow/triggers.js';
 import { completionSummary, optimizationFailed } from '../../templates/flow.js';
 import { UserError } from '../../core/errors.js';
 
@@ -34,16 +34,16 @@ describe('perf flow --interactive answers', () => {
 });
 
 describe('perf flow triggers and reports', () => {
-  it('gives every seed trigger default scenarios', () => {
+  it('gives every trigger default scenarios', () => {
     expect([...TRIGGERS].sort()).toEqual(['capacity-planning', 'cost-reduction', 'new-feature', 'proactive', 'slo-breach', 'user-complaint']);
     expect(TRIGGER_PROFILE['capacity-planning'].scenarios).toContain('stress');
     for (const t of TRIGGERS) expect(TRIGGER_PROFILE[t].scenarios.length).toBeGreaterThan(0);
   });
 
-  it("runs the seed's four load tests by default, baseline → stress → spike → soak", () => {
+  it("runs the four load tests by default, baseline → stress → spike → soak", () => {
     expect(flowScenarios({ trigger: 'proactive' })).toEqual(['baseline', 'stress', 'spike', 'soak']);
     // Every trigger runs all four; only the order and the extra breakpoint differ.
-    for (const t of TRIGGERS) expect(flowScenarios({ trigger: t }).filter((s) => SEED_LOAD_TESTS.includes(s)).sort()).toEqual(['baseline', 'soak', 'spike', 'stress']);
+    for (const t of TRIGGERS) expect(flowScenarios({ trigger: t }).filter((s) => FLOW_LOAD_TESTS.includes(s)).sort()).toEqual(['baseline', 'soak', 'spike', 'stress']);
   });
 
   it('lets a trigger reorder the tests and capacity planning add breakpoint after stress', () => {

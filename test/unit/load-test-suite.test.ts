@@ -50,7 +50,7 @@ describe('soak drift: the trend of p95 per window (simple-statistics least squar
 const payload = (scenario: LoadTestPayload['scenario'], extra: Partial<LoadTestPayload> = {}): LoadTestPayload => ({ ...syntheticLoadtest({ windows: 12 }), scenario, ...extra });
 const test = (p: LoadTestPayload, slo: SuiteTest['slo'] = null): SuiteTest => ({ payload: p, file: `working/runs/r/loadtests/${p.scenario}.json`, slo, limits: [] });
 
-describe('load-test-results.md of the flow: one section per test with the seed headline', () => {
+describe('load-test-results.md of the flow: one section per test with its headline', () => {
   const slo: SuiteTest['slo'] = {
     status: 'FAIL',
     slos: [
