@@ -108,7 +108,7 @@ export function databaseFindings(ev: DatabaseEvidence): DatabaseFinding[] {
       ],
       evidence: per.map(
         (j) =>
-          `${jname(j.journey)}: ${fmtNum(j.callsPerRequest ?? 0, 2)} calls per request (${fmtNum(s.rowsPerCall, 1)} rows each), ${fmtMs(j.msPerRequest ?? 0)} per request${ev.roundTripMs !== null ? ` (execution + one ${fmtMs(ev.roundTripMs)} round trip per call)` : ''} = ${pct(j.shareOfLatency)} of its mean latency, over ${j.requests} requests`,
+          `${jname(j.journey)}: ${fmtNum(j.callsPerRequest ?? 0, 2)} calls per request (${fmtNum(s.rowsPerCall, 1)} ${fmtNum(s.rowsPerCall, 1) === '1' ? 'row' : 'rows'} each), ${fmtMs(j.msPerRequest ?? 0)} per request${ev.roundTripMs !== null ? ` (execution + one ${fmtMs(ev.roundTripMs)} round trip per call)` : ''} = ${pct(j.shareOfLatency)} of its mean latency, over ${j.requests} requests`,
       ),
     });
   }

@@ -12,7 +12,7 @@ describe('figures in evidence sentences', () => {
     const phase: PhaseEvidence = { phase: 'j', journey: 'j', requests: 10, durationMs: 1000, latencyMeanMs: 50, loadConnections: 4, statements: [d], dbMsPerRequest: 1.2, dbShareOfLatency: 0.024, callsPerRequest: 12, tables: [], indexesUsed: [], activity: null };
     const ev: DatabaseEvidence = { engine: 'postgres', server: { version: '15.0', maxConnections: 100 }, statementsAvailable: true, roundTripMs: 0.1, statementsHint: null, phases: [phase], plans: [], unusedIndexes: [], notes: [] };
     const n1 = databaseFindings(ev).find((f) => f.kind === 'n-plus-one');
-    expect(n1?.evidence[0]).toBe('"j": 12 calls per request (1 rows each), 2.4 ms per request (execution + one 0.100 ms round trip per call) = 4.8% of its mean latency, over 10 requests');
+    expect(n1?.evidence[0]).toBe('"j": 12 calls per request (1 row each), 2.4 ms per request (execution + one 0.100 ms round trip per call) = 4.8% of its mean latency, over 10 requests');
     // The statement table of the same report: its 1.2 ms per request, in the same format.
     expect(renderDatabaseSection(ev).join('\n')).toContain('| 1.2 ms |');
   });
