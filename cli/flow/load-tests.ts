@@ -15,6 +15,7 @@ import type { PerfConfig, ScenarioName } from '../../core/config/types.js';
 import { ExitCode, isPerfError } from '../../core/errors.js';
 import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
 import { loadTestFailed } from '../../templates/flow.js';
+import { rateWithoutKnee } from './policies.js';
 import { loadTestHeadline, renderLoadTestSuite, type SuiteTest } from '../../templates/load-test-suite.js';
 
 export interface LoadTestsOptions {
@@ -50,7 +51,7 @@ export async function runLoadTests(o: LoadTestsOptions): Promise<LoadTestsResult
       const sc = config.scenarios[scenario];
       const m = o.measured;
       // Without a capacity knee (--no-capacity) the rate comes from the throughput the baseline measured.
-      const rate = sc?.rate === undefined && m && !m.capacity && m.overall.throughputRps > 0 ? Math.max(1, Math.round(m.overall.throughputRps * (sc?.capacityFactor ?? 1))) : undefined;
+      const rate = rateWithoutKnee(sc, m);
       if (rate !== undefined) say(`  ${scenario}: no capacity knee in the baseline; peak rate ${rate} req/s from the ${o.measuredLabel} ${m?.overall.throughputRps.toFixed(1)} RPS`);
       const budget = o.quick ? o.quickBudgets?.get(scenario) : undefined;
       // runLoadtest starts (and stops) target.start itself.

@@ -23,6 +23,7 @@ import { runCompare } from '../../app/compare.js';
 import { runPlan } from '../../app/plan.js';
 import { flowScenarios, FLOW_QUICK_TOTAL_MS, splitQuickBudget, TRIGGER_PROFILE, type Trigger } from './triggers.js';
 import { runLoadTests } from './load-tests.js';
+import { flowExitCode, flowStatus, nextSteps, repeatLoad, sameOfferedLoad, type FlowOutcome } from './policies.js';
 import { pendingSummary } from './pending-summary.js';
 import { renderPendingSummary } from '../../templates/summary-pending.js';
 import type { SuiteTest } from '../../templates/load-test-suite.js';
@@ -127,9 +128,8 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
     say('⏳ Step 4: taking the after-run...');
     // The same load as the before-run, or the two runs are not comparable (analyzers/compare/fairness.ts).
     const bm = readArtifactFile<BaselinePayload>(beforeBaseline, ARTIFACTS.baseline.schema).model;
-    const sameLoad = bm.kind === 'open' ? { rateRps: bm.rateRps } : { connections: bm.connections };
     const { rateRps: _r, connections: _c, ...restOpts } = baselineOpts as typeof baselineOpts & { rateRps?: number };
-    baselineOpts = { ...restOpts, ...sameLoad };
+    baselineOpts = { ...restOpts, ...repeatLoad(bm) };
     say(`  at the before-run's load: ${bm.kind === 'open' ? `${bm.rateRps} req/s (open model)` : `${bm.connections} connections (closed model)`}`);
     const after = await runBaseline(baselineOpts);
     afterBaseline = after.jsonPath;
@@ -189,7 +189,7 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
         const before = store.readThisRun<BaselinePayload>('baseline');
         const keep = store.writeJson('working/performance/baseline-before.json', before);
         beforeBaseline = keep;
-        if (before) baselineOpts = { ...baselineOpts, ...(before.model.kind === 'open' ? { rateRps: before.model.rateRps } : { connections: before.model.connections }) };
+        if (before) baselineOpts = { ...baselineOpts, ...repeatLoad(before.model) };
         const after = await runBaseline(baselineOpts);
         afterBaseline = after.jsonPath;
         baselineLines(after.artifact, 'After-run baseline complete', after.markdownPath);
@@ -266,8 +266,7 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
     const thisBaseline = store.readThisRun<BaselinePayload>('baseline');
     if (prev && thisBaseline) {
       const prevModel = readArtifactFile<BaselinePayload>(join(prev.dir, prev.state.baseline as string), ARTIFACTS.baseline.schema).model;
-      const same = prevModel.kind === thisBaseline.model.kind && (prevModel.kind === 'open' ? Math.abs(prevModel.rateRps - (thisBaseline.model as { rateRps: number }).rateRps) <= 0.1 * prevModel.rateRps : prevModel.connections === (thisBaseline.model as { connections: number }).connections);
-      if (same) {
+      if (sameOfferedLoad(prevModel, thisBaseline.model)) {
         say(`  comparing with the previous archived run ${prev.state.runId}`);
         beforeBaseline = join(prev.dir, prev.state.baseline as string);
         afterBaseline = store.path(ARTIFACTS.baseline.json);
@@ -342,16 +341,14 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
   // Only what this run wrote is listed: an older report in the output dir is not this run's result.
   const art = (kind: keyof typeof ARTIFACTS): string | null =>
     writtenThisRun(store, kind) && existsSync(store.path(ARTIFACTS[kind].markdown)) ? relative(process.cwd(), store.path(ARTIFACTS[kind].markdown)) || ARTIFACTS[kind].markdown : null;
-  const failedSteps = steps.filter((s) => s.status === 'failed' || s.status === 'unavailable');
-  const status: 'SUCCESS' | 'PARTIAL' | 'FAILED' =
-    sloStatus === 'FAIL' ? 'FAILED' : sloStatus === 'PARTIAL' || pending.length || failedSteps.length || (comparison && comparison.verdict !== 'improved') ? 'PARTIAL' : 'SUCCESS';
-  const next: string[] = [];
-  if (pending.length) next.push('Implement the quick wins of the plan, then run "perf flow --after"');
-  if (sloStatus === 'FAIL') next.push('Work through the plan until "perf slo-check" passes');
-  if (comparison && (comparison.verdict === 'regressed' || comparison.verdict === 'mixed')) next.push(`Roll back or fix the change: a confirmed regression in ${comparison.regressions.join(', ')}`);
-  else if (comparison && comparison.verdict === 'no-significant-change') next.push('No change was measured: if the plan item was applied, it did not move these figures — try the next item or the alternative approach');
-  else if (comparison && comparison.verdict === 'unconfirmed') next.push('No change is claimed yet: re-run "perf flow --after --before-env KEY=VALUE" (or --before-url) so both sides are re-measured interleaved');
-  next.push('Keep "perf slo-check" in CI; re-run "perf flow" after the next change');
+  const outcome: FlowOutcome = {
+    slo: sloStatus,
+    pending: pending.length,
+    failedSteps: steps.filter((s) => s.status === 'failed' || s.status === 'unavailable').length,
+    comparison: comparison?.verdict ?? null,
+  };
+  const status = flowStatus(outcome);
+  const next = nextSteps({ ...outcome, regressions: comparison?.regressions ?? [] });
   for (const l of completionSummary({
     status,
     slo: sloStatus,
@@ -371,5 +368,5 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
   }))
     say(l);
 
-  return { exitCode: sloStatus === 'FAIL' ? 1 : 0, state, sloStatus, ...(comparison ? { comparison } : {}), archive: dir };
+  return { exitCode: flowExitCode(sloStatus), state, sloStatus, ...(comparison ? { comparison } : {}), archive: dir };
 }
