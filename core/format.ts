@@ -51,6 +51,12 @@ export function fmtBudgetPct(pct: number | null | undefined): string {
   return `${trimZeros(pct.toFixed(decimals))}%`;
 }
 
+/** A 0..1 share of events as a percent with the budget's precision: 97/21015 → "0.462%", 0.001 → "0.1%". */
+export function fmtShare(fraction: number | null | undefined): string {
+  if (fraction === null || fraction === undefined || Number.isNaN(fraction)) return 'n/a';
+  return fmtBudgetPct(fraction * 100);
+}
+
 /**
  * The error budget of one SLO in the one vocabulary every output uses:
  * "burn rate 0.5, budget consumed 0.0694% (of the 30d window)".

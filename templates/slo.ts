@@ -6,7 +6,7 @@ import type { SloAlert, SloResult } from '../core/artifacts/schemas.js';
 import { renderLimitsTable } from './resources.js';
 import { describeRunners } from '../analyzers/merge/runners.js';
 import { formatDuration } from '../core/duration.js';
-import { fmtBudgetPct, fmtBurnRate, fmtErrorBudget, fmtFigure } from '../core/format.js';
+import { fmtBudgetPct, fmtBurnRate, fmtErrorBudget, fmtFigure, fmtShare } from '../core/format.js';
 import { mdCode, mdTable, mdText } from '../core/markdown.js';
 import type { SloReport } from '../analyzers/slo/check.js';
 
@@ -43,7 +43,7 @@ export function budgetText(s: SloResult): string {
 export function sloLine(s: SloResult): string {
   return (
     `${s.name}: ${s.status} — ${s.sli === 'latency' ? 'observed' : 'SLI'} ${actualText(s)} (target ${targetText(s)}, objective ${fmtFigure(s.objective)}%); ` +
-    `bad ${s.events.bad}/${s.events.total} = ${fmtFigure(s.errorBudget.badFraction)} vs allowed ${fmtFigure(s.errorBudget.allowedBadFraction)}; ` +
+    `bad ${s.events.bad}/${s.events.total} = ${fmtShare(s.errorBudget.badFraction)} vs allowed ${fmtShare(s.errorBudget.allowedBadFraction)}; ` +
     `${budgetText(s)}, ${fmtBudgetPct(s.errorBudget.remainingPct)} remaining`
   );
 }

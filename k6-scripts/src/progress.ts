@@ -17,6 +17,8 @@ export interface ProgressSnapshot {
   elapsedMs: number;
   totalMs: number;
   vus: number;
+  /** k6's vus_max (VUs allocated), null until k6 sent one: the line shows "VUs busy/allocated" as k6's own progress bar does. */
+  vusMax: number | null;
   rps: number;
   p95Ms: number | null;
   requests: number;
@@ -32,6 +34,7 @@ export class ProgressTail {
   private requests = 0;
   private failed = 0;
   private vus = 0;
+  private vusMax: number | null = null;
   private recent: Array<{ t: number; ms: number }> = [];
   private recentReqs: number[] = [];
   private lastWindow: { rps: number; p95: number | null } | null = null;
@@ -88,6 +91,7 @@ export class ProgressTail {
       elapsedMs,
       totalMs,
       vus: this.vus,
+      vusMax: this.vusMax,
       rps,
       p95Ms: p95,
       requests: this.requests,
@@ -107,7 +111,7 @@ export class ProgressTail {
     }
     if (!line.includes('"type":"Point"')) return;
     const m = /^\{"metric":"([^"]+)"/.exec(line)?.[1];
-    if (m !== 'http_reqs' && m !== 'http_req_duration' && m !== 'http_req_failed' && m !== 'vus') return;
+    if (m !== 'http_reqs' && m !== 'http_req_duration' && m !== 'http_req_failed' && m !== 'vus' && m !== 'vus_max') return;
     const p = JSON.parse(line) as { data: { time: string; value: number; tags?: Record<string, string> | null } };
     const t = this.clock.parse(p.data.time);
     if (t > this.newest) this.newest = t;
@@ -118,6 +122,7 @@ export class ProgressTail {
       this.failed += p.data.value ? 1 : 0;
       this.judge(p.data.value !== 0, p.data.tags ?? {});
     } else if (m === 'vus') this.vus = p.data.value;
+    else if (m === 'vus_max') this.vusMax = p.data.value;
     else {
       this.recent.push({ t, ms: p.data.value });
       const tags = p.data.tags ?? {};
@@ -131,6 +136,7 @@ export class ProgressTail {
     this.requests += reqs;
     this.failed += w.rates.filter((r) => r.metric === 'http_req_failed').reduce((a, r) => a + r.trues, 0);
     this.vus = Math.max(0, ...w.gauges.filter((g) => g.metric === 'vus').map((g) => g.max));
+    if (w.gauges.some((g) => g.metric === 'vus_max')) this.vusMax = Math.max(0, ...w.gauges.filter((g) => g.metric === 'vus_max').map((g) => g.max));
     this.slos.forEach((slo, i) => {
       const agg = k6Aggregate(w, slo.journey);
       if (!agg) return;
@@ -164,7 +170,7 @@ export function formatProgress(scenario: string, s: ProgressSnapshot): string {
   const sec = (ms: number): string => `${Math.floor(ms / 1000)}s`;
   return [
     `${scenario} ${sec(s.elapsedMs)}/${sec(s.totalMs)}`,
-    `VUs ${s.vus}`,
+    s.vusMax === null ? `VUs ${s.vus}` : `VUs ${s.vus}/${s.vusMax}`,
     `${s.rps.toFixed(1)} req/s`,
     `p95 ${s.p95Ms === null ? 'n/a' : `${s.p95Ms.toFixed(1)} ms`}`,
     `errors ${(s.errorRate * 100).toFixed(2)}%`,

@@ -7,8 +7,8 @@ import type { SloReport } from '../../analyzers/slo/check.js';
 import { gateFails } from '../../analyzers/slo/check.js';
 import type { SloResult } from '../../core/artifacts/schemas.js';
 import { renderJunit } from '../../templates/junit.js';
-import { renderAnnotations, renderSloMarkdown, renderStepSummary } from '../../templates/slo.js';
-import { fmtFigure as fig } from '../../core/format.js';
+import { renderAnnotations, renderSloMarkdown, renderStepSummary, sloLine } from '../../templates/slo.js';
+import { fmtFigure as fig, fmtShare as share } from '../../core/format.js';
 
 const XSD = join(import.meta.dirname, '../fixtures/slo/junit-strict.xsd');
 const tmp = mkdtempSync(join(tmpdir(), 'perf-slo-out-'));
@@ -119,6 +119,17 @@ describe('markdown report', () => {
     expect(md).toContain('last line is truncated');
     expect(fig(1 - 0.999)).toBe('0.001');
     expect(fig(Number.POSITIVE_INFINITY)).toBe('∞');
+  });
+});
+
+describe('the one line per SLO', () => {
+  it('gives the bad and allowed shares as percents at the budget precision, not 8-digit fractions', () => {
+    // nginx at 600 req/s: 97 of 21,015 requests slower than a 5 ms p99 threshold, objective 99 %.
+    expect(share(97 / 21015)).toBe('0.462%');
+    expect(share(1 - 0.99)).toBe('1%');
+    expect(share(1 - 0.99999)).toBe('0.001%');
+    expect(share(0)).toBe('0%');
+    for (const s of sample.slos) expect(sloLine(s)).toMatch(/bad \d+\/\d+ = [\d.<]+% vs allowed [\d.]+%; /);
   });
 });
 
