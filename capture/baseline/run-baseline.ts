@@ -6,6 +6,7 @@ import { sloCards } from '../../analyzers/baseline/slo-status.js';
 import type { Artifact, ArtifactStore } from '../../core/artifacts/store.js';
 import type { BaselinePayload, Capacity, CapacityStep, LoadFigures } from '../../core/artifacts/schemas.js';
 import { formatDuration } from '../../core/duration.js';
+import { fmtNum } from '../../core/format.js';
 import { LatencyRecorder } from '../load/recorder.js';
 import { resolveHeaders } from '../../core/config/headers.js';
 import type { Journey, PerfConfig } from '../../core/config/types.js';
@@ -169,7 +170,13 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
       const rateRps = Math.max(1, Math.round(knee * 0.5));
       model = { kind: 'open', rateRps, connections: openConnections(rateRps) };
       notes.push(
-        `Open model chosen because a latency SLO exists; arrival rate ${rateRps}/s = half of ${capacity && capacity.maxRps > 0 ? 'the capacity knee' : 'a closed-model probe\'s throughput'} (pass --rate to choose it).`,
+        `Open model chosen because a latency SLO exists; arrival rate ${rateRps}/s = half of ${
+          capacity && capacity.maxRps > 0
+            ? capacity.lowerBound
+              ? `${capacity.maxRps} req/s, a lower bound of the capacity (limited by ${capacity.limitedBy}), so the rate may be lower than half the real knee`
+              : 'the capacity knee'
+            : `${fmtNum(knee)} req/s, taken as the knee estimate: half the ${fmtNum(probeRps ?? 0)} req/s a closed-model probe reached (no capacity search)`
+        } (pass --rate to choose it).`,
       );
     } else model = { kind: 'closed', connections: opts.connections ?? 10 };
 

@@ -103,7 +103,24 @@ describe('capacity search that knows its limits (item 5): a CPU-bound server wit
     const c = r.artifact.capacity!;
     expect(Math.max(...c.steps.map((s) => s.rateRps))).toBeLessThanOrEqual(60);
     expect(c).toMatchObject({ maxRps: 60, limitedBy: 'max-rate', lowerBound: true, maxRateRps: 60 });
-    expect(readFileSync(r.markdownPath, 'utf8')).toContain('at least 60 req/s — limited by --max-rate 60 req/s, not a knee of the service');
+    const md = readFileSync(r.markdownPath, 'utf8');
+    expect(md).toContain('at least 60 req/s — limited by --max-rate 60 req/s, not a knee of the service');
+    // The measured rate says it rests on a lower bound, not a knee.
+    expect(md).toContain('arrival rate 30/s = half of 60 req/s, a lower bound of the capacity (limited by max-rate)');
+  });
+
+  it('without a capacity search, the open-model rate says it is a quarter of what the closed-model probe reached', async () => {
+    server = await startChildServer('cpu', '0');
+    const { config, store } = setup(server.url, `${oneJourney}slos:\n  - { name: p95, sli: latency, objective: 95, percentile: p95, thresholdMs: 1000 }\n`);
+    const r = await runBaseline({ config, store, quick: true, capacity: false, durationMs: 1000, warmupMs: 300, maxRateRps: 80 });
+    expect(r.artifact.capacity).toBeNull();
+    const note = r.artifact.notes?.find((n) => n.startsWith('Open model chosen')) ?? '';
+    const m = /arrival rate (\d+)\/s = half of ([\d,.]+) req\/s, taken as the knee estimate: half the ([\d,.]+) req\/s a closed-model probe reached \(no capacity search\)/.exec(note);
+    expect(m, note).not.toBeNull();
+    const [rate, knee, probe] = [m![1], m![2], m![3]].map((x) => Number(String(x).replace(/,/g, '')));
+    expect(Math.abs((knee as number) - (probe as number) / 2)).toBeLessThanOrEqual(1);
+    expect(Math.abs((rate as number) - (knee as number) / 2)).toBeLessThanOrEqual(1);
+    expect(r.artifact.model).toMatchObject({ kind: 'open', rateRps: rate });
   });
 
   it('a knee of 0 is a clear runtime error with the failing step, and the steps are kept in the report', async () => {
