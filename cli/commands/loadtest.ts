@@ -1,17 +1,9 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { PLAIN_PROGRESS_EVERY_MS } from '../../capture/load/progress-line.js';
+import { describeExit, PLAIN_PROGRESS_EVERY_MS, runLoadTestScenario, verdictError, type LoadtestK8s, type ShapeOverrides } from '../../app/loadtest.js';
 import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
 import { parseDuration } from '../../core/duration.js';
-import { CheckFailed, Interrupted, UserError } from '../../core/errors.js';
-import { describeExit, shortLoad } from '../../analyzers/merge/index.js';
-import { runDidNotHappen } from '../../analyzers/slo/run-validity.js';
-import { runLoadtest } from '../../k6-scripts/src/loadtest.js';
-import { writeK8sRun } from '../../k6-scripts/src/k8s/index.js';
-import type { ShapeOverrides } from '../../k6-scripts/src/generate.js';
-import { parseParallel } from '../../k6-scripts/src/parallel/segments.js';
-import { availableParallelism } from 'node:os';
-import { writeHtmlReport } from '../../report/index.js';
+import { UserError } from '../../core/errors.js';
 import { warmupFlag } from '../load-options.js';
 import { durationFlag, percentFlag, quickFlag, rateFlag, runnersFlag } from '../flags.js';
 
@@ -53,31 +45,24 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
   };
 
   public async run(): Promise<void> {
-    // One --parallel: local k6 runners, or with --k8s the TestRun's parallelism; each has its own range.
-    const parallel = this.flags.parallel === undefined ? undefined : parseParallel(String(this.flags.parallel), availableParallelism(), this.flags.k8s ? 'k8s' : 'local');
+    const f = this.flags;
     const config = this.perfConfig();
-    const maxDropped = (this.flags['max-dropped'] ?? 1) / 100;
-    const store = this.store(config);
-    const signal = this.interruptSignal();
-    const tty = process.stderr.isTTY === true && !this.flags.json;
+    const tty = process.stderr.isTTY === true && !f.json;
     let lastPlain = 0;
-    if (!this.flags.scenario && !this.flags.script) {
-      throw new UserError('no scenario given', { where: '--scenario', fix: `pass --scenario ${SCENARIO_NAMES.join('|')} (or --script <file> to run your own k6 script)` });
-    }
-    if (this.flags.apply && !this.flags.k8s) throw new UserError('--apply needs --k8s', { where: '--apply', fix: 'pass --k8s <dir> --apply (or drop --apply)' });
-    if (this.flags.k8s) return this.writeK8s(config, store, parallel ?? 1);
-    const k6Outputs = [...(this.flags['k6-out'] ?? []), ...(process.env.K6_OUT ? [process.env.K6_OUT] : [])];
-    const result = await runLoadtest({
+    const r = await runLoadTestScenario({
+      openStore: () => this.store(config),
       config,
-      store,
-      scenario: (this.flags.scenario ?? 'baseline') as ScenarioName,
-      ...(this.flags.script ? { script: this.flags.script } : {}),
-      k6Outputs,
+      ...(f.scenario ? { scenario: f.scenario as ScenarioName } : {}),
+      ...(f.script ? { script: f.script } : {}),
+      shape: this.shape(),
+      k6Outputs: [...(f['k6-out'] ?? []), ...(process.env.K6_OUT ? [process.env.K6_OUT] : [])],
       k6Args: await this.k6Args(),
-      ...this.shape(),
-      abortOnBurn: this.flags['abort-on-burn'],
-      ...(parallel !== undefined ? { parallel } : {}),
-      signal,
+      abortOnBurn: f['abort-on-burn'],
+      ...(f.parallel !== undefined ? { parallel: f.parallel } : {}),
+      maxDroppedPct: f['max-dropped'] ?? 1,
+      ...(f.k8s ? { k8s: { dir: f.k8s, apply: f.apply } } : {}),
+      apply: f.apply,
+      signal: this.interruptSignal(),
       onNote: (line) => this.say(line),
       onProgress: (line) => {
         if (tty) {
@@ -88,9 +73,10 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
         }
       },
     });
+    if (r.kind === 'k8s') return this.renderK8s(r);
     if (tty) process.stderr.write('\r\x1b[2K');
-    const p = result.payload;
-    if (this.flags.json) this.emitJson({ ...p, markdown: result.markdownPath, json: result.jsonPath, script: result.script });
+    const { payload: p, store } = r;
+    if (f.json) this.emitJson({ ...p, markdown: r.markdownPath, json: r.jsonPath, script: r.script });
     const o = p.overall;
     this.say(
       `${p.scenario}: ${o.requests} requests, ${o.throughputRps} req/s, p95 ${o.latencyMs.p95} ms, errors ${(o.errorRate * 100).toFixed(2)}%, dropped iterations ${p.droppedIterations}`,
@@ -100,45 +86,16 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     else if (p.scenario === 'stress' || p.scenario === 'breakpoint') this.say('breaking point: none (no violation lasted 3 consecutive windows after the warm-up)');
     if (p.recovery) this.say(`recovery: ${p.recovery.recoveryTimeMs === null ? 'not measured' : `${p.recovery.recoveryTimeMs} ms`} — ${p.recovery.note}`);
     if (p.aborted) this.say(`aborted after ${Math.round(p.aborted.atMs / 1000)} s: ${p.aborted.reason}`);
-    for (const r of p.runners ?? []) {
-      this.say(`runner ${r.runner} (segment ${r.segment ?? 'whole'}): ${r.requests} requests, ${describeExit(r.exitStatus)}${r.short ? ` — SHORT: ${r.shortReason}` : ''}`);
+    const warmupIncluded = p.warmup && p.warmup.ms > 0 ? ' (warm-up included)' : '';
+    for (const x of p.runners ?? []) {
+      this.say(`runner ${x.runner} (segment ${x.segment ?? 'whole'}): ${x.requests} requests${warmupIncluded}, ${describeExit(x.exitStatus)}${x.short ? ` — SHORT: ${x.shortReason}` : ''}`);
     }
     if (p.drift) this.say(`drift: p95 ${p.drift.firstP95Ms} → ${p.drift.lastP95Ms} ms (${p.drift.changePct}%)`);
-    this.say(`wrote ${store.display(result.markdownPath)}`);
-    this.say(`wrote ${store.display(result.jsonPath)}`);
-    // The HTML report is a convenience on top of the results: a failure to draw it never fails the run.
-    try {
-      this.say(`report: ${store.display(writeHtmlReport(store).htmlPath)}`);
-    } catch (err) {
-      this.say(`report: not written (${(err as Error).message})`);
-    }
-    // A runner of --parallel that died leaves the merged run partial too: that is a short load (exit 1 below), not an interrupt.
-    const short = p.runners ? shortLoad(p.runners) : null;
-    if (p.partial && !p.aborted && (signal.aborted || short === null)) throw new Interrupted('interrupted: partial load-test report written (partial: true)');
-    if (p.aborted && this.flags['abort-on-burn'] && p.scenario !== 'breakpoint') {
-      throw new CheckFailed('the live SLO guard stopped the test: an SLO burned its error budget too fast', {
-        fix: `see ${store.display(result.markdownPath)}; run "perf slo-check" for the full SLO report`,
-      });
-    }
-    // A load test whose load did not happen cannot end in exit 0. Overload scenarios (stress, spike,
-    // breakpoint) drive the service past saturation on purpose: their dropped iterations are the measured
-    // saturation (named in the breaking point), and breakpoint's abort at its break is its result.
-    const overload = p.scenario === 'stress' || p.scenario === 'spike' || p.scenario === 'breakpoint';
-    const invalid = runDidNotHappen(
-      {
-        requests: o.requests,
-        failed: o.errors,
-        droppedIterations: overload ? 0 : p.droppedIterations,
-        iterations: p.iterations ?? null,
-        aborted: p.aborted && p.scenario !== 'breakpoint' ? p.aborted.reason : null,
-        targetExited: p.targetExited ?? null,
-        shortLoad: short,
-      },
-      maxDropped,
-    );
-    if (invalid.length > 0) {
-      throw new CheckFailed(`the load test did not run as planned: ${invalid.join('; ')}`, { fix: `see ${store.display(result.markdownPath)}` });
-    }
+    this.say(`wrote ${store.display(r.markdownPath)}`);
+    this.say(`wrote ${store.display(r.jsonPath)}`);
+    this.say('path' in r.htmlReport ? `report: ${store.display(r.htmlReport.path)}` : `report: not written (${r.htmlReport.error})`);
+    const failed = verdictError(r.verdict);
+    if (failed) throw failed;
     this.say('next: perf slo-check');
   }
 
@@ -155,19 +112,8 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     };
   }
 
-  /** --k8s: the manifests of the same test for k6-operator; nothing runs here unless --apply. */
-  private async writeK8s(config: ReturnType<Loadtest['perfConfig']>, store: ReturnType<Loadtest['store']>, parallelism: number): Promise<void> {
-    if (this.flags.script) throw new UserError('--k8s runs a generated scenario', { where: '--script', fix: 'pass --scenario with --k8s (not --script)' });
-    const result = await writeK8sRun({
-      config,
-      store,
-      scenario: this.flags.scenario as ScenarioName,
-      dir: this.flags.k8s as string,
-      parallelism,
-      apply: this.flags.apply,
-      shape: this.shape(),
-      onNote: (line) => this.say(line),
-    });
+  /** --k8s: the manifests of the same test for k6-operator; nothing ran here unless --apply. */
+  private renderK8s(result: LoadtestK8s): void {
     for (const f of result.files) this.say(`wrote ${f}`);
     if (this.flags.json) this.emitJson({ schema: 'perf.k8s/v1', dir: result.dir, files: result.files, testRun: result.testRun, applied: result.applied });
     if (!result.applied) {

@@ -62,13 +62,13 @@ describe('dependencies point one way: cli/commands → app → capture/k6-script
 
   it('fails when a listed exception keeps to its layer, so the lists only shrink', () => {
     const dir = tree({
-      'cli/commands/loadtest.ts': "import { runLoadtest } from '../../app/loadtest.js';\n",
+      'cli/commands/profile.ts': "import { runProfile } from '../../app/profile.js';\n",
       'analyzers/parsers/sniff.ts': "export const HEAD = 1;\n",
     });
     try {
       const r = check(dir);
       expect(r.status).toBe(1);
-      expect(r.out).toContain('cli/commands/loadtest.ts: keeps to its layer now: remove it from the exceptions');
+      expect(r.out).toContain('cli/commands/profile.ts: keeps to its layer now: remove it from the exceptions');
       expect(r.out).toContain('analyzers/parsers/sniff.ts: keeps to its layer now');
       expect(r.out).toContain('0 hit(s), 2 stale exception(s)');
     } finally {
