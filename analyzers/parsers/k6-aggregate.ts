@@ -1,5 +1,5 @@
 import type { CounterSeries, GaugeSeries, K6WindowLine, RateSeries, TrendSeries } from '../../core/artifacts/k6-windows.js';
-import { addEncodedHistogram, encodeHistogram, newHistogram, type Histogram } from '../histogram.js';
+import { HistogramSum } from '../histogram.js';
 import { seriesKey } from './k6-series.js';
 
 /**
@@ -21,7 +21,7 @@ type SeriesSet = Pick<K6WindowLine, 'trends' | 'counters' | 'rates' | 'gauges'>;
  */
 export function mergeSeriesSets(sets: Iterable<SeriesSet>, file = ''): SeriesSet {
   const what = (metric: string): string => `${file ? `${file}: ` : ''}series ${metric}`;
-  const trends = new Map<string, { s: TrendSeries; h: Histogram }>();
+  const trends = new Map<string, { s: TrendSeries; h: HistogramSum }>();
   const counters = new Map<string, CounterSeries>();
   const rates = new Map<string, RateSeries>();
   const gauges = new Map<string, GaugeSeries>();
@@ -30,8 +30,8 @@ export function mergeSeriesSets(sets: Iterable<SeriesSet>, file = ''): SeriesSet
       const k = seriesKey(t.metric, t.tags);
       const cur = trends.get(k);
       if (!cur) {
-        const h = newHistogram();
-        addEncodedHistogram(h, t.histogram, what(t.metric));
+        const h = new HistogramSum();
+        h.add(t.histogram, what(t.metric));
         trends.set(k, { s: { ...t, tags: { ...t.tags } }, h });
       } else {
         cur.s.count += t.count;
@@ -39,7 +39,7 @@ export function mergeSeriesSets(sets: Iterable<SeriesSet>, file = ''): SeriesSet
         cur.s.min = Math.min(cur.s.min, t.min);
         cur.s.max = Math.max(cur.s.max, t.max);
         // One accumulator per series: each runner's histogram is decoded straight into it, encoded once.
-        addEncodedHistogram(cur.h, t.histogram, what(t.metric));
+        cur.h.add(t.histogram, what(t.metric));
       }
     }
     for (const c of set.counters) {
@@ -66,7 +66,7 @@ export function mergeSeriesSets(sets: Iterable<SeriesSet>, file = ''): SeriesSet
     }
   }
   return {
-    trends: [...trends.values()].map(({ s, h }) => ({ ...s, histogram: encodeHistogram(h) })),
+    trends: [...trends.values()].map(({ s, h }) => ({ ...s, histogram: h.encode() })),
     counters: [...counters.values()],
     rates: [...rates.values()],
     gauges: [...gauges.values()],

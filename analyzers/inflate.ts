@@ -1,0 +1,247 @@
+/**
+ * A small zlib (RFC 1950/1951) inflater for the short payloads of HdrHistogram encodings: a soak's
+ * merge inflates hundreds of thousands of them, and native `inflateSync` costs a fresh zlib stream
+ * per call (several µs each). Contract: `inflateZlib` returns the inflated bytes only for a complete
+ * stream whose Adler-32 checks and that ends exactly at the input's end; for anything else (corrupt,
+ * truncated, preset dictionary, trailing bytes, output above `maxOutput`) it returns null, and the
+ * caller takes native zlib, which gives the result or the error. The bytes are a view of a reused
+ * buffer, valid until the next call.
+ */
+
+class Invalid extends Error {}
+const INVALID = new Invalid();
+
+/** A canonical Huffman code: how many codes of each length, and the symbols in code order. */
+interface Huffman {
+  count: Uint16Array;
+  symbol: Uint16Array;
+}
+
+const huffman = (symbols: number): Huffman => ({ count: new Uint16Array(16), symbol: new Uint16Array(symbols) });
+const offs = new Uint16Array(16);
+
+/**
+ * Builds `h` from code lengths. Returns the codes left unused: 0 for a complete code, > 0 for an
+ * incomplete one, < 0 when the lengths over-subscribe the code.
+ */
+function build(h: Huffman, lengths: Uint8Array, from: number, n: number): number {
+  const count = h.count;
+  count.fill(0);
+  for (let s = 0; s < n; s++) count[lengths[from + s]!]!++;
+  if (count[0] === n) return 0;
+  let left = 1;
+  for (let len = 1; len < 16; len++) {
+    left <<= 1;
+    left -= count[len]!;
+    if (left < 0) return left;
+  }
+  offs[1] = 0;
+  for (let len = 1; len < 15; len++) offs[len + 1] = offs[len]! + count[len]!;
+  for (let s = 0; s < n; s++) {
+    const l = lengths[from + s]!;
+    if (l !== 0) h.symbol[offs[l]!++] = s;
+  }
+  return left;
+}
+
+/** zlib's rule: a literal/length or distance code is complete, or is one code of length 1. */
+const usable = (h: Huffman, left: number, n: number): boolean => left === 0 || (left > 0 && n === h.count[0]! + h.count[1]!);
+
+const LEN_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+const LEN_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+const DIST_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+const DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+const ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
+const fixedLen = huffman(288);
+const fixedDist = huffman(30);
+{
+  const l = new Uint8Array(320);
+  l.fill(8, 0, 144);
+  l.fill(9, 144, 256);
+  l.fill(7, 256, 280);
+  l.fill(8, 280, 288);
+  l.fill(5, 288, 318);
+  build(fixedLen, l, 0, 288);
+  build(fixedDist, l, 288, 30);
+}
+const dynLen = huffman(288);
+const dynDist = huffman(30);
+const lengths = new Uint8Array(320);
+
+let out = new Uint8Array(1 << 16);
+
+/** Room for `n` more bytes after `len` in `out` (grown up to `max`), or INVALID. */
+function room(len: number, n: number, max: number): void {
+  if (len + n > max) throw INVALID;
+  if (len + n > out.length) {
+    const grown = new Uint8Array(Math.min(max, Math.max(out.length * 2, len + n)));
+    grown.set(out.subarray(0, len));
+    out = grown;
+  }
+}
+
+/**
+ * The blocks of the deflate stream src[from, end) into `out`; returns [bytes written, where the
+ * stream ended]. One function with its state in locals: this is the hot loop of a soak's merge.
+ */
+function inflateBlocks(src: Uint8Array, from: number, end: number, max: number): [number, number] {
+  let pos = from;
+  let bitBuf = 0;
+  let bitCnt = 0;
+  let outLen = 0;
+  const need = (n: number): void => {
+    while (bitCnt < n) {
+      if (pos >= end) throw INVALID;
+      bitBuf |= src[pos++]! << bitCnt;
+      bitCnt += 8;
+    }
+  };
+  const bits = (n: number): number => {
+    need(n);
+    const v = bitBuf & ((1 << n) - 1);
+    bitBuf >>>= n;
+    bitCnt -= n;
+    return v;
+  };
+  /** One symbol of `h`: the canonical code read bit by bit (codes are at most 15 bits). */
+  const decode = (h: Huffman): number => {
+    if (bitCnt < 15) {
+      while (bitCnt < 24 && pos < end) {
+        bitBuf |= src[pos++]! << bitCnt;
+        bitCnt += 8;
+      }
+    }
+    const count = h.count;
+    let code = 0;
+    let first = 0;
+    let index = 0;
+    let buf = bitBuf;
+    for (let len = 1; len < 16; len++) {
+      code |= buf & 1;
+      buf >>>= 1;
+      const c = count[len]!;
+      if (code - c < first) {
+        if (len > bitCnt) throw INVALID;
+        bitBuf = buf;
+        bitCnt -= len;
+        return h.symbol[index + (code - first)]!;
+      }
+      index += c;
+      first = (first + c) << 1;
+      code <<= 1;
+    }
+    throw INVALID;
+  };
+  const codes = (lencode: Huffman, distcode: Huffman): void => {
+    for (;;) {
+      let sym = decode(lencode);
+      if (sym < 256) {
+        if (outLen >= out.length) room(outLen, 1, max);
+        else if (outLen >= max) throw INVALID;
+        out[outLen++] = sym;
+      } else if (sym === 256) return;
+      else {
+        sym -= 257;
+        if (sym >= 29) throw INVALID;
+        const len = LEN_BASE[sym]! + bits(LEN_EXTRA[sym]!);
+        const dsym = decode(distcode);
+        if (dsym >= 30) throw INVALID;
+        const dist = DIST_BASE[dsym]! + bits(DIST_EXTRA[dsym]!);
+        if (dist > outLen) throw INVALID;
+        room(outLen, len, max);
+        const o = out;
+        for (let i = 0; i < len; i++, outLen++) o[outLen] = o[outLen - dist]!;
+      }
+    }
+  };
+  let last = 0;
+  while (!last) {
+    last = bits(1);
+    const type = bits(2);
+    if (type === 0) {
+      // Stored: byte-aligned; the bits left in the buffer are dropped, whole bytes in it given back.
+      pos -= bitCnt >>> 3;
+      bitBuf = 0;
+      bitCnt = 0;
+      if (pos + 4 > end) throw INVALID;
+      const len = src[pos]! | (src[pos + 1]! << 8);
+      if ((len ^ 0xffff) !== (src[pos + 2]! | (src[pos + 3]! << 8))) throw INVALID;
+      pos += 4;
+      if (pos + len > end) throw INVALID;
+      room(outLen, len, max);
+      out.set(src.subarray(pos, pos + len), outLen);
+      outLen += len;
+      pos += len;
+    } else if (type === 1) codes(fixedLen, fixedDist);
+    else if (type === 2) {
+      const nlen = bits(5) + 257;
+      const ndist = bits(5) + 1;
+      const ncode = bits(4) + 4;
+      if (nlen > 286 || ndist > 30) throw INVALID;
+      lengths.fill(0, 0, 19);
+      for (let i = 0; i < ncode; i++) lengths[ORDER[i]!] = bits(3);
+      if (build(dynLen, lengths, 0, 19) !== 0) throw INVALID;
+      let i = 0;
+      while (i < nlen + ndist) {
+        const sym = decode(dynLen);
+        if (sym < 16) {
+          lengths[i++] = sym;
+          continue;
+        }
+        let len = 0;
+        let rep: number;
+        if (sym === 16) {
+          if (i === 0) throw INVALID;
+          len = lengths[i - 1]!;
+          rep = 3 + bits(2);
+        } else if (sym === 17) rep = 3 + bits(3);
+        else rep = 11 + bits(7);
+        if (i + rep > nlen + ndist) throw INVALID;
+        lengths.fill(len, i, i + rep);
+        i += rep;
+      }
+      if (lengths[256] === 0) throw INVALID;
+      if (!usable(dynLen, build(dynLen, lengths, 0, nlen), nlen) || !usable(dynDist, build(dynDist, lengths, nlen, ndist), ndist)) throw INVALID;
+      codes(dynLen, dynDist);
+    } else throw INVALID;
+  }
+  // Whole bytes read ahead into the buffer are not part of the stream.
+  return [outLen, pos - (bitCnt >>> 3)];
+}
+
+function adler32(b: Uint8Array, n: number): number {
+  let a = 1;
+  let s = 0;
+  for (let i = 0; i < n; ) {
+    const stop = Math.min(n, i + 5552);
+    for (; i < stop; i++) {
+      a += b[i]!;
+      s += a;
+    }
+    a %= 65521;
+    s %= 65521;
+  }
+  return ((s << 16) | a) >>> 0;
+}
+
+/** The inflated bytes of the zlib stream `input`, or null (see the module comment). */
+export function inflateZlib(input: Uint8Array, maxOutput: number): Uint8Array | null {
+  if (input.length < 6) return null;
+  const cmf = input[0]!;
+  const flg = input[1]!;
+  if ((cmf & 0x0f) !== 8 || cmf >> 4 > 7 || ((cmf << 8) | flg) % 31 !== 0 || flg & 0x20) return null;
+  const end = input.length - 4;
+  let n: number;
+  let streamEnd: number;
+  try {
+    [n, streamEnd] = inflateBlocks(input, 2, end, maxOutput);
+  } catch (err) {
+    if (err instanceof Invalid) return null;
+    throw err;
+  }
+  if (streamEnd !== end) return null;
+  const check = ((input[end]! << 24) | (input[end + 1]! << 16) | (input[end + 2]! << 8) | input[end + 3]!) >>> 0;
+  if (check !== adler32(out, n)) return null;
+  return out.subarray(0, n);
+}
