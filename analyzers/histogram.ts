@@ -248,6 +248,45 @@ export class HistogramSum {
     const minNonZeroIndex = walkMinNonZeroIndex;
     const highest = LAYOUT.highestEquivalentValue(LAYOUT.valueFromIndex(maxIndex));
     if (!(highest <= MAX_TRACKABLE)) throw enc.bad('counts beyond the largest trackable value');
+    const counts = this.sized(highest);
+    const overflow = walkPayload(raw, end, counts);
+    if (overflow) throw enc.bad(overflow);
+    this.note(lowIndex, minNonZeroIndex, maxIndex, highest, walkTotal);
+  }
+
+  /**
+   * Adds another open sum, exactly as adding its encoding would (the counts its encoding would carry,
+   * read from its counts array): a run's totals summed from its merged windows without re-decoding them.
+   */
+  addSum(o: HistogramSum): void {
+    if (o.spent) throw new Error('HistogramSum.addSum of an encoded sum');
+    if (this.spent) throw new Error('HistogramSum.addSum after encode');
+    if (this.other || o.other || !o.counts) {
+      if (o.other || o.total > 0) this.add(o.encodeOpen(), 'a merged window');
+      return;
+    }
+    const from = o.counts;
+    let maxIndex = -1;
+    let lowIndex = -1;
+    let minNonZeroIndex = -1;
+    let total = 0;
+    for (let i = o.lo; i <= o.hi; i++) {
+      const v = from[i]!;
+      if (v === 0) continue;
+      maxIndex = i;
+      if (lowIndex === -1) lowIndex = i;
+      if (minNonZeroIndex === -1 && i !== 0) minNonZeroIndex = i;
+      total += v;
+    }
+    if (maxIndex < 0) return;
+    const highest = LAYOUT.highestEquivalentValue(LAYOUT.valueFromIndex(maxIndex));
+    const counts = this.sized(highest);
+    for (let i = lowIndex; i <= maxIndex; i++) counts[i] = counts[i]! + from[i]!;
+    this.note(lowIndex, minNonZeroIndex, maxIndex, highest, total);
+  }
+
+  /** The counts array, resized as newHistogram's path would for a value of `highest`. */
+  private sized(highest: number): Uint32Array {
     if (this.recordable < highest) {
       this.highestTrackable = highest;
       this.length = LAYOUT.determineArrayLengthNeeded(highest);
@@ -262,11 +301,14 @@ export class HistogramSum {
       }
       counts = this.counts = grown;
     }
-    const overflow = walkPayload(raw, end, counts);
-    if (overflow) throw enc.bad(overflow);
+    return counts;
+  }
+
+  /** Records what an added histogram brought: its index range, max, size and lowest non-zero value. */
+  private note(lowIndex: number, minNonZeroIndex: number, maxIndex: number, highest: number, total: number): void {
     if (lowIndex < this.lo) this.lo = lowIndex;
     if (maxIndex > this.hi) this.hi = maxIndex;
-    this.total += walkTotal;
+    this.total += total;
     if (highest > this.maxValue) this.maxValue = highest;
     if (minNonZeroIndex > 0) this.minNonZeroValue = Math.min(this.minNonZeroValue, LAYOUT.valueFromIndex(minNonZeroIndex));
   }
@@ -290,12 +332,15 @@ export class HistogramSum {
   encode(): string {
     if (this.spent) throw new Error('HistogramSum.encode twice');
     this.spent = true;
-    if (this.other) return encodeHistogram(this.other);
-    const counts = this.counts ?? NO_COUNTS;
-    const out = encodeCounts(counts, LAYOUT.countsArrayIndex(this.maxValue) + 1, LAYOUT.numberOfSignificantValueDigits, LAYOUT.lowestDiscernibleValue, this.highestTrackable);
+    const out = this.encodeOpen();
     if (this.counts) giveBackCounts(this.counts, this.lo, this.hi);
     this.counts = null;
     return out;
+  }
+
+  private encodeOpen(): string {
+    if (this.other) return encodeHistogram(this.other);
+    return encodeCounts(this.counts ?? NO_COUNTS, LAYOUT.countsArrayIndex(this.maxValue) + 1, LAYOUT.numberOfSignificantValueDigits, LAYOUT.lowestDiscernibleValue, this.highestTrackable);
   }
 }
 

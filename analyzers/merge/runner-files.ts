@@ -73,9 +73,9 @@ export async function runnerFilesOf(paths: readonly string[]): Promise<string[]>
  */
 export async function readRunnerFiles(paths: readonly string[], opts: ReadK6WindowsOptions = {}): Promise<MergedRunnerFiles> {
   const files = await runnerFilesOf(paths);
-  const { merged, warnings } = (await mergeAsRead(files, opts)) ?? (await readThenMerge(files, opts));
   const label = paths.length === 1 ? paths[0]! : files.join(' + ');
-  const run = k6RunOfLines(merged.lines, label, [...warnings, ...merged.warnings]);
+  const { merged, warnings } = (await mergeAsRead(files, label, opts)) ?? (await readThenMerge(files, opts));
+  const run = k6RunOfLines(merged.lines, label, [...warnings, ...merged.warnings], merged.windowTotals);
   return { run, lines: merged.lines, runners: merged.runners, files, label };
 }
 
@@ -100,9 +100,10 @@ class OutOfOrder extends Error {}
 /**
  * The merge of mergeRunners, fed as the files are read: headers first (in file order, as mergeRunners
  * adds them), then windows as they arrive, then each runner's abort and summary lines in file order.
- * Null when a file's windows are out of order.
+ * The merged windows are summed as they are merged (`label` names the inputs in messages), so the run's
+ * totals need no second decode. Null when a file's windows are out of order.
  */
-async function mergeAsRead(files: string[], opts: ReadK6WindowsOptions): Promise<Merged | null> {
+async function mergeAsRead(files: string[], label: string, opts: ReadK6WindowsOptions): Promise<Merged | null> {
   const n = files.length;
   const headers: (K6WindowsHeader | undefined)[] = new Array<K6WindowsHeader | undefined>(n);
   const names: string[] = new Array<string>(n);
@@ -120,7 +121,7 @@ async function mergeAsRead(files: string[], opts: ReadK6WindowsOptions): Promise
   const start = (): LiveMerge => {
     const hs = headers as K6WindowsHeader[];
     const aligned = hs.every((h) => h.alignedWindows === true);
-    const m = new LiveMerge(aligned ? {} : { originMs: Math.min(...hs.map((h) => h.startMs)) });
+    const m = new LiveMerge(aligned ? { windowTotals: label } : { originMs: Math.min(...hs.map((h) => h.startMs)), windowTotals: label });
     hs.forEach((h, i) => m.add(names[i]!, h, files[i]!));
     early.forEach((ws, i) => ws.forEach((w) => feed(m, i, w)));
     early.length = 0;

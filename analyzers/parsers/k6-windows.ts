@@ -217,8 +217,11 @@ export async function streamK6WindowsLines(file: string, opts: ReadK6WindowsOpti
   return { header: header as K6WindowsHeader, warnings: tracker.finish() };
 }
 
-/** The K6Run of perf.k6-windows/v1 lines (one file's, or several runners' merged); `label` names them in warnings. */
-export function k6RunOfLines(lines: readonly K6WindowsLine[], label: string, warnings: string[] = []): K6Run {
+/**
+ * The K6Run of perf.k6-windows/v1 lines (one file's, or several runners' merged); `label` names them in
+ * warnings. `windowTotals`, when the caller summed the windows already (a merge), is mergeSeriesSets of them.
+ */
+export function k6RunOfLines(lines: readonly K6WindowsLine[], label: string, warnings: string[] = [], windowTotals?: K6Run['totals']): K6Run {
   const h = lines[0] as K6WindowsHeader;
   const windows = lines.filter((l): l is K6WindowLine => l.type === 'window');
   const s = lines.find((l): l is K6SummaryLine => l.type === 'summary') ?? null;
@@ -229,7 +232,7 @@ export function k6RunOfLines(lines: readonly K6WindowsLine[], label: string, war
   const totals = s
     ? { trends: s.trends, counters: s.counters, rates: s.rates, gauges: s.gauges }
     : windows.length > 0
-      ? mergeSeriesSets(windows, label)
+      ? (windowTotals ?? mergeSeriesSets(windows, label))
       : emptyTotals();
   const lastEnd = windows.length > 0 ? windows[windows.length - 1]!.endMs : h.startMs;
   return {
