@@ -266,22 +266,28 @@ export class HistogramSum {
       return;
     }
     const from = o.counts;
-    let maxIndex = -1;
-    let lowIndex = -1;
-    let minNonZeroIndex = -1;
-    let total = 0;
-    for (let i = o.lo; i <= o.hi; i++) {
-      const v = from[i]!;
-      if (v === 0) continue;
-      maxIndex = i;
-      if (lowIndex === -1) lowIndex = i;
-      if (minNonZeroIndex === -1 && i !== 0) minNonZeroIndex = i;
-      total += v;
+    // The first and last non-zero counts lie at o.lo and o.hi unless a Uint32 count wrapped to 0.
+    let lowIndex = o.lo;
+    while (lowIndex <= o.hi && from[lowIndex] === 0) lowIndex++;
+    let maxIndex = o.hi;
+    while (maxIndex >= lowIndex && from[maxIndex] === 0) maxIndex--;
+    if (maxIndex < lowIndex) return;
+    let minNonZeroIndex = lowIndex;
+    if (minNonZeroIndex === 0) {
+      minNonZeroIndex = 1;
+      while (minNonZeroIndex <= maxIndex && from[minNonZeroIndex] === 0) minNonZeroIndex++;
+      if (minNonZeroIndex > maxIndex) minNonZeroIndex = -1;
     }
-    if (maxIndex < 0) return;
     const highest = LAYOUT.highestEquivalentValue(LAYOUT.valueFromIndex(maxIndex));
     const counts = this.sized(highest);
-    for (let i = lowIndex; i <= maxIndex; i++) counts[i] = counts[i]! + from[i]!;
+    let total = 0;
+    for (let i = lowIndex; i <= maxIndex; i++) {
+      const v = from[i]!;
+      if (v !== 0) {
+        counts[i] = counts[i]! + v;
+        total += v;
+      }
+    }
     this.note(lowIndex, minNonZeroIndex, maxIndex, highest, total);
   }
 
@@ -340,7 +346,8 @@ export class HistogramSum {
 
   private encodeOpen(): string {
     if (this.other) return encodeHistogram(this.other);
-    return encodeCounts(this.counts ?? NO_COUNTS, LAYOUT.countsArrayIndex(this.maxValue) + 1, LAYOUT.numberOfSignificantValueDigits, LAYOUT.lowestDiscernibleValue, this.highestTrackable);
+    const limit = LAYOUT.countsArrayIndex(this.maxValue) + 1;
+    return encodeCounts(this.counts ?? NO_COUNTS, limit, LAYOUT.numberOfSignificantValueDigits, LAYOUT.lowestDiscernibleValue, this.highestTrackable, Math.min(this.lo, limit));
   }
 }
 
@@ -462,8 +469,8 @@ export function encodeHistogram(h: Histogram): string {
   return encodeCounts(counts, limit, j.numberOfSignificantValueDigits, j.lowestDiscernibleValue, j.highestTrackableValue);
 }
 
-/** The V2 compressed base64 of counts[0, limit) of a histogram of that layout. */
-function encodeCounts(counts: ArrayLike<number>, limit: number, digits: number, lowest: number, highestTrackable: number): string {
+/** The V2 compressed base64 of counts[0, limit) of a histogram of that layout; counts[0, zerosTo) are known to be 0. */
+function encodeCounts(counts: ArrayLike<number>, limit: number, digits: number, lowest: number, highestTrackable: number, zerosTo = 0): string {
   const need = 40 + limit * 9;
   if (scratch.length < need) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
   const b = scratch;
@@ -479,6 +486,10 @@ function encodeCounts(counts: ArrayLike<number>, limit: number, digits: number, 
     const count = counts[i++] ?? 0;
     if (count === 0) {
       let zeros = 1;
+      if (i < zerosTo) {
+        zeros = zerosTo;
+        i = zerosTo;
+      }
       while (i < limit && (counts[i] ?? 0) === 0) {
         zeros++;
         i++;

@@ -11,13 +11,43 @@
 class Invalid extends Error {}
 const INVALID = new Invalid();
 
-/** A canonical Huffman code: how many codes of each length, and the symbols in code order. */
+/**
+ * A canonical Huffman code: how many codes of each length, the symbols in code order, and a lookup
+ * table of the next `tableBits` input bits → (symbol << 4 | length) for codes that short (0: decode
+ * the long way).
+ */
 interface Huffman {
   count: Uint16Array;
   symbol: Uint16Array;
+  table: Int32Array;
+  tableBits: number;
 }
 
-const huffman = (symbols: number): Huffman => ({ count: new Uint16Array(16), symbol: new Uint16Array(symbols) });
+const MAX_TABLE_BITS = 10;
+const huffman = (symbols: number): Huffman => ({ count: new Uint16Array(16), symbol: new Uint16Array(symbols), table: new Int32Array(1 << MAX_TABLE_BITS), tableBits: 0 });
+
+/** Fills h.table from h.count and h.symbol (codes are read least significant bit first, hence reversed). */
+function fillTable(h: Huffman): void {
+  let maxLen = 0;
+  for (let len = 1; len < 16; len++) if (h.count[len] !== 0) maxLen = len;
+  const tb = Math.min(maxLen, MAX_TABLE_BITS);
+  h.tableBits = tb;
+  const size = 1 << tb;
+  const table = h.table;
+  table.fill(0, 0, size);
+  let code = 0;
+  let index = 0;
+  for (let len = 1; len <= tb; len++) {
+    for (let k = h.count[len]!; k > 0; k--) {
+      let rev = 0;
+      for (let b = 0, c = code; b < len; b++, c >>>= 1) rev = (rev << 1) | (c & 1);
+      const entry = (h.symbol[index++]! << 4) | len;
+      for (let j = rev; j < size; j += 1 << len) table[j] = entry;
+      code++;
+    }
+    code <<= 1;
+  }
+}
 const offs = new Uint16Array(16);
 
 /**
@@ -28,7 +58,11 @@ function build(h: Huffman, lengths: Uint8Array, from: number, n: number): number
   const count = h.count;
   count.fill(0);
   for (let s = 0; s < n; s++) count[lengths[from + s]!]!++;
-  if (count[0] === n) return 0;
+  if (count[0] === n) {
+    h.tableBits = 0;
+    h.table[0] = 0;
+    return 0;
+  }
   let left = 1;
   for (let len = 1; len < 16; len++) {
     left <<= 1;
@@ -41,6 +75,7 @@ function build(h: Huffman, lengths: Uint8Array, from: number, n: number): number
     const l = lengths[from + s]!;
     if (l !== 0) h.symbol[offs[l]!++] = s;
   }
+  fillTable(h);
   return left;
 }
 
@@ -111,6 +146,14 @@ function inflateBlocks(src: Uint8Array, from: number, end: number, max: number):
         bitBuf |= src[pos++]! << bitCnt;
         bitCnt += 8;
       }
+    }
+    const entry = h.table[bitBuf & ((1 << h.tableBits) - 1)]!;
+    if (entry !== 0) {
+      const len = entry & 15;
+      if (len > bitCnt) throw INVALID;
+      bitBuf >>>= len;
+      bitCnt -= len;
+      return entry >>> 4;
     }
     const count = h.count;
     let code = 0;

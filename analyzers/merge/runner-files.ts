@@ -94,6 +94,12 @@ async function readThenMerge(files: string[], opts: ReadK6WindowsOptions): Promi
   return { merged, warnings: read.flatMap((r) => r.warnings) };
 }
 
+/**
+ * Bytes each runner file is read by at a time when the files are read side by side: a runner's windows
+ * wait in the merge until every runner has passed them, so a smaller read keeps fewer of them held.
+ */
+const SIDE_BY_SIDE_CHUNK = 256 << 10;
+
 /** A runner's windows are not in time order: only the sorting reader can merge them. */
 class OutOfOrder extends Error {}
 
@@ -148,7 +154,7 @@ async function mergeAsRead(files: string[], label: string, opts: ReadK6WindowsOp
   try {
     results = await Promise.all(
       files.map((file, i) =>
-        streamK6WindowsLines(file, { ...opts, signal }, sinkOf(i)).catch((err: unknown) => {
+        streamK6WindowsLines(file, { ...opts, signal, chunkBytes: SIDE_BY_SIDE_CHUNK }, sinkOf(i)).catch((err: unknown) => {
           stop.abort();
           throw err;
         }),

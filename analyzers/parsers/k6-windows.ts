@@ -10,6 +10,8 @@ export interface ReadK6WindowsOptions {
   /** Count and skip corrupt lines in the middle instead of failing on the first. */
   lenient?: boolean;
   signal?: AbortSignal;
+  /** Bytes read at a time (default: forEachLine's); files read side by side take less, so fewer lines wait for the slowest. */
+  chunkBytes?: number;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -208,7 +210,7 @@ export async function streamK6WindowsLines(file: string, opts: ReadK6WindowsOpti
           tracker.ok();
       }
     },
-    opts.signal ? { signal: opts.signal } : {},
+    { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.chunkBytes !== undefined ? { chunkBytes: opts.chunkBytes } : {}) },
   );
 
   if (!header) {
