@@ -117,57 +117,64 @@ function room(len: number, n: number, max: number): void {
 }
 
 /**
- * The blocks of the deflate stream src[from, end) into `out`; returns [bytes written, where the
- * stream ended]. One function with its state in locals: this is the hot loop of a soak's merge.
+ * The blocks of a deflate stream into `out`: the state lives in one reused object's fields, so a
+ * call allocates nothing (this is the hot loop of a soak's merge).
  */
-function inflateBlocks(src: Uint8Array, from: number, end: number, max: number): [number, number] {
-  let pos = from;
-  let bitBuf = 0;
-  let bitCnt = 0;
-  let outLen = 0;
-  const need = (n: number): void => {
-    while (bitCnt < n) {
-      if (pos >= end) throw INVALID;
-      bitBuf |= src[pos++]! << bitCnt;
-      bitCnt += 8;
+class Inflater {
+  src: Uint8Array = new Uint8Array(0);
+  pos = 0;
+  end = 0;
+  bitBuf = 0;
+  bitCnt = 0;
+  outLen = 0;
+  max = 0;
+
+  need(n: number): void {
+    while (this.bitCnt < n) {
+      if (this.pos >= this.end) throw INVALID;
+      this.bitBuf |= this.src[this.pos++]! << this.bitCnt;
+      this.bitCnt += 8;
     }
-  };
-  const bits = (n: number): number => {
-    need(n);
-    const v = bitBuf & ((1 << n) - 1);
-    bitBuf >>>= n;
-    bitCnt -= n;
+  }
+
+  bits(n: number): number {
+    this.need(n);
+    const v = this.bitBuf & ((1 << n) - 1);
+    this.bitBuf >>>= n;
+    this.bitCnt -= n;
     return v;
-  };
-  /** One symbol of `h`: the canonical code read bit by bit (codes are at most 15 bits). */
-  const decode = (h: Huffman): number => {
-    if (bitCnt < 15) {
-      while (bitCnt < 24 && pos < end) {
-        bitBuf |= src[pos++]! << bitCnt;
-        bitCnt += 8;
+  }
+
+  /** One symbol of `h`: by table when its code is short, else the canonical code read bit by bit (codes are at most 15 bits). */
+  decode(h: Huffman): number {
+    if (this.bitCnt < 15) {
+      const src = this.src;
+      while (this.bitCnt < 24 && this.pos < this.end) {
+        this.bitBuf |= src[this.pos++]! << this.bitCnt;
+        this.bitCnt += 8;
       }
     }
-    const entry = h.table[bitBuf & ((1 << h.tableBits) - 1)]!;
+    const entry = h.table[this.bitBuf & ((1 << h.tableBits) - 1)]!;
     if (entry !== 0) {
       const len = entry & 15;
-      if (len > bitCnt) throw INVALID;
-      bitBuf >>>= len;
-      bitCnt -= len;
+      if (len > this.bitCnt) throw INVALID;
+      this.bitBuf >>>= len;
+      this.bitCnt -= len;
       return entry >>> 4;
     }
     const count = h.count;
     let code = 0;
     let first = 0;
     let index = 0;
-    let buf = bitBuf;
+    let buf = this.bitBuf;
     for (let len = 1; len < 16; len++) {
       code |= buf & 1;
       buf >>>= 1;
       const c = count[len]!;
       if (code - c < first) {
-        if (len > bitCnt) throw INVALID;
-        bitBuf = buf;
-        bitCnt -= len;
+        if (len > this.bitCnt) throw INVALID;
+        this.bitBuf = buf;
+        this.bitCnt -= len;
         return h.symbol[index + (code - first)]!;
       }
       index += c;
@@ -175,83 +182,115 @@ function inflateBlocks(src: Uint8Array, from: number, end: number, max: number):
       code <<= 1;
     }
     throw INVALID;
-  };
-  const codes = (lencode: Huffman, distcode: Huffman): void => {
+  }
+
+  codes(lencode: Huffman, distcode: Huffman): void {
     for (;;) {
-      let sym = decode(lencode);
+      let sym = this.decode(lencode);
       if (sym < 256) {
-        if (outLen >= out.length) room(outLen, 1, max);
-        else if (outLen >= max) throw INVALID;
-        out[outLen++] = sym;
+        if (this.outLen >= out.length) room(this.outLen, 1, this.max);
+        else if (this.outLen >= this.max) throw INVALID;
+        out[this.outLen++] = sym;
       } else if (sym === 256) return;
       else {
         sym -= 257;
         if (sym >= 29) throw INVALID;
-        const len = LEN_BASE[sym]! + bits(LEN_EXTRA[sym]!);
-        const dsym = decode(distcode);
+        const len = LEN_BASE[sym]! + this.bits(LEN_EXTRA[sym]!);
+        const dsym = this.decode(distcode);
         if (dsym >= 30) throw INVALID;
-        const dist = DIST_BASE[dsym]! + bits(DIST_EXTRA[dsym]!);
-        if (dist > outLen) throw INVALID;
-        room(outLen, len, max);
+        const dist = DIST_BASE[dsym]! + this.bits(DIST_EXTRA[dsym]!);
+        let n = this.outLen;
+        if (dist > n) throw INVALID;
+        room(n, len, this.max);
         const o = out;
-        for (let i = 0; i < len; i++, outLen++) o[outLen] = o[outLen - dist]!;
+        for (let i = 0; i < len; i++, n++) o[n] = o[n - dist]!;
+        this.outLen = n;
       }
     }
-  };
-  let last = 0;
-  while (!last) {
-    last = bits(1);
-    const type = bits(2);
-    if (type === 0) {
-      // Stored: byte-aligned; the bits left in the buffer are dropped, whole bytes in it given back.
-      pos -= bitCnt >>> 3;
-      bitBuf = 0;
-      bitCnt = 0;
-      if (pos + 4 > end) throw INVALID;
-      const len = src[pos]! | (src[pos + 1]! << 8);
-      if ((len ^ 0xffff) !== (src[pos + 2]! | (src[pos + 3]! << 8))) throw INVALID;
-      pos += 4;
-      if (pos + len > end) throw INVALID;
-      room(outLen, len, max);
-      out.set(src.subarray(pos, pos + len), outLen);
-      outLen += len;
-      pos += len;
-    } else if (type === 1) codes(fixedLen, fixedDist);
-    else if (type === 2) {
-      const nlen = bits(5) + 257;
-      const ndist = bits(5) + 1;
-      const ncode = bits(4) + 4;
-      if (nlen > 286 || ndist > 30) throw INVALID;
-      lengths.fill(0, 0, 19);
-      for (let i = 0; i < ncode; i++) lengths[ORDER[i]!] = bits(3);
-      if (build(dynLen, lengths, 0, 19) !== 0) throw INVALID;
-      let i = 0;
-      while (i < nlen + ndist) {
-        const sym = decode(dynLen);
-        if (sym < 16) {
-          lengths[i++] = sym;
-          continue;
-        }
-        let len = 0;
-        let rep: number;
-        if (sym === 16) {
-          if (i === 0) throw INVALID;
-          len = lengths[i - 1]!;
-          rep = 3 + bits(2);
-        } else if (sym === 17) rep = 3 + bits(3);
-        else rep = 11 + bits(7);
-        if (i + rep > nlen + ndist) throw INVALID;
-        lengths.fill(len, i, i + rep);
-        i += rep;
-      }
-      if (lengths[256] === 0) throw INVALID;
-      if (!usable(dynLen, build(dynLen, lengths, 0, nlen), nlen) || !usable(dynDist, build(dynDist, lengths, nlen, ndist), ndist)) throw INVALID;
-      codes(dynLen, dynDist);
-    } else throw INVALID;
   }
-  // Whole bytes read ahead into the buffer are not part of the stream.
-  return [outLen, pos - (bitCnt >>> 3)];
+
+  stored(): void {
+    // Byte-aligned: the bits left in the buffer are dropped, whole bytes in it given back.
+    this.pos -= this.bitCnt >>> 3;
+    this.bitBuf = 0;
+    this.bitCnt = 0;
+    const src = this.src;
+    const pos = this.pos;
+    if (pos + 4 > this.end) throw INVALID;
+    const len = src[pos]! | (src[pos + 1]! << 8);
+    if ((len ^ 0xffff) !== (src[pos + 2]! | (src[pos + 3]! << 8))) throw INVALID;
+    if (pos + 4 + len > this.end) throw INVALID;
+    room(this.outLen, len, this.max);
+    out.set(src.subarray(pos + 4, pos + 4 + len), this.outLen);
+    this.outLen += len;
+    this.pos = pos + 4 + len;
+  }
+
+  dynamic(): void {
+    const nlen = this.bits(5) + 257;
+    const ndist = this.bits(5) + 1;
+    const ncode = this.bits(4) + 4;
+    if (nlen > 286 || ndist > 30) throw INVALID;
+    lengths.fill(0, 0, 19);
+    for (let i = 0; i < ncode; i++) lengths[ORDER[i]!] = this.bits(3);
+    if (build(dynLen, lengths, 0, 19) !== 0) throw INVALID;
+    let i = 0;
+    while (i < nlen + ndist) {
+      const sym = this.decode(dynLen);
+      if (sym < 16) {
+        lengths[i++] = sym;
+        continue;
+      }
+      let len = 0;
+      let rep: number;
+      if (sym === 16) {
+        if (i === 0) throw INVALID;
+        len = lengths[i - 1]!;
+        rep = 3 + this.bits(2);
+      } else if (sym === 17) rep = 3 + this.bits(3);
+      else rep = 11 + this.bits(7);
+      if (i + rep > nlen + ndist) throw INVALID;
+      lengths.fill(len, i, i + rep);
+      i += rep;
+    }
+    if (lengths[256] === 0) throw INVALID;
+    if (!usable(dynLen, build(dynLen, lengths, 0, nlen), nlen) || !usable(dynDist, build(dynDist, lengths, nlen, ndist), ndist)) throw INVALID;
+    this.codes(dynLen, dynDist);
+  }
+
+  /** Inflates src[from, end); returns the bytes written (the stream's end is then `streamEnd()`). */
+  run(src: Uint8Array, from: number, end: number, max: number): number {
+    this.src = src;
+    this.pos = from;
+    this.end = end;
+    this.bitBuf = 0;
+    this.bitCnt = 0;
+    this.outLen = 0;
+    this.max = max;
+    let last = 0;
+    while (!last) {
+      last = this.bits(1);
+      const type = this.bits(2);
+      if (type === 0) this.stored();
+      else if (type === 1) this.codes(fixedLen, fixedDist);
+      else if (type === 2) this.dynamic();
+      else throw INVALID;
+    }
+    return this.outLen;
+  }
+
+  /** Where the stream ended: whole bytes read ahead into the buffer are not part of it. */
+  streamEnd(): number {
+    return this.pos - (this.bitCnt >>> 3);
+  }
+
+  release(): void {
+    this.src = EMPTY;
+  }
 }
+
+const EMPTY = new Uint8Array(0);
+const inflater = new Inflater();
 
 function adler32(b: Uint8Array, n: number): number {
   let a = 1;
@@ -278,10 +317,13 @@ export function inflateZlib(input: Uint8Array, maxOutput: number): Uint8Array | 
   let n: number;
   let streamEnd: number;
   try {
-    [n, streamEnd] = inflateBlocks(input, 2, end, maxOutput);
+    n = inflater.run(input, 2, end, maxOutput);
+    streamEnd = inflater.streamEnd();
   } catch (err) {
     if (err instanceof Invalid) return null;
     throw err;
+  } finally {
+    inflater.release();
   }
   if (streamEnd !== end) return null;
   const check = ((input[end]! << 24) | (input[end + 1]! << 16) | (input[end + 2]! << 8) | input[end + 3]!) >>> 0;
