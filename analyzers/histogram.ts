@@ -142,8 +142,21 @@ export function decodeHistogram(base64: string, what = 'the input', opts: { resi
 /** The layout every histogram of newHistogram has before anything is added: the oracle of its index arithmetic. Never written to. */
 const LAYOUT = newHistogram() as unknown as LayoutInternals;
 const INITIAL_HIGHEST_TRACKABLE = LAYOUT.highestTrackableValue;
+/** The highest value counted at `index` of the layout, remembered (every added histogram asks it of its max index). */
+let highestAtIndex = new Float64Array(1 << 15);
+function highestAt(index: number): number {
+  // A hostile payload may claim any index: only those of trackable values are remembered.
+  if (index > MAX_TRACKABLE_INDEX) return LAYOUT.highestEquivalentValue(LAYOUT.valueFromIndex(index));
+  if (index >= highestAtIndex.length) {
+    const grown = new Float64Array(Math.max(index + 1, highestAtIndex.length * 2));
+    grown.set(highestAtIndex);
+    highestAtIndex = grown;
+  }
+  return (highestAtIndex[index] ||= LAYOUT.highestEquivalentValue(LAYOUT.valueFromIndex(index)));
+}
+const MAX_TRACKABLE_INDEX = LAYOUT.countsArrayIndex(MAX_TRACKABLE);
 /** The highest value a counts array of `length` of the layout records. */
-const recordableWith = (length: number): number => LAYOUT.highestEquivalentValue(LAYOUT.valueFromIndex(length - 1));
+const recordableWith = (length: number): number => highestAt(length - 1);
 const INITIAL_RECORDABLE = recordableWith(LAYOUT.countsArrayLength);
 
 /** Zeroed counts arrays of finished sums, for the next: a soak's merge makes tens of thousands of sums. */
@@ -246,7 +259,7 @@ export class HistogramSum {
     if (maxIndex < 0) return;
     const lowIndex = walkLowIndex;
     const minNonZeroIndex = walkMinNonZeroIndex;
-    const highest = LAYOUT.highestEquivalentValue(LAYOUT.valueFromIndex(maxIndex));
+    const highest = highestAt(maxIndex);
     if (!(highest <= MAX_TRACKABLE)) throw enc.bad('counts beyond the largest trackable value');
     const counts = this.sized(highest);
     const overflow = walkPayload(raw, end, counts);
@@ -278,7 +291,7 @@ export class HistogramSum {
       while (minNonZeroIndex <= maxIndex && from[minNonZeroIndex] === 0) minNonZeroIndex++;
       if (minNonZeroIndex > maxIndex) minNonZeroIndex = -1;
     }
-    const highest = LAYOUT.highestEquivalentValue(LAYOUT.valueFromIndex(maxIndex));
+    const highest = highestAt(maxIndex);
     const counts = this.sized(highest);
     let total = 0;
     for (let i = lowIndex; i <= maxIndex; i++) {
@@ -380,11 +393,24 @@ interface CheckedEncoding {
   bad(why: string): UserError;
 }
 
+/** True when `s` is /^[A-Za-z0-9+/]+={0,2}$/ (Buffer.from would skip other characters silently); a loop, as this runs for every window histogram. */
+function isBase64(s: string): boolean {
+  let n = s.length;
+  if (n > 0 && s.charCodeAt(n - 1) === 61) n--;
+  if (n > 0 && s.charCodeAt(n - 1) === 61) n--;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47)) return false;
+  }
+  return true;
+}
+
 /** The header checks and the bounded inflation every decode goes through. */
 function inflateChecked(base64: string, what: string): CheckedEncoding {
   const bad = (why: string): UserError =>
     new UserError(`${what} has a corrupt histogram (${why})`, { fix: 'pass the file the tool wrote, unchanged' });
-  if (typeof base64 !== 'string' || base64.length < 12 || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64.trim())) throw bad('not base64');
+  if (typeof base64 !== 'string' || base64.length < 12 || !isBase64(base64.trim())) throw bad('not base64');
   const buf = Buffer.from(base64.trim(), 'base64');
   if (buf.length < 8 || (buf.readInt32BE(0) & ~0xf0) !== V2_COMPRESSED_COOKIE_BASE) throw bad('not an HdrHistogram V2 compressed encoding');
   const len = buf.readInt32BE(4);

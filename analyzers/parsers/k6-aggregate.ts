@@ -29,7 +29,7 @@ export interface OpenSeriesSet {
  * Series keep the order they first appear in. `file` names the input in messages.
  */
 export class SeriesSetSum {
-  private readonly trends = new Map<string, { s: TrendSeries; h: HistogramSum }>();
+  private readonly trends = new Map<string, { s: TrendSeries; h: HistogramSum; what: string }>();
   private readonly counters = new Map<string, CounterSeries>();
   private readonly rates = new Map<string, RateSeries>();
   private readonly gauges = new Map<string, GaugeSeries>();
@@ -37,13 +37,16 @@ export class SeriesSetSum {
   constructor(private readonly file = '') {}
 
   add(set: SeriesSet): void {
-    for (const t of set.trends) this.trend(t).add(t.histogram, `${this.file ? `${this.file}: ` : ''}series ${t.metric}`);
+    for (const t of set.trends) {
+      const cur = this.trend(t);
+      cur.h.add(t.histogram, cur.what);
+    }
     this.addScalars(set);
   }
 
   /** Adds a merged set still open (its histograms not encoded yet), as adding its encoded set would. */
   addOpen(set: OpenSeriesSet): void {
-    for (const { s, h } of set.trends) this.trend(s).addSum(h);
+    for (const { s, h } of set.trends) this.trend(s).h.addSum(h);
     this.addScalars(set);
   }
 
@@ -52,19 +55,20 @@ export class SeriesSetSum {
     return { trends: [...this.trends.values()], counters: [...this.counters.values()], rates: [...this.rates.values()], gauges: [...this.gauges.values()] };
   }
 
-  private trend(t: TrendSeries): HistogramSum {
+  /** The series of `t`, its figures added (a new series starts from a copy of `t`); `what` names it in messages. */
+  private trend(t: TrendSeries): { h: HistogramSum; what: string } {
     const k = seriesKey(t.metric, t.tags);
     const cur = this.trends.get(k);
     if (!cur) {
-      const h = new HistogramSum();
-      this.trends.set(k, { s: { ...t, tags: { ...t.tags } }, h });
-      return h;
+      const fresh = { s: { ...t, tags: { ...t.tags } }, h: new HistogramSum(), what: `${this.file ? `${this.file}: ` : ''}series ${t.metric}` };
+      this.trends.set(k, fresh);
+      return fresh;
     }
     cur.s.count += t.count;
     cur.s.sum += t.sum;
     cur.s.min = Math.min(cur.s.min, t.min);
     cur.s.max = Math.max(cur.s.max, t.max);
-    return cur.h;
+    return cur;
   }
 
   private addScalars(set: Pick<SeriesSet, 'counters' | 'rates' | 'gauges'>): void {

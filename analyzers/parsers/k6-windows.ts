@@ -66,7 +66,9 @@ function checkSeriesRanges(o: Record<string, unknown>, where: string, line: stri
 
 function normaliseSeries<T extends { tags?: unknown }>(arr: unknown): T[] {
   if (!Array.isArray(arr)) return [];
-  return (arr as T[]).map((s) => (s.tags ? s : { ...s, tags: {} }));
+  const series = arr as T[];
+  // Series written by the perf output all carry tags: the parsed array is kept as it is.
+  return series.every((s) => s.tags) ? series : series.map((s) => (s.tags ? s : { ...s, tags: {} }));
 }
 
 /** The lines of one perf.k6-windows/v1 file as read (header first), and what reading them noticed. */
