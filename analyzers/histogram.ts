@@ -393,24 +393,11 @@ interface CheckedEncoding {
   bad(why: string): UserError;
 }
 
-/** True when `s` is /^[A-Za-z0-9+/]+={0,2}$/ (Buffer.from would skip other characters silently); a loop, as this runs for every window histogram. */
-function isBase64(s: string): boolean {
-  let n = s.length;
-  if (n > 0 && s.charCodeAt(n - 1) === 61) n--;
-  if (n > 0 && s.charCodeAt(n - 1) === 61) n--;
-  if (n === 0) return false;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47)) return false;
-  }
-  return true;
-}
-
 /** The header checks and the bounded inflation every decode goes through. */
 function inflateChecked(base64: string, what: string): CheckedEncoding {
   const bad = (why: string): UserError =>
     new UserError(`${what} has a corrupt histogram (${why})`, { fix: 'pass the file the tool wrote, unchanged' });
-  if (typeof base64 !== 'string' || base64.length < 12 || !isBase64(base64.trim())) throw bad('not base64');
+  if (typeof base64 !== 'string' || base64.length < 12 || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64.trim())) throw bad('not base64');
   const buf = Buffer.from(base64.trim(), 'base64');
   if (buf.length < 8 || (buf.readInt32BE(0) & ~0xf0) !== V2_COMPRESSED_COOKIE_BASE) throw bad('not an HdrHistogram V2 compressed encoding');
   const len = buf.readInt32BE(4);
