@@ -443,7 +443,8 @@ function mergeBucket(bucket: Bucket | undefined, order: string[], index: number,
   for (const ws of parts) for (const w of ws) sum.add(w);
   const set = sum.open();
   // Across time (one runner's windows in the bucket) a gauge keeps its latest value; across runners they add.
-  set.gauges = sumGauges(parts.map((ws) => mergeSeriesSets(ws.map((w) => ({ trends: [], counters: [], rates: [], gauges: w.gauges }))).gauges));
+  // (A runner's one window with at most one gauge is its own latest: no merge to make.)
+  set.gauges = sumGauges(parts.map((ws) => (ws.length === 1 && ws[0]!.gauges.length <= 1 ? ws[0]!.gauges : mergeSeriesSets(ws.map((w) => ({ trends: [], counters: [], rates: [], gauges: w.gauges }))).gauges)));
   totals?.addOpen(set);
   return { type: 'window', index, startMs, endMs, ...encodeSeriesSet(set) };
 }
