@@ -1,6 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { UserError } from '../core/errors.js';
+import { inflateZlib } from './inflate.js';
 
 /**
  * The one latency histogram type of the project: HdrHistogram with 3 significant digits, recording
@@ -138,32 +139,52 @@ export function decodeHistogram(base64: string, what = 'the input', opts: { resi
   }
 }
 
-/**
- * Adds an encoded histogram INTO `into` (a histogram of newHistogram's layout), checked as safely as
- * decodeHistogram: the counts go straight from the payload into `into`'s counts, with no intermediate
- * histogram, so merging many windows decodes each once and copies nothing. The result is the one of
- * `into.add(decodeHistogram(base64))`. An encoding of another layout (digits, lowest value) takes that path.
- */
-export function addEncodedHistogram(into: Histogram, base64: string, what = 'the input'): void {
-  const enc = inflateChecked(base64, what);
-  const j = into as unknown as LayoutInternals;
-  if (enc.digits !== j.numberOfSignificantValueDigits || enc.lowest !== j.lowestDiscernibleValue) {
-    let decoded: Histogram;
-    try {
-      decoded = libraryDecode(enc.raw);
-    } catch {
-      throw enc.bad('its counts do not decode');
-    }
-    into.add(decoded);
-    bucketedMax.add(into);
-    return;
+/** The layout every histogram of newHistogram has before anything is added: the oracle of its index arithmetic. Never written to. */
+const LAYOUT = newHistogram() as unknown as LayoutInternals;
+const INITIAL_HIGHEST_TRACKABLE = LAYOUT.highestTrackableValue;
+/** The highest value counted at `index` of the layout, remembered (every added histogram asks it of its max index). */
+let highestAtIndex = new Float64Array(1 << 15);
+function highestAt(index: number): number {
+  // A hostile payload may claim any index: only those of trackable values are remembered.
+  if (index > MAX_TRACKABLE_INDEX) return LAYOUT.highestEquivalentValue(LAYOUT.valueFromIndex(index));
+  if (index >= highestAtIndex.length) {
+    const grown = new Float64Array(Math.max(index + 1, highestAtIndex.length * 2));
+    grown.set(highestAtIndex);
+    highestAtIndex = grown;
   }
-  const raw = enc.raw;
-  const end = 40 + enc.payloadLength;
-  // First pass: where the counts end (the highest non-zero index), so `into` is sized once.
+  return (highestAtIndex[index] ||= LAYOUT.highestEquivalentValue(LAYOUT.valueFromIndex(index)));
+}
+const MAX_TRACKABLE_INDEX = LAYOUT.countsArrayIndex(MAX_TRACKABLE);
+/** The highest value a counts array of `length` of the layout records. */
+const recordableWith = (length: number): number => highestAt(length - 1);
+const INITIAL_RECORDABLE = recordableWith(LAYOUT.countsArrayLength);
+
+/** Zeroed counts arrays of finished sums, for the next: a soak's merge makes tens of thousands of sums. */
+const countsPool: Uint32Array[] = [];
+function takeCounts(length: number): Uint32Array {
+  const i = countsPool.findIndex((c) => c.length >= length);
+  return i >= 0 ? countsPool.splice(i, 1)[0]! : new Uint32Array(length);
+}
+function giveBackCounts(counts: Uint32Array, lo: number, hi: number): void {
+  if (hi >= lo) counts.fill(0, lo, hi + 1);
+  if (countsPool.length < 64) countsPool.push(counts);
+}
+
+/** What walkPayload found: the highest and lowest non-zero index, the lowest above 0 (value 0 aside; -1: none), and the counts' sum. */
+let walkMaxIndex = -1;
+let walkLowIndex = -1;
+let walkMinNonZeroIndex = -1;
+let walkTotal = 0;
+
+/**
+ * Walks an encoding's counts once (sets the walk* figures), adding them into `into` when given (sized
+ * for them). Returns why the counts are corrupt, or null.
+ */
+function walkPayload(raw: Buffer, end: number, into: Uint32Array | null): string | null {
   let pos = 40;
   let index = 0;
   let maxIndex = -1;
+  let lowIndex = -1;
   let minNonZeroIndex = -1;
   let total = 0;
   while (pos < end) {
@@ -173,42 +194,187 @@ export function addEncodedHistogram(into: Histogram, base64: string, what = 'the
     else {
       if (v > 0) {
         maxIndex = index;
+        if (lowIndex === -1) lowIndex = index;
         if (minNonZeroIndex === -1 && index !== 0) minNonZeroIndex = index;
         total += v;
+        if (into) {
+          const sum = into[index]! + v;
+          if (sum > Number.MAX_SAFE_INTEGER) return 'a count beyond the largest integer';
+          into[index] = sum;
+        }
       }
       index++;
     }
   }
-  if (pos !== end) throw enc.bad('its counts run past the payload');
-  if (maxIndex < 0) {
-    bucketedMax.add(into);
-    return;
-  }
-  const highest = j.highestEquivalentValue(j.valueFromIndex(maxIndex));
-  if (!(highest <= MAX_TRACKABLE)) throw enc.bad('counts beyond the largest trackable value');
-  if (j.highestEquivalentValue(j.valueFromIndex(j.countsArrayLength - 1)) < highest) j.resize(highest);
-  pos = 40;
-  index = 0;
-  while (pos < end) {
-    const v = readZigZag(raw, pos);
-    pos = zigZagEnd;
-    if (v < 0) index -= v;
-    else {
-      if (v > 0) j.addToCountAtIndex(index, v);
-      index++;
-    }
-  }
-  j.setTotalCount(into.totalCount + total);
-  j.updatedMaxValue(Math.max(into.maxValue, highest));
-  if (minNonZeroIndex >= 0) j.updateMinNonZeroValue(Math.min(into.minNonZeroValue, j.valueFromIndex(minNonZeroIndex)));
-  bucketedMax.add(into);
+  walkMaxIndex = maxIndex;
+  walkLowIndex = lowIndex;
+  walkMinNonZeroIndex = minNonZeroIndex;
+  walkTotal = total;
+  return pos === end ? null : 'its counts run past the payload';
 }
+
+/**
+ * The sum of encoded histograms (windows, runners), for merging many: each encoding, checked as
+ * safely as decodeHistogram, has its counts added in place into one counts array straight from the
+ * payload (no histogram per input, no copy), and the sum is encoded once. The result — encoding,
+ * counts, min, max, size — is exactly the one of adding each decodeHistogram into a newHistogram,
+ * auto-resizing included (the encoding names the highest trackable value the resizes reached).
+ * An encoding of another layout (digits, lowest value) moves the sum onto that library path.
+ * `encode()` ends the sum: its counts array goes back to a pool for the next.
+ */
+export class HistogramSum {
+  private counts: Uint32Array | null = null;
+  /** The counts the resizes of newHistogram's path would have reached: its length and highest trackable value. */
+  private length = LAYOUT.countsArrayLength;
+  private highestTrackable = INITIAL_HIGHEST_TRACKABLE;
+  private recordable = INITIAL_RECORDABLE;
+  private total = 0;
+  private maxValue = 0;
+  private minNonZeroValue = Number.MAX_SAFE_INTEGER;
+  private lo = Number.POSITIVE_INFINITY;
+  private hi = -1;
+  /** The library histogram the sum moved onto when an encoding of another layout was added. */
+  private other: Histogram | null = null;
+  private spent = false;
+
+  add(base64: string, what = 'the input'): void {
+    if (this.spent) throw new Error('HistogramSum.add after encode');
+    const enc = inflateChecked(base64, what);
+    if (this.other || enc.digits !== LAYOUT.numberOfSignificantValueDigits || enc.lowest !== LAYOUT.lowestDiscernibleValue) {
+      let decoded: Histogram;
+      try {
+        decoded = libraryDecode(enc.raw);
+      } catch {
+        throw enc.bad('its counts do not decode');
+      }
+      this.other ??= this.histogram();
+      this.other.add(decoded);
+      return;
+    }
+    const raw = enc.raw;
+    const end = 40 + enc.payloadLength;
+    const corrupt = walkPayload(raw, end, null);
+    if (corrupt) throw enc.bad(corrupt);
+    const maxIndex = walkMaxIndex;
+    if (maxIndex < 0) return;
+    const lowIndex = walkLowIndex;
+    const minNonZeroIndex = walkMinNonZeroIndex;
+    const highest = highestAt(maxIndex);
+    if (!(highest <= MAX_TRACKABLE)) throw enc.bad('counts beyond the largest trackable value');
+    const counts = this.sized(highest);
+    const overflow = walkPayload(raw, end, counts);
+    if (overflow) throw enc.bad(overflow);
+    this.note(lowIndex, minNonZeroIndex, maxIndex, highest, walkTotal);
+  }
+
+  /**
+   * Adds another open sum, exactly as adding its encoding would (the counts its encoding would carry,
+   * read from its counts array): a run's totals summed from its merged windows without re-decoding them.
+   */
+  addSum(o: HistogramSum): void {
+    if (o.spent) throw new Error('HistogramSum.addSum of an encoded sum');
+    if (this.spent) throw new Error('HistogramSum.addSum after encode');
+    if (this.other || o.other || !o.counts) {
+      if (o.other || o.total > 0) this.add(o.encodeOpen(), 'a merged window');
+      return;
+    }
+    const from = o.counts;
+    // The first and last non-zero counts lie at o.lo and o.hi unless a Uint32 count wrapped to 0.
+    let lowIndex = o.lo;
+    while (lowIndex <= o.hi && from[lowIndex] === 0) lowIndex++;
+    let maxIndex = o.hi;
+    while (maxIndex >= lowIndex && from[maxIndex] === 0) maxIndex--;
+    if (maxIndex < lowIndex) return;
+    let minNonZeroIndex = lowIndex;
+    if (minNonZeroIndex === 0) {
+      minNonZeroIndex = 1;
+      while (minNonZeroIndex <= maxIndex && from[minNonZeroIndex] === 0) minNonZeroIndex++;
+      if (minNonZeroIndex > maxIndex) minNonZeroIndex = -1;
+    }
+    const highest = highestAt(maxIndex);
+    const counts = this.sized(highest);
+    let total = 0;
+    for (let i = lowIndex; i <= maxIndex; i++) {
+      const v = from[i]!;
+      if (v !== 0) {
+        counts[i] = counts[i]! + v;
+        total += v;
+      }
+    }
+    this.note(lowIndex, minNonZeroIndex, maxIndex, highest, total);
+  }
+
+  /** The counts array, resized as newHistogram's path would for a value of `highest`. */
+  private sized(highest: number): Uint32Array {
+    if (this.recordable < highest) {
+      this.highestTrackable = highest;
+      this.length = LAYOUT.determineArrayLengthNeeded(highest);
+      this.recordable = recordableWith(this.length);
+    }
+    let counts = this.counts;
+    if (!counts || counts.length < this.length) {
+      const grown = takeCounts(this.length);
+      if (counts) {
+        if (this.hi >= this.lo) grown.set(counts.subarray(this.lo, this.hi + 1), this.lo);
+        giveBackCounts(counts, this.lo, this.hi);
+      }
+      counts = this.counts = grown;
+    }
+    return counts;
+  }
+
+  /** Records what an added histogram brought: its index range, max, size and lowest non-zero value. */
+  private note(lowIndex: number, minNonZeroIndex: number, maxIndex: number, highest: number, total: number): void {
+    if (lowIndex < this.lo) this.lo = lowIndex;
+    if (maxIndex > this.hi) this.hi = maxIndex;
+    this.total += total;
+    if (highest > this.maxValue) this.maxValue = highest;
+    if (minNonZeroIndex > 0) this.minNonZeroValue = Math.min(this.minNonZeroValue, LAYOUT.valueFromIndex(minNonZeroIndex));
+  }
+
+  /** The sum as a library histogram (for percentiles and counts); the sum stays open. */
+  histogram(): Histogram {
+    if (this.other) return this.other;
+    const h = newHistogram();
+    const j = h as unknown as LayoutInternals;
+    if (this.highestTrackable !== INITIAL_HIGHEST_TRACKABLE) j.resize(this.highestTrackable);
+    const counts = this.counts;
+    if (counts) for (let i = this.lo; i <= this.hi; i++) if (counts[i] !== 0) j.setCountAtIndex(i, counts[i]!);
+    j.setTotalCount(this.total);
+    if (this.maxValue > 0) j.updatedMaxValue(this.maxValue);
+    if (this.minNonZeroValue < Number.MAX_SAFE_INTEGER) j.updateMinNonZeroValue(this.minNonZeroValue);
+    bucketedMax.add(h);
+    return h;
+  }
+
+  /** The sum's encoding (encodeHistogram's bytes); ends the sum. */
+  encode(): string {
+    if (this.spent) throw new Error('HistogramSum.encode twice');
+    this.spent = true;
+    const out = this.encodeOpen();
+    if (this.counts) giveBackCounts(this.counts, this.lo, this.hi);
+    this.counts = null;
+    return out;
+  }
+
+  private encodeOpen(): string {
+    if (this.other) return encodeHistogram(this.other);
+    const limit = LAYOUT.countsArrayIndex(this.maxValue) + 1;
+    return encodeCounts(this.counts ?? NO_COUNTS, limit, LAYOUT.numberOfSignificantValueDigits, LAYOUT.lowestDiscernibleValue, this.highestTrackable, Math.min(this.lo, limit));
+  }
+}
+
+const NO_COUNTS = new Uint32Array(1);
 
 /** The JS histogram's layout internals this module reads and writes (the exported interface omits them). */
 interface LayoutInternals {
   numberOfSignificantValueDigits: number;
   lowestDiscernibleValue: number;
+  highestTrackableValue: number;
   countsArrayLength: number;
+  countsArrayIndex(v: number): number;
+  determineArrayLengthNeeded(highestTrackableValue: number): number;
+  setCountAtIndex(i: number, count: number): void;
   highestEquivalentValue(v: number): number;
   valueFromIndex(i: number): number;
   resize(highestTrackableValue: number): void;
@@ -236,11 +402,18 @@ function inflateChecked(base64: string, what: string): CheckedEncoding {
   if (buf.length < 8 || (buf.readInt32BE(0) & ~0xf0) !== V2_COMPRESSED_COOKIE_BASE) throw bad('not an HdrHistogram V2 compressed encoding');
   const len = buf.readInt32BE(4);
   if (len <= 0 || 8 + len > buf.length) throw bad('length field out of range');
+  // The small inflater first (a soak's merge inflates hundreds of thousands of these); native zlib for
+  // whatever it does not take, which also gives the error of a corrupt payload.
+  const compressed = buf.subarray(8, 8 + len);
+  const fast = inflateZlib(compressed, MAX_UNCOMPRESSED);
   let raw: Buffer;
-  try {
-    raw = inflateSync(buf.subarray(8, 8 + len), { maxOutputLength: MAX_UNCOMPRESSED });
-  } catch {
-    throw bad('its compressed payload does not inflate');
+  if (fast) raw = Buffer.from(fast.buffer, fast.byteOffset, fast.length);
+  else {
+    try {
+      raw = inflateSync(compressed, { maxOutputLength: MAX_UNCOMPRESSED });
+    } catch {
+      throw bad('its compressed payload does not inflate');
+    }
   }
   if (raw.length < 40 || (raw.readInt32BE(0) & ~0xf0) !== V2_COOKIE_BASE) throw bad('no V2 encoding cookie');
   const payloadLength = raw.readInt32BE(4);
@@ -303,30 +476,34 @@ function putZigZag(buf: Buffer, pos: number, v: number): number {
  * faster than the library's encoder, which matters where every window of a long run is encoded.
  */
 export function encodeHistogram(h: Histogram): string {
-  const j = h as unknown as {
-    countsArrayIndex(v: number): number;
-    getCountAtIndex(i: number): number;
-    numberOfSignificantValueDigits: number;
-    lowestDiscernibleValue: number;
-    highestTrackableValue: number;
-  };
+  const j = h as unknown as LayoutInternals & { _counts?: unknown; getCountAtIndex(i: number): number };
   const limit = j.countsArrayIndex(h.maxValue) + 1;
+  const counts = j._counts instanceof Uint32Array ? j._counts : Array.from({ length: limit }, (_, i) => j.getCountAtIndex(i));
+  return encodeCounts(counts, limit, j.numberOfSignificantValueDigits, j.lowestDiscernibleValue, j.highestTrackableValue);
+}
+
+/** The V2 compressed base64 of counts[0, limit) of a histogram of that layout; counts[0, zerosTo) are known to be 0. */
+function encodeCounts(counts: ArrayLike<number>, limit: number, digits: number, lowest: number, highestTrackable: number, zerosTo = 0): string {
   const need = 40 + limit * 9;
   if (scratch.length < need) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
   const b = scratch;
   b.writeInt32BE(V2_COOKIE, 0);
   b.writeInt32BE(1, 8);
-  b.writeInt32BE(j.numberOfSignificantValueDigits, 12);
-  b.writeBigInt64BE(BigInt(j.lowestDiscernibleValue), 16);
-  b.writeBigInt64BE(BigInt(j.highestTrackableValue), 24);
+  b.writeInt32BE(digits, 12);
+  b.writeBigInt64BE(BigInt(lowest), 16);
+  b.writeBigInt64BE(BigInt(highestTrackable), 24);
   b.writeBigInt64BE(1n, 32);
   let pos = 40;
   let i = 0;
   while (i < limit) {
-    const count = j.getCountAtIndex(i++);
+    const count = counts[i++] ?? 0;
     if (count === 0) {
       let zeros = 1;
-      while (i < limit && j.getCountAtIndex(i) === 0) {
+      if (i < zerosTo) {
+        zeros = zerosTo;
+        i = zerosTo;
+      }
+      while (i < limit && (counts[i] ?? 0) === 0) {
         zeros++;
         i++;
       }

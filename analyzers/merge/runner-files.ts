@@ -73,9 +73,9 @@ export async function runnerFilesOf(paths: readonly string[]): Promise<string[]>
  */
 export async function readRunnerFiles(paths: readonly string[], opts: ReadK6WindowsOptions = {}): Promise<MergedRunnerFiles> {
   const files = await runnerFilesOf(paths);
-  const { merged, warnings } = (await mergeAsRead(files, opts)) ?? (await readThenMerge(files, opts));
   const label = paths.length === 1 ? paths[0]! : files.join(' + ');
-  const run = k6RunOfLines(merged.lines, label, [...warnings, ...merged.warnings]);
+  const { merged, warnings } = (await mergeAsRead(files, label, opts)) ?? (await readThenMerge(files, opts));
+  const run = k6RunOfLines(merged.lines, label, [...warnings, ...merged.warnings], merged.windowTotals);
   return { run, lines: merged.lines, runners: merged.runners, files, label };
 }
 
@@ -94,15 +94,22 @@ async function readThenMerge(files: string[], opts: ReadK6WindowsOptions): Promi
   return { merged, warnings: read.flatMap((r) => r.warnings) };
 }
 
+/**
+ * Bytes each runner file is read by at a time when the files are read side by side: a runner's windows
+ * wait in the merge until every runner has passed them, so a smaller read keeps fewer of them held.
+ */
+const SIDE_BY_SIDE_CHUNK = 256 << 10;
+
 /** A runner's windows are not in time order: only the sorting reader can merge them. */
 class OutOfOrder extends Error {}
 
 /**
  * The merge of mergeRunners, fed as the files are read: headers first (in file order, as mergeRunners
  * adds them), then windows as they arrive, then each runner's abort and summary lines in file order.
- * Null when a file's windows are out of order.
+ * The merged windows are summed as they are merged (`label` names the inputs in messages), so the run's
+ * totals need no second decode. Null when a file's windows are out of order.
  */
-async function mergeAsRead(files: string[], opts: ReadK6WindowsOptions): Promise<Merged | null> {
+async function mergeAsRead(files: string[], label: string, opts: ReadK6WindowsOptions): Promise<Merged | null> {
   const n = files.length;
   const headers: (K6WindowsHeader | undefined)[] = new Array<K6WindowsHeader | undefined>(n);
   const names: string[] = new Array<string>(n);
@@ -120,7 +127,7 @@ async function mergeAsRead(files: string[], opts: ReadK6WindowsOptions): Promise
   const start = (): LiveMerge => {
     const hs = headers as K6WindowsHeader[];
     const aligned = hs.every((h) => h.alignedWindows === true);
-    const m = new LiveMerge(aligned ? {} : { originMs: Math.min(...hs.map((h) => h.startMs)) });
+    const m = new LiveMerge(aligned ? { windowTotals: label } : { originMs: Math.min(...hs.map((h) => h.startMs)), windowTotals: label });
     hs.forEach((h, i) => m.add(names[i]!, h, files[i]!));
     early.forEach((ws, i) => ws.forEach((w) => feed(m, i, w)));
     early.length = 0;
@@ -147,7 +154,7 @@ async function mergeAsRead(files: string[], opts: ReadK6WindowsOptions): Promise
   try {
     results = await Promise.all(
       files.map((file, i) =>
-        streamK6WindowsLines(file, { ...opts, signal }, sinkOf(i)).catch((err: unknown) => {
+        streamK6WindowsLines(file, { ...opts, signal, chunkBytes: SIDE_BY_SIDE_CHUNK }, sinkOf(i)).catch((err: unknown) => {
           stop.abort();
           throw err;
         }),

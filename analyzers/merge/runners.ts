@@ -8,7 +8,7 @@ import type {
 } from '../../core/artifacts/k6-windows.js';
 import type { RunnerRecord } from '../../core/contract/artifacts.js';
 import { UserError } from '../../core/errors.js';
-import { mergeSeriesSets, seriesKey } from '../parsers/k6-aggregate.js';
+import { encodeSeriesSet, mergeSeriesSets, SeriesSetSum, seriesKey } from '../parsers/k6-aggregate.js';
 import { parseSegment, segmentsOverlap, WHOLE_TEST, type SegmentRange } from './segments.js';
 
 /**
@@ -75,6 +75,8 @@ export interface MergedRunners {
   lines: K6WindowsLine[];
   runners: RunnerRecord[];
   warnings: string[];
+  /** With the `windowTotals` option: mergeSeriesSets of the merged windows, summed as they were merged. */
+  windowTotals?: SeriesSet;
 }
 
 export interface LiveMergeOptions {
@@ -82,6 +84,11 @@ export interface LiveMergeOptions {
   expectedRunners?: number;
   /** Origin of the grid for unaligned runners (default: the first header's start). */
   originMs?: number;
+  /**
+   * Sum the merged windows' series as they are merged (the run's totals when no summary line), without
+   * decoding the merged histograms again; the value names the inputs in messages, as mergeSeriesSets' `file`.
+   */
+  windowTotals?: string;
 }
 
 type SeriesSet = Pick<K6WindowLine, 'trends' | 'counters' | 'rates' | 'gauges'>;
@@ -130,9 +137,11 @@ export class LiveMerge {
   private late = new Map<string, number>();
   private readonly notes = new Set<string>();
   private finished = false;
+  private readonly totals: SeriesSetSum | null;
 
   constructor(private readonly opts: LiveMergeOptions = {}) {
     this.originMs = opts.originMs ?? null;
+    this.totals = opts.windowTotals !== undefined ? new SeriesSetSum(opts.windowTotals) : null;
   }
 
   /** Adds one line of `runner`'s stream; the header must come first. Mismatches throw a UserError (exit 2). */
@@ -222,7 +231,9 @@ export class LiveMerge {
     const lines: K6WindowsLine[] = [header, ...this.emitted, ...[...this.aborts].sort((a, b) => a.atMs - b.atMs)];
     if (states.every((s) => s.summary)) lines.push(this.mergedSummary(states, header));
     const runners = this.runners();
-    return { lines, runners, warnings: this.warnings(runners) };
+    const merged: MergedRunners = { lines, runners, warnings: this.warnings(runners) };
+    if (this.totals) merged.windowTotals = encodeSeriesSet(this.totals.open());
+    return merged;
   }
 
   private warnings(runners: RunnerRecord[]): string[] {
@@ -358,7 +369,7 @@ export class LiveMerge {
       const prev = this.emitted[this.emitted.length - 1];
       const startMs = prev ? prev.endMs : (bucket?.minStart ?? this.gridStart(i));
       const endMs = final && i === last ? Math.max(bucket?.maxEnd ?? gridEnd, startMs) : gridEnd;
-      this.emitted.push(mergeBucket(bucket, [...this.state.keys()], this.emitted.length, startMs, endMs));
+      this.emitted.push(mergeBucket(bucket, [...this.state.keys()], this.emitted.length, startMs, endMs, this.totals));
       this.next++;
     }
   }
@@ -415,20 +426,27 @@ function sumGauges(perRunner: GaugeSeries[][]): GaugeSeries[] {
   return [...out.values()];
 }
 
-/** Merges a bucket's runner windows, runners in `order` (their join order), so the result does not depend on arrival order. */
-function mergeBucket(bucket: Bucket | undefined, order: string[], index: number, startMs: number, endMs: number): K6WindowLine {
+/**
+ * Merges a bucket's runner windows, runners in `order` (their join order), so the result does not depend
+ * on arrival order; the merged window is added to `totals` when given.
+ */
+function mergeBucket(bucket: Bucket | undefined, order: string[], index: number, startMs: number, endMs: number, totals: SeriesSetSum | null): K6WindowLine {
   const empty: K6WindowLine = { type: 'window', index, startMs, endMs, trends: [], counters: [], rates: [], gauges: [] };
   if (!bucket) return empty;
   const parts = order.map((r) => bucket.parts.get(r)).filter((ws) => ws !== undefined);
   if (parts.length === 1 && parts[0]!.length === 1) {
     const w = parts[0]![0]!;
+    totals?.add(w);
     return { ...w, index, startMs, endMs };
   }
-  const all = parts.flat();
-  const set = mergeSeriesSets(all);
+  const sum = new SeriesSetSum();
+  for (const ws of parts) for (const w of ws) sum.add(w);
+  const set = sum.open();
   // Across time (one runner's windows in the bucket) a gauge keeps its latest value; across runners they add.
-  set.gauges = sumGauges(parts.map((ws) => mergeSeriesSets(ws.map((w) => ({ trends: [], counters: [], rates: [], gauges: w.gauges }))).gauges));
-  return { type: 'window', index, startMs, endMs, ...set };
+  // (A runner's one window with at most one gauge is its own latest: no merge to make.)
+  set.gauges = sumGauges(parts.map((ws) => (ws.length === 1 && ws[0]!.gauges.length <= 1 ? ws[0]!.gauges : mergeSeriesSets(ws.map((w) => ({ trends: [], counters: [], rates: [], gauges: w.gauges }))).gauges)));
+  totals?.addOpen(set);
+  return { type: 'window', index, startMs, endMs, ...encodeSeriesSet(set) };
 }
 
 /**

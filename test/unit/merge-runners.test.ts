@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { K6SummaryLine, K6WindowLine, K6WindowsHeader, K6WindowsLine, SeriesTags } from '../../core/artifacts/k6-windows.js';
-import { pickTags, seriesKey, WindowedRun, type MetricType } from '../../analyzers/parsers/k6-aggregate.js';
+import { mergeSeriesSets, pickTags, seriesKey, WindowedRun, type MetricType } from '../../analyzers/parsers/k6-aggregate.js';
 import { decodeHistogram, HDR_PRECISION, latencyStats } from '../../analyzers/histogram.js';
 import { LiveMerge, mergeRunners, type RunnerInput } from '../../analyzers/merge/runners.js';
 import { parseSegment, segmentsOverlap } from '../../analyzers/merge/segments.js';
@@ -219,6 +219,16 @@ describe('LiveMerge', () => {
     for (const l of b.slice(9)) live.add('r1', l);
     const res = live.finish();
     expect(res.lines).toEqual(mergeRunners(inputs).lines);
+  });
+
+  it('sums the merged windows as it merges them: the same totals as merging the merged windows again', () => {
+    const { inputs } = twoRunners();
+    const live = new LiveMerge({ windowTotals: 'runs' });
+    for (const inp of inputs) for (const l of inp.lines) live.add(inp.runner, l);
+    const res = live.finish();
+    const again = mergeSeriesSets(windowsOf(res.lines), 'runs');
+    expect(res.windowTotals).toEqual(again);
+    expect(count(res.windowTotals!)).toBe(count(summaryOf(res.lines)!));
   });
 
   it('stops waiting for a runner the caller marks dead', () => {
