@@ -101,3 +101,19 @@ export function numberFlag(opts: Described & { what: string; example: string; ab
 export function quickFlag(what: string) {
   return Flags.boolean({ description: `CI-sized run: every phase scaled down, rates unchanged (${what})`, default: false });
 }
+
+/**
+ * `--capacity <req/s>`, one meaning in every command: the capacity to use instead of the measured one
+ * (load profiles apply their factors to it). `whatItChanges` says what the figure replaces here.
+ */
+export function capacityFlag(whatItChanges: string) {
+  return rateFlag({ description: `requests/s to use as the capacity instead of measuring it (${whatItChanges})` });
+}
+
+/** `--capacity <req/s>` and, where a command measures the capacity, `--no-capacity`: do not measure it. */
+export function capacityFlags(whatItChanges: string) {
+  return {
+    capacity: capacityFlag(whatItChanges),
+    'no-capacity': Flags.boolean({ description: 'skip the capacity search: no knee is measured', default: false, exclusive: ['capacity'] }),
+  };
+}

@@ -14,7 +14,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Commands whose run() still calls below app/ (the capture and k6 commands). */
-export const COMMANDS_NOT_YET_THROUGH_APP = ['cli/commands/baseline.ts', 'cli/commands/collect.ts', 'cli/commands/generate.ts', 'cli/commands/profile.ts', 'cli/commands/k6/build.ts'];
+export const COMMANDS_NOT_YET_THROUGH_APP = ['cli/commands/collect.ts', 'cli/commands/generate.ts', 'cli/commands/profile.ts', 'cli/commands/k6/build.ts'];
 
 /** analyzers/ modules that still open files: the k6 and runner-file readers and the line/head primitives they use. */
 export const ANALYZERS_STILL_READING_FILES = ['analyzers/parsers/lines.ts', 'analyzers/parsers/sniff.ts', 'analyzers/merge/runner-files.ts'];

@@ -40,6 +40,8 @@ export interface RunBaselineOptions {
   journey?: string;
   /** Run the capacity step search (default true). */
   capacity?: boolean;
+  /** --capacity: requests/s to use as the capacity instead of searching for it (no probe, no search). */
+  capacityRps?: number;
   /** Short everything: 1 s probe and steps, 5 s measurement, 0.5 s warm-up. */
   quick?: boolean;
   /** --warmup: before the probe, the mix and each journey (capacity steps: at most a quarter of a step). Default: `warmup:` in the config, else duration / 10 within 0.5–2 s (quick 0.5 s). */
@@ -127,7 +129,7 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
     let capacity: Capacity | null = null;
     const wantOpen = opts.rateRps !== undefined || (opts.connections === undefined && latencySlo);
     let probeRps: number | undefined;
-    if (opts.capacity !== false || (wantOpen && opts.rateRps === undefined)) {
+    if (opts.capacityRps === undefined && (opts.capacity !== false || (wantOpen && opts.rateRps === undefined))) {
       // (The probe below is capped by --max-rate; a fast service then looks exactly that fast.)
       // The probe is the first load a fresh target sees: it gets the full warm-up, and --max-rate.
       const probe = await runLoad({
@@ -165,13 +167,15 @@ export async function runBaseline(opts: RunBaselineOptions): Promise<BaselineRun
     let model: LoadModel;
     if (opts.rateRps !== undefined) model = { kind: 'open', rateRps: opts.rateRps, connections: opts.connections ?? openConnections(opts.rateRps) };
     else if (wantOpen) {
-      const knee = capacity && capacity.maxRps > 0 ? capacity.maxRps : Math.max(1, (probeRps ?? 0) * 0.5);
+      const knee = opts.capacityRps ?? (capacity && capacity.maxRps > 0 ? capacity.maxRps : Math.max(1, (probeRps ?? 0) * 0.5));
       if (capacity && capacity.maxRps <= 0 && !opts.signal?.aborted) return { knee0: capacity } as const;
       const rateRps = Math.max(1, Math.round(knee * 0.5));
       model = { kind: 'open', rateRps, connections: openConnections(rateRps) };
       notes.push(
         `Open model chosen because a latency SLO exists; arrival rate ${rateRps}/s = half of ${
-          capacity && capacity.maxRps > 0
+          opts.capacityRps !== undefined
+            ? `the --capacity ${fmtNum(opts.capacityRps)} req/s you gave (not measured: no probe, no capacity search)`
+            : capacity && capacity.maxRps > 0
             ? capacity.lowerBound
               ? `${capacity.maxRps} req/s, a lower bound of the capacity (limited by ${capacity.limitedBy}), so the rate may be lower than half the real knee`
               : 'the capacity knee'

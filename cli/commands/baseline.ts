@@ -1,14 +1,19 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { loadOptionsFromFlags, warmupFlag } from '../load-options.js';
-import { durationFlag, quickFlag } from '../flags.js';
-import { DEFAULT_MAX_RATE_RPS, describeKnee } from '../../analyzers/baseline/capacity.js';
-import { fmtPercentileMs, fmtSampleMs } from '../../analyzers/sample-size.js';
-import { runBaseline, type BaselineProgress } from '../../capture/baseline/run-baseline.js';
+import { capacityFlags, durationFlag, quickFlag } from '../flags.js';
+import {
+  DEFAULT_MAX_RATE_RPS,
+  describeKnee,
+  fmtPercentileMs,
+  fmtSampleMs,
+  measureBaseline,
+  PLAIN_PROGRESS_EVERY_MS,
+  progressLine,
+  rankByP99,
+  type BaselineProgress,
+} from '../../app/baseline.js';
 import { fmtMs, fmtNum, fmtPct, mdTable } from '../../core/markdown.js';
-import { rankByP99 } from '../../templates/baseline.js';
-import { PLAIN_PROGRESS_EVERY_MS, progressLine } from '../../capture/load/progress-line.js';
-import { runDidNotHappen } from '../../analyzers/slo/run-validity.js';
 import { CheckFailed } from '../../core/errors.js';
 
 export default class Baseline extends BaseCommand<typeof Baseline> {
@@ -25,7 +30,7 @@ export default class Baseline extends BaseCommand<typeof Baseline> {
     duration: durationFlag({ description: 'measured duration after warm-up, e.g. 15s [default: 15s, --quick: 5s]' }),
     connections: Flags.integer({ description: 'closed model: concurrent connections [default: 10]', min: 1, max: 10_000 }),
     rate: Flags.integer({ description: 'open model: arrival rate in requests/s [default with a latency SLO: half the capacity knee]', min: 1 }),
-    capacity: Flags.boolean({ description: 'run the capacity step search (--no-capacity skips it)', default: true, allowNo: true }),
+    ...capacityFlags('baseline: no probe and no capacity search; the open-model rate is half of it'),
     quick: quickFlag('baseline: 1 s probe and capacity steps, 5 s measurement'),
     warmup: warmupFlag('baseline: duration / 10 within 0.5–2 s, --quick 0.5 s'),
     'max-rate': Flags.integer({ description: `the probe and the capacity search never offer more requests/s than this [default: ${DEFAULT_MAX_RATE_RPS}]`, min: 1 }),
@@ -36,11 +41,12 @@ export default class Baseline extends BaseCommand<typeof Baseline> {
     const config = this.perfConfig();
     const store = this.store(config);
     const live = process.stderr.isTTY === true;
-    const result = await runBaseline({
+    const result = await measureBaseline({
       config,
       store,
       ...loadOptionsFromFlags(this.flags),
-      capacity: this.flags.capacity,
+      capacity: !this.flags['no-capacity'],
+      ...(this.flags.capacity !== undefined ? { capacityRps: this.flags.capacity } : {}),
       quick: this.flags.quick,
       ...(this.flags.warmup !== undefined ? { warmupMs: this.flags.warmup } : {}),
       ...(this.flags['max-rate'] !== undefined ? { maxRateRps: this.flags['max-rate'] } : {}),
@@ -74,11 +80,7 @@ export default class Baseline extends BaseCommand<typeof Baseline> {
     }
     for (const j of a.journeys) if (j.errors > 0) this.say(`warning: journey "${j.name}" had ${fmtNum(j.errors)} failed requests (${fmtPct(j.errorRate)}) — see the report`);
     this.say(`wrote ${store.display(result.markdownPath)} and ${store.display(result.jsonPath)}`);
-    // A baseline of a dead or failing service is not a baseline: exit 1 with the reason (the report is kept).
-    const invalid = runDidNotHappen({ requests: a.overall.requests, failed: a.overall.errors, targetExited: a.targetExited ?? null });
-    if (invalid.length > 0) {
-      throw new CheckFailed(`the baseline did not measure a working service: ${invalid.join('; ')}`, { fix: `see ${store.display(result.markdownPath)}` });
-    }
+    if (!result.verdict.measured) throw new CheckFailed(result.verdict.message, { fix: result.verdict.fix });
   }
 
   private progress(p: BaselineProgress, live: boolean): void {

@@ -5,6 +5,7 @@ import { SCENARIO_NAMES } from '../../core/config/types.js';
 import { parseDuration } from '../../core/duration.js';
 import { CheckFailed, UserError } from '../../core/errors.js';
 import { BaseCommand } from '../base-command.js';
+import { capacityFlags } from '../flags.js';
 import { askQuestions, readAnswersFile, structureAnswers, type StructuredGuidance } from '../flow/questions.js';
 import { runFlow } from '../flow/run-flow.js';
 import { BEFORE_TARGET_FLAGS, beforeTargetFromFlags } from '../load-options.js';
@@ -39,7 +40,7 @@ export default class Flow extends BaseCommand<typeof Flow> {
     'skip-loadtest': Flags.boolean({ description: 'skip step 5 (no k6 run)', default: false }),
     connections: Flags.integer({ description: 'baseline and profile: closed model with this many connections', min: 1, max: 10_000 }),
     duration: Flags.string({ description: 'baseline measured duration, e.g. 15s' }),
-    capacity: Flags.boolean({ description: 'run the capacity search in the baseline (--no-capacity skips it)', default: true, allowNo: true }),
+    ...capacityFlags('flow: the baseline neither probes nor searches, and the load tests scale from it'),
   };
 
   public async run(): Promise<void> {
@@ -71,7 +72,8 @@ export default class Flow extends BaseCommand<typeof Flow> {
       ...(scenarios ? { scenarios } : {}),
       ...(f.connections !== undefined ? { connections: f.connections } : {}),
       ...(f.duration ? { durationMs: parseDuration(f.duration, '--duration') } : {}),
-      capacity: f.capacity,
+      capacity: !f['no-capacity'],
+      ...(f.capacity !== undefined ? { capacityRps: f.capacity } : {}),
       skipLoadtest: f['skip-loadtest'],
       ...(beforeTarget ? { beforeTarget } : {}),
       afterCommand: afterCommand(f),

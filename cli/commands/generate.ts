@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
 import { generateScripts } from '../../k6-scripts/src/generate.js';
-import { durationFlag, quickFlag, rateFlag } from '../flags.js';
+import { capacityFlag, durationFlag, quickFlag, rateFlag } from '../flags.js';
 
 export default class Generate extends BaseCommand<typeof Generate> {
   static override description =
@@ -16,7 +16,7 @@ export default class Generate extends BaseCommand<typeof Generate> {
   static override flags = {
     scenario: Flags.string({ description: 'which scenario to write', options: [...SCENARIO_NAMES, 'all'], default: 'all' }),
     rate: rateFlag({ description: 'peak rate in requests/s (default: from scenarios.<name>.rate, else from the baseline capacity)' }),
-    capacity: rateFlag({ description: 'requests/s to use as capacity instead of the measured baseline capacity (each profile applies its factor: baseline 0.5×, stress 2×, spike 3×, soak 0.8×, breakpoint 4×)' }),
+    capacity: capacityFlag('the baseline\'s knee; each profile applies its factor: baseline 0.5×, stress 2×, spike 3×, soak 0.8×, breakpoint 4×'),
     duration: durationFlag({ description: 'hold duration, e.g. 10m (soak: the whole soak; spike: the spike)' }),
     quick: quickFlag('scripts last about a minute'),
     portable: Flags.boolean({ description: 'write scripts for stock k6 (no k6/x/perf import) even when bin/k6 is built', default: false }),

@@ -5,7 +5,7 @@ import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
 import { parseDuration } from '../../core/duration.js';
 import { UserError } from '../../core/errors.js';
 import { warmupFlag } from '../load-options.js';
-import { durationFlag, percentFlag, quickFlag, rateFlag, runnersFlag } from '../flags.js';
+import { capacityFlag, durationFlag, percentFlag, quickFlag, rateFlag, runnersFlag } from '../flags.js';
 
 export default class Loadtest extends BaseCommand<typeof Loadtest> {
   static override description =
@@ -29,7 +29,7 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
     'k6-out': Flags.string({ description: 'another k6 output beside perf\'s own, as k6 --out takes it (repeatable; K6_OUT adds one too), e.g. experimental-prometheus-rw, csv=results.csv', multiple: true }),
     duration: durationFlag({ description: 'hold duration, e.g. 10m (soak: the whole soak; spike: the spike)' }),
     rate: rateFlag({ description: 'peak rate in requests/s (default: scenarios.<name>.rate, else from the baseline capacity)' }),
-    capacity: rateFlag({ description: 'requests/s to use as capacity instead of the measured baseline capacity (each profile applies its factor: baseline 0.5×, stress 2×, spike 3×, soak 0.8×, breakpoint 4×)' }),
+    capacity: capacityFlag('the baseline\'s knee; each profile applies its factor: baseline 0.5×, stress 2×, spike 3×, soak 0.8×, breakpoint 4×'),
     quick: quickFlag('loadtest: the whole profile in about a minute, PERF_QUICK_TOTAL overrides; shapes unchanged'),
     warmup: warmupFlag("loadtest: a warm-up stage at the profile's starting rate; default 10s, --quick 3s"),
     'max-dropped': percentFlag({

@@ -28,6 +28,8 @@ export interface LoadTestsOptions {
   quickTotalMs?: number;
   /** The baseline whose throughput sets the rate when it has no capacity knee (after-runs: the before-run's). */
   measured?: BaselinePayload;
+  /** --capacity: the capacity every load test scales from (then the measured throughput is not used). */
+  capacityRps?: number;
   measuredLabel: string;
   signal?: AbortSignal;
   say: (line: string) => void;
@@ -51,11 +53,11 @@ export async function runLoadTests(o: LoadTestsOptions): Promise<LoadTestsResult
       const sc = config.scenarios[scenario];
       const m = o.measured;
       // Without a capacity knee (--no-capacity) the rate comes from the throughput the baseline measured.
-      const rate = rateWithoutKnee(sc, m);
+      const rate = o.capacityRps !== undefined ? undefined : rateWithoutKnee(sc, m);
       if (rate !== undefined) say(`  ${scenario}: no capacity knee in the baseline; peak rate ${rate} req/s from the ${o.measuredLabel} ${m?.overall.throughputRps.toFixed(1)} RPS`);
       const budget = o.quick ? o.quickBudgets?.get(scenario) : undefined;
       // runLoadtest starts (and stops) target.start itself.
-      const r = await runLoadtest({ config, store, scenario, quick: o.quick, ...(budget !== undefined ? { quickBudgetMs: budget } : {}), ...(rate !== undefined ? { rate } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+      const r = await runLoadtest({ config, store, scenario, quick: o.quick, ...(budget !== undefined ? { quickBudgetMs: budget } : {}), ...(rate !== undefined ? { rate } : {}), ...(o.capacityRps !== undefined ? { capacityRps: o.capacityRps } : {}), ...(o.signal ? { signal: o.signal } : {}) });
       const file = store.writeJson(join(DIRS.runs, store.runId, 'loadtests', `${scenario}.json`), readArtifactFile<LoadTestPayload>(r.jsonPath, ARTIFACTS.loadtest.schema));
       const slo = config.slos.length ? await runSloCheck({ file, slos: slosFromConfig(config), slosFrom: config.source, ...(o.signal ? { signal: o.signal } : {}) }) : null;
       const test: SuiteTest = { payload: r.payload, file: store.display(file), slo, limits: checkLimits(config.limits, r.payload.resources) };

@@ -49,6 +49,8 @@ export interface FlowOptions {
   durationMs?: number;
   /** Run the capacity search in the baseline (default true). */
   capacity?: boolean;
+  /** --capacity: requests/s to use as the capacity instead of measuring it (baseline and load tests). */
+  capacityRps?: number;
   skipLoadtest?: boolean;
   /** The command that takes this run's after-run (shown in a pending summary); default "perf flow --after". */
   afterCommand?: string;
@@ -95,6 +97,7 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
     ...(o.connections !== undefined ? { connections: o.connections } : {}),
     ...(o.durationMs !== undefined ? { durationMs: o.durationMs } : {}),
     ...(o.capacity !== undefined ? { capacity: o.capacity } : {}),
+    ...(o.capacityRps !== undefined ? { capacityRps: o.capacityRps } : {}),
     ...(journeyFilter ? { journey: journeyFilter } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   };
@@ -224,6 +227,7 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
       quickTotalMs,
       quickBudgets: splitQuickBudget(scenarios, quickTotalMs, TRIGGER_PROFILE[o.trigger].focus),
       ...(measured ? { measured } : {}),
+      ...(o.capacityRps !== undefined ? { capacityRps: o.capacityRps } : {}),
       measuredLabel: o.after ? 'before-run' : 'measured',
       ...(o.signal ? { signal: o.signal } : {}),
       say,

@@ -109,6 +109,18 @@ describe('capacity search that knows its limits (item 5): a CPU-bound server wit
     expect(md).toContain('arrival rate 30/s = half of 60 req/s, a lower bound of the capacity (limited by max-rate)');
   });
 
+  it('--capacity N is taken instead of measuring: no probe, no search, the open-model rate is half of N and says so', async () => {
+    server = await startChildServer('cpu', '0');
+    const { config, store } = setup(server.url, `${oneJourney}slos:\n  - { name: p95, sli: latency, objective: 95, percentile: p95, thresholdMs: 1000 }\n`);
+    const phases: string[] = [];
+    const r = await runBaseline({ config, store, quick: true, capacityRps: 80, durationMs: 1000, warmupMs: 300, onProgress: (p) => phases.push(p.phase) });
+    expect(r.artifact.capacity).toBeNull();
+    expect(phases).not.toContain('probe');
+    expect(phases).not.toContain('capacity');
+    expect(r.artifact.model).toMatchObject({ kind: 'open', rateRps: 40 });
+    expect(r.artifact.notes).toContain('Open model chosen because a latency SLO exists; arrival rate 40/s = half of the --capacity 80 req/s you gave (not measured: no probe, no capacity search) (pass --rate to choose it).');
+  });
+
   it('without a capacity search, the open-model rate says it is a quarter of what the closed-model probe reached', async () => {
     server = await startChildServer('cpu', '0');
     const { config, store } = setup(server.url, `${oneJourney}slos:\n  - { name: p95, sli: latency, objective: 95, percentile: p95, thresholdMs: 1000 }\n`);

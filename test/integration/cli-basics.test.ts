@@ -125,6 +125,8 @@ describe('perf init', () => {
     [['baseline', '--warmup', 'x'], '--warmup: expected a duration like 0s, 500ms, 15s, 10m or 4h, found "x"'],
     [['loadtest', '--scenario', 'stress', '--rate', '0'], '--rate: expected a rate in requests/s > 0, found "0"'],
     [['generate', '--capacity', 'lots'], '--capacity: expected a rate in requests/s > 0, found "lots"'],
+    [['baseline', '--capacity', '0'], '--capacity: expected a rate in requests/s > 0, found "0"'],
+    [['flow', '--capacity', '100', '--no-capacity'], '--capacity=100 cannot also be provided when using --no-capacity'],
     [['loadtest', '--scenario', 'soak', '--max-dropped', '150'], '--max-dropped: expected a percent between 0 and 100, found "150"'],
     [['compare', 'a.json', 'b.json', '--alpha', '2'], '--alpha: expected a probability between 0 and 1, found "2"'],
     [['compare', 'a.json', 'b.json', '--effort-days', '0'], '--effort-days: expected a number of days > 0, found "0"'],
