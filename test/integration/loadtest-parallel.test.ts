@@ -192,6 +192,11 @@ slos:
     expect(p.aborted?.reason).toMatch(/SLO "availability" burns its error budget [\d.]+x .* of the merged runners/);
     expect(p.aborted!.atMs).toBeLessThan(15_000);
     expect(p.runners!.map((r) => [r.runner, r.complete, r.short])).toEqual([['r0', true, false], ['r1', true, false]]);
+    // Each runner's record and row say perf's global guard stopped it (its k6 exit alone reads as an abort).
+    for (const r of p.runners!) expect(r.aborted?.reason).toMatch(/^global SLO guard: SLO "availability" burns its error budget/);
+    const md = readFileSync(join(cwd, '.aiwg/testing/load-test-results.md'), 'utf8');
+    expect(md).toMatch(/\| r1 \| 1\/2:1 \| \d+ \| \d+ \| exit \d+ \| stopped: global SLO guard: SLO "availability"/);
+    expect(res.stderr).not.toMatch(/the load was short|fell short/);
     expect(p.durationMs).toBeLessThan(17_000);
     expect(k6Pids(cwd)).toEqual([]);
   }, 40_000);

@@ -191,14 +191,21 @@ async function mergeLive(runners: Runner[], req: ParallelRunRequest, stopAll: ()
     lines.splice(summaryAt < 0 ? lines.length : summaryAt, 0, abort);
   }
   writeFileAtomic(req.outFile, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-  return { runners: records(runners, merged.runners), trip, warnings: merged.warnings };
+  return { runners: records(runners, merged.runners, trip), trip, warnings: merged.warnings };
 }
 
-/** The merge's records with each process's exit; a runner that never wrote its header gets a record too. */
-function records(runners: Runner[], merged: RunnerRecord[]): RunnerRecord[] {
+/**
+ * The merge's records with each process's exit; a runner that never wrote its header gets a record too.
+ * A runner perf stopped on the merged guard's trip records that abort (its own file cannot: perf's SIGINT
+ * carries no reason), so its exit reads as the global verdict's stop, not as a crash.
+ */
+function records(runners: Runner[], merged: RunnerRecord[], trip: FastBurnTrip | null): RunnerRecord[] {
   return runners.map((r) => {
     const exitStatus: RunnerExit = { code: r.exit!.code, signal: r.exit!.signal };
     const rec = merged.find((m) => m.runner === r.slot.runner);
+    if (rec && trip && r.exit!.interrupted && rec.aborted === null) {
+      return { ...rec, exitStatus, aborted: { reason: `global SLO guard: ${trip.reason}`, atMs: trip.atMs } };
+    }
     if (rec) return { ...rec, exitStatus };
     return { ...silentRunner(r.slot.runner, r.slot.segment, `it wrote no results (k6 ${describeExit(r.exit!)})`), exitStatus };
   });
