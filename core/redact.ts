@@ -1,5 +1,7 @@
 /** Header names whose values are always secret, whatever they hold. */
 const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|x-csrf-token)$/i;
+/** A header whose value is a secret whatever it holds (Authorization, Cookie, API keys). */
+export const isSecretHeader = (name: string): boolean => SECRET_HEADER.test(name);
 const SECRET_KEY = /(token|secret|password|passwd|pwd|apikey|api_key|authorization|cookie|session|credential|private_key|dsn|database_url|db_url)/i;
 /** Credentials inside a URL: scheme://user:password@host. */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;

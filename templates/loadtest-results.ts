@@ -36,7 +36,7 @@ export function renderLoadTestResults(p: LoadTestPayload, limits: readonly Limit
           fmtNum(r.requests),
           fmtNum(r.windows),
           describeExit(r.exitStatus),
-          r.short ? `SHORT: ${mdText(r.shortReason ?? '')}` : 'complete',
+          r.short ? `SHORT: ${mdText(r.shortReason ?? '')}` : r.aborted ? `stopped: ${mdText(r.aborted.reason)}` : 'complete',
         ]),
       ),
       '',

@@ -314,7 +314,7 @@ func (o *Output) collectorStop(reason string) {
 		o.aborted = &Aborted{Reason: "collector: " + reason, AtMs: ms(o.now())}
 	}
 	o.logger.Error("perf output: the collector asked to stop the test: " + reason)
-	o.stopTest(fmt.Errorf("perf collector asked to stop the test: %s", reason))
+	o.stopTest(sloStopError("perf collector asked to stop the test: %s", reason))
 }
 
 func (o *Output) writeWindows(ws []*Window) {
@@ -337,7 +337,7 @@ func (o *Output) abort(t *Trip) {
 		LongBurnRate: t.LongBurnRate, ShortBurnRate: t.ShortBurn,
 	}, true)
 	o.logger.Error("perf SLO guard: stopping the test: " + t.Reason)
-	o.stopTest(fmt.Errorf("perf SLO guard: %s", t.Reason))
+	o.stopTest(sloStopError("perf SLO guard: %s", t.Reason))
 }
 
 // Stop is called by k6 once after the test when no test error is passed: it flushes everything,

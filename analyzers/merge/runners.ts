@@ -204,7 +204,9 @@ export class LiveMerge {
       let shortReason: string | null = null;
       if (!s.summary && s.dead) shortReason = `no summary line (${s.deadReason ?? 'stopped'}): its load ended early`;
       else if (!s.summary && this.finished) shortReason = 'no summary line: k6 stopped before finishing';
-      else if (s.lastEndMs < maxEnd - windowMs) {
+      // A runner a guard's verdict stopped (its summary records the abort) ended early on purpose: it is
+      // "stopped", as its `aborted` says, not a runner that fell behind the others.
+      else if (!(s.summary && s.aborted) && s.lastEndMs < maxEnd - windowMs) {
         shortReason = `its last window ends ${Math.round((maxEnd - s.lastEndMs) / 1000)} s before the other runners' last`;
       }
       return {

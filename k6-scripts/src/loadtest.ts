@@ -26,6 +26,7 @@ import { formatProgress, ProgressTail, type ProgressSnapshot } from './progress.
 import { writeLoadtestArtifact } from './loadtest-artifact.js';
 import { runK6, type K6RunOutcome } from './run-k6.js';
 import { runParallelK6 } from './parallel/run-parallel.js';
+import { planRunnerOutputs } from './parallel/runner-outputs.js';
 import { parallelPlan } from './parallel/segments.js';
 import type { RunnerRecord } from '../../analyzers/merge/index.js';
 
@@ -76,6 +77,8 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
   const shape = { rate: opts.rate, capacityRps: opts.capacityRps, durationMs: opts.durationMs, quick: opts.quick, quickBudgetMs: opts.quickBudgetMs ?? QUICK_BUDGET_MS, warmupMs: opts.warmupMs };
   // A user's script sets its own rates: the profile only names the scenario (rate 1 is never used).
   let profile = buildLoadProfile(scenario, { ...shape, config, capacityRps: capacity?.maxRps ?? null, ...(opts.script ? { rate: 1 } : {}) });
+  // N runners must not write one file: each gets its own, or the output is refused (exit 2) before anything is written.
+  const parallelOutputs = opts.parallel === undefined ? [] : planRunnerOutputs(opts.k6Outputs ?? [], opts.k6Args ?? [], parallelPlan(opts.parallel).slots.map((s) => s.runner));
   let script: string;
   if (opts.script) {
     script = userScript(opts.script, k6.extension);
@@ -83,6 +86,7 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
     note(`running your script ${script}: its own options set the load shape`);
   } else script = await scriptFor(opts, shape, k6.extension, note);
   for (const o of opts.k6Outputs ?? []) note(`extra k6 output: --out ${redactOutput(o)}`);
+  for (const line of parallelOutputs) note(line);
 
   if (opts.parallel !== undefined) checkParallel(k6.extension, profile);
   if (opts.abortOnBurn && !k6.extension) note('--abort-on-burn needs the perf k6 extension (bin/k6); running without the live guard');

@@ -192,9 +192,38 @@ slos:
     expect(p.aborted?.reason).toMatch(/SLO "availability" burns its error budget [\d.]+x .* of the merged runners/);
     expect(p.aborted!.atMs).toBeLessThan(15_000);
     expect(p.runners!.map((r) => [r.runner, r.complete, r.short])).toEqual([['r0', true, false], ['r1', true, false]]);
+    // Each runner's record and row say perf's global guard stopped it (its k6 exit alone reads as an abort).
+    for (const r of p.runners!) expect(r.aborted?.reason).toMatch(/^global SLO guard: SLO "availability" burns its error budget/);
+    const md = readFileSync(join(cwd, '.aiwg/testing/load-test-results.md'), 'utf8');
+    expect(md).toMatch(/\| r1 \| 1\/2:1 \| \d+ \| \d+ \| exit \d+ \| stopped: global SLO guard: SLO "availability"/);
+    expect(res.stderr).not.toMatch(/the load was short|fell short/);
     expect(p.durationMs).toBeLessThan(17_000);
     expect(k6Pids(cwd)).toEqual([]);
   }, 40_000);
+
+  it('--k6-out csv=FILE: each runner writes its own file (results.r0.csv, results.r1.csv), none shares one', async () => {
+    const { cwd } = project('csv');
+    const res = await perf(cwd, ['loadtest', '--scenario', 'baseline', '--quick', '--rate', '50', '--warmup', '0s', '--parallel', '2', '--max-dropped', '10', '--k6-out', 'csv=results.csv'], { PERF_QUICK_TOTAL: '5s' });
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stdout + res.stderr).toContain('--out csv=results.csv with --parallel: each runner writes its own file (csv=results.r0.csv, csv=results.r1.csv)');
+    expect(existsSync(join(cwd, 'results.csv'))).toBe(false);
+    const p = JSON.parse(readFileSync(join(cwd, '.aiwg/working/performance/loadtest.json'), 'utf8')) as LoadTestPayload;
+    // Each file holds exactly its runner's requests: one http_reqs row per request.
+    for (const r of p.runners!) {
+      const rows = readFileSync(join(cwd, `results.${r.runner}.csv`), 'utf8').split('\n').filter((l) => l.startsWith('http_reqs,'));
+      expect(rows.length, r.runner).toBe(r.requests);
+      expect(r.requests).toBeGreaterThan(0);
+    }
+  }, 30_000);
+
+  it('--k6-out web-dashboard with --parallel is a usage error (exit 2) before any load', async () => {
+    const { cwd } = project('dashboard');
+    const res = await perf(cwd, ['loadtest', '--scenario', 'baseline', '--quick', '--rate', '50', '--parallel', '2', '--k6-out', 'web-dashboard']);
+    expect(res.status, res.stderr).toBe(2);
+    expect(res.stderr).toMatch(/--out web-dashboard cannot run with --parallel: every runner would serve its own dashboard on one port/);
+    expect(k6Pids(cwd)).toEqual([]);
+    expect(existsSync(join(cwd, '.aiwg/working/performance/loadtest.json'))).toBe(false);
+  }, 20_000);
 
   it('--parallel outside [2, limit] is a usage error (exit 2) before any load', async () => {
     const { cwd } = project('bad-n');

@@ -14,6 +14,8 @@ const plan: K8sRunPlan = {
   runnerImage: 'registry.example/perf-k6:0.1.0',
   collectorImage: 'registry.example/perf-collector:0.1.0',
   perfVersion: '0.1.0',
+  secretEnv: ['API_TOKEN', 'SESSION_COOKIE'],
+  collectorConfig: 'target: { baseUrl: "http://orders.shop.svc:8080" }\nslos: []\n',
 };
 
 type Doc = { kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: unknown; data?: Record<string, string> };
@@ -31,7 +33,7 @@ const byKind = (kind: string): Doc => docs().find((d) => d.kind === kind) as Doc
 describe('k6-operator manifests (perf loadtest --k8s)', () => {
   it('runs the bundled script from the ConfigMap on N runners', () => {
     const tr = byKind('TestRun');
-    const cm = byKind('ConfigMap');
+    const cm = docs().find((d) => d.kind === 'ConfigMap' && d.metadata.name.endsWith('-script'))!;
     expect(at(tr, 'spec.parallelism')).toBe(4);
     expect(at(tr, 'spec.script.configMap')).toEqual({ name: cm.metadata.name, file: 'soak.js' });
     expect(cm.data?.['soak.js']).toBe(plan.scriptSource);
@@ -55,8 +57,33 @@ describe('k6-operator manifests (perf loadtest --k8s)', () => {
     const svc = byKind('Service');
     const pod = at(job, 'spec.template');
     for (const [k, v] of Object.entries(at(svc, 'spec.selector') as Record<string, string>)) expect((at(pod, 'metadata.labels') as Record<string, string>)[k]).toBe(v);
-    expect(at(pod, 'spec.containers.0.args')).toEqual(['collect', '--listen', `0.0.0.0:${COLLECTOR_PORT}`, '--run', plan.runId]);
+    expect(at(pod, 'spec.containers.0.args')).toEqual([
+      'collect', '--listen', `0.0.0.0:${COLLECTOR_PORT}`, '--run', plan.runId, '--runners', '4', '--timeout', '10m', '--config', '/etc/perf/perf.config.yaml', '--scenario', 'soak',
+    ]);
     expect(at(pod, 'spec.restartPolicy')).toBe('Never');
+  });
+
+  it('gives the collector its SLOs and writes its merged results onto a volume that outlives the pod', () => {
+    const all = docs();
+    const pod = at(byKind('Job'), 'spec.template.spec');
+    const config = all.find((d) => d.kind === 'ConfigMap' && d.metadata.name.endsWith('-collector-config'))!;
+    expect(config.data?.['perf.config.yaml']).toBe(plan.collectorConfig);
+    const pvc = byKind('PersistentVolumeClaim');
+    expect(at(pod, 'volumes')).toEqual([
+      { name: 'config', configMap: { name: config.metadata.name } },
+      { name: 'results', persistentVolumeClaim: { claimName: pvc.metadata.name } },
+    ]);
+    // perf collect writes .aiwg/ under its working directory, /home/node (the image's WORKDIR).
+    expect(at(pod, 'containers.0.volumeMounts')).toContainEqual({ name: 'results', mountPath: '/home/node/.aiwg' });
+    expect(k8sManifests(plan).find((f) => f.name === 'collector.Dockerfile')?.text).toContain('WORKDIR /home/node');
+  });
+
+  it('takes every variable the script reads from the Secret the user creates, never a value', () => {
+    const env = at(byKind('TestRun'), 'spec.runner.env') as unknown[];
+    for (const name of plan.secretEnv) {
+      expect(env).toContainEqual({ name, valueFrom: { secretKeyRef: { name: 'perf-soak-20261207t011430z-573f-secrets', key: name } } });
+    }
+    expect(docs().some((d) => d.kind === 'Secret')).toBe(false);
   });
 
   it('names every resource as a DNS-1123 label', () => {

@@ -5,6 +5,7 @@ import { PushCollector, type PushBatch } from '../../analyzers/merge/push-collec
 import { k6PushReply } from '../../core/contract/artifacts.js';
 import type { EvalSlo } from '../../analyzers/slo/model.js';
 import { GUARD_MIN_EVENTS } from '../../analyzers/slo/fast-burn.js';
+import { shortLoad } from '../../analyzers/merge/runners.js';
 import { ndjson, runnerStream, type RunnerStreamSpec } from '../support/runner-streams.js';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 0);
@@ -84,6 +85,24 @@ describe('push collector', () => {
     // After the trip every runner's next POST says stop, also a duplicate.
     expect(c.receive(batch('r0', 1, streams[0]!.slice(0, 2))).reply).toMatchObject({ stop: true });
     expect(c.receive(batch('r1', 99, [])).reply).toMatchObject({ stop: true });
+  });
+
+  it('runners the global verdict stopped are stopped, not short, though the stop reached one 3 s later', () => {
+    // r0 got stop:true at 5 s, r1 (its pushes retried) at 8 s: each summary records the collector's abort.
+    // Without the abort, r0's last window ending 3 s before r1's would be "short" (a runner that fell behind).
+    const reason = 'collector: SLO "availability" burns its error budget 25.0x of the merged runners';
+    const stopped = (i: number, seconds: number): unknown[] =>
+      runnerStream(spec(i, { seconds })).map((l) => (l.type === 'summary' ? { ...l, aborted: { reason, atMs: T0 + seconds * 1000 } } : l));
+    const c = new PushCollector({ runId: 'run-7', expectedRunners: 2, slos: [] });
+    c.receive(batch('r0', 1, stopped(0, 5)));
+    c.receive(batch('r1', 1, stopped(1, 8)));
+    expect(c.done()).toBe(true);
+    const merged = c.finish('end')!;
+    expect(merged.runners.map((r) => [r.runner, r.complete, r.short, r.aborted?.reason])).toEqual([
+      ['r0', true, false, reason],
+      ['r1', true, false, reason],
+    ]);
+    expect(shortLoad(merged.runners)).toBeNull();
   });
 
   it('records runners that stopped pushing, and expected runners that never pushed, as short', () => {

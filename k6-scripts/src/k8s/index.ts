@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { parse } from 'yaml';
 import { writeFileAtomic } from '../../../core/artifacts/atomic.js';
 import type { ArtifactStore } from '../../../core/artifacts/store.js';
 import type { PerfConfig, ScenarioName } from '../../../core/config/types.js';
@@ -14,7 +15,8 @@ import { TOOL_VERSION } from '../../../core/version.js';
 import { generateScripts, type ShapeOverrides } from '../generate.js';
 import { findK6 } from '../k6-binary.js';
 import { windowMsFor } from '../loadtest.js';
-import { k8sManifests, resourceName, type K8sRunPlan } from './manifests.js';
+import { k8sManifests, resourceName, secretName, type K8sRunPlan } from './manifests.js';
+import { checkNoInlineSecrets, collectorConfigText, runnerSecretEnv } from './run-inputs.js';
 
 export { k8sManifests, type K8sRunPlan } from './manifests.js';
 
@@ -49,6 +51,9 @@ export async function writeK8sRun(opts: K8sOptions): Promise<K8sResult> {
   // The runners run perf's k6 (the image below), so the script may use k6/x/perf.
   const gen = await generateScripts({ config, store, scenarios: [scenario], ...opts.shape, extension: true, scriptsDir: join(store.runDir(), 'scripts'), writePlan: false });
   const script = gen.scripts[0]!;
+  checkNoInlineSecrets(config);
+  const secretEnv = runnerSecretEnv(config);
+  const rawSlos = (parse(readFileSync(config.source, 'utf8')) as { slos?: unknown } | null)?.slos;
   const plan: K8sRunPlan = {
     runId: store.runId,
     scenario,
@@ -60,6 +65,8 @@ export async function writeK8sRun(opts: K8sOptions): Promise<K8sResult> {
     runnerImage: opts.runnerImage ?? `perf-k6:${TOOL_VERSION}`,
     collectorImage: opts.collectorImage ?? `perf-collector:${TOOL_VERSION}`,
     perfVersion: TOOL_VERSION,
+    secretEnv,
+    collectorConfig: collectorConfigText(config, rawSlos),
   };
   if (/^https?:\/\/(localhost|127\.|\[::1\])/i.test(plan.baseUrl)) {
     note(`target.baseUrl ${plan.baseUrl} is loopback: inside a runner pod that is the pod itself; set target.baseUrl to the URL pods reach the service at`);
@@ -71,6 +78,9 @@ export async function writeK8sRun(opts: K8sOptions): Promise<K8sResult> {
     files.push(join(dir, f.name));
   }
   copyRunnerBinary(dir, note);
+  if (secretEnv.length > 0) {
+    note(`the runners read ${secretEnv.join(', ')} from the Secret ${secretName(plan)}; create it before applying: ${secretCommand(plan)}`);
+  }
   const testRun = resourceName(plan);
   if (!opts.apply) return { dir, files, testRun, applied: false };
   const kubectl = kubectlReady(dir, plan.runnerImage);
@@ -80,6 +90,11 @@ export async function writeK8sRun(opts: K8sOptions): Promise<K8sResult> {
   const timeoutS = Math.ceil((script.profile.totalMs + APPLY_GRACE_MS) / 1000);
   run(kubectl, ['wait', `testrun/${testRun}`, '--for=jsonpath={.status.stage}=finished', `--timeout=${timeoutS}s`], 'kubectl wait', (timeoutS + 30) * 1000);
   return { dir, files, testRun, applied: true };
+}
+
+/** The one command that creates the runners' Secret from this shell's environment (the values never touch a file). */
+export function secretCommand(plan: K8sRunPlan): string {
+  return `kubectl create secret generic ${secretName(plan)} ${plan.secretEnv.map((n) => `--from-literal=${n}="$${n}"`).join(' ')}`;
 }
 
 /** kubectl on PATH with a reachable cluster, else exit 2 naming the two commands to run by hand (the files are written). */

@@ -5,8 +5,12 @@
  *     gives each its own `--execution-segment` of one sequence), the script from the ConfigMap, and
  *     arguments that make every runner push its windows to the collector (`--out perf=…,push=…,run=…`)
  *     with k6's per-runner thresholds off (they cannot judge the whole test; the collector does);
+ *     and the environment the script's `${NAME}` templates read from the Secret `perf-…-secrets`, which
+ *     the user creates (`kubectl create secret generic …`): no secret value is ever written here;
  *   - `configmap.yaml`: the bundled k6 script;
- *   - `collector.yaml`: a Service and a Job running `perf collect --listen 0.0.0.0:PORT --run ID`;
+ *   - `collector.yaml`: a Service, the collector's config (SLOs) as a ConfigMap, a PersistentVolumeClaim
+ *     for its results, and a Job running `perf collect --listen 0.0.0.0:PORT --run ID` that writes the
+ *     merged artifacts (.aiwg/) onto that volume, where they outlive the Job's pod;
  *   - `Dockerfile`: the runner image, perf's k6 (k6 + the perf extensions) on a small base;
  *   - `collector.Dockerfile`: the collector image, the perf CLI.
  */
@@ -14,6 +18,11 @@ import { stringify } from 'yaml';
 
 /** The port `perf collect` listens on in the cluster (the Service's too). */
 export const COLLECTOR_PORT = 8686;
+/** Where the collector's config is mounted, and where it writes its results (.aiwg/ on the results volume). */
+export const COLLECTOR_CONFIG_DIR = '/etc/perf';
+/** The collector's --timeout: runner pods may take minutes to be scheduled and pull their image. */
+export const COLLECTOR_SILENCE = '10m';
+export const COLLECTOR_RESULTS_DIR = '/home/node/.aiwg';
 /** Where each runner writes its own perf.k6-windows/v1 file (the source of truth if the network fails). */
 export const RUNNER_ARTIFACT = '/home/k6/perf.k6-windows.ndjson';
 
@@ -37,6 +46,10 @@ export interface K8sRunPlan {
   collectorImage: string;
   /** perf's version, for labels. */
   perfVersion: string;
+  /** The environment variables the script's `${NAME}` templates read: keys of the user's Secret (secretName). */
+  secretEnv: readonly string[];
+  /** perf.config.yaml of the collector (the SLOs it judges; k8s/run-inputs.ts). */
+  collectorConfig: string;
 }
 
 export interface ManifestFile {
@@ -71,6 +84,9 @@ export function runnerArguments(plan: K8sRunPlan): string {
   return `--out perf=${out} --no-thresholds`;
 }
 
+/** The Secret the user creates with the values of `secretEnv` (never written by perf). */
+export const secretName = (plan: K8sRunPlan): string => resourceName(plan, 'secrets');
+
 export function testRun(plan: K8sRunPlan): object {
   return {
     apiVersion: 'k6.io/v1alpha1',
@@ -85,6 +101,7 @@ export function testRun(plan: K8sRunPlan): object {
         env: [
           { name: 'PERF_BASE_URL', value: plan.baseUrl },
           { name: 'K6_NO_USAGE_REPORT', value: 'true' },
+          ...plan.secretEnv.map((name) => ({ name, valueFrom: { secretKeyRef: { name: secretName(plan), key: name } } })),
         ],
       },
     },
@@ -102,6 +119,8 @@ export function scriptConfigMap(plan: K8sRunPlan): object {
 
 export function collector(plan: K8sRunPlan): object[] {
   const name = resourceName(plan, 'collector');
+  const configName = resourceName(plan, 'collector-config');
+  const resultsName = resourceName(plan, 'results');
   const selector = { 'app.kubernetes.io/component': 'collector', 'perf-toolkit/run': plan.runId.toLowerCase() };
   return [
     {
@@ -109,6 +128,18 @@ export function collector(plan: K8sRunPlan): object[] {
       kind: 'Service',
       metadata: { name, labels: labels(plan, 'collector') },
       spec: { selector, ports: [{ name: 'push', port: COLLECTOR_PORT, targetPort: COLLECTOR_PORT, protocol: 'TCP' }] },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: configName, labels: labels(plan, 'collector') },
+      data: { 'perf.config.yaml': plan.collectorConfig },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: resultsName, labels: labels(plan, 'results') },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
     },
     {
       apiVersion: 'batch/v1',
@@ -120,13 +151,23 @@ export function collector(plan: K8sRunPlan): object[] {
           metadata: { labels: { ...labels(plan, 'collector'), ...selector } },
           spec: {
             restartPolicy: 'Never',
+            // The image's user "node" (uid/gid 1000) must be able to write onto the results volume.
+            securityContext: { fsGroup: 1000 },
             containers: [
               {
                 name: 'collector',
                 image: plan.collectorImage,
-                args: ['collect', '--listen', `0.0.0.0:${COLLECTOR_PORT}`, '--run', plan.runId],
+                args: ['collect', '--listen', `0.0.0.0:${COLLECTOR_PORT}`, '--run', plan.runId, '--runners', String(plan.parallelism), '--timeout', COLLECTOR_SILENCE, '--config', `${COLLECTOR_CONFIG_DIR}/perf.config.yaml`, '--scenario', plan.scenario],
                 ports: [{ name: 'push', containerPort: COLLECTOR_PORT, protocol: 'TCP' }],
+                volumeMounts: [
+                  { name: 'config', mountPath: COLLECTOR_CONFIG_DIR, readOnly: true },
+                  { name: 'results', mountPath: COLLECTOR_RESULTS_DIR },
+                ],
               },
+            ],
+            volumes: [
+              { name: 'config', configMap: { name: configName } },
+              { name: 'results', persistentVolumeClaim: { claimName: resultsName } },
             ],
           },
         },

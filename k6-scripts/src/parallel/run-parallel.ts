@@ -15,6 +15,7 @@ import { Interrupted, RuntimeFailure } from '../../../core/errors.js';
 import { FileTail } from '../file-tail.js';
 import { k6Completed, k6NotStarted, startK6, type K6Exit, type K6Process, type K6RunRequest } from '../run-k6.js';
 import { freeLoopbackPorts, k6Answers, resumeK6 } from './k6-rest.js';
+import { runnerK6Args, runnerOutput } from './runner-outputs.js';
 import type { ParallelPlan, RunnerSlot } from './segments.js';
 
 /** How long the runners may take to load the script and open their REST API. */
@@ -65,6 +66,9 @@ export async function runParallelK6(req: ParallelRunRequest): Promise<ParallelOu
     const file = runnerFile(req.outFile, slot.runner);
     const proc = startK6({
       ...req,
+      // The user's own k6 outputs: one file per runner (checked before load: planRunnerOutputs).
+      ...(req.extraOutputs ? { extraOutputs: req.extraOutputs.map((o) => runnerOutput(o, slot.runner)) } : {}),
+      ...(req.extraArgs ? { extraArgs: runnerK6Args(req.extraArgs, slot.runner) } : {}),
       outFile: file,
       keepThresholds: false,
       segment: { segment: slot.segment, sequence: req.plan.sequence },
@@ -191,14 +195,21 @@ async function mergeLive(runners: Runner[], req: ParallelRunRequest, stopAll: ()
     lines.splice(summaryAt < 0 ? lines.length : summaryAt, 0, abort);
   }
   writeFileAtomic(req.outFile, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-  return { runners: records(runners, merged.runners), trip, warnings: merged.warnings };
+  return { runners: records(runners, merged.runners, trip), trip, warnings: merged.warnings };
 }
 
-/** The merge's records with each process's exit; a runner that never wrote its header gets a record too. */
-function records(runners: Runner[], merged: RunnerRecord[]): RunnerRecord[] {
+/**
+ * The merge's records with each process's exit; a runner that never wrote its header gets a record too.
+ * A runner perf stopped on the merged guard's trip records that abort (its own file cannot: perf's SIGINT
+ * carries no reason), so its exit reads as the global verdict's stop, not as a crash.
+ */
+function records(runners: Runner[], merged: RunnerRecord[], trip: FastBurnTrip | null): RunnerRecord[] {
   return runners.map((r) => {
     const exitStatus: RunnerExit = { code: r.exit!.code, signal: r.exit!.signal };
     const rec = merged.find((m) => m.runner === r.slot.runner);
+    if (rec && trip && r.exit!.interrupted && rec.aborted === null) {
+      return { ...rec, exitStatus, aborted: { reason: `global SLO guard: ${trip.reason}`, atMs: trip.atMs } };
+    }
     if (rec) return { ...rec, exitStatus };
     return { ...silentRunner(r.slot.runner, r.slot.segment, `it wrote no results (k6 ${describeExit(r.exit!)})`), exitStatus };
   });
