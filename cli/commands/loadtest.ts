@@ -40,7 +40,10 @@ export default class Loadtest extends BaseCommand<typeof Loadtest> {
         'split the test over N k6 processes on this machine (k6 execution segments); perf merges their windows live and judges the whole: one progress line, one guard, one verdict. With --k8s: the TestRun parallelism (1..256) [default: 1]',
     }),
     'abort-on-burn': Flags.boolean({ description: 'stop early when the live SLO guard sees a fast error-budget burn (perf k6 extension only)', default: false }),
-    k8s: Flags.string({ description: 'write the k6-operator TestRun, the script ConfigMap, the collector (Service + Job running perf collect) and the runner image Dockerfile into this folder instead of running k6 here' }),
+    k8s: Flags.string({
+      description:
+        "write the k6-operator TestRun, the script ConfigMap, the collector (Service + Job running perf collect, its merged results on a PersistentVolumeClaim) and the runner image Dockerfile into this folder instead of running k6 here; the config's ${NAME} values reach the runners from a Secret (perf prints the kubectl create secret command), never from the files",
+    }),
     apply: Flags.boolean({ description: 'with --k8s: kubectl apply the folder and wait for the TestRun to finish (needs kubectl and a reachable cluster)', default: false }),
   };
 
