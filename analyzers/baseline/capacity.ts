@@ -38,11 +38,22 @@ export function fallbackRates(firstRate: number, count = 3): number[] {
   return out;
 }
 
-/** Planned rates, capped at --max-rate: the first planned rate above the cap becomes the cap itself. */
+/**
+ * Planned rates, capped at --max-rate: the first planned rate above the cap becomes the cap itself,
+ * and a planned rate within REFINE_GAP below the cap gives way to it (59 then 60 req/s would judge
+ * the cap on a 1.7 % step, inside the noise of a short step's achieved rate).
+ */
 export function plannedRates(probeRps: number, factors: readonly number[] = CAPACITY_FACTORS, maxRateRps = Number.POSITIVE_INFINITY): number[] {
-  const rates = factors.map((f) => Math.min(Math.floor(maxRateRps), Math.max(1, Math.round(probeRps * f))));
-  return [...new Set(rates)];
+  const cap = Math.floor(maxRateRps);
+  const rates = [...new Set(factors.map((f) => Math.min(cap, Math.max(1, Math.round(probeRps * f)))))];
+  if (rates.at(-1) === cap) {
+    while (rates.length >= 2 && (cap - (rates.at(-2) as number)) / cap < REFINE_GAP) rates.splice(rates.length - 2, 1);
+  }
+  return rates;
 }
+
+/** Throughput "stopped rising" only judged when the offered rate rose by more than this share (a short step's achieved rate varies by ~1–2 %). */
+export const FLAT_CHECK_MIN_RISE = REFINE_GAP;
 
 /**
  * Why the generator (perf itself) could be the limit of a step: its CPU near a full core, or its
@@ -97,14 +108,15 @@ export function judgeStep(
   latencyBreached: boolean,
   generatorSaturated = false,
 ): CapacityStep['verdict'] {
-  const failed = step.errorRate > CAPACITY_MAX_ERROR_RATE || latencyBreached || step.achievedRps < step.rateRps * PLATEAU_ACHIEVED_SHARE || (previous !== undefined && step.achievedRps <= previous.achievedRps);
+  const flat = previous !== undefined && step.rateRps > previous.rateRps * (1 + FLAT_CHECK_MIN_RISE) && step.achievedRps <= previous.achievedRps;
+  const failed = step.errorRate > CAPACITY_MAX_ERROR_RATE || latencyBreached || step.achievedRps < step.rateRps * PLATEAU_ACHIEVED_SHARE || flat;
   // A step that fell behind or got slow while perf itself was saturated says nothing about the
   // service; errors are the service's answer whatever the generator did.
   if (failed && generatorSaturated && step.errorRate <= CAPACITY_MAX_ERROR_RATE) return 'generator';
   if (step.errorRate > CAPACITY_MAX_ERROR_RATE) return 'errors';
   if (latencyBreached) return 'latency';
   if (step.achievedRps < step.rateRps * PLATEAU_ACHIEVED_SHARE) return 'plateau';
-  if (previous && step.achievedRps <= previous.achievedRps) return 'plateau';
+  if (flat) return 'plateau';
   return 'ok';
 }
 

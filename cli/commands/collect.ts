@@ -1,13 +1,9 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { describeRunners, shortLoad } from '../../analyzers/merge/runners.js';
-import type { CollectProgress } from '../../analyzers/merge/push-collector.js';
-import { gateFails } from '../../analyzers/slo/check.js';
-import { PLAIN_PROGRESS_EVERY_MS } from '../../capture/load/progress-line.js';
+import { checkRunId, collectFailure, collectRun, PLAIN_PROGRESS_EVERY_MS, type CollectProgress } from '../../app/collect.js';
 import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
 import { CheckFailed, UserError } from '../../core/errors.js';
 import { fmtNum } from '../../core/format.js';
-import { runCollect } from '../../k6-scripts/src/collect.js';
 import { sloLine } from '../../templates/slo.js';
 import { durationFlag } from '../flags.js';
 
@@ -46,12 +42,12 @@ export default class Collect extends BaseCommand<typeof Collect> {
   public async run(): Promise<void> {
     const f = this.flags;
     const { host, port } = parseListen(f.listen);
-    if (!/^[\w.:@-]{1,128}$/.test(f.run)) throw new UserError(`--run "${f.run}" is not a run id`, { where: '--run', fix: 'use letters, digits and . _ : @ - (as the runners\' run= option)' });
+    checkRunId(f.run);
     const config = this.perfConfig();
     const store = this.store(config);
     const tty = process.stderr.isTTY === true && !f.json;
     let lastPlain = 0;
-    const result = await runCollect({
+    const result = await collectRun({
       config,
       store,
       host,
@@ -75,9 +71,8 @@ export default class Collect extends BaseCommand<typeof Collect> {
     });
     if (tty) process.stderr.write('\r\x1b[2K');
     const p = result.payload;
-    const runners = p.runners ?? [];
     if (f.json) this.emitJson({ ...p, ended: result.ended, slo: result.slo, windows: result.windowsFile, markdown: result.markdownPath, json: result.jsonPath });
-    this.say(`run ended (${result.ended}): ${describeRunners(runners)}`);
+    this.say(`run ended (${result.ended}): ${result.runnersLine}`);
     this.say(`merged: ${fmtNum(p.overall.requests)} requests, ${p.overall.throughputRps} req/s, p95 ${p.overall.latencyMs.p95} ms, errors ${(p.overall.errorRate * 100).toFixed(2)}%`);
     if (p.aborted) this.say(`stopped: ${p.aborted.reason}`);
     this.say(`wrote ${store.display(result.windowsFile)}`);
@@ -87,9 +82,8 @@ export default class Collect extends BaseCommand<typeof Collect> {
       for (const s of result.slo.slos) this.say(`  ${sloLine(s)}`);
       for (const x of result.slo.runInvalid ?? []) this.say(`  run did not happen as planned: ${x}`);
       if (result.sloMarkdownPath) this.say(`wrote ${store.display(result.sloMarkdownPath)}`);
-      if (gateFails(result.slo.status, 'fail')) throw new CheckFailed(`global SLO check ${result.slo.status}`, { fix: 'see the SLO report for the numbers' });
     }
-    const short = shortLoad(runners);
-    if (short) throw new CheckFailed(`the load was short: ${short}`, { fix: 'see the runners in the load-test results' });
+    const failure = collectFailure(result);
+    if (failure) throw new CheckFailed(failure.message, { fix: failure.fix });
   }
 }

@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { SCENARIO_NAMES, type ScenarioName } from '../../core/config/types.js';
-import { generateScripts } from '../../k6-scripts/src/generate.js';
+import { GENERATE_SCENARIOS, generateLoadScripts, type GenerateScenario } from '../../app/generate.js';
 import { capacityFlag, durationFlag, quickFlag, rateFlag } from '../flags.js';
 
 export default class Generate extends BaseCommand<typeof Generate> {
@@ -14,7 +13,7 @@ export default class Generate extends BaseCommand<typeof Generate> {
     '<%= config.bin %> generate --scenario all --rate 50   # no baseline yet: peak 50 req/s',
   ];
   static override flags = {
-    scenario: Flags.string({ description: 'which scenario to write', options: [...SCENARIO_NAMES, 'all'], default: 'all' }),
+    scenario: Flags.string({ description: 'which scenario to write', options: [...GENERATE_SCENARIOS], default: 'all' }),
     rate: rateFlag({ description: 'peak rate in requests/s (default: from scenarios.<name>.rate, else from the baseline capacity)' }),
     capacity: capacityFlag('the baseline\'s knee; each profile applies its factor: baseline 0.5×, stress 2×, spike 3×, soak 0.8×, breakpoint 4×'),
     duration: durationFlag({ description: 'hold duration, e.g. 10m (soak: the whole soak; spike: the spike)' }),
@@ -25,16 +24,15 @@ export default class Generate extends BaseCommand<typeof Generate> {
   public async run(): Promise<void> {
     const config = this.perfConfig();
     const store = this.store(config);
-    const scenarios: ScenarioName[] = this.flags.scenario === 'all' ? [...SCENARIO_NAMES] : [this.flags.scenario as ScenarioName];
-    const result = await generateScripts({
+    const result = await generateLoadScripts({
       config,
       store,
-      scenarios,
+      scenario: this.flags.scenario as GenerateScenario,
       ...(this.flags.rate !== undefined ? { rate: this.flags.rate } : {}),
       ...(this.flags.capacity !== undefined ? { capacityRps: this.flags.capacity } : {}),
       ...(this.flags.duration !== undefined ? { durationMs: this.flags.duration } : {}),
       quick: this.flags.quick,
-      ...(this.flags.portable ? { extension: false } : {}),
+      portable: this.flags.portable,
     });
     if (this.flags.json) {
       this.emitJson({
@@ -48,6 +46,6 @@ export default class Generate extends BaseCommand<typeof Generate> {
     }
     this.say(result.extension ? 'scripts use k6/x/perf: run them with "perf loadtest --script <file>" (perf\'s k6), or regenerate with --portable for stock k6' : 'scripts are portable: any k6 v2 runs them');
     if (result.planPath) this.say(`wrote ${store.display(result.planPath)}`);
-    this.say(`next: perf loadtest --scenario ${scenarios[0] ?? 'baseline'}`);
+    this.say(`next: perf loadtest --scenario ${result.scenarios[0] ?? 'baseline'}`);
   }
 }

@@ -2,10 +2,8 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { loadOptionsFromFlags } from '../load-options.js';
 import { durationFlag, quickFlag } from '../flags.js';
-import { runProfile } from '../../capture/profile/run-profile.js';
-import { CLINIC_TOOLS } from '../../capture/profile/clinic.js';
+import { CLINIC_TOOLS, profileUnderLoad, progressLine } from '../../app/profile.js';
 import { fmtMs, fmtPct, mdTable } from '../../core/markdown.js';
-import { progressLine } from '../../capture/load/progress-line.js';
 
 export default class Profile extends BaseCommand<typeof Profile> {
   static override description =
@@ -24,7 +22,7 @@ export default class Profile extends BaseCommand<typeof Profile> {
     const config = this.perfConfig();
     const store = this.store(config);
     const live = process.stderr.isTTY === true;
-    const result = await runProfile({
+    const result = await profileUnderLoad({
       config,
       store,
       ...loadOptionsFromFlags(this.flags),
@@ -40,12 +38,13 @@ export default class Profile extends BaseCommand<typeof Profile> {
     if (this.flags.json) this.emitJson(a);
     if (!a.profiled) this.say(`profiling skipped: ${a.skippedReason ?? ''}`);
     else {
-      const app = a.hotFunctions.filter((f) => f.category === 'app').sort((x, y) => y.totalMs - x.totalMs).slice(0, 8);
-      this.say("hot functions of the application's own code (by total time):");
-      this.say(mdTable(['function', 'file:line', 'self %', 'total %'], app.map((f) => [f.functionName, f.location, fmtPct(f.selfShare, 1), fmtPct(f.totalShare, 1)])));
+      const h = result.highlights;
+      this.say(h.scope === 'app' ? "hot functions of the application's own code (by total time):" : 'no frame of the application\'s own code was sampled; hot functions of every category (by total time):');
+      this.say(mdTable(['function', 'file:line', ...(h.scope === 'all' ? ['category'] : []), 'self %', 'total %'], h.functions.map((f) => [f.functionName, f.location, ...(h.scope === 'all' ? [f.category] : []), fmtPct(f.selfShare, 1), fmtPct(f.totalShare, 1)])));
+      this.say(`(${a.sampleCount} CPU samples over ${(a.durationMs / 1000).toFixed(1)} s of load; the profile report has every function)`);
       if (a.eventLoopDelayMs) this.say(`event-loop delay p99 ${fmtMs(a.eventLoopDelayMs.p99)}, max ${fmtMs(a.eventLoopDelayMs.max)}`);
       if (a.gc) this.say(`GC ${fmtPct(a.gc.share)} of wall time (${a.gc.count} pauses)`);
-      const site = a.heapProfile?.sites.find((x) => x.category === 'app' && x.selfBytes > 0);
+      const site = h.topAppSite;
       if (site) this.say(`top live allocation site of the app: ${site.functionName} at ${site.location} (${fmtPct(site.selfShare, 1)} of sampled heap)`);
     }
     if (this.flags.clinic) this.say(`clinic ${this.flags.clinic}: ${a.clinic.note ?? (a.clinic.ran ? 'ran' : 'did not run')}`);

@@ -35,6 +35,8 @@ describe('capacity search criteria', () => {
     const prev: CapacityStep = { rateRps: 100, achievedRps: 100, p95Ms: 5, errorRate: 0, verdict: 'ok' };
     expect(judgeStep({ rateRps: 110, achievedRps: 99.5, p95Ms: 10, errorRate: 0 }, prev, false)).toBe('plateau');
     expect(judgeStep({ rateRps: 110, achievedRps: 109, p95Ms: 10, errorRate: 0 }, prev, false)).toBe('ok');
+    // A rise of the offered rate inside a short step's noise (2 %) does not judge "flat": 99.5 of 102 is ok.
+    expect(judgeStep({ rateRps: 102, achievedRps: 99.5, p95Ms: 10, errorRate: 0 }, prev, false)).toBe('ok');
   });
 
   it('checks each latency SLO at its own percentile on its own journey', () => {
@@ -79,6 +81,13 @@ describe('capacity search criteria', () => {
     expect(r[0]).toBe(250);
     expect(r).toEqual([...r].sort((a, b) => a - b));
     expect(new Set(plannedRates(2)).size).toBe(plannedRates(2).length);
+  });
+
+  it('does not plan a rate just below --max-rate: the cap takes its place', () => {
+    // 59 req/s probe, cap 60: 59 (1.0x) and 60 (1.15x capped) would differ by 1.7 %.
+    expect(plannedRates(59, undefined, 60)).toEqual([15, 30, 41, 50, 60]);
+    expect(plannedRates(1000, undefined, 300)).toEqual([250, 300]);
+    expect(plannedRates(1000, undefined, 600)).toEqual([250, 500, 600]);
   });
 });
 
