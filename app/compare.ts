@@ -20,6 +20,8 @@ import { UserError } from '../core/errors.js';
 import { renderSummary } from '../templates/summary.js';
 import { agentOf, secretsOf, type SynthesisContext } from './synthesis.js';
 
+export { beforeConfig, type BeforeTarget } from '../capture/baseline/confirm.js';
+
 /**
  * Progress of a comparison: the first pair's verdicts (before any re-measurement), then each line of
  * the interleaved re-measurement (--confirm) as it happens.

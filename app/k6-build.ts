@@ -5,10 +5,10 @@
 import { resolve } from 'node:path';
 import { Interrupted, RuntimeFailure, UserError } from '../core/errors.js';
 import { builtK6Path } from '../core/paths.js';
-import { platformPackageName } from '../k6-scripts/src/k6-binary.js';
+import { k6Versions, platformPackageName } from '../k6-scripts/src/k6-binary.js';
 import { k6BuildScript, requireGo, requireWritableDir, runK6Build } from '../k6-scripts/src/k6-build.js';
 
-export { platformPackageName };
+export { k6Versions, platformPackageName };
 
 export interface K6BuildRequest {
   force: boolean;

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { beforeConfig, type BeforeTarget } from '../capture/baseline/confirm.js';
+import { beforeConfig, type BeforeTarget } from '../app/compare.js';
 import type { PerfConfig } from '../core/config/types.js';
 import { UserError } from '../core/errors.js';
 import { durationFlag } from './flags.js';

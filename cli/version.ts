@@ -3,7 +3,7 @@
  * perf extension version. Read from files (package.json, k6.versions.json), so it starts no k6.
  */
 import { TOOL_VERSION } from '../core/version.js';
-import { k6Versions } from '../k6-scripts/src/k6-binary.js';
+import { k6Versions } from '../app/k6-build.js';
 
 export function versionText(env: NodeJS.ProcessEnv = process.env): string {
   const lines = [`perf-toolkit/${TOOL_VERSION} ${process.platform}-${process.arch} node-${process.version}`];

@@ -1,5 +1,5 @@
 /** `reports/optimization-summary.md` before an after-run exists: what the run established, before/after and ROI pending. */
-import type { PendingSummaryPayload } from '../cli/flow/pending-summary.js';
+import type { PendingSummaryPayload } from '../app/flow/pending-summary.js';
 import { fmtBudgetPct, fmtMs, fmtNum, fmtPct } from '../core/format.js';
 import { mdCode, mdTable, mdText } from '../core/markdown.js';
 

@@ -7,9 +7,9 @@ import { CheckFailed, UserError } from '../../core/errors.js';
 import { BaseCommand } from '../base-command.js';
 import { capacityFlags } from '../flags.js';
 import { askQuestions, readAnswersFile, structureAnswers, type StructuredGuidance } from '../flow/questions.js';
-import { runFlow } from '../flow/run-flow.js';
+import { runFlow } from '../../app/flow/run-flow.js';
 import { BEFORE_TARGET_FLAGS, beforeTargetFromFlags } from '../load-options.js';
-import { parseScenarioList, TRIGGERS, type Trigger } from '../flow/triggers.js';
+import { parseScenarioList, TRIGGERS, type Trigger } from '../../app/flow/triggers.js';
 
 /** The command that completes this run's summary: the same config, output dir and --quick, with --after. */
 function afterCommand(f: { config?: string | undefined; 'out-dir'?: string | undefined; quick: boolean }): string {

@@ -455,7 +455,7 @@ export const sloInputArtifact = obj({
 });
 
 // The payloads below are declared as TypeScript interfaces next to the code that computes them
-// (analyzers/bottlenecks, analyzers/plan, analyzers/compare, cli/flow, templates/load-test-plan);
+// (analyzers/bottlenecks, analyzers/plan, analyzers/compare, app/flow, templates/load-test-plan);
 // these schemas check the structure their readers rely on, and test/unit/contract-artifacts.test.ts
 // checks that what they accept is assignable to those interfaces.
 
@@ -570,7 +570,7 @@ export const comparePayload = obj({
   database: z.custom<DatabaseComparison>((v) => obj({ journeys: z.array(z.unknown()), statements: z.array(z.unknown()), notes: z.array(z.string()) }).safeParse(v).success).optional(),
 });
 
-/** perf.compare/v1 with `status: "pending"`: a flow run's summary before an after-run exists (cli/flow/pending-summary.ts). */
+/** perf.compare/v1 with `status: "pending"`: a flow run's summary before an after-run exists (app/flow/pending-summary.ts). */
 export const pendingSummaryPayload = obj({
   status: z.literal('pending'),
   reason: z.string(),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BottlenecksPayload } from '../../analyzers/bottlenecks/types.js';
 import type { PlanPayload } from '../../analyzers/plan/plan.js';
-import { runFlow } from '../../cli/flow/run-flow.js';
+import { runFlow } from '../../app/flow/run-flow.js';
 import type { BaselinePayload } from '../../core/artifacts/schemas.js';
 import { ArtifactStore } from '../../core/artifacts/store.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runFlow } from '../../cli/flow/run-flow.js';
+import { runFlow } from '../../app/flow/run-flow.js';
 import { ArtifactStore } from '../../core/artifacts/store.js';
 import { demoShopConfig } from '../support/shop.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BottlenecksPayload } from '../../analyzers/bottlenecks/types.js';
-import { runFlow } from '../../cli/flow/run-flow.js';
+import { runFlow } from '../../app/flow/run-flow.js';
 import { ArtifactStore } from '../../core/artifacts/store.js';
 import { parseConfig } from '../../core/config/load.js';
 import type { PerfConfig } from '../../core/config/types.js';

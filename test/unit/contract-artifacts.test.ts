@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { BottlenecksPayload } from '../../analyzers/bottlenecks/types.js';
 import type { ComparePayload } from '../../analyzers/compare/compare.js';
 import type { PlanPayload } from '../../analyzers/plan/plan.js';
-import type { FlowState } from '../../cli/flow/archive.js';
+import type { FlowState } from '../../app/flow/archive.js';
 import type { K6WindowsLine } from '../../core/artifacts/k6-windows.js';
 import { bottlenecksPayload, comparePayload, flowState, k6WindowsLine, loadTestPlanPayload, planPayload } from '../../core/contract/artifacts.js';
 import { readArtifact } from '../../core/contract/read-artifact.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flowExitCode, flowStatus, nextSteps, rateWithoutKnee, repeatLoad, sameOfferedLoad, type FlowOutcome } from '../../cli/flow/policies.js';
+import { flowExitCode, flowStatus, nextSteps, rateWithoutKnee, repeatLoad, sameOfferedLoad, type FlowOutcome } from '../../app/flow/policies.js';
 
 const measured = (throughputRps: number, knee: boolean) => ({
   capacity: knee ? { kneeRps: 120 } : null,

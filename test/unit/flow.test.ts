@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAnswersFile, structureAnswers } from '../../cli/flow/questions.js';
-import { flowScenarios, MIN_QUICK_TEST_MS, parseScenarioList, FLOW_LOAD_TESTS, splitQuickBudget, TRIGGER_PROFILE, TRIGGERS } from '../../cli/flow/triggers.js';
+import { flowScenarios, MIN_QUICK_TEST_MS, parseScenarioList, FLOW_LOAD_TESTS, splitQuickBudget, TRIGGER_PROFILE, TRIGGERS } from '../../app/flow/triggers.js';
 import { completionSummary, optimizationFailed } from '../../templates/flow.js';
 import { UserError } from '../../core/errors.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pendingSummary } from '../../cli/flow/pending-summary.js';
+import { pendingSummary } from '../../app/flow/pending-summary.js';
 import { checkArtifact } from '../../core/contract/read-artifact.js';
 import { renderPendingSummary } from '../../templates/summary-pending.js';
 import { syntheticBaseline, syntheticLoadtest } from '../fixtures/report/synthetic.js';

@@ -1,5 +1,5 @@
 /**
- * Step 5 of `perf flow`: the load tests in order (cli/flow/triggers.ts), each kept as
+ * Step 5 of `perf flow`: the load tests in order (app/flow/triggers.ts), each kept as
  * `working/runs/<id>/loadtests/<scenario>.json` and checked against the SLOs, then ONE
  * `testing/load-test-results.md` with a section per test. The JSON twin (`loadtest.json`) is the
  * test SLO compliance is judged on: the baseline test when it ran, else the first.
