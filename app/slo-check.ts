@@ -6,7 +6,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isRunnerSet } from '../analyzers/merge/runner-files.js';
+import { isRunnerSet } from '../capture/results/runner-files.js';
 import { describeRunners } from '../analyzers/merge/runners.js';
 import type { InputFormat } from '../analyzers/parsers/detect.js';
 import { checkLimits } from '../analyzers/resources/limits.js';
@@ -25,7 +25,7 @@ import { renderSloMarkdown, renderStepSummary } from '../templates/slo.js';
 
 /** The vocabulary of the command's flags: the formats slo-check reads and the k6 series bound. */
 export { INPUT_FORMATS, type InputFormat } from '../analyzers/parsers/detect.js';
-export { DEFAULT_MAX_SERIES_PER_METRIC } from '../analyzers/parsers/k6-json.js';
+export { DEFAULT_MAX_SERIES_PER_METRIC } from '../capture/results/k6-files.js';
 export type { FailOn } from '../analyzers/slo/check.js';
 
 /** Where the SLOs come from: an OpenSLO file (the config, if any, still gives the out-dir and limits) or the config. */

@@ -4,4 +4,3 @@
  */
 export { describeExit, describeRunners, LiveMerge, mergeRunners, shortLoad, silentRunner, type LiveMergeOptions, type MergedRunners, type RunnerExit, type RunnerInput, type RunnerRecord } from './runners.js';
 export { parseSegment, segmentsOverlap, type SegmentRange } from './segments.js';
-export { isRunnerSet, readRunnerFiles, runnerFilesOf, type MergedRunnerFiles } from './runner-files.js';

@@ -6,9 +6,8 @@ import { TagRegions } from './k6-json-tags.js';
 import { OVERFLOW_NAME, SeriesRegistry } from './k6-series.js';
 import { StreamWindows } from './k6-windowing.js';
 import { EVENT_COUNTER, outOfRange } from './figures.js';
-import { readK6Windows, K6_WINDOWS_SCHEMA } from './k6-windows.js';
-import { CorruptLineTracker, excerpt, forEachLineBytes } from './lines.js';
-import { openHead } from './sniff.js';
+import { parseK6Windows, K6_WINDOWS_SCHEMA } from './k6-windows.js';
+import { CorruptLineTracker, excerpt, forEachLineBytesOf, type LineSource } from './lines.js';
 
 export const DEFAULT_WINDOW_MS = 10_000;
 
@@ -47,14 +46,15 @@ export const MAX_TREND_VALUE = 1e9;
  * windowed by StreamWindows (k6-windowing.ts). Trend histograms record round(value × 1000) (µs for
  * time trends).
  */
-export async function readK6Json(file: string, opts: ReadK6JsonOptions = {}): Promise<K6Run> {
+export async function parseK6Json(src: LineSource, opts: ReadK6JsonOptions = {}): Promise<K6Run> {
+  const file = src.name;
   const windows = new StreamWindows(file, opts.windowMs ?? DEFAULT_WINDOW_MS);
   const tracker = new CorruptLineTracker(file, opts.lenient ?? false, 'k6 --out json NDJSON');
   // Series ids: (metric, tags) → a small integer key, so the hot path builds no key strings; bounded per metric.
   const registry = new SeriesRegistry(opts.maxSeriesPerMetric ?? DEFAULT_MAX_SERIES_PER_METRIC);
   const points = new PointCheck(file, tracker, registry, windows);
   const lines = new K6JsonLines(file, opts.metrics, tracker, new TagRegions(registry), points);
-  const read = await forEachLineBytes(file, (buf, start, end, lineNo) => lines.bytes(buf, start, end, lineNo), opts.signal ? { signal: opts.signal } : {});
+  const read = await forEachLineBytesOf(src, (buf, start, end, lineNo) => lines.bytes(buf, start, end, lineNo), opts.signal ? { signal: opts.signal } : {});
   if (read.lines === 0 || !lines.started) {
     throw new UserError(`${file} is empty`, { where: file, fix: 'pass the file written by "k6 run --out json=<file>"' });
   }
@@ -147,14 +147,15 @@ export interface ReadK6RunOptions extends ReadK6JsonOptions {}
  * Reads either of the two k6 NDJSON formats into a `K6Run`, detected from the first line:
  * our extension's `perf.k6-windows/v1`, or stock `k6 --out json`.
  */
-export async function readK6Run(file: string, opts: ReadK6RunOptions = {}): Promise<K6Run> {
-  const head = await openHead(file, 64 * 1024);
+export async function parseK6Run(src: LineSource, opts: ReadK6RunOptions = {}): Promise<K6Run> {
+  const file = src.name;
+  const head = await src.head(64 * 1024);
   const firstLine = head.split('\n', 1)[0] ?? '';
   if (firstLine.includes(`"${K6_WINDOWS_SCHEMA}"`)) {
-    return readK6Windows(file, { ...(opts.lenient !== undefined ? { lenient: opts.lenient } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    return parseK6Windows(src, { ...(opts.lenient !== undefined ? { lenient: opts.lenient } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
   }
   if (/^\s*\{"(type|metric)":"(Metric|Point|[A-Za-z_][\w.]*)"/.test(firstLine) && /"type":"(Metric|Point)"/.test(firstLine)) {
-    return readK6Json(file, opts);
+    return parseK6Json(src, opts);
   }
   if (head.trim() === '') throw new UserError(`${file} is empty`, { where: file, fix: 'pass a k6 result file (perf.k6-windows/v1 NDJSON or k6 --out json)' });
   throw new UserError(`${file} is neither perf.k6-windows/v1 NDJSON nor k6 --out json: its first line is ${excerpt(firstLine)}`, {

@@ -2,7 +2,7 @@ import type { K6AbortLine, K6Run, K6SummaryLine, K6WindowLine, K6WindowsHeader, 
 import { UserError } from '../../core/errors.js';
 import { emptyTotals, mergeSeriesSets } from './k6-aggregate.js';
 import { checkFigure, DURATION_TREND, EVENT_COUNTER, outOfRange } from './figures.js';
-import { CorruptLineTracker, excerpt, forEachLine, mixedFormats } from './lines.js';
+import { CorruptLineTracker, excerpt, forEachLineOf, mixedFormats, type LineSource } from './lines.js';
 
 export const K6_WINDOWS_SCHEMA = 'perf.k6-windows/v1';
 
@@ -10,7 +10,7 @@ export interface ReadK6WindowsOptions {
   /** Count and skip corrupt lines in the middle instead of failing on the first. */
   lenient?: boolean;
   signal?: AbortSignal;
-  /** Bytes read at a time (default: forEachLine's); files read side by side take less, so fewer lines wait for the slowest. */
+  /** Bytes read at a time (default: forEachLineOf's); files read side by side take less, so fewer lines wait for the slowest. */
   chunkBytes?: number;
 }
 
@@ -84,17 +84,17 @@ export interface K6WindowsFile {
  * whole file. A truncated last line (k6 killed mid-write) is skipped with a warning; a corrupt line in
  * the middle is a UserError naming file:line unless `lenient`.
  */
-export async function readK6Windows(file: string, opts: ReadK6WindowsOptions = {}): Promise<K6Run> {
-  const read = await readK6WindowsLines(file, opts);
-  return k6RunOfLines(read.lines, file, read.warnings);
+export async function parseK6Windows(src: LineSource, opts: ReadK6WindowsOptions = {}): Promise<K6Run> {
+  const read = await parseK6WindowsLines(src, opts);
+  return k6RunOfLines(read.lines, src.name, read.warnings);
 }
 
 /** The checked lines of a perf.k6-windows/v1 file, in file order (windows sorted by start), for merging runners. */
-export async function readK6WindowsLines(file: string, opts: ReadK6WindowsOptions = {}): Promise<K6WindowsFile> {
+export async function parseK6WindowsLines(src: LineSource, opts: ReadK6WindowsOptions = {}): Promise<K6WindowsFile> {
   const windows: K6WindowLine[] = [];
   const aborts: K6AbortLine[] = [];
   let summary: K6SummaryLine | null = null;
-  const { header, warnings } = await streamK6WindowsLines(file, opts, {
+  const { header, warnings } = await streamK6Windows(src, opts, {
     header: () => {},
     window: (w) => windows.push(w),
     abort: (a) => aborts.push(a),
@@ -102,10 +102,10 @@ export async function readK6WindowsLines(file: string, opts: ReadK6WindowsOption
   });
   windows.sort((a, b) => a.startMs - b.startMs);
   const s = summary as K6SummaryLine | null;
-  return { file, header, lines: [header, ...windows, ...aborts, ...(s ? [s] : [])], warnings };
+  return { file: src.name, header, lines: [header, ...windows, ...aborts, ...(s ? [s] : [])], warnings };
 }
 
-/** Where streamK6WindowsLines hands each checked line, as it is read. */
+/** Where streamK6Windows hands each checked line, as it is read. */
 export interface K6WindowsSink {
   header(h: K6WindowsHeader): void;
   window(w: K6WindowLine): void;
@@ -117,14 +117,15 @@ export interface K6WindowsSink {
  * The one checking reader of perf.k6-windows/v1: each line checked and handed to `sink` as it is read
  * (windows in file order, not sorted), so a caller can merge several files without holding them.
  */
-export async function streamK6WindowsLines(file: string, opts: ReadK6WindowsOptions, sink: K6WindowsSink): Promise<{ header: K6WindowsHeader; warnings: string[] }> {
+export async function streamK6Windows(src: LineSource, opts: ReadK6WindowsOptions, sink: K6WindowsSink): Promise<{ header: K6WindowsHeader; warnings: string[] }> {
+  const file = src.name;
   const tracker = new CorruptLineTracker(file, opts.lenient ?? false, 'perf.k6-windows/v1 NDJSON');
   let header: K6WindowsHeader | null = null;
   let windows = 0;
   let firstLine = true;
 
-  await forEachLine(
-    file,
+  await forEachLineOf(
+    src,
     (line, lineNo) => {
       let o: unknown;
       try {

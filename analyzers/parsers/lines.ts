@@ -1,47 +1,57 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { Interrupted, PerfError, UserError } from '../../core/errors.js';
+import { Interrupted, UserError } from '../../core/errors.js';
 
 /**
- * Streams a text file line by line without ever holding the whole file. `onLine` gets the line text
- * (without the trailing `\r\n`/`\n`) and its 1-based line number; empty lines are skipped.
- *
- * Returns the number of lines seen and whether the file ended with a newline.
+ * A stream of text lines the parsers read — a file (capture/results/file-lines.ts), a socket, a
+ * test's buffers — so the parsers themselves open nothing.
  */
-export function forEachLine(
-  file: string,
-  onLine: (line: string, lineNo: number) => void,
-  opts: { signal?: AbortSignal; chunkBytes?: number; maxLineBytes?: number } = {},
-): Promise<{ lines: number; endedWithNewline: boolean; bytes: number }> {
-  return forEachLineBytes(file, (buf, start, end, lineNo) => onLine(buf.toString('utf8', start, end), lineNo), {
-    ...opts,
-    chunkBytes: opts.chunkBytes ?? 1 << 20,
-  });
+export interface LineSource {
+  /** Names the stream in messages: a file's path, so errors say file:line. */
+  readonly name: string;
+  /** The stream's bytes, read `chunkBytes` at a time where the source can choose. */
+  chunks(opts?: { chunkBytes?: number }): AsyncIterable<Buffer>;
+  /** The first `bytes` as text (format detection), without reading the rest. */
+  head(bytes: number): Promise<string>;
+}
+
+export interface LineReadOptions {
+  signal?: AbortSignal;
+  chunkBytes?: number;
+  maxLineBytes?: number;
+}
+
+export interface LinesRead {
+  lines: number;
+  endedWithNewline: boolean;
+  bytes: number;
 }
 
 /**
- * Streams a file line by line as byte ranges (the mechanism under forEachLine), for hot paths: `onLine(buf, start, end, lineNo)` sees each
- * non-empty line as a byte range (without `\r\n`), so a caller can skip lines it does not need
- * without decoding them. The buffer is only valid during the call.
- * Opening the file is the only side effect here; the splitting is forEachLineOfChunks.
+ * The lines of a source as text (without the trailing `\r\n`/`\n`) with their 1-based numbers;
+ * empty lines are skipped. Never holds the whole stream.
  */
-export async function forEachLineBytes(
-  file: string,
-  onLine: (buf: Buffer, start: number, end: number, lineNo: number) => void,
-  opts: { signal?: AbortSignal; chunkBytes?: number; maxLineBytes?: number } = {},
-): Promise<{ lines: number; endedWithNewline: boolean; bytes: number }> {
-  await assertReadableFile(file);
-  const stream = createReadStream(file, { highWaterMark: opts.chunkBytes ?? 4 << 20 });
-  try {
-    return await forEachLineOfChunks(stream as AsyncIterable<Buffer>, file, onLine, opts);
-  } catch (err) {
-    if (err instanceof PerfError) throw err;
-    const e = err as NodeJS.ErrnoException;
-    if (e.code) throw new UserError(`cannot read ${file}: ${e.code}`, { where: file, fix: 'check the path and its permissions' });
-    throw err;
-  } finally {
-    stream.destroy();
-  }
+export function forEachLineOf(src: LineSource, onLine: (line: string, lineNo: number) => void, opts: LineReadOptions = {}): Promise<LinesRead> {
+  return forEachLineBytesOf(src, (buf, start, end, lineNo) => onLine(buf.toString('utf8', start, end), lineNo), { ...opts, chunkBytes: opts.chunkBytes ?? 1 << 20 });
+}
+
+/**
+ * The lines of a source as byte ranges (for hot paths: a caller can skip lines without decoding
+ * them); the buffer is only valid during the call.
+ */
+export function forEachLineBytesOf(src: LineSource, onLine: (buf: Buffer, start: number, end: number, lineNo: number) => void, opts: LineReadOptions = {}): Promise<LinesRead> {
+  return forEachLineOfChunks(src.chunks(opts.chunkBytes !== undefined ? { chunkBytes: opts.chunkBytes } : {}), src.name, onLine, opts);
+}
+
+/** A source over bytes already in memory (tests, a pushed batch), split into `chunkBytes` pieces. */
+export function bufferLines(name: string, data: Buffer | string, chunkBytes = 1 << 20): LineSource {
+  const buf = typeof data === 'string' ? Buffer.from(data) : data;
+  return {
+    name,
+    async *chunks(o = {}) {
+      const step = o.chunkBytes ?? chunkBytes;
+      for (let i = 0; i < buf.length; i += step) yield buf.subarray(i, i + step);
+    },
+    head: async (bytes) => buf.subarray(0, bytes).toString('utf8'),
+  };
 }
 
 /**
@@ -54,7 +64,7 @@ export async function forEachLineOfChunks(
   source: string,
   onLine: (buf: Buffer, start: number, end: number, lineNo: number) => void,
   opts: { signal?: AbortSignal; maxLineBytes?: number } = {},
-): Promise<{ lines: number; endedWithNewline: boolean; bytes: number }> {
+): Promise<LinesRead> {
   const maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
   // The unfinished line at a chunk's end: its pieces, joined once when its newline arrives (linear,
   // however many chunks a long line spans).
@@ -127,21 +137,6 @@ export const MAX_LINE_BYTES = 64 << 20;
 
 function formatBytes(n: number): string {
   return n >= 1 << 20 ? `${Math.round(n / (1 << 20))} MB` : `${Math.round(n / 1024)} KB`;
-}
-
-export async function assertReadableFile(file: string): Promise<number> {
-  try {
-    const s = await stat(file);
-    if (!s.isFile()) throw new UserError(`${file} is not a file`, { where: file, fix: 'pass the path of a result file' });
-    return s.size;
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new UserError(code === 'ENOENT' ? `${file} does not exist` : `cannot read ${file} (${code})`, {
-      where: file,
-      fix: code === 'ENOENT' ? 'check the path of the result file' : 'check the file permissions',
-    });
-  }
 }
 
 /**

@@ -22,12 +22,12 @@ if (process.argv[2] === '--child') {
   const [, , , mode, dir, out] = process.argv;
   const t0 = performance.now();
   if (mode === 'merge') {
-    const { readRunnerFiles } = await dist('analyzers/merge/runner-files.js');
+    const { readRunnerFiles } = await dist('capture/results/runner-files.js');
     const merged = await readRunnerFiles([dir]);
     writeFileSync(out, merged.lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
     process.stderr.write(`merged ${merged.runners.length} runners, ${merged.run.windows.length} windows, ${merged.runners.reduce((n, r) => n + r.requests, 0)} requests\n`);
   } else {
-    const { readK6WindowsLines } = await dist('analyzers/parsers/k6-windows.js');
+    const { readK6WindowsLines } = await dist('capture/results/k6-files.js');
     const files = readdirSync(dir).sort().map((f) => join(dir, f));
     let n = 0;
     for (const f of mode === 'read-one' ? files.slice(0, 1) : files) n += (await readK6WindowsLines(f)).lines.length;

@@ -4,8 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { checkDocumentSize, detectedDocument, formatOfHead, HEAD_BYTES, parseJsonDocument, type Detected } from '../../analyzers/parsers/detect.js';
-import { assertReadableFile } from '../../analyzers/parsers/lines.js';
-import { openHead } from '../../analyzers/parsers/sniff.js';
+import { assertReadableFile } from './file-lines.js';
+import { openHead } from './file-lines.js';
 
 /** Detects a result file's format from its content: NDJSON from the first line, without reading the rest. */
 export async function detectFormat(file: string): Promise<Detected> {

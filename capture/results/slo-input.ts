@@ -4,12 +4,11 @@
  * pure (analyzers/slo).
  */
 import { readFile } from 'node:fs/promises';
-import { readRunnerFiles } from '../../analyzers/merge/runner-files.js';
+import { readRunnerFiles } from './runner-files.js';
 import type { RunnerRecord } from '../../core/contract/artifacts.js';
 import { checkInputFormat, type InputFormat } from '../../analyzers/parsers/detect.js';
-import { readK6Json } from '../../analyzers/parsers/k6-json.js';
-import { readK6Windows } from '../../analyzers/parsers/k6-windows.js';
-import { assertReadableFile } from '../../analyzers/parsers/lines.js';
+import { readK6Json, readK6Windows } from './k6-files.js';
+import { assertReadableFile } from './file-lines.js';
 import { SLO_K6_METRICS, sloInputFromDeclaredDocument } from '../../analyzers/slo/inputs.js';
 import { sloInputFromK6Run } from '../../analyzers/slo/inputs-k6.js';
 import type { EvalSlo, SloInput } from '../../analyzers/slo/model.js';

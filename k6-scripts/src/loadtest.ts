@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readK6Run } from '../../analyzers/parsers/k6-json.js';
+import { readK6Run } from '../../capture/results/k6-files.js';
 import { resourceSourceFor, startResourceSampler } from '../../capture/resources/sampler.js';
 import type { ResourceSeries } from '../../core/contract/artifacts.js';
 import { startTarget, waitUntilReachable, type RunningTarget } from '../../capture/target/start-target.js';

@@ -4,11 +4,11 @@
  * and payload builder as `perf loadtest`; a k6 summary (end-of-test aggregates only) becomes a
  * perf.slo/v1 artifact when SLOs are configured.
  */
-import { readK6Run } from '../../analyzers/parsers/k6-json.js';
+import { readK6Run } from '../../capture/results/k6-files.js';
 import { detectFormat } from '../../capture/results/result-file.js';
-import { K6_WINDOWS_SCHEMA } from '../../analyzers/parsers/k6-windows.js';
-import { openHead } from '../../analyzers/parsers/sniff.js';
-import { isRunnerSet, readRunnerFiles } from '../../analyzers/merge/runner-files.js';
+import { K6_WINDOWS_SCHEMA } from '../../capture/results/k6-files.js';
+import { openHead } from '../../capture/results/file-lines.js';
+import { isRunnerSet, readRunnerFiles } from '../../capture/results/runner-files.js';
 import type { K6Run } from '../../core/artifacts/k6-windows.js';
 import type { RunnerRecord } from '../../core/contract/artifacts.js';
 import { runSloCheck } from '../../capture/results/slo-check.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeHistogram, mergeHistograms, percentileMs } from '../../analyzers/histogram.js';
-import { readK6Windows } from '../../analyzers/parsers/k6-windows.js';
+import { readK6Windows } from '../../capture/results/k6-files.js';
 import type { K6SummaryLine, K6WindowLine, SeriesTags, TrendSeries } from '../../core/artifacts/k6-windows.js';
 
 const root = new URL('../..', import.meta.url).pathname;

@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, write
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readK6Run } from '../../analyzers/parsers/k6-json.js';
+import { readK6Run } from '../../capture/results/k6-files.js';
 import { freePortSync } from '../support/free-port.js';
 
 const root = new URL('../..', import.meta.url).pathname;

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readK6Run } from '../../analyzers/parsers/k6-json.js';
+import { readK6Run } from '../../capture/results/k6-files.js';
 import { encodeHistogram, newHistogram, recordMs } from '../../analyzers/histogram.js';
 import type { K6Run, K6WindowLine } from '../../core/artifacts/k6-windows.js';
 import { buildLoadTestPayload } from '../../k6-scripts/src/results.js';

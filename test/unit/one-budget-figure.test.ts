@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sloCards } from '../../analyzers/baseline/slo-status.js';
 import { compareRuns } from '../../analyzers/compare/compare.js';
-import { readK6Windows } from '../../analyzers/parsers/k6-windows.js';
+import { readK6Windows } from '../../capture/results/k6-files.js';
 import { evaluateSlos } from '../../analyzers/slo/evaluate.js';
 import { sloInputFromDocument } from '../../analyzers/slo/inputs.js';
 import { fromConfigSlo } from '../../analyzers/slo/model.js';

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeHistogram, HDR_PRECISION, mergeHistograms, percentileMs } from '../../analyzers/histogram.js';
-import { readK6Json, readK6Run } from '../../analyzers/parsers/k6-json.js';
-import { readK6Windows } from '../../analyzers/parsers/k6-windows.js';
+import { readK6Json, readK6Run, readK6Windows } from '../../capture/results/k6-files.js';
+import { parseK6Run } from '../../analyzers/parsers/k6-json.js';
+import { bufferLines } from '../../analyzers/parsers/lines.js';
 import type { K6Run, SeriesTags } from '../../core/artifacts/k6-windows.js';
 import { UserError } from '../../core/errors.js';
 import { exactPercentile, genRequests, k6JsonLines, k6WindowsLines } from '../fixtures/slo/gen.js';
@@ -150,6 +151,17 @@ describe('readK6Windows (perf.k6-windows/v1)', () => {
     const all = reqs.map((r) => r.ms);
     for (const p of [50, 90, 99]) expectWithinHdr(percentileMs(h, p), exactPercentile(all, p));
     expect(run.totals.rates.reduce((a, r) => a + r.trues, 0)).toBe(100);
+  });
+
+  it('parses from any line source, not only a file: the same run from memory, split into odd chunks, as from disk', async () => {
+    const lines = k6WindowsLines(reqs, { startMs: start, windowMs: 10_000, summary: true });
+    const fromFile = await readK6Windows(write(lines));
+    // 7-byte chunks split every line (and the UTF-8 of none: the lines are ASCII) many times.
+    const fromMemory = await parseK6Run(bufferLines('pushed.ndjson', lines.join('\n') + '\n', 7));
+    expect(fromMemory.format).toBe('perf.k6-windows/v1');
+    expect(durationHist(fromMemory).totalCount).toBe(durationHist(fromFile).totalCount);
+    expect(percentileMs(durationHist(fromMemory), 99)).toBe(percentileMs(durationHist(fromFile), 99));
+    await expect(parseK6Run(bufferLines('bad.ndjson', 'hello\n'))).rejects.toThrow(/bad\.ndjson is neither/);
   });
 
   it('without a summary (k6 killed) merges the finished windows and says so', async () => {

@@ -9,9 +9,10 @@ import { basename, join, resolve } from 'node:path';
 import type { K6AbortLine, K6Run, K6SummaryLine, K6WindowLine, K6WindowsHeader, K6WindowsLine } from '../../core/artifacts/k6-windows.js';
 import type { RunnerRecord } from '../../core/contract/artifacts.js';
 import { UserError } from '../../core/errors.js';
-import { K6_WINDOWS_SCHEMA, k6RunOfLines, readK6WindowsLines, streamK6WindowsLines, type K6WindowsSink, type ReadK6WindowsOptions } from '../parsers/k6-windows.js';
-import { openHead } from '../parsers/sniff.js';
-import { LiveMerge, mergeRunners, type MergedRunners } from './runners.js';
+import { k6RunOfLines } from '../../analyzers/parsers/k6-windows.js';
+import { LiveMerge, mergeRunners, type MergedRunners } from '../../analyzers/merge/runners.js';
+import { openHead } from './file-lines.js';
+import { K6_WINDOWS_SCHEMA, readK6WindowsLines, streamK6WindowsFile, type K6WindowsSink, type ReadK6WindowsOptions } from './k6-files.js';
 
 export interface MergedRunnerFiles {
   run: K6Run;
@@ -154,7 +155,7 @@ async function mergeAsRead(files: string[], label: string, opts: ReadK6WindowsOp
   try {
     results = await Promise.all(
       files.map((file, i) =>
-        streamK6WindowsLines(file, { ...opts, signal, chunkBytes: SIDE_BY_SIDE_CHUNK }, sinkOf(i)).catch((err: unknown) => {
+        streamK6WindowsFile(file, { ...opts, signal, chunkBytes: SIDE_BY_SIDE_CHUNK }, sinkOf(i)).catch((err: unknown) => {
           stop.abort();
           throw err;
         }),
