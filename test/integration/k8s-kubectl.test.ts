@@ -37,6 +37,8 @@ const DISCOVERY: Record<string, object> = {
   '/api/v1': resourceList('v1', [['configmaps', 'ConfigMap'], ['services', 'Service'], ['persistentvolumeclaims', 'PersistentVolumeClaim'], ['secrets', 'Secret']]),
   '/apis/batch/v1': resourceList('batch/v1', [['jobs', 'Job']]),
   '/apis/k6.io/v1alpha1': resourceList('k6.io/v1alpha1', [['testruns', 'TestRun']]),
+  // What `kubectl cluster-info` lists (perf --apply's probe of a reachable cluster): no add-on services.
+  '/api/v1/namespaces/kube-system/services': { kind: 'ServiceList', apiVersion: 'v1', metadata: {}, items: [] },
 };
 
 let dir = '';
@@ -101,5 +103,24 @@ slos:
     // A client dry run only looks objects up; it never creates or patches one.
     expect(lookedUp.length).toBe(created.length);
     expect(lookedUp.every((r) => r.startsWith('GET '))).toBe(true);
+  }, 60_000);
+
+  it('--apply refuses (exit 2) before applying anything when the runners\' Secret is not in the cluster, and names the command that creates it', async () => {
+    const cwd = join(dir, 'project');
+    const kubeconfig = join(dir, 'kubeconfig.yaml');
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1\nkind: Config\nclusters: [{ name: stub, cluster: { server: "${apiUrl}" } }]\ncontexts: [{ name: stub, context: { cluster: stub, user: u, namespace: default } }]\ncurrent-context: stub\nusers: [{ name: u, user: {} }]\n`,
+    );
+    const before = lookedUp.length;
+    const r = await run(process.execPath, [CLI, 'loadtest', '--scenario', 'baseline', '--rate', '20', '--k8s', 'k8s-apply', '--apply'], cwd, { API_TOKEN: SECRET, KUBECONFIG: kubeconfig });
+    expect(r.status, r.out).toBe(2);
+    expect(r.out).toMatch(/cannot apply: the Secret (\S+) the runners read API_TOKEN from is not in the cluster .*; nothing was applied/);
+    expect(r.out).toContain('kubectl create secret generic');
+    expect(r.out).not.toContain(SECRET);
+    // kubectl only looked the Secret up: no create, no patch reached the cluster.
+    const calls = lookedUp.slice(before);
+    expect(calls.some((c) => /^GET \/api\/v1\/namespaces\/default\/secrets\//.test(c)), calls.join('\n')).toBe(true);
+    expect(calls.every((c) => c.startsWith('GET ')), calls.join('\n')).toBe(true);
   }, 60_000);
 });

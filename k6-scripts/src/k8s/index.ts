@@ -84,6 +84,7 @@ export async function writeK8sRun(opts: K8sOptions): Promise<K8sResult> {
   const testRun = resourceName(plan);
   if (!opts.apply) return { dir, files, testRun, applied: false };
   const kubectl = kubectlReady(dir, plan.runnerImage);
+  if (secretEnv.length > 0) requireSecret(kubectl, plan);
 
   run(kubectl, ['apply', '-f', dir], 'kubectl apply');
   note(`applied ${files.filter((f) => f.endsWith('.yaml')).length} manifests; waiting for TestRun ${testRun} to finish`);
@@ -108,6 +109,22 @@ function kubectlReady(dir: string, image: string): string {
     });
   }
   return 'kubectl';
+}
+
+/**
+ * The runners' Secret exists where the TestRun goes (kubectl's current namespace), else exit 2 before
+ * anything is applied: without it the runner pods never start (CreateContainerConfigError).
+ */
+function requireSecret(kubectl: string, plan: K8sRunPlan): void {
+  const name = secretName(plan);
+  const r = spawnSync(kubectl, ['get', 'secret', name, '-o', 'name'], { encoding: 'utf8', timeout: 20_000 });
+  if (r.error || r.status !== 0) {
+    const why = (r.stderr ?? '').trim().split('\n').at(-1) || r.error?.message || `exit ${r.status}`;
+    throw new UserError(`cannot apply: the Secret ${name} the runners read ${plan.secretEnv.join(', ')} from is not in the cluster (${why}); nothing was applied`, {
+      where: '--apply',
+      fix: `create it in the namespace kubectl uses, then rerun: ${secretCommand(plan)}`,
+    });
+  }
 }
 
 function run(cmd: string, args: string[], what: string, timeout = 120_000): void {
