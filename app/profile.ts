@@ -17,8 +17,8 @@ export const SUMMARY_FUNCTIONS = 8;
 
 export interface ProfileHighlights {
   /**
-   * The hottest functions by total time: the application's own code when the profile has any,
-   * else every category but idle and (program) (a service whose time goes to its dependencies shows them, not an empty table).
+   * The hottest functions: the application's own code by total time when the profile has any, else
+   * every category but idle and (program) by self time (a service whose time goes to its dependencies shows them, not an empty table).
    */
   functions: HotFunction[];
   /** Which functions those are: "app" or "all" (no app frame was sampled). */
@@ -31,7 +31,9 @@ export interface ProfileHighlights {
 export function profileHighlights(a: ProfilePayload): ProfileHighlights {
   const byTotal = (x: HotFunction, y: HotFunction): number => y.totalMs - x.totalMs;
   const app = a.hotFunctions.filter((f) => f.category === 'app').sort(byTotal);
-  const code = a.hotFunctions.filter((f) => f.category !== 'idle' && f.category !== 'program').sort(byTotal);
+  // Without app frames, total time ranks the framework's dispatch frames first (every request passes
+  // through them): self time names where the CPU actually went (json-server: lowdb's stringify).
+  const code = a.hotFunctions.filter((f) => f.category !== 'idle' && f.category !== 'program').sort((x, y) => y.selfMs - x.selfMs);
   const functions = (app.length > 0 ? app : code).slice(0, SUMMARY_FUNCTIONS);
   const topAppSite = a.heapProfile?.sites.find((x) => x.category === 'app' && x.selfBytes > 0) ?? null;
   return { functions, scope: app.length > 0 ? 'app' : 'all', topAppSite };

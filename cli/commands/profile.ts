@@ -39,7 +39,7 @@ export default class Profile extends BaseCommand<typeof Profile> {
     if (!a.profiled) this.say(`profiling skipped: ${a.skippedReason ?? ''}`);
     else {
       const h = result.highlights;
-      this.say(h.scope === 'app' ? "hot functions of the application's own code (by total time):" : 'no frame of the application\'s own code was sampled; hot functions of every category (by total time):');
+      this.say(h.scope === 'app' ? "hot functions of the application's own code (by total time):" : 'no frame of the application\'s own code was sampled; where the CPU went, in every category (by self time):');
       this.say(mdTable(['function', 'file:line', ...(h.scope === 'all' ? ['category'] : []), 'self %', 'total %'], h.functions.map((f) => [f.functionName, f.location, ...(h.scope === 'all' ? [f.category] : []), fmtPct(f.selfShare, 1), fmtPct(f.totalShare, 1)])));
       this.say(`(${a.sampleCount} CPU samples over ${(a.durationMs / 1000).toFixed(1)} s of load; the profile report has every function)`);
       if (a.eventLoopDelayMs) this.say(`event-loop delay p99 ${fmtMs(a.eventLoopDelayMs.p99)}, max ${fmtMs(a.eventLoopDelayMs.max)}`);

@@ -20,6 +20,21 @@ export const PERCENTILE_NAMES = ['p50', 'p75', 'p90', 'p95', 'p99', 'p99.9'] as 
 export const EXECUTORS = ['arrival-rate', 'vus'] as const;
 
 export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/**
+ * The statuses a step expects when its config names none: the success codes its method answers with
+ * (a POST that creates answers 201, a DELETE 204), as k6 counts any 2xx as not failed. A step that
+ * needs one exact code (or accepts a 304) names it with expectStatus.
+ */
+export const DEFAULT_EXPECT_STATUS: Readonly<Record<HttpMethod, readonly number[]>> = {
+  GET: [200],
+  HEAD: [200],
+  OPTIONS: [200, 204],
+  POST: [200, 201, 202, 204],
+  PUT: [200, 201, 202, 204],
+  PATCH: [200, 202, 204],
+  DELETE: [200, 202, 204],
+};
 export type SliKind = (typeof SLI_KINDS)[number];
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 export type AgentProvider = (typeof AGENT_PROVIDERS)[number];
@@ -90,7 +105,7 @@ const step = strict({
     ...s,
     name: s.name ?? `${s.method ?? 'GET'} ${s.path}`.slice(0, 80),
     method,
-    expectStatus: expect === undefined ? [200] : Array.isArray(expect) ? expect : [expect],
+    expectStatus: expect === undefined ? [...DEFAULT_EXPECT_STATUS[method]] : Array.isArray(expect) ? expect : [expect],
   };
 });
 

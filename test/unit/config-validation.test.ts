@@ -151,6 +151,14 @@ describe('valid configs', () => {
     expect(c.baseDir).toBe('/p');
   });
 
+  it('expects the success codes of each method when a step names none: a POST that creates (201) is not an error', () => {
+    const c = parseConfig(
+      'target: { baseUrl: "http://127.0.0.1:1" }\njourneys:\n  - { name: j, steps: [{ path: /a }, { path: /c, json: { x: 1 } }, { method: DELETE, path: /c/1 }, { method: PUT, path: /c/1, json: {} }, { path: /a, expectStatus: 304 }] }\n',
+      '/p/perf.config.yaml',
+    );
+    expect(c.journeys[0]!.steps.map((st) => st.expectStatus)).toEqual([[200], [200, 201, 202, 204], [200, 202, 204], [200, 201, 202, 204], [304]]);
+  });
+
   it('accepts JSON as well as YAML', () => {
     const c = parseConfig(JSON.stringify(valid()), '/p/perf.config.json');
     expect(c.slos).toHaveLength(2);
