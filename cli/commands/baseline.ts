@@ -13,7 +13,8 @@ import {
   rankByP99,
   type BaselineProgress,
 } from '../../app/baseline.js';
-import { fmtMs, fmtNum, fmtPct, mdTable } from '../../core/markdown.js';
+import { fmtMs, fmtNum, fmtPct } from '../../core/markdown.js';
+import { textTable } from '../../core/text-table.js';
 import { CheckFailed } from '../../core/errors.js';
 
 export default class Baseline extends BaseCommand<typeof Baseline> {
@@ -68,7 +69,7 @@ export default class Baseline extends BaseCommand<typeof Baseline> {
       fmtSampleMs(f.latencyMs.max, f.requests),
     ]);
     this.say(a.model.kind === 'open' ? `open model, ${a.model.rateRps} req/s (latency from intended send time)` : `closed model, ${a.model.connections} connections`);
-    this.say(mdTable(['journey', 'requests', 'req/s', 'errors', 'p50', 'p95', 'p99', 'max'], rows));
+    this.say(textTable(['journey', 'requests', 'req/s', 'errors', 'p50', 'p95', 'p99', 'max'], rows));
     this.say(`warm-up: ${a.warmupMs} ms before each measured phase, excluded`);
     if (a.capacity) this.say(`capacity: ${describeKnee(a.capacity)}${a.capacity.confirmation ? ` (${a.capacity.confirmation})` : ''}`);
     for (const n of a.notes ?? []) if (n.startsWith('Warning:')) this.say(n);

@@ -3,7 +3,8 @@ import { BaseCommand } from '../base-command.js';
 import { loadOptionsFromFlags } from '../load-options.js';
 import { durationFlag, quickFlag } from '../flags.js';
 import { CLINIC_TOOLS, profileUnderLoad, progressLine } from '../../app/profile.js';
-import { fmtMs, fmtPct, mdTable } from '../../core/markdown.js';
+import { fmtMs, fmtPct } from '../../core/markdown.js';
+import { textTable } from '../../core/text-table.js';
 
 export default class Profile extends BaseCommand<typeof Profile> {
   static override description =
@@ -40,7 +41,7 @@ export default class Profile extends BaseCommand<typeof Profile> {
     else {
       const h = result.highlights;
       this.say(h.scope === 'app' ? "hot functions of the application's own code (by total time):" : 'no frame of the application\'s own code was sampled; where the CPU went, in every category (by self time):');
-      this.say(mdTable(['function', 'file:line', ...(h.scope === 'all' ? ['category'] : []), 'self %', 'total %'], h.functions.map((f) => [f.functionName, f.location, ...(h.scope === 'all' ? [f.category] : []), fmtPct(f.selfShare, 1), fmtPct(f.totalShare, 1)])));
+      this.say(textTable(['function', 'file:line', ...(h.scope === 'all' ? ['category'] : []), 'self %', 'total %'], h.functions.map((f) => [f.functionName, f.location, ...(h.scope === 'all' ? [f.category] : []), fmtPct(f.selfShare, 1), fmtPct(f.totalShare, 1)])));
       this.say(`(${a.sampleCount} CPU samples over ${(a.durationMs / 1000).toFixed(1)} s of load; the profile report has every function)`);
       if (a.eventLoopDelayMs) this.say(`event-loop delay p99 ${fmtMs(a.eventLoopDelayMs.p99)}, max ${fmtMs(a.eventLoopDelayMs.max)}`);
       if (a.gc) this.say(`GC ${fmtPct(a.gc.share)} of wall time (${a.gc.count} pauses)`);
