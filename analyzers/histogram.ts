@@ -160,14 +160,26 @@ const MAX_TRACKABLE_INDEX = LAYOUT.countsArrayIndex(MAX_TRACKABLE);
 const recordableWith = (length: number): number => highestAt(length - 1);
 const INITIAL_RECORDABLE = recordableWith(LAYOUT.countsArrayLength);
 
-/** Zeroed counts arrays of finished sums, for the next: a soak's merge makes tens of thousands of sums. */
-const countsPool: Uint32Array[] = [];
-function takeCounts(length: number): Uint32Array {
-  const i = countsPool.findIndex((c) => c.length >= length);
-  return i >= 0 ? countsPool.splice(i, 1)[0]! : new Uint32Array(length);
+/**
+ * A sum's counts, and a bit per index that may be non-zero (set when a count is added there), so the
+ * sums of sparse windows are walked by their non-zero counts, not the whole range between min and max.
+ */
+interface Counts {
+  values: Uint32Array;
+  marks: Uint32Array;
 }
-function giveBackCounts(counts: Uint32Array, lo: number, hi: number): void {
-  if (hi >= lo) counts.fill(0, lo, hi + 1);
+
+/** Zeroed counts of finished sums, for the next: a soak's merge makes tens of thousands of sums. */
+const countsPool: Counts[] = [];
+function takeCounts(length: number): Counts {
+  const i = countsPool.findIndex((c) => c.values.length >= length);
+  return i >= 0 ? countsPool.splice(i, 1)[0]! : { values: new Uint32Array(length), marks: new Uint32Array((length + 31) >>> 5) };
+}
+function giveBackCounts(counts: Counts, lo: number, hi: number): void {
+  if (hi >= lo) {
+    counts.values.fill(0, lo, hi + 1);
+    counts.marks.fill(0, lo >>> 5, (hi >>> 5) + 1);
+  }
   if (countsPool.length < 64) countsPool.push(counts);
 }
 
@@ -181,7 +193,9 @@ let walkTotal = 0;
  * Walks an encoding's counts once (sets the walk* figures), adding them into `into` when given (sized
  * for them). Returns why the counts are corrupt, or null.
  */
-function walkPayload(raw: Buffer, end: number, into: Uint32Array | null): string | null {
+function walkPayload(raw: Buffer, end: number, into: Counts | null): string | null {
+  const values = into?.values;
+  const marks = into?.marks;
   let pos = 40;
   let index = 0;
   let maxIndex = -1;
@@ -198,10 +212,11 @@ function walkPayload(raw: Buffer, end: number, into: Uint32Array | null): string
         if (lowIndex === -1) lowIndex = index;
         if (minNonZeroIndex === -1 && index !== 0) minNonZeroIndex = index;
         total += v;
-        if (into) {
-          const sum = into[index]! + v;
+        if (values) {
+          const sum = values[index]! + v;
           if (sum > Number.MAX_SAFE_INTEGER) return 'a count beyond the largest integer';
-          into[index] = sum;
+          values[index] = sum;
+          marks![index >>> 5] = marks![index >>> 5]! | (1 << (index & 31));
         }
       }
       index++;
@@ -224,7 +239,7 @@ function walkPayload(raw: Buffer, end: number, into: Uint32Array | null): string
  * `encode()` ends the sum: its counts array goes back to a pool for the next.
  */
 export class HistogramSum {
-  private counts: Uint32Array | null = null;
+  private counts: Counts | null = null;
   /** The counts the resizes of newHistogram's path would have reached: its length and highest trackable value. */
   private length = LAYOUT.countsArrayLength;
   private highestTrackable = INITIAL_HIGHEST_TRACKABLE;
@@ -279,7 +294,7 @@ export class HistogramSum {
       if (o.other || o.total > 0) this.add(o.encodeOpen(), 'a merged window');
       return;
     }
-    const from = o.counts;
+    const from = o.counts.values;
     // The first and last non-zero counts lie at o.lo and o.hi unless a Uint32 count wrapped to 0.
     let lowIndex = o.lo;
     while (lowIndex <= o.hi && from[lowIndex] === 0) lowIndex++;
@@ -293,30 +308,43 @@ export class HistogramSum {
       if (minNonZeroIndex > maxIndex) minNonZeroIndex = -1;
     }
     const highest = highestAt(maxIndex);
-    const counts = this.sized(highest);
+    const { values, marks } = this.sized(highest);
+    const fromMarks = o.counts.marks;
     let total = 0;
-    for (let i = lowIndex; i <= maxIndex; i++) {
-      const v = from[i]!;
-      if (v !== 0) {
-        counts[i] = counts[i]! + v;
-        total += v;
-      }
+    // The marked indices of o in [lowIndex, maxIndex] hold all its non-zero counts.
+    for (let w = lowIndex >>> 5, last = maxIndex >>> 5; w <= last; w++) {
+      let bits = fromMarks[w]!;
+      if (bits === 0) continue;
+      marks[w] = marks[w]! | bits;
+      do {
+        const low = bits & -bits;
+        const i = (w << 5) + 31 - Math.clz32(low);
+        bits ^= low;
+        const v = from[i]!;
+        if (v !== 0) {
+          values[i] = values[i]! + v;
+          total += v;
+        }
+      } while (bits !== 0);
     }
     this.note(lowIndex, minNonZeroIndex, maxIndex, highest, total);
   }
 
-  /** The counts array, resized as newHistogram's path would for a value of `highest`. */
-  private sized(highest: number): Uint32Array {
+  /** The counts, resized as newHistogram's path would for a value of `highest`. */
+  private sized(highest: number): Counts {
     if (this.recordable < highest) {
       this.highestTrackable = highest;
       this.length = LAYOUT.determineArrayLengthNeeded(highest);
       this.recordable = recordableWith(this.length);
     }
     let counts = this.counts;
-    if (!counts || counts.length < this.length) {
+    if (!counts || counts.values.length < this.length) {
       const grown = takeCounts(this.length);
       if (counts) {
-        if (this.hi >= this.lo) grown.set(counts.subarray(this.lo, this.hi + 1), this.lo);
+        if (this.hi >= this.lo) {
+          grown.values.set(counts.values.subarray(this.lo, this.hi + 1), this.lo);
+          grown.marks.set(counts.marks.subarray(this.lo >>> 5, (this.hi >>> 5) + 1), this.lo >>> 5);
+        }
         giveBackCounts(counts, this.lo, this.hi);
       }
       counts = this.counts = grown;
@@ -339,7 +367,7 @@ export class HistogramSum {
     const h = newHistogram();
     const j = h as unknown as LayoutInternals;
     if (this.highestTrackable !== INITIAL_HIGHEST_TRACKABLE) j.resize(this.highestTrackable);
-    const counts = this.counts;
+    const counts = this.counts?.values;
     if (counts) for (let i = this.lo; i <= this.hi; i++) if (counts[i] !== 0) j.setCountAtIndex(i, counts[i]!);
     j.setTotalCount(this.total);
     if (this.maxValue > 0) j.updatedMaxValue(this.maxValue);
@@ -361,11 +389,10 @@ export class HistogramSum {
   private encodeOpen(): string {
     if (this.other) return encodeHistogram(this.other);
     const limit = LAYOUT.countsArrayIndex(this.maxValue) + 1;
-    return encodeCounts(this.counts ?? NO_COUNTS, limit, LAYOUT.numberOfSignificantValueDigits, LAYOUT.lowestDiscernibleValue, this.highestTrackable, Math.min(this.lo, limit));
+    const b = encodingHeader(limit, LAYOUT.numberOfSignificantValueDigits, LAYOUT.lowestDiscernibleValue, this.highestTrackable);
+    return encodingOf(b, this.counts ? markedTokens(b, this.counts, Math.min(this.lo, limit), limit) : zeroTokens(b, 40, limit));
   }
 }
-
-const NO_COUNTS = new Uint32Array(1);
 
 /** The JS histogram's layout internals this module reads and writes (the exported interface omits them). */
 interface LayoutInternals {
@@ -481,11 +508,12 @@ export function encodeHistogram(h: Histogram): string {
   const j = h as unknown as LayoutInternals & { _counts?: unknown; getCountAtIndex(i: number): number };
   const limit = j.countsArrayIndex(h.maxValue) + 1;
   const counts = j._counts instanceof Uint32Array ? j._counts : Array.from({ length: limit }, (_, i) => j.getCountAtIndex(i));
-  return encodeCounts(counts, limit, j.numberOfSignificantValueDigits, j.lowestDiscernibleValue, j.highestTrackableValue);
+  const b = encodingHeader(limit, j.numberOfSignificantValueDigits, j.lowestDiscernibleValue, j.highestTrackableValue);
+  return encodingOf(b, denseTokens(b, counts, limit));
 }
 
-/** The V2 compressed base64 of counts[0, limit) of a histogram of that layout; counts[0, zerosTo) are known to be 0. */
-function encodeCounts(counts: ArrayLike<number>, limit: number, digits: number, lowest: number, highestTrackable: number, zerosTo = 0): string {
+/** The scratch buffer with room for the tokens of `limit` counts, the V2 header written. */
+function encodingHeader(limit: number, digits: number, lowest: number, highestTrackable: number): Buffer {
   const need = 40 + limit * 9;
   if (scratch.length < need) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
   const b = scratch;
@@ -495,16 +523,17 @@ function encodeCounts(counts: ArrayLike<number>, limit: number, digits: number, 
   b.writeBigInt64BE(BigInt(lowest), 16);
   b.writeBigInt64BE(BigInt(highestTrackable), 24);
   b.writeBigInt64BE(1n, 32);
+  return b;
+}
+
+/** The tokens of counts[0, limit) after the header: each count, each run of zeros as one negative (one zero as 0). */
+function denseTokens(b: Buffer, counts: ArrayLike<number>, limit: number): number {
   let pos = 40;
   let i = 0;
   while (i < limit) {
     const count = counts[i++] ?? 0;
     if (count === 0) {
       let zeros = 1;
-      if (i < zerosTo) {
-        zeros = zerosTo;
-        i = zerosTo;
-      }
       while (i < limit && (counts[i] ?? 0) === 0) {
         zeros++;
         i++;
@@ -512,8 +541,39 @@ function encodeCounts(counts: ArrayLike<number>, limit: number, digits: number, 
       pos = putZigZag(b, pos, zeros > 1 ? -zeros : 0);
     } else pos = putZigZag(b, pos, count);
   }
-  b.writeInt32BE(pos - 40, 4);
-  const compressed = deflateZlib(b, pos);
+  return pos;
+}
+
+/** A run of `zeros` zero counts at `pos`. */
+const zeroTokens = (b: Buffer, pos: number, zeros: number): number => (zeros > 0 ? putZigZag(b, pos, zeros > 1 ? -zeros : 0) : pos);
+
+/** denseTokens' bytes for a sum's counts: only its marked indices are read (counts[0, from) are known to be 0). */
+function markedTokens(b: Buffer, counts: Counts, from: number, limit: number): number {
+  const { values, marks } = counts;
+  let pos = 40;
+  /** The index after the last count written: the zeros since it are written before the next. */
+  let done = 0;
+  for (let w = from >>> 5, last = (limit - 1) >>> 5; w <= last; w++) {
+    let bits = marks[w]!;
+    while (bits !== 0) {
+      const low = bits & -bits;
+      const i = (w << 5) + 31 - Math.clz32(low);
+      bits ^= low;
+      if (i < from) continue;
+      if (i >= limit) break;
+      const v = values[i]!;
+      if (v === 0) continue;
+      pos = putZigZag(b, zeroTokens(b, pos, i - done), v);
+      done = i + 1;
+    }
+  }
+  return zeroTokens(b, pos, limit - done);
+}
+
+/** The V2 compressed base64 of the encoding in b[0, end). */
+function encodingOf(b: Buffer, end: number): string {
+  b.writeInt32BE(end - 40, 4);
+  const compressed = deflateZlib(b, end);
   const out = Buffer.allocUnsafe(8 + compressed.length);
   out.writeInt32BE(V2_COMPRESSED_COOKIE, 0);
   out.writeInt32BE(compressed.length, 4);

@@ -68,6 +68,22 @@ describe('merging window histograms into one accumulator', () => {
     expect(t!.histogram).toBe(encodeHistogram(mergeThePairwiseWay(encoded)));
   });
 
+  it('adds open sums (a run total from its merged windows) exactly as adding their encodings', () => {
+    for (const seed of [3, 11]) {
+      const bySum = new HistogramSum();
+      const byEncoding = new HistogramSum();
+      for (let w = 0; w < 12; w++) {
+        // Window sums of 1 to 7 runner histograms each, of very different ranges (sparse marks, far apart).
+        const one = new HistogramSum();
+        for (const e of windows(1 + (w % 7), seed + w)) one.add(e, 'x');
+        bySum.addSum(one);
+        byEncoding.add(one.encode(), 'x');
+      }
+      expect(latencyStats(bySum.histogram())).toEqual(latencyStats(byEncoding.histogram()));
+      expect(bySum.encode()).toBe(byEncoding.encode());
+    }
+  });
+
   it('still refuses a corrupt histogram with a user error', () => {
     expect(() => new HistogramSum().add('bm90IGEgaGlzdG9ncmFt', 'runner r1')).toThrow(UserError);
   });
