@@ -8,7 +8,7 @@ import type {
 } from '../../core/artifacts/k6-windows.js';
 import type { RunnerRecord } from '../../core/contract/artifacts.js';
 import { UserError } from '../../core/errors.js';
-import { encodeSeriesSet, mergeSeriesSets, SeriesSetSum, seriesKey } from '../parsers/k6-aggregate.js';
+import { encodeSeriesSet, mergeSeriesSets, SeriesSetSum, SeriesTable } from '../parsers/k6-aggregate.js';
 import { parseSegment, segmentsOverlap, WHOLE_TEST, type SegmentRange } from './segments.js';
 
 /**
@@ -414,18 +414,18 @@ export class LiveMerge {
 
 /** Gauges of runners that ran side by side: values add up (VUs of each segment), maxima too (an upper bound). */
 function sumGauges(perRunner: GaugeSeries[][]): GaugeSeries[] {
-  const out = new Map<string, GaugeSeries>();
+  const out = new SeriesTable<GaugeSeries>();
   for (const gauges of perRunner) {
+    out.restart();
     for (const g of gauges) {
-      const k = seriesKey(g.metric, g.tags);
-      const cur = out.get(k);
+      const cur = out.find(g.metric, g.tags);
       if (cur) {
         cur.value += g.value;
         cur.max += g.max;
-      } else out.set(k, { ...g, tags: { ...g.tags } });
+      } else out.add({ ...g, tags: { ...g.tags } });
     }
   }
-  return [...out.values()];
+  return out.entries;
 }
 
 /**

@@ -22,6 +22,54 @@ export function seriesKey(metric: string, tags: SeriesTags): string {
   return `${metric}\u0000${tags.journey ?? ''}\u0000${tags.name ?? ''}\u0000${tags.scenario ?? ''}\u0000${tags.status ?? ''}\u0000${tags.check ?? ''}`;
 }
 
+/** True when (metric, tags) is the series `s` (seriesKey's identity, without building the key). */
+function sameSeries(s: { metric: string; tags: SeriesTags }, metric: string, tags: SeriesTags): boolean {
+  const a = s.tags;
+  return (
+    s.metric === metric &&
+    (a.journey ?? '') === (tags.journey ?? '') &&
+    (a.name ?? '') === (tags.name ?? '') &&
+    (a.status ?? '') === (tags.status ?? '') &&
+    (a.scenario ?? '') === (tags.scenario ?? '') &&
+    (a.check ?? '') === (tags.check ?? '')
+  );
+}
+
+/**
+ * Entries by series (metric + seriesKey's tags), in the order they were added. Sets of series (runner
+ * windows, merged windows) list their series in much the same order, so `find` first tries the entry after
+ * the one found last (call `restart()` before each set), and builds a key only when that guess misses.
+ */
+export class SeriesTable<E extends { metric: string; tags: SeriesTags }> {
+  readonly entries: E[] = [];
+  private readonly byKey = new Map<string, number>();
+  private cursor = 0;
+
+  restart(): void {
+    this.cursor = 0;
+  }
+
+  find(metric: string, tags: SeriesTags): E | undefined {
+    const guess = this.entries[this.cursor];
+    if (guess && sameSeries(guess, metric, tags)) {
+      this.cursor++;
+      return guess;
+    }
+    const at = this.byKey.get(seriesKey(metric, tags));
+    if (at === undefined) return undefined;
+    this.cursor = at + 1;
+    return this.entries[at];
+  }
+
+  /** Adds the entry of a series `find` did not find. */
+  add(e: E): E {
+    this.byKey.set(seriesKey(e.metric, e.tags), this.entries.length);
+    this.entries.push(e);
+    this.cursor = this.entries.length;
+    return e;
+  }
+}
+
 /** Picks the series tags out of a k6 point's tag object (status → status class, check only for `checks`). */
 export function pickTags(metric: string, raw: Record<string, unknown> | null | undefined): SeriesTags {
   const tags: SeriesTags = {};
