@@ -5,13 +5,13 @@
  * single-file path (`isRunnerSet`).
  */
 import { readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { K6AbortLine, K6Run, K6SummaryLine, K6WindowLine, K6WindowsHeader, K6WindowsLine } from '../../core/artifacts/k6-windows.js';
 import type { RunnerRecord } from '../../core/contract/artifacts.js';
 import { UserError } from '../../core/errors.js';
 import { K6_WINDOWS_SCHEMA, k6RunOfLines, readK6WindowsLines, streamK6WindowsLines, type K6WindowsSink, type ReadK6WindowsOptions } from '../parsers/k6-windows.js';
 import { openHead } from '../parsers/sniff.js';
-import { LiveMerge, mergeRunners, type MergedRunners } from './runners.js';
+import { LiveMerge, mergeRunners, runnerNameOf, type MergedRunners } from './runners.js';
 
 export interface MergedRunnerFiles {
   run: K6Run;
@@ -73,10 +73,15 @@ export async function runnerFilesOf(paths: readonly string[]): Promise<string[]>
  */
 export async function readRunnerFiles(paths: readonly string[], opts: ReadK6WindowsOptions = {}): Promise<MergedRunnerFiles> {
   const files = await runnerFilesOf(paths);
-  const label = paths.length === 1 ? paths[0]! : files.join(' + ');
+  const label = runnerSetLabel(paths, files);
   const { merged, warnings } = (await mergeAsRead(files, label, opts)) ?? (await readThenMerge(files, opts));
   const run = k6RunOfLines(merged.lines, label, [...warnings, ...merged.warnings], merged.windowTotals);
   return { run, lines: merged.lines, runners: merged.runners, files, label };
+}
+
+/** How the runner files of `paths` are named in messages and reports: the folder given, or the files. */
+export function runnerSetLabel(paths: readonly string[], files: readonly string[]): string {
+  return paths.length === 1 ? paths[0]! : files.join(' + ');
 }
 
 interface Merged {
@@ -85,12 +90,10 @@ interface Merged {
   warnings: string[];
 }
 
-const runnerName = (h: K6WindowsHeader, file: string): string => h.runner ?? basename(file);
-
 async function readThenMerge(files: string[], opts: ReadK6WindowsOptions): Promise<Merged> {
   const read = [];
   for (const file of files) read.push(await readK6WindowsLines(file, opts));
-  const merged = mergeRunners(read.map((r) => ({ runner: runnerName(r.header, r.file), segment: null, lines: r.lines, source: r.file })));
+  const merged = mergeRunners(read.map((r) => ({ runner: runnerNameOf(r.header, r.file), segment: null, lines: r.lines, source: r.file })));
   return { merged, warnings: read.flatMap((r) => r.warnings) };
 }
 
@@ -138,7 +141,7 @@ async function mergeAsRead(files: string[], label: string, opts: ReadK6WindowsOp
   const sinkOf = (i: number): K6WindowsSink => ({
     header: (h) => {
       headers[i] = h;
-      names[i] = runnerName(h, files[i]!);
+      names[i] = runnerNameOf(h, files[i]!);
       if (++headersSeen === n) merge = start();
     },
     window: (w) => {

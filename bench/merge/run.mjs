@@ -1,6 +1,7 @@
 // Benchmark of merging the runners of a scale-out run: 16 runner files of a 24 h soak (8,640 windows
 // of 10 s each, perf.k6-windows/v1 with real HDR histograms per journey and status) into one, through
-// readRunnerFiles (read + mergeRunners) and writing the merged NDJSON. Budgets: < 2 s, < 300 MB peak RSS.
+// readRunnerFiles (capture/results: the merge split in time over the cores, as slo-check and report read
+// runner files) and writing the merged NDJSON. Budgets: < 2 s, < 300 MB peak RSS.
 // Side by side, in the same run: the reference of only READING the same 16 files (no merge), and of
 // reading one runner's file. Each figure is the median of --rounds child processes (peak RSS: max).
 // Run: node scripts/build.mjs && node bench/merge/run.mjs [--runners 16] [--windows 8640] [--rounds 3] [--keep]
@@ -23,7 +24,7 @@ if (process.argv[2] === '--child') {
   const [, , , mode, dir, out] = process.argv;
   const t0 = performance.now();
   if (mode === 'merge') {
-    const { readRunnerFiles } = await dist('analyzers/merge/runner-files.js');
+    const { readRunnerFiles } = await dist('capture/results/runner-files.js');
     const merged = await readRunnerFiles([dir]);
     writeFileSync(out, merged.lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
     process.stderr.write(`merged ${merged.runners.length} runners, ${merged.run.windows.length} windows, ${merged.runners.reduce((n, r) => n + r.requests, 0)} requests\n`);

@@ -1,0 +1,104 @@
+/**
+ * The runner files of one scale-out run read and merged over the machine's cores: the same result as
+ * analyzers/merge readRunnerFiles (the serial merge, the reference), in a fraction of the time on a big
+ * run. The files are cut in time (runner-split.ts), each part merged on a worker thread
+ * (runner-merge-worker.ts), and the parts joined in order (LiveMerge.absorb): merging is per merged
+ * window, so a part merges exactly what the whole merge would there, in the same order. Whenever the
+ * parts cannot vouch for the input (a corrupt or truncated line, windows out of order, any reader
+ * warning, an input error) the serial merge runs instead and reports it exactly.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { PartResult } from '../../analyzers/merge/part.js';
+import { readRunnerFiles as readRunnerFilesSerially, runnerFilesOf, runnerSetLabel, type MergedRunnerFiles } from '../../analyzers/merge/runner-files.js';
+import { LiveMerge, MergePartMismatch, runnerNameOf } from '../../analyzers/merge/runners.js';
+import { k6RunOfLines, type ReadK6WindowsOptions } from '../../analyzers/parsers/k6-windows.js';
+import { UserError } from '../../core/errors.js';
+import { runPartJob, type PartJob } from './runner-part.js';
+import { planSplit, type SplitPlan } from './runner-split.js';
+
+export interface ReadRunnerFilesOptions extends ReadK6WindowsOptions {
+  /** Parts to merge side by side (default: the cores, up to 4); 1 merges serially. */
+  parts?: number;
+  /** Inputs smaller than this merge serially: threads cost more than they save (default 16 MB). */
+  minBytes?: number;
+}
+
+const DEFAULT_MIN_BYTES = 16 << 20;
+const WORKER = new URL('./runner-merge-worker.js', import.meta.url);
+
+/** readRunnerFiles of analyzers/merge, over the cores (see above). */
+export async function readRunnerFiles(paths: readonly string[], opts: ReadRunnerFilesOptions = {}): Promise<MergedRunnerFiles> {
+  const { parts: wanted, minBytes, ...readOpts } = opts;
+  const files = await runnerFilesOf(paths);
+  const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+  const parts = wanted ?? (bytes >= (minBytes ?? DEFAULT_MIN_BYTES) ? Math.min(4, availableParallelism()) : 1);
+  if (parts > 1 && !readOpts.signal?.aborted) {
+    const merged = await mergeInParts(files, runnerSetLabel(paths, files), parts, readOpts).catch((err: unknown) => {
+      if (err instanceof MergePartMismatch || err instanceof UserError || readOpts.signal?.aborted) return null;
+      throw err;
+    });
+    if (merged) return merged;
+  }
+  return readRunnerFilesSerially(paths, readOpts);
+}
+
+async function mergeInParts(files: string[], label: string, parts: number, opts: ReadK6WindowsOptions): Promise<MergedRunnerFiles | null> {
+  const plan = planSplit(files, parts);
+  if (!plan) return null;
+  // One part failing stops the others: the serial merge takes over.
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  const running = plan.parts.map((p) => runPart({ files, headerLines: plan.headerLines, bytes: p.bytes, range: p.range, lenient: opts.lenient ?? false }, signal));
+  try {
+    return joinParts(files, label, plan, await Promise.all(running));
+  } finally {
+    stop.abort();
+    await Promise.allSettled(running);
+  }
+}
+
+/** The parts joined in order into the merge of the whole, as the serial merge ends it (aborts, then the summary, file by file). */
+function joinParts(files: string[], label: string, plan: SplitPlan, results: PartResult[]): MergedRunnerFiles | null {
+  const { headers } = plan;
+  const names = headers.map((h, i) => runnerNameOf(h, files[i]!));
+  const aligned = headers.every((h) => h.alignedWindows === true);
+  const m = new LiveMerge(aligned ? {} : { originMs: Math.min(...headers.map((h) => h.startMs)) });
+  headers.forEach((h, i) => m.add(names[i]!, h, files[i]!));
+  for (const r of results) {
+    // A part without windows cannot say where the merge starts or ends: the serial merge can.
+    if (r.merge.runners.every((x) => x.windows === 0)) return null;
+    m.absorb(r.merge);
+  }
+  files.forEach((file, i) => {
+    for (const r of results) for (const a of r.tails[i]!.aborts) m.add(names[i]!, a, file);
+    const summary = results.map((r) => r.tails[i]!.summary).filter((s) => s !== null).at(-1);
+    if (summary) m.add(names[i]!, summary, file);
+  });
+  const merged = m.finish();
+  return { run: k6RunOfLines(merged.lines, label, merged.warnings), lines: merged.lines, runners: merged.runners, files, label };
+}
+
+/** Runs a part on a worker thread (in-process when there is no compiled worker next to this module). */
+function runPart(job: PartJob, signal: AbortSignal | undefined): Promise<PartResult> {
+  if (!existsSync(fileURLToPath(WORKER))) return Promise.resolve().then(() => runPartJob(job));
+  return new Promise<PartResult>((resolve, reject) => {
+    const worker = new Worker(WORKER, { workerData: job });
+    const stop = (): void => void worker.terminate();
+    signal?.addEventListener('abort', stop, { once: true });
+    let settled = false;
+    const settle = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', stop);
+      fn();
+    };
+    worker.once('message', (msg: { ok: true; result: PartResult } | { ok: false; mismatch: boolean; message: string }) =>
+      settle(() => (msg.ok ? resolve(msg.result) : reject(msg.mismatch ? new MergePartMismatch(msg.message) : new Error(`a merge part failed: ${msg.message}`)))),
+    );
+    worker.once('error', (err) => settle(() => reject(err)));
+    worker.once('exit', (code) => settle(() => reject(signal?.aborted ? new MergePartMismatch('stopped') : new Error(`a merge part's thread exited (${code}) without its part`))));
+  });
+}
