@@ -252,6 +252,8 @@ export class HistogramSum {
   /** The library histogram the sum moved onto when an encoding of another layout was added. */
   private other: Histogram | null = null;
   private spent = false;
+  /** The rising maxima of the highest values added (for `state`). */
+  private readonly peaks: number[] = [];
 
   add(base64: string, what = 'the input'): void {
     if (this.spent) throw new Error('HistogramSum.add after encode');
@@ -269,18 +271,78 @@ export class HistogramSum {
     }
     const raw = enc.raw;
     const end = 40 + enc.payloadLength;
-    const corrupt = walkPayload(raw, end, null);
-    if (corrupt) throw enc.bad(corrupt);
+    // One walk adds the counts, their storage grown as indices come; the resize the encoding names then
+    // follows the max index, as if sized for it first. A problem: the checking walk says which, as before.
+    if (!this.addPayload(raw, end)) {
+      const corrupt = walkPayload(raw, end, null);
+      if (corrupt) throw enc.bad(corrupt);
+      if (!(highestAt(walkMaxIndex) <= MAX_TRACKABLE)) throw enc.bad('counts beyond the largest trackable value');
+      throw enc.bad('a count beyond the largest integer');
+    }
     const maxIndex = walkMaxIndex;
     if (maxIndex < 0) return;
-    const lowIndex = walkLowIndex;
-    const minNonZeroIndex = walkMinNonZeroIndex;
     const highest = highestAt(maxIndex);
     if (!(highest <= MAX_TRACKABLE)) throw enc.bad('counts beyond the largest trackable value');
-    const counts = this.sized(highest);
-    const overflow = walkPayload(raw, end, counts);
-    if (overflow) throw enc.bad(overflow);
-    this.note(lowIndex, minNonZeroIndex, maxIndex, highest, walkTotal);
+    const lowIndex = walkLowIndex;
+    this.resizeFor(highest);
+    this.storage(this.length, Math.min(this.lo, lowIndex), Math.max(this.hi, maxIndex));
+    this.note(lowIndex, walkMinNonZeroIndex, maxIndex, highest, walkTotal);
+  }
+
+  /**
+   * Adds an encoding's counts into the storage (grown to the indices met, up to the largest trackable),
+   * setting the walk* figures as walkPayload does; false on anything walkPayload would call corrupt, an
+   * index beyond the trackable, or a count beyond the largest integer (the sum is then not to be used).
+   */
+  private addPayload(raw: Buffer, end: number): boolean {
+    let values = this.counts?.values;
+    let marks = this.counts?.marks;
+    let pos = 40;
+    let index = 0;
+    let maxIndex = -1;
+    let lowIndex = -1;
+    let minNonZeroIndex = -1;
+    let total = 0;
+    while (pos < end) {
+      const first = raw[pos]!;
+      let value: number;
+      // Most tokens are one byte: a count below 64, or a run of up to 64 zeros.
+      if (first < 128) {
+        value = first;
+        pos++;
+      } else {
+        value = readZigZagValue(raw, pos);
+        pos = zigZagEnd;
+      }
+      const v = value % 2 === 0 ? value / 2 : -(value + 1) / 2;
+      if (v < 0) {
+        index -= v;
+        continue;
+      }
+      if (v > 0) {
+        if (!values || index >= values.length) {
+          if (index > MAX_TRACKABLE_INDEX) return false;
+          const grown = this.storage(index + 1, Math.min(this.lo, lowIndex === -1 ? index : lowIndex), Math.max(this.hi, maxIndex));
+          values = grown.values;
+          marks = grown.marks;
+        }
+        maxIndex = index;
+        if (lowIndex === -1) lowIndex = index;
+        if (minNonZeroIndex === -1 && index !== 0) minNonZeroIndex = index;
+        total += v;
+        const sum = values[index]! + v;
+        if (sum > Number.MAX_SAFE_INTEGER) return false;
+        values[index] = sum;
+        marks![index >>> 5] = marks![index >>> 5]! | (1 << (index & 31));
+      }
+      index++;
+    }
+    if (pos !== end) return false;
+    walkMaxIndex = maxIndex;
+    walkLowIndex = lowIndex;
+    walkMinNonZeroIndex = minNonZeroIndex;
+    walkTotal = total;
+    return true;
   }
 
   /**
@@ -332,24 +394,71 @@ export class HistogramSum {
 
   /** The counts, resized as newHistogram's path would for a value of `highest`. */
   private sized(highest: number): Counts {
+    this.resizeFor(highest);
+    return this.storage(this.length, this.lo, this.hi);
+  }
+
+  /** The resize of newHistogram's path for a value of `highest`: what the encoding names as highest trackable. */
+  private resizeFor(highest: number): void {
+    if (this.peaks.length === 0 || highest > this.peaks[this.peaks.length - 1]!) this.peaks.push(highest);
     if (this.recordable < highest) {
       this.highestTrackable = highest;
       this.length = LAYOUT.determineArrayLengthNeeded(highest);
       this.recordable = recordableWith(this.length);
     }
-    let counts = this.counts;
-    if (!counts || counts.values.length < this.length) {
-      const grown = takeCounts(this.length);
-      if (counts) {
-        if (this.hi >= this.lo) {
-          grown.values.set(counts.values.subarray(this.lo, this.hi + 1), this.lo);
-          grown.marks.set(counts.marks.subarray(this.lo >>> 5, (this.hi >>> 5) + 1), this.lo >>> 5);
-        }
-        giveBackCounts(counts, this.lo, this.hi);
+  }
+
+  /** Counts storage of at least `length` (and this.length), keeping the counts in [lo, hi]. */
+  private storage(length: number, lo: number, hi: number): Counts {
+    const counts = this.counts;
+    if (counts && counts.values.length >= length) return counts;
+    const grown = takeCounts(Math.max(length, this.length));
+    if (counts) {
+      if (hi >= lo) {
+        grown.values.set(counts.values.subarray(lo, hi + 1), lo);
+        grown.marks.set(counts.marks.subarray(lo >>> 5, (hi >>> 5) + 1), lo >>> 5);
       }
-      counts = this.counts = grown;
+      giveBackCounts(counts, lo, hi);
     }
-    return counts;
+    return (this.counts = grown);
+  }
+
+  /**
+   * The sum as plain data, for another thread to `join`: its counts and figures, and the rising maxima of
+   * what it added (the resizes they cause depend on what came before); null for a sum on the library path.
+   */
+  state(): HistogramSumState | null {
+    if (this.spent) throw new Error('HistogramSum.state of an encoded sum');
+    if (this.other) return null;
+    const values = this.counts && this.hi >= this.lo ? this.counts.values.slice(this.lo, this.hi + 1) : new Uint32Array(0);
+    return { values, lo: this.lo, total: this.total, maxValue: this.maxValue, minNonZeroValue: this.minNonZeroValue, peaks: [...this.peaks] };
+  }
+
+  /**
+   * Adds a sum's state exactly as adding, one by one, what that sum was made of would (it carries what
+   * decides the resizes): a run's totals joined from the parts of a split merge.
+   */
+  join(st: HistogramSumState): void {
+    if (this.spent) throw new Error('HistogramSum.join after encode');
+    if (this.other) throw new Error('HistogramSum.join onto a sum on the library path');
+    for (const p of st.peaks) this.resizeFor(p);
+    const n = st.values.length;
+    if (n === 0) return;
+    const lo = st.lo;
+    const hi = lo + n - 1;
+    const { values, marks } = this.storage(hi + 1, this.lo, this.hi);
+    for (let k = 0; k < n; k++) {
+      const v = st.values[k]!;
+      if (v === 0) continue;
+      const i = lo + k;
+      values[i] = values[i]! + v;
+      marks[i >>> 5] = marks[i >>> 5]! | (1 << (i & 31));
+    }
+    if (lo < this.lo) this.lo = lo;
+    if (hi > this.hi) this.hi = hi;
+    this.total += st.total;
+    if (st.maxValue > this.maxValue) this.maxValue = st.maxValue;
+    if (st.minNonZeroValue < this.minNonZeroValue) this.minNonZeroValue = st.minNonZeroValue;
   }
 
   /** Records what an added histogram brought: its index range, max, size and lowest non-zero value. */
@@ -394,6 +503,16 @@ export class HistogramSum {
   }
 }
 
+/** A HistogramSum as plain data (HistogramSum.state / join): counts [lo, lo + values.length), figures, rising maxima. */
+export interface HistogramSumState {
+  values: Uint32Array;
+  lo: number;
+  total: number;
+  maxValue: number;
+  minNonZeroValue: number;
+  peaks: number[];
+}
+
 /** The JS histogram's layout internals this module reads and writes (the exported interface omits them). */
 interface LayoutInternals {
   numberOfSignificantValueDigits: number;
@@ -425,8 +544,9 @@ interface CheckedEncoding {
 function inflateChecked(base64: string, what: string): CheckedEncoding {
   const bad = (why: string): UserError =>
     new UserError(`${what} has a corrupt histogram (${why})`, { fix: 'pass the file the tool wrote, unchanged' });
-  if (typeof base64 !== 'string' || base64.length < 12 || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64.trim())) throw bad('not base64');
-  const buf = Buffer.from(base64.trim(), 'base64');
+  if (typeof base64 !== 'string' || base64.length < 12) throw bad('not base64');
+  const buf = base64Bytes(base64);
+  if (!buf) throw bad('not base64');
   if (buf.length < 8 || (buf.readInt32BE(0) & ~0xf0) !== V2_COMPRESSED_COOKIE_BASE) throw bad('not an HdrHistogram V2 compressed encoding');
   const len = buf.readInt32BE(4);
   if (len <= 0 || 8 + len > buf.length) throw bad('length field out of range');
@@ -446,12 +566,31 @@ function inflateChecked(base64: string, what: string): CheckedEncoding {
   if (raw.length < 40 || (raw.readInt32BE(0) & ~0xf0) !== V2_COOKIE_BASE) throw bad('no V2 encoding cookie');
   const payloadLength = raw.readInt32BE(4);
   const digits = raw.readInt32BE(12);
-  const lowest = Number(raw.readBigInt64BE(16));
-  const highest = Number(raw.readBigInt64BE(24));
+  const lowest = int64At(raw, 16);
+  const highest = int64At(raw, 24);
   if (payloadLength < 0 || 40 + payloadLength > raw.length) throw bad('payload length out of range');
   if (!(digits >= 1 && digits <= 5)) throw bad(`${digits} significant digits`);
   if (!(lowest >= 1 && highest >= 2 * lowest && highest <= MAX_TRACKABLE)) throw bad(`trackable range ${lowest}..${highest}`);
   return { raw, payloadLength, digits, lowest, highest, bad };
+}
+
+/** A big-endian signed 64-bit integer as a number (rounded as Number(BigInt) rounds it, above 2^53). */
+const int64At = (b: Buffer, at: number): number => b.readInt32BE(at) * 2 ** 32 + b.readUInt32BE(at + 4);
+
+let base64Scratch = Buffer.allocUnsafe(1 << 12);
+
+/**
+ * The bytes of a base64 text, or null when it is not base64 (the pattern below, after trimming). Canonical
+ * base64, what every encoder writes, is its bytes' encoding: checked that way, into a reused buffer (valid
+ * until the next call), without running the pattern; anything else goes through the pattern as always.
+ */
+function base64Bytes(base64: string): Buffer | null {
+  const room = ((base64.length + 3) >>> 2) * 3;
+  if (base64Scratch.length < room) base64Scratch = Buffer.allocUnsafe(Math.max(room, base64Scratch.length * 2));
+  const n = base64Scratch.write(base64, 'base64');
+  if (base64Scratch.toString('base64', 0, n) === base64) return base64Scratch.subarray(0, n);
+  const text = base64.trim();
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(text) ? Buffer.from(text, 'base64') : null;
 }
 
 /** hdr-histogram-js's own decoder, on a checked payload; throws (a plain Error) when the counts do not decode. */
@@ -464,6 +603,20 @@ function libraryDecode(raw: Buffer): Histogram {
 
 /** End position of the last readZigZag (a module cursor, so the hot loop allocates nothing). */
 let zigZagEnd = 0;
+
+/** One LEB128-64b9B value at `pos` before its ZigZag step (the cursor in zigZagEnd). */
+function readZigZagValue(b: Buffer, pos: number): number {
+  let v = b[pos++] ?? 0;
+  let value = v & 0x7f;
+  let scale = 128;
+  for (let i = 1; i < 9 && v & 0x80; i++) {
+    v = b[pos++] ?? 0;
+    value += (v & 0x7f) * scale;
+    scale *= 128;
+  }
+  zigZagEnd = pos;
+  return value;
+}
 
 /** One LEB128-64b9B ZigZag value at `pos`, as hdr-histogram-js's ZigZagEncoding.decode reads it. */
 function readZigZag(b: Buffer, pos: number): number {

@@ -61,7 +61,10 @@ export function mergePart(input: PartInput): PartResult {
   input.headers.forEach((text, i) => checkers[i]!.line(text, 1));
   const names = headers.map((h, i) => runnerNameOf(h, files[i]!));
   const aligned = headers.every((h) => h.alignedWindows === true);
-  const merge = new LiveMerge(aligned ? { part: input.part } : { originMs: Math.min(...headers.map((h) => h.startMs)), part: input.part });
+  // The run's totals are the merged windows' sum: each part sums its own (histograms; figures are added
+  // again in window order when the parts are joined).
+  const opts = { part: input.part, windowTotals: '' };
+  const merge = new LiveMerge(aligned ? opts : { ...opts, originMs: Math.min(...headers.map((h) => h.startMs)) });
   headers.forEach((h, i) => merge.add(names[i]!, h, files[i]!));
 
   // Line numbers count from the range's start: a part's messages never reach the user (see above).

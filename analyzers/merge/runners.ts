@@ -9,7 +9,7 @@ import type {
 } from '../../core/artifacts/k6-windows.js';
 import type { RunnerRecord } from '../../core/contract/artifacts.js';
 import { UserError } from '../../core/errors.js';
-import { encodeSeriesSet, mergeSeriesSets, SeriesSetSum, SeriesTable } from '../parsers/k6-aggregate.js';
+import { encodeSeriesSet, mergeSeriesSets, SeriesSetSum, SeriesTable, type TrendHistogramState } from '../parsers/k6-aggregate.js';
 import { parseSegment, segmentsOverlap, WHOLE_TEST, type SegmentRange } from './segments.js';
 
 /**
@@ -125,6 +125,8 @@ export interface MergePart {
   runners: { windows: number; requests: number; firstStartMs: number; lastEndMs: number }[];
   /** Runner windows that arrived after their merged window was closed. */
   late: number;
+  /** With the `windowTotals` option: the merged windows' trend histograms summed (null: one on the library path). */
+  totals: TrendHistogramState[] | null;
 }
 
 /**
@@ -437,7 +439,7 @@ export class LiveMerge {
     let late = 0;
     for (const n of this.late.values()) late += n;
     const runners = [...this.state.values()].map((s) => ({ windows: s.windows, requests: s.requests, firstStartMs: s.firstStartMs, lastEndMs: s.lastEndMs }));
-    return { windows: this.emitted, runners, late };
+    return { windows: this.emitted, runners, late, totals: this.totals ? this.totals.histogramStates() : null };
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { CounterSeries, GaugeSeries, K6WindowLine, RateSeries, SeriesTags, TrendSeries } from '../../core/artifacts/k6-windows.js';
-import { HistogramSum } from '../histogram.js';
+import { HistogramSum, type HistogramSumState } from '../histogram.js';
 import { SeriesTable } from './k6-series.js';
 
 /**
@@ -13,6 +13,13 @@ export { OVERFLOW_NAME, pickTags, seriesKey, SeriesTable, statusClass } from './
 export { WindowedRun } from './k6-windowing.js';
 
 type SeriesSet = Pick<K6WindowLine, 'trends' | 'counters' | 'rates' | 'gauges'>;
+
+/** A trend's summed histogram as plain data, for another thread. */
+export interface TrendHistogramState {
+  metric: string;
+  tags: SeriesTags;
+  state: HistogramSumState;
+}
 
 /** A merged series set whose trend histograms are still open sums (`s.histogram` is stale until encoded). */
 export interface OpenSeriesSet {
@@ -43,6 +50,40 @@ export class SeriesSetSum {
       cur.h.add(t.histogram, cur.what);
     }
     this.addScalars(set);
+  }
+
+  /**
+   * Adds a set's figures, its trends' histograms aside: with joinHistograms, the sum of sets whose
+   * histograms were summed elsewhere (the parts of a split merge), figures added in the sets' order.
+   */
+  addFigures(set: SeriesSet): void {
+    this.trends.restart();
+    for (const t of set.trends) this.trend(t);
+    this.addScalars(set);
+  }
+
+  /** The trends' open histograms as plain data (HistogramSum.state), by series; null when one is on the library path. */
+  histogramStates(): TrendHistogramState[] | null {
+    const out: TrendHistogramState[] = [];
+    for (const t of this.trends.entries) {
+      const state = t.h.state();
+      if (!state) return null;
+      out.push({ metric: t.metric, tags: t.tags, state });
+    }
+    return out;
+  }
+
+  /** Joins, into each trend's histogram, its states from `parts` (in order: HistogramSum.join). */
+  joinHistograms(parts: readonly (readonly TrendHistogramState[])[]): void {
+    for (const part of parts) {
+      const states = new SeriesTable<TrendHistogramState>();
+      for (const st of part) states.add(st);
+      states.restart();
+      for (const t of this.trends.entries) {
+        const st = states.find(t.metric, t.tags);
+        if (st) t.h.join(st.state);
+      }
+    }
   }
 
   /** Adds a merged set still open (its histograms not encoded yet), as adding its encoded set would. */

@@ -14,7 +14,9 @@ import { Worker } from 'node:worker_threads';
 import type { PartResult } from '../../analyzers/merge/part.js';
 import { readRunnerFiles as readRunnerFilesSerially, runnerFilesOf, runnerSetLabel, type MergedRunnerFiles } from '../../analyzers/merge/runner-files.js';
 import { LiveMerge, MergePartMismatch, runnerNameOf } from '../../analyzers/merge/runners.js';
+import { encodeSeriesSet, SeriesSetSum, type TrendHistogramState } from '../../analyzers/parsers/k6-aggregate.js';
 import { k6RunOfLines, type ReadK6WindowsOptions } from '../../analyzers/parsers/k6-windows.js';
+import type { K6WindowsLine } from '../../core/artifacts/k6-windows.js';
 import { UserError } from '../../core/errors.js';
 import { runPartJob, type PartJob } from './runner-part.js';
 import { planSplit, type SplitPlan } from './runner-split.js';
@@ -78,7 +80,21 @@ function joinParts(files: string[], label: string, plan: SplitPlan, results: Par
     if (summary) m.add(names[i]!, summary, file);
   });
   const merged = m.finish();
-  return { run: k6RunOfLines(merged.lines, label, merged.warnings), lines: merged.lines, runners: merged.runners, files, label };
+  return { run: k6RunOfLines(merged.lines, label, merged.warnings, windowTotalsOf(merged.lines, label, results)), lines: merged.lines, runners: merged.runners, files, label };
+}
+
+/**
+ * The run's totals when it has no summary line, as the serial merge sums them: the merged windows'
+ * figures added in window order, their histograms joined from the parts' sums (no decode).
+ */
+function windowTotalsOf(lines: readonly K6WindowsLine[], label: string, results: PartResult[]): ReturnType<typeof encodeSeriesSet> | undefined {
+  if (lines.some((l) => l.type === 'summary')) return undefined;
+  const states = results.map((r) => r.merge.totals);
+  if (states.some((s) => s === null)) return undefined;
+  const sum = new SeriesSetSum(label);
+  for (const l of lines) if (l.type === 'window') sum.addFigures(l);
+  sum.joinHistograms(states as TrendHistogramState[][]);
+  return encodeSeriesSet(sum.open());
 }
 
 /** Runs a part on a worker thread (in-process when there is no compiled worker next to this module). */
