@@ -31,8 +31,11 @@ export interface ReadRunnerFilesOptions extends ReadK6WindowsOptions {
 const DEFAULT_MIN_BYTES = 16 << 20;
 const WORKER = new URL('./runner-merge-worker.js', import.meta.url);
 
+/** The merge, and how many parts it ran in (1: serially). */
+export type SplitMergedRunnerFiles = MergedRunnerFiles & { parts: number };
+
 /** readRunnerFiles of analyzers/merge, over the cores (see above). */
-export async function readRunnerFiles(paths: readonly string[], opts: ReadRunnerFilesOptions = {}): Promise<MergedRunnerFiles> {
+export async function readRunnerFiles(paths: readonly string[], opts: ReadRunnerFilesOptions = {}): Promise<SplitMergedRunnerFiles> {
   const { parts: wanted, minBytes, ...readOpts } = opts;
   const files = await runnerFilesOf(paths);
   const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
@@ -44,10 +47,10 @@ export async function readRunnerFiles(paths: readonly string[], opts: ReadRunner
     });
     if (merged) return merged;
   }
-  return readRunnerFilesSerially(paths, readOpts);
+  return { ...(await readRunnerFilesSerially(paths, readOpts)), parts: 1 };
 }
 
-async function mergeInParts(files: string[], label: string, parts: number, opts: ReadK6WindowsOptions): Promise<MergedRunnerFiles | null> {
+async function mergeInParts(files: string[], label: string, parts: number, opts: ReadK6WindowsOptions): Promise<SplitMergedRunnerFiles | null> {
   const plan = planSplit(files, parts);
   if (!plan) return null;
   // One part failing stops the others: the serial merge takes over.
@@ -63,7 +66,7 @@ async function mergeInParts(files: string[], label: string, parts: number, opts:
 }
 
 /** The parts joined in order into the merge of the whole, as the serial merge ends it (aborts, then the summary, file by file). */
-function joinParts(files: string[], label: string, plan: SplitPlan, results: PartResult[]): MergedRunnerFiles | null {
+function joinParts(files: string[], label: string, plan: SplitPlan, results: PartResult[]): SplitMergedRunnerFiles | null {
   const { headers } = plan;
   const names = headers.map((h, i) => runnerNameOf(h, files[i]!));
   const aligned = headers.every((h) => h.alignedWindows === true);
@@ -80,7 +83,8 @@ function joinParts(files: string[], label: string, plan: SplitPlan, results: Par
     if (summary) m.add(names[i]!, summary, file);
   });
   const merged = m.finish();
-  return { run: k6RunOfLines(merged.lines, label, merged.warnings, windowTotalsOf(merged.lines, label, results)), lines: merged.lines, runners: merged.runners, files, label };
+  const run = k6RunOfLines(merged.lines, label, merged.warnings, windowTotalsOf(merged.lines, label, results));
+  return { run, lines: merged.lines, runners: merged.runners, files, label, parts: results.length };
 }
 
 /**

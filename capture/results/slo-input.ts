@@ -4,7 +4,7 @@
  * pure (analyzers/slo).
  */
 import { readFile } from 'node:fs/promises';
-import { readRunnerFiles } from '../../analyzers/merge/runner-files.js';
+import { readRunnerFiles } from './runner-files.js';
 import type { RunnerRecord } from '../../core/contract/artifacts.js';
 import { checkInputFormat, type InputFormat } from '../../analyzers/parsers/detect.js';
 import { readK6Json } from '../../analyzers/parsers/k6-json.js';
