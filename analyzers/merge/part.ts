@@ -43,62 +43,103 @@ export interface PartResult {
 /** How many windows are fed between two releases of the merged windows every runner has passed. */
 const RELEASE_EVERY = 32;
 
+/** A part's whole merge at once (on its own thread). */
 export function mergePart(input: PartInput): PartResult {
-  const { files, lines } = input;
-  const n = files.length;
-  const headers: K6WindowsHeader[] = new Array<K6WindowsHeader>(n);
-  const pending: (K6WindowLine | null)[] = new Array<K6WindowLine | null>(n).fill(null);
-  const tails: PartTail[] = files.map(() => ({ aborts: [], summary: null }));
-  const checkers = files.map(
-    (file, i) =>
-      new K6WindowsLineChecker(file, input.lenient, {
-        header: (h) => (headers[i] = h),
-        window: (w) => (pending[i] = w),
-        abort: (a) => tails[i]!.aborts.push(a),
-        summary: (s) => (tails[i]!.summary = s),
-      }),
-  );
-  input.headers.forEach((text, i) => checkers[i]!.line(text, 1));
-  const names = headers.map((h, i) => runnerNameOf(h, files[i]!));
-  const aligned = headers.every((h) => h.alignedWindows === true);
-  // The run's totals are the merged windows' sum: each part sums its own (histograms; figures are added
-  // again in window order when the parts are joined).
-  const opts = { part: input.part, windowTotals: '' };
-  const merge = new LiveMerge(aligned ? opts : { ...opts, originMs: Math.min(...headers.map((h) => h.startMs)) });
-  headers.forEach((h, i) => merge.add(names[i]!, h, files[i]!));
+  const part = new PartMerge(input);
+  part.step(Number.POSITIVE_INFINITY);
+  return part.result();
+}
 
-  // Line numbers count from the range's start: a part's messages never reach the user (see above).
-  const lineNo = files.map(() => 1);
+/**
+ * A part's merge, a step at a time: `step(n)` feeds up to n more runner windows, so a thread with other
+ * work (the main one, answering signals and the other parts) can run a part between its events.
+ */
+export class PartMerge {
+  private readonly files: string[];
+  private readonly lines: PartLines[];
+  private readonly headers: K6WindowsHeader[];
+  private readonly names: string[];
+  private readonly pending: (K6WindowLine | null)[];
+  private readonly tails: PartTail[];
+  private readonly checkers: K6WindowsLineChecker[];
+  private readonly merge: LiveMerge;
+  /** Line numbers count from the range's start: a part's messages never reach the user (see above). */
+  private readonly lineNo: number[];
+  private readonly lastStart: number[];
+  private fed = 0;
+  private done = false;
+
+  constructor(input: PartInput) {
+    const files = (this.files = input.files);
+    this.lines = input.lines;
+    const n = files.length;
+    const headers = (this.headers = new Array<K6WindowsHeader>(n));
+    const pending = (this.pending = new Array<K6WindowLine | null>(n).fill(null));
+    const tails = (this.tails = files.map((): PartTail => ({ aborts: [], summary: null })));
+    this.checkers = files.map(
+      (file, i) =>
+        new K6WindowsLineChecker(file, input.lenient, {
+          header: (h) => (headers[i] = h),
+          window: (w) => (pending[i] = w),
+          abort: (a) => tails[i]!.aborts.push(a),
+          summary: (s) => (tails[i]!.summary = s),
+        }),
+    );
+    input.headers.forEach((text, i) => this.checkers[i]!.line(text, 1));
+    this.names = headers.map((h, i) => runnerNameOf(h, files[i]!));
+    const aligned = headers.every((h) => h.alignedWindows === true);
+    // The run's totals are the merged windows' sum: each part sums its own (histograms; figures are added
+    // again in window order when the parts are joined).
+    const opts = { part: input.part, windowTotals: '' };
+    this.merge = new LiveMerge(aligned ? opts : { ...opts, originMs: Math.min(...headers.map((h) => h.startMs)) });
+    headers.forEach((h, i) => this.merge.add(this.names[i]!, h, files[i]!));
+    this.lineNo = files.map(() => 1);
+    this.lastStart = files.map(() => Number.NEGATIVE_INFINITY);
+    for (let i = 0; i < n; i++) this.pull(i);
+  }
+
   /** Reads file i's lines up to its next window (pending[i]), or to the range's end (null). */
-  const pull = (i: number): void => {
+  private pull(i: number): void {
+    const { pending } = this;
     pending[i] = null;
-    const source = lines[i]!;
-    const checker = checkers[i]!;
+    const source = this.lines[i]!;
+    const checker = this.checkers[i]!;
     while (pending[i] === null) {
       const text = source.next();
       if (text === null) return;
-      checker.line(text, ++lineNo[i]!);
+      checker.line(text, ++this.lineNo[i]!);
     }
-  };
-  for (let i = 0; i < n; i++) pull(i);
-  const lastStart = files.map(() => Number.NEGATIVE_INFINITY);
-  let fed = 0;
-  for (;;) {
-    let next = -1;
-    for (let i = 0; i < n; i++) {
-      const w = pending[i];
-      if (w && (next < 0 || w.startMs < pending[next]!.startMs)) next = i;
+  }
+
+  /** Feeds up to `windows` runner windows, oldest first across the files; true when the part is done. */
+  step(windows: number): boolean {
+    const { pending, files, lastStart } = this;
+    const n = files.length;
+    for (let k = 0; k < windows && !this.done; k++) {
+      let next = -1;
+      for (let i = 0; i < n; i++) {
+        const w = pending[i];
+        if (w && (next < 0 || w.startMs < pending[next]!.startMs)) next = i;
+      }
+      if (next < 0) {
+        this.done = true;
+        break;
+      }
+      const w = pending[next]!;
+      if (w.startMs < lastStart[next]!) throw new MergePartMismatch(`the windows of ${files[next]} are out of order`);
+      lastStart[next] = w.startMs;
+      this.merge.add(this.names[next]!, w, files[next]!);
+      if (++this.fed % RELEASE_EVERY === 0) this.merge.closed();
+      this.pull(next);
     }
-    if (next < 0) break;
-    const w = pending[next]!;
-    if (w.startMs < lastStart[next]!) throw new MergePartMismatch(`the windows of ${files[next]} are out of order`);
-    lastStart[next] = w.startMs;
-    merge.add(names[next]!, w, files[next]!);
-    if (++fed % RELEASE_EVERY === 0) merge.closed();
-    pull(next);
+    return this.done;
   }
-  for (const checker of checkers) {
-    if (checker.finish().warnings.length > 0) throw new MergePartMismatch('a reader warning');
+
+  result(): PartResult {
+    if (!this.done) throw new Error('PartMerge.result before the part is done');
+    for (const checker of this.checkers) {
+      if (checker.finish().warnings.length > 0) throw new MergePartMismatch('a reader warning');
+    }
+    return { merge: this.merge.partial(), tails: this.tails };
   }
-  return { merge: merge.partial(), tails };
 }

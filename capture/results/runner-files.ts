@@ -18,7 +18,7 @@ import { encodeSeriesSet, SeriesSetSum, type TrendHistogramState } from '../../a
 import { k6RunOfLines, type ReadK6WindowsOptions } from '../../analyzers/parsers/k6-windows.js';
 import type { K6WindowsLine } from '../../core/artifacts/k6-windows.js';
 import { UserError } from '../../core/errors.js';
-import { runPartJob, type PartJob } from './runner-part.js';
+import { runPartJobStepwise, type PartJob } from './runner-part.js';
 import { planSplit, type SplitPlan } from './runner-split.js';
 
 export interface ReadRunnerFilesOptions extends ReadK6WindowsOptions {
@@ -53,10 +53,18 @@ export async function readRunnerFiles(paths: readonly string[], opts: ReadRunner
 async function mergeInParts(files: string[], label: string, parts: number, opts: ReadK6WindowsOptions): Promise<SplitMergedRunnerFiles | null> {
   const plan = planSplit(files, parts);
   if (!plan) return null;
-  // One part failing stops the others: the serial merge takes over.
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
-  const running = plan.parts.map((p) => runPart({ files, headerLines: plan.headerLines, bytes: p.bytes, range: p.range, lenient: opts.lenient ?? false }, signal));
+  // The last part merges here, between the events of the others (their results arriving): a thread less.
+  const threads = existsSync(fileURLToPath(WORKER));
+  const last = plan.parts.length - 1;
+  const running = plan.parts.map((p, k) => {
+    const job: PartJob = { files, headerLines: plan.headerLines, bytes: p.bytes, range: p.range, lenient: opts.lenient ?? false };
+    const part = threads && k < last ? runPartOnThread(job, signal) : runPartJobStepwise(job, signal);
+    // One part failing stops the others: the serial merge takes over.
+    part.catch(() => stop.abort());
+    return part;
+  });
   try {
     return joinParts(files, label, plan, await Promise.all(running));
   } finally {
@@ -101,24 +109,23 @@ function windowTotalsOf(lines: readonly K6WindowsLine[], label: string, results:
   return encodeSeriesSet(sum.open());
 }
 
-/** Runs a part on a worker thread (in-process when there is no compiled worker next to this module). */
-function runPart(job: PartJob, signal: AbortSignal | undefined): Promise<PartResult> {
-  if (!existsSync(fileURLToPath(WORKER))) return Promise.resolve().then(() => runPartJob(job));
+/** Runs a part on a worker thread (runner-merge-worker.ts). */
+function runPartOnThread(job: PartJob, signal: AbortSignal): Promise<PartResult> {
   return new Promise<PartResult>((resolve, reject) => {
     const worker = new Worker(WORKER, { workerData: job });
     const stop = (): void => void worker.terminate();
-    signal?.addEventListener('abort', stop, { once: true });
+    signal.addEventListener('abort', stop, { once: true });
     let settled = false;
     const settle = (fn: () => void): void => {
       if (settled) return;
       settled = true;
-      signal?.removeEventListener('abort', stop);
+      signal.removeEventListener('abort', stop);
       fn();
     };
     worker.once('message', (msg: { ok: true; result: PartResult } | { ok: false; mismatch: boolean; message: string }) =>
       settle(() => (msg.ok ? resolve(msg.result) : reject(msg.mismatch ? new MergePartMismatch(msg.message) : new Error(`a merge part failed: ${msg.message}`)))),
     );
     worker.once('error', (err) => settle(() => reject(err)));
-    worker.once('exit', (code) => settle(() => reject(signal?.aborted ? new MergePartMismatch('stopped') : new Error(`a merge part's thread exited (${code}) without its part`))));
+    worker.once('exit', (code) => settle(() => reject(signal.aborted ? new MergePartMismatch('stopped') : new Error(`a merge part's thread exited (${code}) without its part`))));
   });
 }
