@@ -172,8 +172,14 @@ interface Counts {
 /** Zeroed counts of finished sums, for the next: a soak's merge makes tens of thousands of sums. */
 const countsPool: Counts[] = [];
 function takeCounts(length: number): Counts {
-  const i = countsPool.findIndex((c) => c.values.length >= length);
-  return i >= 0 ? countsPool.splice(i, 1)[0]! : { values: new Uint32Array(length), marks: new Uint32Array((length + 31) >>> 5) };
+  for (let i = countsPool.length - 1; i >= 0; i--) {
+    const c = countsPool[i]!;
+    if (c.values.length < length) continue;
+    countsPool[i] = countsPool[countsPool.length - 1]!;
+    countsPool.pop();
+    return c;
+  }
+  return { values: new Uint32Array(length), marks: new Uint32Array((length + 31) >>> 5) };
 }
 function giveBackCounts(counts: Counts, lo: number, hi: number): void {
   if (hi >= lo) {
@@ -285,7 +291,7 @@ export class HistogramSum {
     if (!(highest <= MAX_TRACKABLE)) throw enc.bad('counts beyond the largest trackable value');
     const lowIndex = walkLowIndex;
     this.resizeFor(highest);
-    this.storage(this.length, Math.min(this.lo, lowIndex), Math.max(this.hi, maxIndex));
+    if (this.counts!.values.length < this.length) this.storage(this.length, Math.min(this.lo, lowIndex), Math.max(this.hi, maxIndex));
     this.note(lowIndex, walkMinNonZeroIndex, maxIndex, highest, walkTotal);
   }
 
@@ -545,20 +551,18 @@ function inflateChecked(base64: string, what: string): CheckedEncoding {
   const bad = (why: string): UserError =>
     new UserError(`${what} has a corrupt histogram (${why})`, { fix: 'pass the file the tool wrote, unchanged' });
   if (typeof base64 !== 'string' || base64.length < 12) throw bad('not base64');
-  const buf = base64Bytes(base64);
-  if (!buf) throw bad('not base64');
-  if (buf.length < 8 || (buf.readInt32BE(0) & ~0xf0) !== V2_COMPRESSED_COOKIE_BASE) throw bad('not an HdrHistogram V2 compressed encoding');
+  const bytes = base64Bytes(base64);
+  if (bytes < 0) throw bad('not base64');
+  const buf = base64Buffer;
+  if (bytes < 8 || (buf.readInt32BE(0) & ~0xf0) !== V2_COMPRESSED_COOKIE_BASE) throw bad('not an HdrHistogram V2 compressed encoding');
   const len = buf.readInt32BE(4);
-  if (len <= 0 || 8 + len > buf.length) throw bad('length field out of range');
+  if (len <= 0 || 8 + len > bytes) throw bad('length field out of range');
   // The small inflater first (a soak's merge inflates hundreds of thousands of these); native zlib for
   // whatever it does not take, which also gives the error of a corrupt payload.
-  const compressed = buf.subarray(8, 8 + len);
-  const fast = inflateZlib(compressed, MAX_UNCOMPRESSED);
-  let raw: Buffer;
-  if (fast) raw = Buffer.from(fast.buffer, fast.byteOffset, fast.length);
-  else {
+  let raw = inflateZlib(buf, MAX_UNCOMPRESSED, 8, 8 + len);
+  if (!raw) {
     try {
-      raw = inflateSync(compressed, { maxOutputLength: MAX_UNCOMPRESSED });
+      raw = inflateSync(buf.subarray(8, 8 + len), { maxOutputLength: MAX_UNCOMPRESSED });
     } catch {
       throw bad('its compressed payload does not inflate');
     }
@@ -577,20 +581,22 @@ function inflateChecked(base64: string, what: string): CheckedEncoding {
 /** A big-endian signed 64-bit integer as a number (rounded as Number(BigInt) rounds it, above 2^53). */
 const int64At = (b: Buffer, at: number): number => b.readInt32BE(at) * 2 ** 32 + b.readUInt32BE(at + 4);
 
-let base64Scratch = Buffer.allocUnsafe(1 << 12);
+/** Where base64Bytes puts the bytes (reused: valid until the next call). */
+let base64Buffer = Buffer.allocUnsafe(1 << 12);
 
 /**
- * The bytes of a base64 text, or null when it is not base64 (the pattern below, after trimming). Canonical
- * base64, what every encoder writes, is its bytes' encoding: checked that way, into a reused buffer (valid
- * until the next call), without running the pattern; anything else goes through the pattern as always.
+ * The bytes of a base64 text into base64Buffer, how many, or -1 when it is not base64 (the pattern below,
+ * after trimming). Canonical base64, what every encoder writes, is its bytes' encoding: checked that way,
+ * without running the pattern; anything else goes through the pattern as always.
  */
-function base64Bytes(base64: string): Buffer | null {
+function base64Bytes(base64: string): number {
   const room = ((base64.length + 3) >>> 2) * 3;
-  if (base64Scratch.length < room) base64Scratch = Buffer.allocUnsafe(Math.max(room, base64Scratch.length * 2));
-  const n = base64Scratch.write(base64, 'base64');
-  if (base64Scratch.toString('base64', 0, n) === base64) return base64Scratch.subarray(0, n);
+  if (base64Buffer.length < room) base64Buffer = Buffer.allocUnsafe(Math.max(room, base64Buffer.length * 2));
+  const n = base64Buffer.write(base64, 'base64');
+  if (base64Buffer.toString('base64', 0, n) === base64) return n;
   const text = base64.trim();
-  return /^[A-Za-z0-9+/]+={0,2}$/.test(text) ? Buffer.from(text, 'base64') : null;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return -1;
+  return base64Buffer.write(text, 'base64');
 }
 
 /** hdr-histogram-js's own decoder, on a checked payload; throws (a plain Error) when the counts do not decode. */

@@ -142,13 +142,13 @@ function buildListed(h: Huffman, syms: Uint16Array, lens: Uint8Array, m: number,
   return left;
 }
 
-let out = new Uint8Array(1 << 16);
+let out = Buffer.allocUnsafe(1 << 16);
 
 /** Room for `n` more bytes after `len` in `out` (grown up to `max`), or INVALID. */
 function room(len: number, n: number, max: number): void {
   if (len + n > max) throw INVALID;
   if (len + n > out.length) {
-    const grown = new Uint8Array(Math.min(max, Math.max(out.length * 2, len + n)));
+    const grown = Buffer.allocUnsafe(Math.min(max, Math.max(out.length * 2, len + n)));
     grown.set(out.subarray(0, len));
     out = grown;
   }
@@ -498,17 +498,17 @@ function adler32(b: Uint8Array, n: number): number {
   return ((s << 16) | a) >>> 0;
 }
 
-/** The inflated bytes of the zlib stream `input`, or null (see the module comment). */
-export function inflateZlib(input: Uint8Array, maxOutput: number): Uint8Array | null {
-  if (input.length < 6) return null;
-  const cmf = input[0]!;
-  const flg = input[1]!;
+/** The inflated bytes of the zlib stream input[from, to), or null (see the module comment). */
+export function inflateZlib(input: Uint8Array, maxOutput: number, from = 0, to = input.length): Buffer | null {
+  if (to - from < 6) return null;
+  const cmf = input[from]!;
+  const flg = input[from + 1]!;
   if ((cmf & 0x0f) !== 8 || cmf >> 4 > 7 || ((cmf << 8) | flg) % 31 !== 0 || flg & 0x20) return null;
-  const end = input.length - 4;
+  const end = to - 4;
   let n: number;
   let streamEnd: number;
   try {
-    n = inflater.run(input, 2, end, maxOutput);
+    n = inflater.run(input, from + 2, end, maxOutput);
     streamEnd = inflater.streamEnd();
   } catch (err) {
     if (err instanceof Invalid) return null;

@@ -42,7 +42,8 @@ function sameSeries(s: { metric: string; tags: SeriesTags }, metric: string, tag
  */
 export class SeriesTable<E extends { metric: string; tags: SeriesTags }> {
   readonly entries: E[] = [];
-  private readonly byKey = new Map<string, number>();
+  /** Entry index by seriesKey, once the table is past a few entries (a scan of a few is cheaper than a key). */
+  private byKey: Map<string, number> | null = null;
   private cursor = 0;
 
   restart(): void {
@@ -50,25 +51,53 @@ export class SeriesTable<E extends { metric: string; tags: SeriesTags }> {
   }
 
   find(metric: string, tags: SeriesTags): E | undefined {
-    const guess = this.entries[this.cursor];
+    const entries = this.entries;
+    const guess = entries[this.cursor];
     if (guess && sameSeries(guess, metric, tags)) {
       this.cursor++;
       return guess;
     }
-    const at = this.byKey.get(seriesKey(metric, tags));
+    let at: number | undefined;
+    if (this.byKey) at = this.byKey.get(seriesKey(metric, tags));
+    else {
+      for (let i = 0; i < entries.length; i++) {
+        if (sameSeries(entries[i]!, metric, tags)) {
+          at = i;
+          break;
+        }
+      }
+      // Keys of parts with a NUL in them can be equal for different parts: then the keys decide, as the map's do.
+      if (at === undefined && hasNul(metric, tags)) {
+        const k = seriesKey(metric, tags);
+        const i = entries.findIndex((x) => seriesKey(x.metric, x.tags) === k);
+        if (i >= 0) at = i;
+      }
+    }
     if (at === undefined) return undefined;
     this.cursor = at + 1;
-    return this.entries[at];
+    return entries[at];
   }
 
   /** Adds the entry of a series `find` did not find. */
   add(e: E): E {
-    this.byKey.set(seriesKey(e.metric, e.tags), this.entries.length);
-    this.entries.push(e);
-    this.cursor = this.entries.length;
+    const entries = this.entries;
+    if (this.byKey) this.byKey.set(seriesKey(e.metric, e.tags), entries.length);
+    else if (entries.length === SCAN_LIMIT) {
+      this.byKey = new Map();
+      entries.forEach((x, i) => this.byKey!.set(seriesKey(x.metric, x.tags), i));
+      this.byKey.set(seriesKey(e.metric, e.tags), entries.length);
+    }
+    entries.push(e);
+    this.cursor = entries.length;
     return e;
   }
 }
+
+const hasNul = (metric: string, tags: SeriesTags): boolean =>
+  [metric, tags.journey, tags.name, tags.scenario, tags.status, tags.check].some((v) => v !== undefined && v.includes('\u0000'));
+
+/** Up to this many entries, a SeriesTable finds a series by scanning them. */
+const SCAN_LIMIT = 16;
 
 /** Picks the series tags out of a k6 point's tag object (status → status class, check only for `checks`). */
 export function pickTags(metric: string, raw: Record<string, unknown> | null | undefined): SeriesTags {
