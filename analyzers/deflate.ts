@@ -18,6 +18,7 @@ const CL_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 
 const END_OF_BLOCK = 256;
 
 const litFreq = new Uint32Array(286);
+const litFreq2 = new Uint32Array(256);
 const litLen = new Uint8Array(286);
 const litCode = new Uint16Array(286);
 const clFreq = new Uint32Array(19);
@@ -80,8 +81,9 @@ function codeLengths(freq: Uint32Array, n: number, limit: number, len: Uint8Arra
     }
     for (let i = 0; i < m; i++) {
       const k = sortKeys[i]!;
-      leafSymbol[i] = k % 512;
-      nodeFreq[i] = Math.floor(k / 512);
+      const f = Math.floor(k / 512);
+      leafSymbol[i] = k - f * 512;
+      nodeFreq[i] = f;
     }
     // Two queues: the sorted leaves, and the internal nodes (made in increasing frequency).
     let li = 0;
@@ -206,8 +208,16 @@ export function deflateZlib(input: Uint8Array, n = input.length): Uint8Array {
   // Worst case: header, code tables (< 300 bytes), 15 bits a literal, trailer.
   const need = 2 + 320 + Math.ceil((n * MAX_BITS) / 8) + 8;
   if (out.length < need) out = new Uint8Array(Math.max(need, out.length * 2));
+  // Two counts, alternate bytes: a run of one value does not wait on its own last increment.
   litFreq.fill(0);
-  for (let i = 0; i < n; i++) litFreq[input[i]!]!++;
+  litFreq2.fill(0);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    litFreq[input[i]!]!++;
+    litFreq2[input[i + 1]!]!++;
+  }
+  if (i < n) litFreq[input[i]!]!++;
+  for (let s = 0; s < 256; s++) litFreq[s]! += litFreq2[s]!;
   litFreq[END_OF_BLOCK] = 1;
   codeLengths(litFreq, 257, MAX_BITS, litLen);
   canonicalCodes(litLen, 257, litCode);

@@ -29,6 +29,7 @@ export interface ReadRunnerFilesOptions extends ReadK6WindowsOptions {
 }
 
 const DEFAULT_MIN_BYTES = 16 << 20;
+const MAIN_PART_WEIGHT = 1.1;
 const WORKER = new URL('./runner-merge-worker.js', import.meta.url);
 
 /** The merge, and how many parts it ran in (1: serially). */
@@ -51,7 +52,9 @@ export async function readRunnerFiles(paths: readonly string[], opts: ReadRunner
 }
 
 async function mergeInParts(files: string[], label: string, parts: number, opts: ReadK6WindowsOptions): Promise<SplitMergedRunnerFiles | null> {
-  const plan = planSplit(files, parts);
+  // The main thread's part (the last) is a little bigger: the threads of the others start, and hand
+  // their windows over, while it merges.
+  const plan = planSplit(files, parts, Array.from({ length: parts }, (_, k) => (k === parts - 1 ? MAIN_PART_WEIGHT : 1)));
   if (!plan) return null;
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;

@@ -95,8 +95,11 @@ function cutAt(p: Probe, from: number, bucket: number, headers: K6WindowsHeader[
   return firstWindowFrom(p, p.lineStartFrom(lo), headers).lineStart;
 }
 
-/** The plan of `parts` parts (fewer when the windows do not spread that far), or null. */
-export function planSplit(files: readonly string[], parts: number): SplitPlan | null {
+/**
+ * The plan of `parts` parts (fewer when the windows do not spread that far), or null; `weights` (one a
+ * part) share the bytes out unevenly, for parts whose threads have other work too.
+ */
+export function planSplit(files: readonly string[], parts: number, weights: readonly number[] = []): SplitPlan | null {
   const probes: Probe[] = [];
   try {
     for (const f of files) probes.push(new Probe(f));
@@ -126,8 +129,13 @@ export function planSplit(files: readonly string[], parts: number): SplitPlan | 
     });
     const big = probes[largest]!;
     const cuts: number[] = [];
+    const weight = (k: number): number => weights[k] ?? 1;
+    let whole = 0;
+    for (let k = 0; k < parts; k++) whole += weight(k);
+    let before = 0;
     for (let k = 1; k < parts; k++) {
-      const at = big.lineStartFrom(bodyStart[largest]! + Math.floor(((big.size - bodyStart[largest]!) * k) / parts));
+      before += weight(k - 1);
+      const at = big.lineStartFrom(bodyStart[largest]! + Math.floor(((big.size - bodyStart[largest]!) * before) / whole));
       const { bucket } = firstWindowFrom(big, at, headers);
       if (Number.isFinite(bucket) && (cuts.length === 0 || bucket > cuts[cuts.length - 1]!)) cuts.push(bucket);
     }
