@@ -6,7 +6,7 @@
 // reading one runner's file. Each figure is the median of --rounds child processes (peak RSS: max).
 // Run: node scripts/build.mjs && node bench/merge/run.mjs [--runners 16] [--windows 8640] [--rounds 3] [--keep]
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -26,7 +26,18 @@ if (process.argv[2] === '--child') {
   if (mode === 'merge') {
     const { readRunnerFiles } = await dist('capture/results/runner-files.js');
     const merged = await readRunnerFiles([dir]);
-    writeFileSync(out, merged.lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    // Written as a stream is: a batch of lines at a time, not one string of the whole file.
+    const fd = openSync(out, 'w');
+    let batch = '';
+    for (const l of merged.lines) {
+      batch += JSON.stringify(l) + '\n';
+      if (batch.length >= 1 << 20) {
+        writeSync(fd, batch);
+        batch = '';
+      }
+    }
+    writeSync(fd, batch);
+    closeSync(fd);
     process.stderr.write(`merged ${merged.runners.length} runners, ${merged.run.windows.length} windows, ${merged.runners.reduce((n, r) => n + r.requests, 0)} requests\n`);
   } else {
     const { readK6WindowsLines } = await dist('analyzers/parsers/k6-windows.js');
