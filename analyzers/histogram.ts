@@ -722,7 +722,13 @@ function markedTokens(b: Buffer, counts: Counts, from: number, limit: number): n
       if (i >= limit) break;
       const v = values[i]!;
       if (v === 0) continue;
-      pos = putZigZag(b, zeroTokens(b, pos, i - done), v);
+      // Most tokens are one byte: a run of up to 64 zeros, a count below 64 (ZigZag: 2n - 1, 2n).
+      const zeros = i - done;
+      if (zeros === 1) b[pos++] = 0;
+      else if (zeros > 1 && zeros <= 64) b[pos++] = 2 * zeros - 1;
+      else pos = zeroTokens(b, pos, zeros);
+      if (v < 64) b[pos++] = 2 * v;
+      else pos = putZigZag(b, pos, v);
       done = i + 1;
     }
   }

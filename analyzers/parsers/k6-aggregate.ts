@@ -139,9 +139,13 @@ export class SeriesSetSum {
   }
 }
 
-/** An open set with its histograms encoded (each sum ends). */
+/** An open set with its histograms encoded: each sum ends, its series (the sum's own object) given its histogram. */
 export function encodeSeriesSet(set: OpenSeriesSet): SeriesSet {
-  return { trends: set.trends.map(({ s, h }) => ({ ...s, histogram: h.encode() })), counters: set.counters, rates: set.rates, gauges: set.gauges };
+  const trends = set.trends.map(({ s, h }) => {
+    s.histogram = h.encode();
+    return s;
+  });
+  return { trends, counters: set.counters, rates: set.rates, gauges: set.gauges };
 }
 
 /** Merges series sets (windows, in time order) losslessly: SeriesSetSum over all of them. */
