@@ -134,7 +134,9 @@ function runPartOnThread(job: PartJob, signal: AbortSignal): Promise<PartResult>
     worker.once('message', (msg: { ok: true; result: PartResult } | { ok: false; mismatch: boolean; message: string }) =>
       settle(() => (msg.ok ? resolve(msg.result) : reject(msg.mismatch ? new MergePartMismatch(msg.message) : new Error(`a merge part failed: ${msg.message}`)))),
     );
-    worker.once('error', (err) => settle(() => reject(err)));
-    worker.once('exit', (code) => settle(() => reject(signal.aborted ? new MergePartMismatch('stopped') : new Error(`a merge part's thread exited (${code}) without its part`))));
+    // A thread that dies (out of memory, killed) leaves its part to the serial merge; an error of the part's
+    // own code (a bug) is passed on.
+    worker.once('error', (err) => settle(() => reject(new MergePartMismatch(`a merge part's thread failed: ${err.message}`))));
+    worker.once('exit', (code) => settle(() => reject(new MergePartMismatch(signal.aborted ? 'stopped' : `a merge part's thread exited (${code}) without its part`))));
   });
 }
