@@ -1,6 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
-import { deflateSync, inflateSync } from 'node:zlib';
+import { inflateSync } from 'node:zlib';
 import { UserError } from '../core/errors.js';
+import { deflateZlib } from './deflate.js';
 import { inflateZlib } from './inflate.js';
 
 /**
@@ -159,14 +160,32 @@ const MAX_TRACKABLE_INDEX = LAYOUT.countsArrayIndex(MAX_TRACKABLE);
 const recordableWith = (length: number): number => highestAt(length - 1);
 const INITIAL_RECORDABLE = recordableWith(LAYOUT.countsArrayLength);
 
-/** Zeroed counts arrays of finished sums, for the next: a soak's merge makes tens of thousands of sums. */
-const countsPool: Uint32Array[] = [];
-function takeCounts(length: number): Uint32Array {
-  const i = countsPool.findIndex((c) => c.length >= length);
-  return i >= 0 ? countsPool.splice(i, 1)[0]! : new Uint32Array(length);
+/**
+ * A sum's counts, and a bit per index that may be non-zero (set when a count is added there), so the
+ * sums of sparse windows are walked by their non-zero counts, not the whole range between min and max.
+ */
+interface Counts {
+  values: Uint32Array;
+  marks: Uint32Array;
 }
-function giveBackCounts(counts: Uint32Array, lo: number, hi: number): void {
-  if (hi >= lo) counts.fill(0, lo, hi + 1);
+
+/** Zeroed counts of finished sums, for the next: a soak's merge makes tens of thousands of sums. */
+const countsPool: Counts[] = [];
+function takeCounts(length: number): Counts {
+  for (let i = countsPool.length - 1; i >= 0; i--) {
+    const c = countsPool[i]!;
+    if (c.values.length < length) continue;
+    countsPool[i] = countsPool[countsPool.length - 1]!;
+    countsPool.pop();
+    return c;
+  }
+  return { values: new Uint32Array(length), marks: new Uint32Array((length + 31) >>> 5) };
+}
+function giveBackCounts(counts: Counts, lo: number, hi: number): void {
+  if (hi >= lo) {
+    counts.values.fill(0, lo, hi + 1);
+    counts.marks.fill(0, lo >>> 5, (hi >>> 5) + 1);
+  }
   if (countsPool.length < 64) countsPool.push(counts);
 }
 
@@ -180,7 +199,9 @@ let walkTotal = 0;
  * Walks an encoding's counts once (sets the walk* figures), adding them into `into` when given (sized
  * for them). Returns why the counts are corrupt, or null.
  */
-function walkPayload(raw: Buffer, end: number, into: Uint32Array | null): string | null {
+function walkPayload(raw: Buffer, end: number, into: Counts | null): string | null {
+  const values = into?.values;
+  const marks = into?.marks;
   let pos = 40;
   let index = 0;
   let maxIndex = -1;
@@ -197,10 +218,11 @@ function walkPayload(raw: Buffer, end: number, into: Uint32Array | null): string
         if (lowIndex === -1) lowIndex = index;
         if (minNonZeroIndex === -1 && index !== 0) minNonZeroIndex = index;
         total += v;
-        if (into) {
-          const sum = into[index]! + v;
+        if (values) {
+          const sum = values[index]! + v;
           if (sum > Number.MAX_SAFE_INTEGER) return 'a count beyond the largest integer';
-          into[index] = sum;
+          values[index] = sum;
+          marks![index >>> 5] = marks![index >>> 5]! | (1 << (index & 31));
         }
       }
       index++;
@@ -223,7 +245,7 @@ function walkPayload(raw: Buffer, end: number, into: Uint32Array | null): string
  * `encode()` ends the sum: its counts array goes back to a pool for the next.
  */
 export class HistogramSum {
-  private counts: Uint32Array | null = null;
+  private counts: Counts | null = null;
   /** The counts the resizes of newHistogram's path would have reached: its length and highest trackable value. */
   private length = LAYOUT.countsArrayLength;
   private highestTrackable = INITIAL_HIGHEST_TRACKABLE;
@@ -236,6 +258,8 @@ export class HistogramSum {
   /** The library histogram the sum moved onto when an encoding of another layout was added. */
   private other: Histogram | null = null;
   private spent = false;
+  /** The rising maxima of the highest values added (for `state`). */
+  private readonly peaks: number[] = [];
 
   add(base64: string, what = 'the input'): void {
     if (this.spent) throw new Error('HistogramSum.add after encode');
@@ -253,18 +277,78 @@ export class HistogramSum {
     }
     const raw = enc.raw;
     const end = 40 + enc.payloadLength;
-    const corrupt = walkPayload(raw, end, null);
-    if (corrupt) throw enc.bad(corrupt);
+    // One walk adds the counts, their storage grown as indices come; the resize the encoding names then
+    // follows the max index, as if sized for it first. A problem: the checking walk says which, as before.
+    if (!this.addPayload(raw, end)) {
+      const corrupt = walkPayload(raw, end, null);
+      if (corrupt) throw enc.bad(corrupt);
+      if (!(highestAt(walkMaxIndex) <= MAX_TRACKABLE)) throw enc.bad('counts beyond the largest trackable value');
+      throw enc.bad('a count beyond the largest integer');
+    }
     const maxIndex = walkMaxIndex;
     if (maxIndex < 0) return;
-    const lowIndex = walkLowIndex;
-    const minNonZeroIndex = walkMinNonZeroIndex;
     const highest = highestAt(maxIndex);
     if (!(highest <= MAX_TRACKABLE)) throw enc.bad('counts beyond the largest trackable value');
-    const counts = this.sized(highest);
-    const overflow = walkPayload(raw, end, counts);
-    if (overflow) throw enc.bad(overflow);
-    this.note(lowIndex, minNonZeroIndex, maxIndex, highest, walkTotal);
+    const lowIndex = walkLowIndex;
+    this.resizeFor(highest);
+    if (this.counts!.values.length < this.length) this.storage(this.length, Math.min(this.lo, lowIndex), Math.max(this.hi, maxIndex));
+    this.note(lowIndex, walkMinNonZeroIndex, maxIndex, highest, walkTotal);
+  }
+
+  /**
+   * Adds an encoding's counts into the storage (grown to the indices met, up to the largest trackable),
+   * setting the walk* figures as walkPayload does; false on anything walkPayload would call corrupt, an
+   * index beyond the trackable, or a count beyond the largest integer (the sum is then not to be used).
+   */
+  private addPayload(raw: Buffer, end: number): boolean {
+    let values = this.counts?.values;
+    let marks = this.counts?.marks;
+    let pos = 40;
+    let index = 0;
+    let maxIndex = -1;
+    let lowIndex = -1;
+    let minNonZeroIndex = -1;
+    let total = 0;
+    while (pos < end) {
+      const first = raw[pos]!;
+      let value: number;
+      // Most tokens are one byte: a count below 64, or a run of up to 64 zeros.
+      if (first < 128) {
+        value = first;
+        pos++;
+      } else {
+        value = readZigZagValue(raw, pos);
+        pos = zigZagEnd;
+      }
+      const v = value % 2 === 0 ? value / 2 : -(value + 1) / 2;
+      if (v < 0) {
+        index -= v;
+        continue;
+      }
+      if (v > 0) {
+        if (!values || index >= values.length) {
+          if (index > MAX_TRACKABLE_INDEX) return false;
+          const grown = this.storage(index + 1, Math.min(this.lo, lowIndex === -1 ? index : lowIndex), Math.max(this.hi, maxIndex));
+          values = grown.values;
+          marks = grown.marks;
+        }
+        maxIndex = index;
+        if (lowIndex === -1) lowIndex = index;
+        if (minNonZeroIndex === -1 && index !== 0) minNonZeroIndex = index;
+        total += v;
+        const sum = values[index]! + v;
+        if (sum > Number.MAX_SAFE_INTEGER) return false;
+        values[index] = sum;
+        marks![index >>> 5] = marks![index >>> 5]! | (1 << (index & 31));
+      }
+      index++;
+    }
+    if (pos !== end) return false;
+    walkMaxIndex = maxIndex;
+    walkLowIndex = lowIndex;
+    walkMinNonZeroIndex = minNonZeroIndex;
+    walkTotal = total;
+    return true;
   }
 
   /**
@@ -278,7 +362,7 @@ export class HistogramSum {
       if (o.other || o.total > 0) this.add(o.encodeOpen(), 'a merged window');
       return;
     }
-    const from = o.counts;
+    const from = o.counts.values;
     // The first and last non-zero counts lie at o.lo and o.hi unless a Uint32 count wrapped to 0.
     let lowIndex = o.lo;
     while (lowIndex <= o.hi && from[lowIndex] === 0) lowIndex++;
@@ -292,35 +376,95 @@ export class HistogramSum {
       if (minNonZeroIndex > maxIndex) minNonZeroIndex = -1;
     }
     const highest = highestAt(maxIndex);
-    const counts = this.sized(highest);
+    const { values, marks } = this.sized(highest);
+    const fromMarks = o.counts.marks;
     let total = 0;
-    for (let i = lowIndex; i <= maxIndex; i++) {
-      const v = from[i]!;
-      if (v !== 0) {
-        counts[i] = counts[i]! + v;
-        total += v;
-      }
+    // The marked indices of o in [lowIndex, maxIndex] hold all its non-zero counts.
+    for (let w = lowIndex >>> 5, last = maxIndex >>> 5; w <= last; w++) {
+      let bits = fromMarks[w]!;
+      if (bits === 0) continue;
+      marks[w] = marks[w]! | bits;
+      do {
+        const low = bits & -bits;
+        const i = (w << 5) + 31 - Math.clz32(low);
+        bits ^= low;
+        const v = from[i]!;
+        if (v !== 0) {
+          values[i] = values[i]! + v;
+          total += v;
+        }
+      } while (bits !== 0);
     }
     this.note(lowIndex, minNonZeroIndex, maxIndex, highest, total);
   }
 
-  /** The counts array, resized as newHistogram's path would for a value of `highest`. */
-  private sized(highest: number): Uint32Array {
+  /** The counts, resized as newHistogram's path would for a value of `highest`. */
+  private sized(highest: number): Counts {
+    this.resizeFor(highest);
+    return this.storage(this.length, this.lo, this.hi);
+  }
+
+  /** The resize of newHistogram's path for a value of `highest`: what the encoding names as highest trackable. */
+  private resizeFor(highest: number): void {
+    if (this.peaks.length === 0 || highest > this.peaks[this.peaks.length - 1]!) this.peaks.push(highest);
     if (this.recordable < highest) {
       this.highestTrackable = highest;
       this.length = LAYOUT.determineArrayLengthNeeded(highest);
       this.recordable = recordableWith(this.length);
     }
-    let counts = this.counts;
-    if (!counts || counts.length < this.length) {
-      const grown = takeCounts(this.length);
-      if (counts) {
-        if (this.hi >= this.lo) grown.set(counts.subarray(this.lo, this.hi + 1), this.lo);
-        giveBackCounts(counts, this.lo, this.hi);
+  }
+
+  /** Counts storage of at least `length` (and this.length), keeping the counts in [lo, hi]. */
+  private storage(length: number, lo: number, hi: number): Counts {
+    const counts = this.counts;
+    if (counts && counts.values.length >= length) return counts;
+    const grown = takeCounts(Math.max(length, this.length));
+    if (counts) {
+      if (hi >= lo) {
+        grown.values.set(counts.values.subarray(lo, hi + 1), lo);
+        grown.marks.set(counts.marks.subarray(lo >>> 5, (hi >>> 5) + 1), lo >>> 5);
       }
-      counts = this.counts = grown;
+      giveBackCounts(counts, lo, hi);
     }
-    return counts;
+    return (this.counts = grown);
+  }
+
+  /**
+   * The sum as plain data, for another thread to `join`: its counts and figures, and the rising maxima of
+   * what it added (the resizes they cause depend on what came before); null for a sum on the library path.
+   */
+  state(): HistogramSumState | null {
+    if (this.spent) throw new Error('HistogramSum.state of an encoded sum');
+    if (this.other) return null;
+    const values = this.counts && this.hi >= this.lo ? this.counts.values.slice(this.lo, this.hi + 1) : new Uint32Array(0);
+    return { values, lo: this.lo, total: this.total, maxValue: this.maxValue, minNonZeroValue: this.minNonZeroValue, peaks: [...this.peaks] };
+  }
+
+  /**
+   * Adds a sum's state exactly as adding, one by one, what that sum was made of would (it carries what
+   * decides the resizes): a run's totals joined from the parts of a split merge.
+   */
+  join(st: HistogramSumState): void {
+    if (this.spent) throw new Error('HistogramSum.join after encode');
+    if (this.other) throw new Error('HistogramSum.join onto a sum on the library path');
+    for (const p of st.peaks) this.resizeFor(p);
+    const n = st.values.length;
+    if (n === 0) return;
+    const lo = st.lo;
+    const hi = lo + n - 1;
+    const { values, marks } = this.storage(hi + 1, this.lo, this.hi);
+    for (let k = 0; k < n; k++) {
+      const v = st.values[k]!;
+      if (v === 0) continue;
+      const i = lo + k;
+      values[i] = values[i]! + v;
+      marks[i >>> 5] = marks[i >>> 5]! | (1 << (i & 31));
+    }
+    if (lo < this.lo) this.lo = lo;
+    if (hi > this.hi) this.hi = hi;
+    this.total += st.total;
+    if (st.maxValue > this.maxValue) this.maxValue = st.maxValue;
+    if (st.minNonZeroValue < this.minNonZeroValue) this.minNonZeroValue = st.minNonZeroValue;
   }
 
   /** Records what an added histogram brought: its index range, max, size and lowest non-zero value. */
@@ -338,7 +482,7 @@ export class HistogramSum {
     const h = newHistogram();
     const j = h as unknown as LayoutInternals;
     if (this.highestTrackable !== INITIAL_HIGHEST_TRACKABLE) j.resize(this.highestTrackable);
-    const counts = this.counts;
+    const counts = this.counts?.values;
     if (counts) for (let i = this.lo; i <= this.hi; i++) if (counts[i] !== 0) j.setCountAtIndex(i, counts[i]!);
     j.setTotalCount(this.total);
     if (this.maxValue > 0) j.updatedMaxValue(this.maxValue);
@@ -360,11 +504,20 @@ export class HistogramSum {
   private encodeOpen(): string {
     if (this.other) return encodeHistogram(this.other);
     const limit = LAYOUT.countsArrayIndex(this.maxValue) + 1;
-    return encodeCounts(this.counts ?? NO_COUNTS, limit, LAYOUT.numberOfSignificantValueDigits, LAYOUT.lowestDiscernibleValue, this.highestTrackable, Math.min(this.lo, limit));
+    const b = encodingHeader(limit, LAYOUT.numberOfSignificantValueDigits, LAYOUT.lowestDiscernibleValue, this.highestTrackable);
+    return encodingOf(b, this.counts ? markedTokens(b, this.counts, Math.min(this.lo, limit), limit) : zeroTokens(b, 40, limit));
   }
 }
 
-const NO_COUNTS = new Uint32Array(1);
+/** A HistogramSum as plain data (HistogramSum.state / join): counts [lo, lo + values.length), figures, rising maxima. */
+export interface HistogramSumState {
+  values: Uint32Array;
+  lo: number;
+  total: number;
+  maxValue: number;
+  minNonZeroValue: number;
+  peaks: number[];
+}
 
 /** The JS histogram's layout internals this module reads and writes (the exported interface omits them). */
 interface LayoutInternals {
@@ -397,20 +550,19 @@ interface CheckedEncoding {
 function inflateChecked(base64: string, what: string): CheckedEncoding {
   const bad = (why: string): UserError =>
     new UserError(`${what} has a corrupt histogram (${why})`, { fix: 'pass the file the tool wrote, unchanged' });
-  if (typeof base64 !== 'string' || base64.length < 12 || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64.trim())) throw bad('not base64');
-  const buf = Buffer.from(base64.trim(), 'base64');
-  if (buf.length < 8 || (buf.readInt32BE(0) & ~0xf0) !== V2_COMPRESSED_COOKIE_BASE) throw bad('not an HdrHistogram V2 compressed encoding');
+  if (typeof base64 !== 'string' || base64.length < 12) throw bad('not base64');
+  const bytes = base64Bytes(base64);
+  if (bytes < 0) throw bad('not base64');
+  const buf = base64Buffer;
+  if (bytes < 8 || (buf.readInt32BE(0) & ~0xf0) !== V2_COMPRESSED_COOKIE_BASE) throw bad('not an HdrHistogram V2 compressed encoding');
   const len = buf.readInt32BE(4);
-  if (len <= 0 || 8 + len > buf.length) throw bad('length field out of range');
+  if (len <= 0 || 8 + len > bytes) throw bad('length field out of range');
   // The small inflater first (a soak's merge inflates hundreds of thousands of these); native zlib for
   // whatever it does not take, which also gives the error of a corrupt payload.
-  const compressed = buf.subarray(8, 8 + len);
-  const fast = inflateZlib(compressed, MAX_UNCOMPRESSED);
-  let raw: Buffer;
-  if (fast) raw = Buffer.from(fast.buffer, fast.byteOffset, fast.length);
-  else {
+  let raw = inflateZlib(buf, MAX_UNCOMPRESSED, 8, 8 + len);
+  if (!raw) {
     try {
-      raw = inflateSync(compressed, { maxOutputLength: MAX_UNCOMPRESSED });
+      raw = inflateSync(buf.subarray(8, 8 + len), { maxOutputLength: MAX_UNCOMPRESSED });
     } catch {
       throw bad('its compressed payload does not inflate');
     }
@@ -418,12 +570,33 @@ function inflateChecked(base64: string, what: string): CheckedEncoding {
   if (raw.length < 40 || (raw.readInt32BE(0) & ~0xf0) !== V2_COOKIE_BASE) throw bad('no V2 encoding cookie');
   const payloadLength = raw.readInt32BE(4);
   const digits = raw.readInt32BE(12);
-  const lowest = Number(raw.readBigInt64BE(16));
-  const highest = Number(raw.readBigInt64BE(24));
+  const lowest = int64At(raw, 16);
+  const highest = int64At(raw, 24);
   if (payloadLength < 0 || 40 + payloadLength > raw.length) throw bad('payload length out of range');
   if (!(digits >= 1 && digits <= 5)) throw bad(`${digits} significant digits`);
   if (!(lowest >= 1 && highest >= 2 * lowest && highest <= MAX_TRACKABLE)) throw bad(`trackable range ${lowest}..${highest}`);
   return { raw, payloadLength, digits, lowest, highest, bad };
+}
+
+/** A big-endian signed 64-bit integer as a number (rounded as Number(BigInt) rounds it, above 2^53). */
+const int64At = (b: Buffer, at: number): number => b.readInt32BE(at) * 2 ** 32 + b.readUInt32BE(at + 4);
+
+/** Where base64Bytes puts the bytes (reused: valid until the next call). */
+let base64Buffer = Buffer.allocUnsafe(1 << 12);
+
+/**
+ * The bytes of a base64 text into base64Buffer, how many, or -1 when it is not base64 (the pattern below,
+ * after trimming). Canonical base64, what every encoder writes, is its bytes' encoding: checked that way,
+ * without running the pattern; anything else goes through the pattern as always.
+ */
+function base64Bytes(base64: string): number {
+  const room = ((base64.length + 3) >>> 2) * 3;
+  if (base64Buffer.length < room) base64Buffer = Buffer.allocUnsafe(Math.max(room, base64Buffer.length * 2));
+  const n = base64Buffer.write(base64, 'base64');
+  if (base64Buffer.toString('base64', 0, n) === base64) return n;
+  const text = base64.trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return -1;
+  return base64Buffer.write(text, 'base64');
 }
 
 /** hdr-histogram-js's own decoder, on a checked payload; throws (a plain Error) when the counts do not decode. */
@@ -436,6 +609,20 @@ function libraryDecode(raw: Buffer): Histogram {
 
 /** End position of the last readZigZag (a module cursor, so the hot loop allocates nothing). */
 let zigZagEnd = 0;
+
+/** One LEB128-64b9B value at `pos` before its ZigZag step (the cursor in zigZagEnd). */
+function readZigZagValue(b: Buffer, pos: number): number {
+  let v = b[pos++] ?? 0;
+  let value = v & 0x7f;
+  let scale = 128;
+  for (let i = 1; i < 9 && v & 0x80; i++) {
+    v = b[pos++] ?? 0;
+    value += (v & 0x7f) * scale;
+    scale *= 128;
+  }
+  zigZagEnd = pos;
+  return value;
+}
 
 /** One LEB128-64b9B ZigZag value at `pos`, as hdr-histogram-js's ZigZagEncoding.decode reads it. */
 function readZigZag(b: Buffer, pos: number): number {
@@ -472,18 +659,20 @@ function putZigZag(buf: Buffer, pos: number, v: number): number {
 
 /**
  * The one encoder: HdrHistogram V2 compressed base64 (the bytes hdr-histogram-js and hdrhistogram-go
- * read), in one pass over the counts into a reused buffer with native zlib and base64 — several times
- * faster than the library's encoder, which matters where every window of a long run is encoded.
+ * read), in one pass over the counts into a reused buffer, compressed by analyzers/deflate.ts (a valid
+ * zlib stream of any inflater) — several times faster than the library's encoder and than native zlib's,
+ * which matters where every window of a long run is encoded.
  */
 export function encodeHistogram(h: Histogram): string {
   const j = h as unknown as LayoutInternals & { _counts?: unknown; getCountAtIndex(i: number): number };
   const limit = j.countsArrayIndex(h.maxValue) + 1;
   const counts = j._counts instanceof Uint32Array ? j._counts : Array.from({ length: limit }, (_, i) => j.getCountAtIndex(i));
-  return encodeCounts(counts, limit, j.numberOfSignificantValueDigits, j.lowestDiscernibleValue, j.highestTrackableValue);
+  const b = encodingHeader(limit, j.numberOfSignificantValueDigits, j.lowestDiscernibleValue, j.highestTrackableValue);
+  return encodingOf(b, denseTokens(b, counts, limit));
 }
 
-/** The V2 compressed base64 of counts[0, limit) of a histogram of that layout; counts[0, zerosTo) are known to be 0. */
-function encodeCounts(counts: ArrayLike<number>, limit: number, digits: number, lowest: number, highestTrackable: number, zerosTo = 0): string {
+/** The scratch buffer with room for the tokens of `limit` counts, the V2 header written. */
+function encodingHeader(limit: number, digits: number, lowest: number, highestTrackable: number): Buffer {
   const need = 40 + limit * 9;
   if (scratch.length < need) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
   const b = scratch;
@@ -493,16 +682,17 @@ function encodeCounts(counts: ArrayLike<number>, limit: number, digits: number, 
   b.writeBigInt64BE(BigInt(lowest), 16);
   b.writeBigInt64BE(BigInt(highestTrackable), 24);
   b.writeBigInt64BE(1n, 32);
+  return b;
+}
+
+/** The tokens of counts[0, limit) after the header: each count, each run of zeros as one negative (one zero as 0). */
+function denseTokens(b: Buffer, counts: ArrayLike<number>, limit: number): number {
   let pos = 40;
   let i = 0;
   while (i < limit) {
     const count = counts[i++] ?? 0;
     if (count === 0) {
       let zeros = 1;
-      if (i < zerosTo) {
-        zeros = zerosTo;
-        i = zerosTo;
-      }
       while (i < limit && (counts[i] ?? 0) === 0) {
         zeros++;
         i++;
@@ -510,11 +700,48 @@ function encodeCounts(counts: ArrayLike<number>, limit: number, digits: number, 
       pos = putZigZag(b, pos, zeros > 1 ? -zeros : 0);
     } else pos = putZigZag(b, pos, count);
   }
-  b.writeInt32BE(pos - 40, 4);
-  const compressed = deflateSync(b.subarray(0, pos));
+  return pos;
+}
+
+/** A run of `zeros` zero counts at `pos`. */
+const zeroTokens = (b: Buffer, pos: number, zeros: number): number => (zeros > 0 ? putZigZag(b, pos, zeros > 1 ? -zeros : 0) : pos);
+
+/** denseTokens' bytes for a sum's counts: only its marked indices are read (counts[0, from) are known to be 0). */
+function markedTokens(b: Buffer, counts: Counts, from: number, limit: number): number {
+  const { values, marks } = counts;
+  let pos = 40;
+  /** The index after the last count written: the zeros since it are written before the next. */
+  let done = 0;
+  for (let w = from >>> 5, last = (limit - 1) >>> 5; w <= last; w++) {
+    let bits = marks[w]!;
+    while (bits !== 0) {
+      const low = bits & -bits;
+      const i = (w << 5) + 31 - Math.clz32(low);
+      bits ^= low;
+      if (i < from) continue;
+      if (i >= limit) break;
+      const v = values[i]!;
+      if (v === 0) continue;
+      // Most tokens are one byte: a run of up to 64 zeros, a count below 64 (ZigZag: 2n - 1, 2n).
+      const zeros = i - done;
+      if (zeros === 1) b[pos++] = 0;
+      else if (zeros > 1 && zeros <= 64) b[pos++] = 2 * zeros - 1;
+      else pos = zeroTokens(b, pos, zeros);
+      if (v < 64) b[pos++] = 2 * v;
+      else pos = putZigZag(b, pos, v);
+      done = i + 1;
+    }
+  }
+  return zeroTokens(b, pos, limit - done);
+}
+
+/** The V2 compressed base64 of the encoding in b[0, end). */
+function encodingOf(b: Buffer, end: number): string {
+  b.writeInt32BE(end - 40, 4);
+  const compressed = deflateZlib(b, end);
   const out = Buffer.allocUnsafe(8 + compressed.length);
   out.writeInt32BE(V2_COMPRESSED_COOKIE, 0);
   out.writeInt32BE(compressed.length, 4);
-  compressed.copy(out, 8);
+  out.set(compressed, 8);
   return out.toString('base64');
 }

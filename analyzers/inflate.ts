@@ -30,23 +30,29 @@ interface Huffman {
 const MAX_TABLE_BITS = 10;
 const huffman = (symbols: number): Huffman => ({ count: new Uint16Array(16), symbol: new Uint16Array(symbols), table: new Int32Array(1 << MAX_TABLE_BITS), tableBits: 0 });
 
-/** Fills h.table from h.count and h.symbol (codes are read least significant bit first, hence reversed). */
-function fillTable(h: Huffman): void {
+/** REVERSED[v]: the 15 bits of v in reverse order (codes are read least significant bit first). */
+const REVERSED = new Uint16Array(1 << 15);
+for (let v = 1; v < 1 << 15; v++) REVERSED[v] = (REVERSED[v >>> 1]! >>> 1) | ((v & 1) << 14);
+
+/**
+ * Fills h.table from h.count and h.symbol. A complete code no longer than the table covers every entry;
+ * otherwise the entries of longer codes (and unused ones) are cleared to 0 first.
+ */
+function fillTable(h: Huffman, complete: boolean): void {
   let maxLen = 0;
   for (let len = 1; len < 16; len++) if (h.count[len] !== 0) maxLen = len;
   const tb = Math.min(maxLen, MAX_TABLE_BITS);
   h.tableBits = tb;
   const size = 1 << tb;
   const table = h.table;
-  table.fill(0, 0, size);
+  if (!complete || maxLen > tb) table.fill(0, 0, size);
   let code = 0;
   let index = 0;
   for (let len = 1; len <= tb; len++) {
+    const step = 1 << len;
     for (let k = h.count[len]!; k > 0; k--) {
-      let rev = 0;
-      for (let b = 0, c = code; b < len; b++, c >>>= 1) rev = (rev << 1) | (c & 1);
       const entry = (h.symbol[index++]! << 4) | len;
-      for (let j = rev; j < size; j += 1 << len) table[j] = entry;
+      for (let j = REVERSED[code]! >>> (15 - len); j < size; j += step) table[j] = entry;
       code++;
     }
     code <<= 1;
@@ -79,7 +85,7 @@ function build(h: Huffman, lengths: Uint8Array, from: number, n: number): number
     const l = lengths[from + s]!;
     if (l !== 0) h.symbol[offs[l]!++] = s;
   }
-  fillTable(h);
+  fillTable(h, left === 0);
   return left;
 }
 
@@ -106,15 +112,43 @@ const fixedDist = huffman(30);
 }
 const dynLen = huffman(288);
 const dynDist = huffman(30);
+const clCode = huffman(19);
 const lengths = new Uint8Array(320);
+/** The used symbols of a dynamic block's codes, in symbol order, and their lengths. */
+const litSyms = new Uint16Array(288);
+const litLens = new Uint8Array(288);
+const distSyms = new Uint16Array(32);
+const distLens = new Uint8Array(32);
 
-let out = new Uint8Array(1 << 16);
+/** build() for lengths given as the used symbols only (in symbol order; h.count[1..15] counted), of n symbols. */
+function buildListed(h: Huffman, syms: Uint16Array, lens: Uint8Array, m: number, n: number): number {
+  const count = h.count;
+  count[0] = n - m;
+  if (m === 0) {
+    h.tableBits = 0;
+    h.table[0] = 0;
+    return 0;
+  }
+  let left = 1;
+  for (let len = 1; len < 16; len++) {
+    left <<= 1;
+    left -= count[len]!;
+    if (left < 0) return left;
+  }
+  offs[1] = 0;
+  for (let len = 1; len < 15; len++) offs[len + 1] = offs[len]! + count[len]!;
+  for (let k = 0; k < m; k++) h.symbol[offs[lens[k]!]!++] = syms[k]!;
+  fillTable(h, left === 0);
+  return left;
+}
+
+let out = Buffer.allocUnsafe(1 << 16);
 
 /** Room for `n` more bytes after `len` in `out` (grown up to `max`), or INVALID. */
 function room(len: number, n: number, max: number): void {
   if (len + n > max) throw INVALID;
   if (len + n > out.length) {
-    const grown = new Uint8Array(Math.min(max, Math.max(out.length * 2, len + n)));
+    const grown = Buffer.allocUnsafe(Math.min(max, Math.max(out.length * 2, len + n)));
     grown.set(out.subarray(0, len));
     out = grown;
   }
@@ -188,29 +222,117 @@ class Inflater {
     throw INVALID;
   }
 
+  /**
+   * The symbols of a block up to its end code. The hot loop of the inflater: its bit buffer, input and
+   * output positions live in locals, written back to the fields only around the rare paths (a code
+   * longer than the table, growing the output).
+   */
   codes(lencode: Huffman, distcode: Huffman): void {
+    const src = this.src;
+    const end = this.end;
+    const max = this.max;
+    const lenTable = lencode.table;
+    const lenMask = (1 << lencode.tableBits) - 1;
+    const distTable = distcode.table;
+    const distMask = (1 << distcode.tableBits) - 1;
+    let pos = this.pos;
+    let buf = this.bitBuf;
+    let cnt = this.bitCnt;
+    let n = this.outLen;
+    let o = out;
     for (;;) {
-      let sym = this.decode(lencode);
-      if (sym < 256) {
-        if (this.outLen >= out.length) room(this.outLen, 1, this.max);
-        else if (this.outLen >= this.max) throw INVALID;
-        out[this.outLen++] = sym;
-      } else if (sym === 256) return;
-      else {
-        sym -= 257;
-        if (sym >= 29) throw INVALID;
-        const len = LEN_BASE[sym]! + this.bits(LEN_EXTRA[sym]!);
-        const dsym = this.decode(distcode);
-        if (dsym >= 30) throw INVALID;
-        const dist = DIST_BASE[dsym]! + this.bits(DIST_EXTRA[dsym]!);
-        let n = this.outLen;
-        if (dist > n) throw INVALID;
-        room(n, len, this.max);
-        const o = out;
-        for (let i = 0; i < len; i++, n++) o[n] = o[n - dist]!;
-        this.outLen = n;
+      if (cnt < 15) {
+        while (cnt < 24 && pos < end) {
+          buf |= src[pos++]! << cnt;
+          cnt += 8;
+        }
       }
+      let sym: number;
+      const entry = lenTable[buf & lenMask]!;
+      if (entry !== 0) {
+        const len = entry & 15;
+        if (len > cnt) throw INVALID;
+        buf >>>= len;
+        cnt -= len;
+        sym = entry >>> 4;
+      } else {
+        this.pos = pos;
+        this.bitBuf = buf;
+        this.bitCnt = cnt;
+        sym = this.decode(lencode);
+        pos = this.pos;
+        buf = this.bitBuf;
+        cnt = this.bitCnt;
+      }
+      if (sym < 256) {
+        if (n >= o.length) {
+          room(n, 1, max);
+          o = out;
+        } else if (n >= max) throw INVALID;
+        o[n++] = sym;
+        continue;
+      }
+      if (sym === 256) break;
+      sym -= 257;
+      if (sym >= 29) throw INVALID;
+      // A length, then a distance: at most 5 + 15 + 13 bits, refilled as it goes.
+      let extra = LEN_EXTRA[sym]!;
+      if (cnt < extra) {
+        while (cnt < 24 && pos < end) {
+          buf |= src[pos++]! << cnt;
+          cnt += 8;
+        }
+        if (cnt < extra) throw INVALID;
+      }
+      const len = LEN_BASE[sym]! + (buf & ((1 << extra) - 1));
+      buf >>>= extra;
+      cnt -= extra;
+      if (cnt < 15) {
+        while (cnt < 24 && pos < end) {
+          buf |= src[pos++]! << cnt;
+          cnt += 8;
+        }
+      }
+      let dsym: number;
+      const dentry = distTable[buf & distMask]!;
+      if (dentry !== 0) {
+        const dl = dentry & 15;
+        if (dl > cnt) throw INVALID;
+        buf >>>= dl;
+        cnt -= dl;
+        dsym = dentry >>> 4;
+      } else {
+        this.pos = pos;
+        this.bitBuf = buf;
+        this.bitCnt = cnt;
+        dsym = this.decode(distcode);
+        pos = this.pos;
+        buf = this.bitBuf;
+        cnt = this.bitCnt;
+      }
+      if (dsym >= 30) throw INVALID;
+      extra = DIST_EXTRA[dsym]!;
+      if (cnt < extra) {
+        while (cnt < 24 && pos < end) {
+          buf |= src[pos++]! << cnt;
+          cnt += 8;
+        }
+        if (cnt < extra) throw INVALID;
+      }
+      const dist = DIST_BASE[dsym]! + (buf & ((1 << extra) - 1));
+      buf >>>= extra;
+      cnt -= extra;
+      if (dist > n) throw INVALID;
+      if (n + len > o.length) {
+        room(n, len, max);
+        o = out;
+      } else if (n + len > max) throw INVALID;
+      for (let i = 0; i < len; i++, n++) o[n] = o[n - dist]!;
     }
+    this.pos = pos;
+    this.bitBuf = buf;
+    this.bitCnt = cnt;
+    this.outLen = n;
   }
 
   stored(): void {
@@ -230,6 +352,11 @@ class Inflater {
     this.pos = pos + 4 + len;
   }
 
+  /**
+   * A dynamic block: its code-length code, then the literal/length and distance code lengths as runs
+   * (only the used symbols listed, so the codes are built without scanning every symbol; the bit buffer
+   * in locals), then its symbols.
+   */
   dynamic(): void {
     const nlen = this.bits(5) + 257;
     const ndist = this.bits(5) + 1;
@@ -237,28 +364,88 @@ class Inflater {
     if (nlen > 286 || ndist > 30) throw INVALID;
     lengths.fill(0, 0, 19);
     for (let i = 0; i < ncode; i++) lengths[ORDER[i]!] = this.bits(3);
-    if (build(dynLen, lengths, 0, 19) !== 0) throw INVALID;
+    // Complete (or empty, whose every lookup below fails): each code is in the table (at most 7 bits).
+    if (build(clCode, lengths, 0, 19) !== 0) throw INVALID;
+    const table = clCode.table;
+    const mask = (1 << clCode.tableBits) - 1;
+    const src = this.src;
+    const end = this.end;
+    let pos = this.pos;
+    let buf = this.bitBuf;
+    let cnt = this.bitCnt;
+    const litCount = dynLen.count;
+    const distCount = dynDist.count;
+    litCount.fill(0);
+    distCount.fill(0);
+    let nLit = 0;
+    let nDist = 0;
+    let endOfBlock = false;
+    const total = nlen + ndist;
+    let prev = 0;
     let i = 0;
-    while (i < nlen + ndist) {
-      const sym = this.decode(dynLen);
-      if (sym < 16) {
-        lengths[i++] = sym;
-        continue;
+    while (i < total) {
+      if (cnt < 15) {
+        while (cnt < 24 && pos < end) {
+          buf |= src[pos++]! << cnt;
+          cnt += 8;
+        }
       }
-      let len = 0;
+      const entry = table[buf & mask]!;
+      if (entry === 0) throw INVALID;
+      const len = entry & 15;
+      if (len > cnt) throw INVALID;
+      buf >>>= len;
+      cnt -= len;
+      const sym = entry >>> 4;
+      let l: number;
       let rep: number;
-      if (sym === 16) {
-        if (i === 0) throw INVALID;
-        len = lengths[i - 1]!;
-        rep = 3 + this.bits(2);
-      } else if (sym === 17) rep = 3 + this.bits(3);
-      else rep = 11 + this.bits(7);
-      if (i + rep > nlen + ndist) throw INVALID;
-      lengths.fill(len, i, i + rep);
+      if (sym < 16) {
+        l = sym;
+        rep = 1;
+      } else {
+        const extra = sym === 16 ? 2 : sym === 17 ? 3 : 7;
+        if (cnt < extra) {
+          while (cnt < 24 && pos < end) {
+            buf |= src[pos++]! << cnt;
+            cnt += 8;
+          }
+          if (cnt < extra) throw INVALID;
+        }
+        const v = buf & ((1 << extra) - 1);
+        buf >>>= extra;
+        cnt -= extra;
+        if (sym === 16) {
+          if (i === 0) throw INVALID;
+          l = prev;
+          rep = 3 + v;
+        } else {
+          l = 0;
+          rep = (sym === 17 ? 3 : 11) + v;
+        }
+        if (i + rep > total) throw INVALID;
+      }
+      if (l !== 0) {
+        for (let k = i; k < i + rep; k++) {
+          if (k < nlen) {
+            litCount[l]!++;
+            litSyms[nLit] = k;
+            litLens[nLit++] = l;
+            if (k === 256) endOfBlock = true;
+          } else {
+            distCount[l]!++;
+            distSyms[nDist] = k - nlen;
+            distLens[nDist++] = l;
+          }
+        }
+      }
+      prev = l;
       i += rep;
     }
-    if (lengths[256] === 0) throw INVALID;
-    if (!usable(dynLen, build(dynLen, lengths, 0, nlen), nlen) || !usable(dynDist, build(dynDist, lengths, nlen, ndist), ndist)) throw INVALID;
+    this.pos = pos;
+    this.bitBuf = buf;
+    this.bitCnt = cnt;
+    if (!endOfBlock) throw INVALID;
+    if (!usable(dynLen, buildListed(dynLen, litSyms, litLens, nLit, nlen), nlen) || !usable(dynDist, buildListed(dynDist, distSyms, distLens, nDist, ndist), ndist)) throw INVALID;
     this.codes(dynLen, dynDist);
   }
 
@@ -311,17 +498,17 @@ function adler32(b: Uint8Array, n: number): number {
   return ((s << 16) | a) >>> 0;
 }
 
-/** The inflated bytes of the zlib stream `input`, or null (see the module comment). */
-export function inflateZlib(input: Uint8Array, maxOutput: number): Uint8Array | null {
-  if (input.length < 6) return null;
-  const cmf = input[0]!;
-  const flg = input[1]!;
+/** The inflated bytes of the zlib stream input[from, to), or null (see the module comment). */
+export function inflateZlib(input: Uint8Array, maxOutput: number, from = 0, to = input.length): Buffer | null {
+  if (to - from < 6) return null;
+  const cmf = input[from]!;
+  const flg = input[from + 1]!;
   if ((cmf & 0x0f) !== 8 || cmf >> 4 > 7 || ((cmf << 8) | flg) % 31 !== 0 || flg & 0x20) return null;
-  const end = input.length - 4;
+  const end = to - 4;
   let n: number;
   let streamEnd: number;
   try {
-    n = inflater.run(input, 2, end, maxOutput);
+    n = inflater.run(input, from + 2, end, maxOutput);
     streamEnd = inflater.streamEnd();
   } catch (err) {
     if (err instanceof Invalid) return null;

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type {
   GaugeSeries,
   K6AbortLine,
@@ -8,7 +9,7 @@ import type {
 } from '../../core/artifacts/k6-windows.js';
 import type { RunnerRecord } from '../../core/contract/artifacts.js';
 import { UserError } from '../../core/errors.js';
-import { encodeSeriesSet, mergeSeriesSets, SeriesSetSum, seriesKey } from '../parsers/k6-aggregate.js';
+import { encodeSeriesSet, mergeSeriesSets, SeriesSetSum, SeriesTable, type TrendHistogramState } from '../parsers/k6-aggregate.js';
 import { parseSegment, segmentsOverlap, WHOLE_TEST, type SegmentRange } from './segments.js';
 
 /**
@@ -41,6 +42,20 @@ export interface RunnerInput {
 
 /** One runner as the merge recorded it: its declaration is the contract's (perf.loadtest/v1 `runners`). */
 export type { RunnerRecord };
+
+/**
+ * The merged window a runner window of these files goes to, as LiveMerge puts it when the files are
+ * merged (every header known first): the epoch grid when all are aligned, else the grid from the earliest
+ * start, by the window's midpoint.
+ */
+export function bucketOfWindow(headers: readonly K6WindowsHeader[], startMs: number, endMs: number): number {
+  const aligned = headers.every((h) => h.alignedWindows === true);
+  const origin = aligned ? 0 : Math.min(...headers.map((h) => h.startMs));
+  return Math.floor(((startMs + endMs) / 2 - origin) / headers[0]!.windowMs);
+}
+
+/** A runner file's runner: its header's `runner`, else the file's name. */
+export const runnerNameOf = (h: K6WindowsHeader, file: string): string => h.runner ?? basename(file);
 
 /** The record of a runner that sent nothing (never pushed, or its k6 wrote no results): short by definition. */
 export function silentRunner(runner: string, segment: string | null, shortReason: string): RunnerRecord {
@@ -89,7 +104,36 @@ export interface LiveMergeOptions {
    * decoding the merged histograms again; the value names the inputs in messages, as mergeSeriesSets' `file`.
    */
   windowTotals?: string;
+  /**
+   * This merge is one part of a larger one over the same runners' files, split in time: it takes the
+   * runner windows of merged windows [from, to) of the grid (-Infinity: from the first; Infinity: through
+   * the last) and emits exactly the merged windows the whole merge would there, for `absorb` to join in
+   * order. A runner window outside the part is a MergePartMismatch.
+   */
+  part?: MergePartRange;
 }
+
+export interface MergePartRange {
+  from: number;
+  to: number;
+}
+
+/** A part of a merge (LiveMergeOptions.part) as `partial()` hands it over: plain data, for another thread. */
+export interface MergePart {
+  windows: K6WindowLine[];
+  /** What each runner (in header order) sent in the part. */
+  runners: { windows: number; requests: number; firstStartMs: number; lastEndMs: number }[];
+  /** Runner windows that arrived after their merged window was closed. */
+  late: number;
+  /** With the `windowTotals` option: the merged windows' trend histograms summed (null: one on the library path). */
+  totals: TrendHistogramState[] | null;
+}
+
+/**
+ * The parts of a split merge do not join up as the whole merge would (a runner window outside its part,
+ * windows out of order across parts, late windows): the caller merges the whole instead.
+ */
+export class MergePartMismatch extends Error {}
 
 type SeriesSet = Pick<K6WindowLine, 'trends' | 'counters' | 'rates' | 'gauges'>;
 
@@ -102,6 +146,7 @@ interface RunnerState {
   windows: number;
   requests: number;
   lastEndMs: number;
+  firstStartMs: number;
   summary: K6SummaryLine | null;
   aborted: { reason: string; atMs: number } | null;
   /** Dead: finished (summary) or given up on by the caller. */
@@ -300,6 +345,7 @@ export class LiveMerge {
       windows: 0,
       requests: 0,
       lastEndMs: h.startMs,
+      firstStartMs: Number.NaN,
       summary: null,
       aborted: null,
       dead: false,
@@ -337,6 +383,8 @@ export class LiveMerge {
       this.late.set(st.runner, (this.late.get(st.runner) ?? 0) + 1);
       b = this.next;
     }
+    const part = this.opts.part;
+    if (part && !(b >= part.from && b < part.to)) throw new MergePartMismatch(`a window of runner "${st.runner}" lies outside the part`);
     let bucket = this.buckets.get(b);
     if (!bucket) this.buckets.set(b, (bucket = { parts: new Map(), minStart: w.startMs, maxEnd: w.endMs }));
     let parts = bucket.parts.get(st.runner);
@@ -344,23 +392,29 @@ export class LiveMerge {
     parts.push(w);
     bucket.minStart = Math.min(bucket.minStart, w.startMs);
     bucket.maxEnd = Math.max(bucket.maxEnd, w.endMs);
-    st.windows++;
+    if (st.windows++ === 0) st.firstStartMs = w.startMs;
     st.lastEndMs = w.endMs;
     if (!st.summary) st.requests += requestsOf(w);
   }
 
   /** Hands out, in order, the merged windows every live runner has closed (all of them when `all`). */
   private release(all: boolean): void {
-    if (!this.first || this.buckets.size === 0) return;
+    if (!this.first) return;
+    // A part (not the last) ends with the merged window before its `to`, windows or not.
+    const part = this.opts.part;
+    const through = all && part && part.to !== Number.POSITIVE_INFINITY ? part.to - 1 : null;
+    if (this.buckets.size === 0 && (through === null || this.next === null || this.next > through)) return;
     if (!all && this.opts.expectedRunners !== undefined && this.state.size < this.opts.expectedRunners) return;
     const live = [...this.state.values()].filter((s) => !s.dead);
-    let last = Number.NEGATIVE_INFINITY;
+    let last = through ?? Number.NEGATIVE_INFINITY;
     for (const b of this.buckets.keys()) if (b > last) last = b;
     if (this.next === null) {
       let lo = Number.POSITIVE_INFINITY;
       for (const b of this.buckets.keys()) if (b < lo) lo = b;
-      this.next = lo;
+      this.next = part && part.from !== Number.NEGATIVE_INFINITY ? part.from : lo;
     }
+    // The whole merge's last window (cut at the runners' last end) is the last part's, or this merge's.
+    const endsTheMerge = !part || part.to === Number.POSITIVE_INFINITY;
     while (this.next <= last) {
       const i = this.next;
       const gridEnd = this.gridStart(i + 1);
@@ -369,10 +423,50 @@ export class LiveMerge {
       const bucket = this.buckets.get(i);
       this.buckets.delete(i);
       const prev = this.emitted[this.emitted.length - 1];
-      const startMs = prev ? prev.endMs : (bucket?.minStart ?? this.gridStart(i));
-      const endMs = final && i === last ? Math.max(bucket?.maxEnd ?? gridEnd, startMs) : gridEnd;
+      // A later part's first window starts where the part before it ended: the grid.
+      const startMs = prev ? prev.endMs : part && part.from !== Number.NEGATIVE_INFINITY ? this.gridStart(i) : (bucket?.minStart ?? this.gridStart(i));
+      const endMs = final && i === last && endsTheMerge ? Math.max(bucket?.maxEnd ?? gridEnd, startMs) : gridEnd;
       this.emitted.push(mergeBucket(bucket, [...this.state.keys()], this.emitted.length, startMs, endMs, this.totals));
       this.next++;
+    }
+  }
+
+  /** Closes a part (option `part`) and hands it over; the LiveMerge takes no more lines. */
+  partial(): MergePart {
+    if (!this.opts.part) throw new Error('LiveMerge.partial of a merge that is not a part');
+    this.release(true);
+    this.finished = true;
+    let late = 0;
+    for (const n of this.late.values()) late += n;
+    const runners = [...this.state.values()].map((s) => ({ windows: s.windows, requests: s.requests, firstStartMs: s.firstStartMs, lastEndMs: s.lastEndMs }));
+    return { windows: this.emitted, runners, late, totals: this.totals ? this.totals.histogramStates() : null };
+  }
+
+  /**
+   * Joins the next part of this merge, parts in time order, into this LiveMerge: it holds the runners'
+   * headers (the same, in the same order) and no windows of its own. Its windows are then as if merged
+   * here; a part that does not join up is a MergePartMismatch.
+   */
+  absorb(p: MergePart): void {
+    if (p.late > 0) throw new MergePartMismatch('a part has late windows');
+    const states = [...this.state.values()];
+    if (p.runners.length !== states.length || this.buckets.size > 0) throw new MergePartMismatch('a part of other runners');
+    const prev = this.emitted[this.emitted.length - 1];
+    if (prev && p.windows.length > 0 && p.windows[0]!.startMs !== prev.endMs) throw new MergePartMismatch('parts do not meet');
+    p.runners.forEach((r, i) => {
+      const st = states[i]!;
+      if (r.windows === 0) return;
+      // The serial merge would find these out of order, or overlapping: let it say which.
+      if (st.windows > 0 && r.firstStartMs < st.lastEndMs) throw new MergePartMismatch(`runner "${st.runner}" overlaps itself across parts`);
+      if (st.windows === 0) st.firstStartMs = r.firstStartMs;
+      st.windows += r.windows;
+      st.requests += r.requests;
+      st.lastEndMs = r.lastEndMs;
+    });
+    for (const w of p.windows) {
+      w.index = this.emitted.length;
+      this.emitted.push(w);
+      this.totals?.add(w);
     }
   }
 
@@ -414,18 +508,18 @@ export class LiveMerge {
 
 /** Gauges of runners that ran side by side: values add up (VUs of each segment), maxima too (an upper bound). */
 function sumGauges(perRunner: GaugeSeries[][]): GaugeSeries[] {
-  const out = new Map<string, GaugeSeries>();
+  const out = new SeriesTable<GaugeSeries>();
   for (const gauges of perRunner) {
+    out.restart();
     for (const g of gauges) {
-      const k = seriesKey(g.metric, g.tags);
-      const cur = out.get(k);
+      const cur = out.find(g.metric, g.tags);
       if (cur) {
         cur.value += g.value;
         cur.max += g.max;
-      } else out.set(k, { ...g, tags: { ...g.tags } });
+      } else out.add({ ...g, tags: { ...g.tags } });
     }
   }
-  return [...out.values()];
+  return out.entries;
 }
 
 /**

@@ -8,7 +8,8 @@ import { UserError } from '../../core/errors.js';
  */
 export type FigureKind = 'count' | 'amount' | 'duration' | 'fraction';
 
-const DOMAIN: Record<FigureKind, string> = {
+/** What each kind of figure must be, for messages. */
+export const FIGURE_DOMAIN: Record<FigureKind, string> = {
   count: 'a count (a whole number ≥ 0)',
   amount: 'a total (a finite number ≥ 0)',
   duration: 'a duration (a finite number ≥ 0)',
@@ -32,7 +33,7 @@ export function figureProblem(v: unknown, kind: FigureKind): string | null {
 /** Throws the input error for a figure outside its domain; returns it typed otherwise. */
 export function checkFigure(v: unknown, kind: FigureKind, where: string, field: string): number {
   const problem = figureProblem(v, kind);
-  if (problem !== null) throw outOfRange(where, field, `${problem}, not ${DOMAIN[kind]}`);
+  if (problem !== null) throw outOfRange(where, field, `${problem}, not ${FIGURE_DOMAIN[kind]}`);
   return v as number;
 }
 

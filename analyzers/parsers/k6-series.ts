@@ -22,6 +22,83 @@ export function seriesKey(metric: string, tags: SeriesTags): string {
   return `${metric}\u0000${tags.journey ?? ''}\u0000${tags.name ?? ''}\u0000${tags.scenario ?? ''}\u0000${tags.status ?? ''}\u0000${tags.check ?? ''}`;
 }
 
+/** True when (metric, tags) is the series `s` (seriesKey's identity, without building the key). */
+function sameSeries(s: { metric: string; tags: SeriesTags }, metric: string, tags: SeriesTags): boolean {
+  const a = s.tags;
+  return (
+    s.metric === metric &&
+    (a.journey ?? '') === (tags.journey ?? '') &&
+    (a.name ?? '') === (tags.name ?? '') &&
+    (a.status ?? '') === (tags.status ?? '') &&
+    (a.scenario ?? '') === (tags.scenario ?? '') &&
+    (a.check ?? '') === (tags.check ?? '')
+  );
+}
+
+/**
+ * Entries by series (metric + seriesKey's tags), in the order they were added. Sets of series (runner
+ * windows, merged windows) list their series in much the same order, so `find` first tries the entry after
+ * the one found last (call `restart()` before each set), and builds a key only when that guess misses.
+ */
+export class SeriesTable<E extends { metric: string; tags: SeriesTags }> {
+  readonly entries: E[] = [];
+  /** Entry index by seriesKey, once the table is past a few entries (a scan of a few is cheaper than a key). */
+  private byKey: Map<string, number> | null = null;
+  private cursor = 0;
+
+  restart(): void {
+    this.cursor = 0;
+  }
+
+  find(metric: string, tags: SeriesTags): E | undefined {
+    const entries = this.entries;
+    const guess = entries[this.cursor];
+    if (guess && sameSeries(guess, metric, tags)) {
+      this.cursor++;
+      return guess;
+    }
+    let at: number | undefined;
+    if (this.byKey) at = this.byKey.get(seriesKey(metric, tags));
+    else {
+      for (let i = 0; i < entries.length; i++) {
+        if (sameSeries(entries[i]!, metric, tags)) {
+          at = i;
+          break;
+        }
+      }
+      // Keys of parts with a NUL in them can be equal for different parts: then the keys decide, as the map's do.
+      if (at === undefined && hasNul(metric, tags)) {
+        const k = seriesKey(metric, tags);
+        const i = entries.findIndex((x) => seriesKey(x.metric, x.tags) === k);
+        if (i >= 0) at = i;
+      }
+    }
+    if (at === undefined) return undefined;
+    this.cursor = at + 1;
+    return entries[at];
+  }
+
+  /** Adds the entry of a series `find` did not find. */
+  add(e: E): E {
+    const entries = this.entries;
+    if (this.byKey) this.byKey.set(seriesKey(e.metric, e.tags), entries.length);
+    else if (entries.length === SCAN_LIMIT) {
+      this.byKey = new Map();
+      entries.forEach((x, i) => this.byKey!.set(seriesKey(x.metric, x.tags), i));
+      this.byKey.set(seriesKey(e.metric, e.tags), entries.length);
+    }
+    entries.push(e);
+    this.cursor = entries.length;
+    return e;
+  }
+}
+
+const hasNul = (metric: string, tags: SeriesTags): boolean =>
+  [metric, tags.journey, tags.name, tags.scenario, tags.status, tags.check].some((v) => v !== undefined && v.includes('\u0000'));
+
+/** Up to this many entries, a SeriesTable finds a series by scanning them. */
+const SCAN_LIMIT = 16;
+
 /** Picks the series tags out of a k6 point's tag object (status → status class, check only for `checks`). */
 export function pickTags(metric: string, raw: Record<string, unknown> | null | undefined): SeriesTags {
   const tags: SeriesTags = {};

@@ -1,7 +1,7 @@
 import type { K6AbortLine, K6Run, K6SummaryLine, K6WindowLine, K6WindowsHeader, K6WindowsLine } from '../../core/artifacts/k6-windows.js';
 import { UserError } from '../../core/errors.js';
 import { emptyTotals, mergeSeriesSets } from './k6-aggregate.js';
-import { checkFigure, DURATION_TREND, EVENT_COUNTER, outOfRange } from './figures.js';
+import { DURATION_TREND, EVENT_COUNTER, FIGURE_DOMAIN, figureProblem, outOfRange, type FigureKind } from './figures.js';
 import { CorruptLineTracker, excerpt, forEachLineOf, mixedFormats, type LineSource } from './lines.js';
 
 export const K6_WINDOWS_SCHEMA = 'perf.k6-windows/v1';
@@ -38,30 +38,48 @@ function seriesProblem(o: Record<string, unknown>): string | null {
 }
 
 
-/** Throws an out-of-range input error for a figure outside its domain (a well-formed line with impossible numbers). */
-function checkSeriesRanges(o: Record<string, unknown>, where: string, line: string): void {
-  const field = (k: string, i: number, s: Record<string, unknown>, f: string): string => `${line}.${k}[${i}] (${String(s.metric)}).${f}`;
-  const each = (k: string, fn: (s: Record<string, unknown>, i: number) => void): void => {
-    const arr = o[k];
-    if (Array.isArray(arr)) arr.forEach((s, i) => fn(s as Record<string, unknown>, i));
+/**
+ * Throws an out-of-range input error for a figure outside its domain (a well-formed line with impossible
+ * numbers). Every figure of every line passes here: the message's names are built only for a bad one.
+ */
+function checkSeriesRanges(o: Record<string, unknown>, file: string, lineNo: number, line: string): void {
+  const fail = (k: string, i: number, s: Record<string, unknown>, f: string, why: string): never => {
+    throw outOfRange(`${file}:${lineNo}`, `${line}.${k}[${i}] (${String(s.metric)}).${f}`, why);
   };
-  each('trends', (s, i) => {
-    checkFigure(s.count, 'count', where, field('trends', i, s, 'count'));
-    if (DURATION_TREND.test(String(s.metric))) {
-      checkFigure(s.min, 'duration', where, field('trends', i, s, 'min'));
-      checkFigure(s.max, 'duration', where, field('trends', i, s, 'max'));
-      checkFigure(s.sum, 'duration', where, field('trends', i, s, 'sum'));
+  const check = (v: unknown, kind: FigureKind, k: string, i: number, s: Record<string, unknown>, f: string): number => {
+    const problem = figureProblem(v, kind);
+    if (problem !== null) fail(k, i, s, f, `${problem}, not ${FIGURE_DOMAIN[kind]}`);
+    return v as number;
+  };
+  const trends = o.trends;
+  if (Array.isArray(trends)) {
+    for (let i = 0; i < trends.length; i++) {
+      const s = trends[i] as Record<string, unknown>;
+      check(s.count, 'count', 'trends', i, s, 'count');
+      if (DURATION_TREND.test(String(s.metric))) {
+        check(s.min, 'duration', 'trends', i, s, 'min');
+        check(s.max, 'duration', 'trends', i, s, 'max');
+        check(s.sum, 'duration', 'trends', i, s, 'sum');
+      }
+      if ((s.count as number) > 0 && (s.min as number) > (s.max as number)) fail('trends', i, s, 'min', `(${String(s.min)}) is above max (${String(s.max)})`);
     }
-    if ((s.count as number) > 0 && (s.min as number) > (s.max as number)) throw outOfRange(where, field('trends', i, s, 'min'), `(${String(s.min)}) is above max (${String(s.max)})`);
-  });
-  each('counters', (s, i) => {
-    checkFigure(s.value, EVENT_COUNTER.test(String(s.metric)) ? 'count' : 'amount', where, field('counters', i, s, 'value'));
-  });
-  each('rates', (s, i) => {
-    const trues = checkFigure(s.trues, 'count', where, field('rates', i, s, 'trues'));
-    const total = checkFigure(s.total, 'count', where, field('rates', i, s, 'total'));
-    if (trues > total) throw outOfRange(where, field('rates', i, s, 'trues'), `(${trues}) is above total (${total})`);
-  });
+  }
+  const counters = o.counters;
+  if (Array.isArray(counters)) {
+    for (let i = 0; i < counters.length; i++) {
+      const s = counters[i] as Record<string, unknown>;
+      check(s.value, EVENT_COUNTER.test(String(s.metric)) ? 'count' : 'amount', 'counters', i, s, 'value');
+    }
+  }
+  const rates = o.rates;
+  if (Array.isArray(rates)) {
+    for (let i = 0; i < rates.length; i++) {
+      const s = rates[i] as Record<string, unknown>;
+      const trues = check(s.trues, 'count', 'rates', i, s, 'trues');
+      const total = check(s.total, 'count', 'rates', i, s, 'total');
+      if (trues > total) fail('rates', i, s, 'trues', `(${trues}) is above total (${total})`);
+    }
+  }
 }
 
 function normaliseSeries<T extends { tags?: unknown }>(arr: unknown): T[] {
@@ -119,107 +137,129 @@ export interface K6WindowsSink {
  */
 export async function streamK6Windows(src: LineSource, opts: ReadK6WindowsOptions, sink: K6WindowsSink): Promise<{ header: K6WindowsHeader; warnings: string[] }> {
   const file = src.name;
-  const tracker = new CorruptLineTracker(file, opts.lenient ?? false, 'perf.k6-windows/v1 NDJSON');
-  let header: K6WindowsHeader | null = null;
-  let windows = 0;
-  let firstLine = true;
+  const checker = new K6WindowsLineChecker(file, opts.lenient ?? false, sink);
+  await forEachLineOf(src, (line, lineNo) => checker.line(line, lineNo), {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.chunkBytes !== undefined ? { chunkBytes: opts.chunkBytes } : {}),
+  });
+  return checker.finish();
+}
 
-  await forEachLineOf(
-    src,
-    (line, lineNo) => {
-      let o: unknown;
-      try {
-        o = JSON.parse(line);
-      } catch {
-        if (firstLine) throw notK6Windows(file, line);
-        tracker.corrupt(lineNo, `not valid JSON: ${excerpt(line)}`);
-        return;
-      }
-      if (firstLine) {
-        firstLine = false;
-        if (!isObj(o) || o.schema !== K6_WINDOWS_SCHEMA || o.type !== 'header') throw notK6Windows(file, line);
-        if (!isNum(o.startMs) || !isNum(o.windowMs) || o.windowMs <= 0) {
-          throw new UserError('the perf.k6-windows/v1 header lacks a numeric startMs/windowMs', {
-            where: `${file}:${lineNo}`,
-            fix: 'the file was not written by a compatible perf k6 extension; update perf-toolkit, or rebuild its k6 with "npx perf k6 build"',
-          });
-        }
-        header = o as unknown as K6WindowsHeader;
-        sink.header(header);
-        return;
-      }
-      if (!isObj(o)) {
-        tracker.corrupt(lineNo, `not a JSON object: ${excerpt(line)}`);
-        return;
-      }
-      switch (o.type) {
-        case 'window': {
-          const problem = !isNum(o.startMs) || !isNum(o.endMs) ? 'window has no numeric startMs/endMs' : seriesProblem(o);
-          if (problem) {
-            tracker.corrupt(lineNo, problem);
-            return;
-          }
-          checkSeriesRanges(o, `${file}:${lineNo}`, 'window');
-          tracker.ok();
-          sink.window({
-            type: 'window',
-            index: isNum(o.index) ? o.index : windows,
-            startMs: o.startMs as number,
-            endMs: o.endMs as number,
-            trends: normaliseSeries(o.trends),
-            counters: normaliseSeries(o.counters),
-            rates: normaliseSeries(o.rates),
-            gauges: normaliseSeries(o.gauges),
-          });
-          windows++;
-          return;
-        }
-        case 'abort': {
-          tracker.ok();
-          sink.abort({
-            type: 'abort',
-            atMs: isNum(o.atMs) ? o.atMs : 0,
-            slo: typeof o.slo === 'string' ? o.slo : '',
-            reason: typeof o.reason === 'string' ? o.reason : 'aborted',
-            longBurnRate: isNum(o.longBurnRate) ? o.longBurnRate : 0,
-            shortBurnRate: isNum(o.shortBurnRate) ? o.shortBurnRate : 0,
-          });
-          return;
-        }
-        case 'summary': {
-          const problem = seriesProblem(o);
-          if (problem) {
-            tracker.corrupt(lineNo, problem);
-            return;
-          }
-          checkSeriesRanges(o, `${file}:${lineNo}`, 'summary');
-          tracker.ok();
-          sink.summary({
-            ...(o as unknown as K6SummaryLine),
-            trends: normaliseSeries(o.trends),
-            counters: normaliseSeries(o.counters),
-            rates: normaliseSeries(o.rates),
-            gauges: normaliseSeries(o.gauges),
-          });
-          return;
-        }
-        case 'header':
-          throw mixedFormats(file, lineNo, 'a second perf.k6-windows/v1 header', K6_WINDOWS_SCHEMA);
-        case 'Metric':
-        case 'Point':
-          throw mixedFormats(file, lineNo, `a k6 --out json "${o.type}" line`, K6_WINDOWS_SCHEMA);
-        default:
-          // Unknown line types are a newer writer's additions: ignore them, they break nothing.
-          tracker.ok();
-      }
-    },
-    { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.chunkBytes !== undefined ? { chunkBytes: opts.chunkBytes } : {}) },
-  );
+/**
+ * The line checks of that reader, one line at a time, PURE (whoever reads the file feeds it): the first
+ * line must be the header; a window or summary is checked (shape, then ranges) before it reaches `sink`;
+ * corrupt lines go through a CorruptLineTracker; `finish()` at the end of the file.
+ */
+export class K6WindowsLineChecker {
+  private readonly tracker: CorruptLineTracker;
+  private header: K6WindowsHeader | null = null;
+  private windows = 0;
+  private firstLine = true;
 
-  if (!header) {
-    throw new UserError(`${file} is empty`, { where: file, fix: 'pass a perf.k6-windows/v1 file that k6 finished writing at least the header of' });
+  constructor(
+    private readonly file: string,
+    lenient: boolean,
+    private readonly sink: K6WindowsSink,
+  ) {
+    this.tracker = new CorruptLineTracker(file, lenient, 'perf.k6-windows/v1 NDJSON');
   }
-  return { header: header as K6WindowsHeader, warnings: tracker.finish() };
+
+  line(line: string, lineNo: number): void {
+    const { file, tracker, sink } = this;
+    let o: unknown;
+    try {
+      o = JSON.parse(line);
+    } catch {
+      if (this.firstLine) throw notK6Windows(file, line);
+      tracker.corrupt(lineNo, `not valid JSON: ${excerpt(line)}`);
+      return;
+    }
+    if (this.firstLine) {
+      this.firstLine = false;
+      if (!isObj(o) || o.schema !== K6_WINDOWS_SCHEMA || o.type !== 'header') throw notK6Windows(file, line);
+      if (!isNum(o.startMs) || !isNum(o.windowMs) || o.windowMs <= 0) {
+        throw new UserError('the perf.k6-windows/v1 header lacks a numeric startMs/windowMs', {
+          where: `${file}:${lineNo}`,
+          fix: 'the file was not written by a compatible perf k6 extension; update perf-toolkit, or rebuild its k6 with "npx perf k6 build"',
+        });
+      }
+      this.header = o as unknown as K6WindowsHeader;
+      sink.header(this.header);
+      return;
+    }
+    if (!isObj(o)) {
+      tracker.corrupt(lineNo, `not a JSON object: ${excerpt(line)}`);
+      return;
+    }
+    switch (o.type) {
+      case 'window': {
+        const problem = !isNum(o.startMs) || !isNum(o.endMs) ? 'window has no numeric startMs/endMs' : seriesProblem(o);
+        if (problem) {
+          tracker.corrupt(lineNo, problem);
+          return;
+        }
+        checkSeriesRanges(o, file, lineNo, 'window');
+        tracker.ok();
+        sink.window({
+          type: 'window',
+          index: isNum(o.index) ? o.index : this.windows,
+          startMs: o.startMs as number,
+          endMs: o.endMs as number,
+          trends: normaliseSeries(o.trends),
+          counters: normaliseSeries(o.counters),
+          rates: normaliseSeries(o.rates),
+          gauges: normaliseSeries(o.gauges),
+        });
+        this.windows++;
+        return;
+      }
+      case 'abort': {
+        tracker.ok();
+        sink.abort({
+          type: 'abort',
+          atMs: isNum(o.atMs) ? o.atMs : 0,
+          slo: typeof o.slo === 'string' ? o.slo : '',
+          reason: typeof o.reason === 'string' ? o.reason : 'aborted',
+          longBurnRate: isNum(o.longBurnRate) ? o.longBurnRate : 0,
+          shortBurnRate: isNum(o.shortBurnRate) ? o.shortBurnRate : 0,
+        });
+        return;
+      }
+      case 'summary': {
+        const problem = seriesProblem(o);
+        if (problem) {
+          tracker.corrupt(lineNo, problem);
+          return;
+        }
+        checkSeriesRanges(o, file, lineNo, 'summary');
+        tracker.ok();
+        sink.summary({
+          ...(o as unknown as K6SummaryLine),
+          trends: normaliseSeries(o.trends),
+          counters: normaliseSeries(o.counters),
+          rates: normaliseSeries(o.rates),
+          gauges: normaliseSeries(o.gauges),
+        });
+        return;
+      }
+      case 'header':
+        throw mixedFormats(file, lineNo, 'a second perf.k6-windows/v1 header', K6_WINDOWS_SCHEMA);
+      case 'Metric':
+      case 'Point':
+        throw mixedFormats(file, lineNo, `a k6 --out json "${o.type}" line`, K6_WINDOWS_SCHEMA);
+      default:
+        // Unknown line types are a newer writer's additions: ignore them, they break nothing.
+        tracker.ok();
+    }
+  }
+
+  /** At the end of the file: its header and the tracker's warnings (a file without a header is a UserError). */
+  finish(): { header: K6WindowsHeader; warnings: string[] } {
+    if (!this.header) {
+      throw new UserError(`${this.file} is empty`, { where: this.file, fix: 'pass a perf.k6-windows/v1 file that k6 finished writing at least the header of' });
+    }
+    return { header: this.header, warnings: this.tracker.finish() };
+  }
 }
 
 /**

@@ -1,175 +1,144 @@
 /**
- * The perf.k6-windows/v1 files of several runners of one run (given one by one, or as folders of
- * them), read and merged through `mergeRunners` into one K6Run every reader already understands,
- * with the record of each runner. A single file given as a file is NOT merged: callers keep their
- * single-file path (`isRunnerSet`).
+ * The runner files of one scale-out run read and merged over the machine's cores: the same result as
+ * runner-files-serial.ts readRunnerFiles (the serial merge, the reference), in a fraction of the time on a big
+ * run. The files are cut in time (runner-split.ts), each part merged on a worker thread
+ * (runner-merge-worker.ts), and the parts joined in order (LiveMerge.absorb): merging is per merged
+ * window, so a part merges exactly what the whole merge would there, in the same order. Whenever the
+ * parts cannot vouch for the input (a corrupt or truncated line, windows out of order, any reader
+ * warning, an input error) the serial merge runs instead and reports it exactly.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import type { K6AbortLine, K6Run, K6SummaryLine, K6WindowLine, K6WindowsHeader, K6WindowsLine } from '../../core/artifacts/k6-windows.js';
-import type { RunnerRecord } from '../../core/contract/artifacts.js';
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { PartResult } from '../../analyzers/merge/part.js';
+import { readRunnerFiles as readRunnerFilesSerially, runnerFilesOf, runnerSetLabel, type MergedRunnerFiles } from './runner-files-serial.js';
+import { LiveMerge, MergePartMismatch, runnerNameOf } from '../../analyzers/merge/runners.js';
+import { encodeSeriesSet, SeriesSetSum, type TrendHistogramState } from '../../analyzers/parsers/k6-aggregate.js';
+import { k6RunOfLines, type ReadK6WindowsOptions } from '../../analyzers/parsers/k6-windows.js';
+import type { K6WindowsLine } from '../../core/artifacts/k6-windows.js';
 import { UserError } from '../../core/errors.js';
-import { k6RunOfLines } from '../../analyzers/parsers/k6-windows.js';
-import { LiveMerge, mergeRunners, type MergedRunners } from '../../analyzers/merge/runners.js';
-import { openHead } from './file-lines.js';
-import { K6_WINDOWS_SCHEMA, readK6WindowsLines, streamK6WindowsFile, type K6WindowsSink, type ReadK6WindowsOptions } from './k6-files.js';
+import { runPartJobStepwise, type PartJob } from './runner-part.js';
+import { planSplit, type SplitPlan } from './runner-split.js';
 
-export interface MergedRunnerFiles {
-  run: K6Run;
-  /** The merged perf.k6-windows/v1 stream (header, windows, aborts, summary when every runner finished). */
-  lines: K6WindowsLine[];
-  runners: RunnerRecord[];
-  files: string[];
-  /** How the inputs are named in messages and reports: "a.ndjson + b.ndjson", or the folder. */
-  label: string;
+export { isRunnerSet, runnerFilesOf, type MergedRunnerFiles } from './runner-files-serial.js';
+
+export interface ReadRunnerFilesOptions extends ReadK6WindowsOptions {
+  /** Parts to merge side by side (default: the cores, up to 4); 1 merges serially. */
+  parts?: number;
+  /** Inputs smaller than this merge serially: threads cost more than they save (default 16 MB). */
+  minBytes?: number;
 }
 
-const isDir = (p: string): boolean => {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-};
-
-/** True when the inputs are runners to merge: more than one path, or a folder. */
-export function isRunnerSet(paths: readonly string[]): boolean {
-  return paths.length > 1 || (paths.length === 1 && isDir(paths[0]!));
-}
-
-/** The perf.k6-windows/v1 files a folder holds (by their first line, not their name), sorted by name. */
-async function windowsFilesIn(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (!statSync(p).isFile()) continue;
-    const head = await openHead(p, 4096);
-    if ((head.split('\n', 1)[0] ?? '').includes(`"${K6_WINDOWS_SCHEMA}"`)) out.push(p);
-  }
-  if (out.length === 0) {
-    throw new UserError(`the folder holds no perf.k6-windows/v1 file`, { where: dir, fix: 'pass the folder the runners wrote their "k6 run --out perf=…" files to, or the files themselves' });
-  }
-  return out;
-}
-
-/** Files and folders as given → the runner files, each once. */
-export async function runnerFilesOf(paths: readonly string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const p of paths) files.push(...(isDir(p) ? await windowsFilesIn(p) : [p]));
-  const seen = new Set<string>();
-  for (const f of files) {
-    const abs = resolve(f);
-    if (seen.has(abs)) throw new UserError('the same runner file is given twice', { where: f, fix: 'pass each runner file once (a folder already includes its files)' });
-    seen.add(abs);
-  }
-  return files;
-}
-
+const DEFAULT_MIN_BYTES = 16 << 20;
+const MAIN_PART_WEIGHT = 1.1;
 /**
- * Reads and merges the runners' files. Mismatches (different run ids, segment sequences or window
- * sizes, overlapping segments, a file that is not perf.k6-windows/v1) are one UserError naming the files.
- * The files are read side by side and merged window by window as they are read (a runner window is
- * released once every runner has passed its merged window), so memory holds about a chunk of each file,
- * not the files; files whose windows are out of order take the read-then-merge path.
+ * A part's objects die young (a runner window is merged and let go within about a window of the others):
+ * a small young generation holds them as well and keeps the thread's memory down (bench/merge: peak RSS
+ * ~215 → ~190 MB, same time).
  */
-export async function readRunnerFiles(paths: readonly string[], opts: ReadK6WindowsOptions = {}): Promise<MergedRunnerFiles> {
+const WORKER_YOUNG_MB = 8;
+const WORKER = new URL('./runner-merge-worker.js', import.meta.url);
+
+/** The merge, and how many parts it ran in (1: serially). */
+export type SplitMergedRunnerFiles = MergedRunnerFiles & { parts: number };
+
+/** readRunnerFiles of runner-files-serial.ts, over the cores (see above). */
+export async function readRunnerFiles(paths: readonly string[], opts: ReadRunnerFilesOptions = {}): Promise<SplitMergedRunnerFiles> {
+  const { parts: wanted, minBytes, ...readOpts } = opts;
   const files = await runnerFilesOf(paths);
-  const label = paths.length === 1 ? paths[0]! : files.join(' + ');
-  const { merged, warnings } = (await mergeAsRead(files, label, opts)) ?? (await readThenMerge(files, opts));
-  const run = k6RunOfLines(merged.lines, label, [...warnings, ...merged.warnings], merged.windowTotals);
-  return { run, lines: merged.lines, runners: merged.runners, files, label };
+  const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+  const parts = wanted ?? (bytes >= (minBytes ?? DEFAULT_MIN_BYTES) ? Math.min(4, availableParallelism()) : 1);
+  if (parts > 1 && !readOpts.signal?.aborted) {
+    const merged = await mergeInParts(files, runnerSetLabel(paths, files), parts, readOpts).catch((err: unknown) => {
+      if (err instanceof MergePartMismatch || err instanceof UserError || readOpts.signal?.aborted) return null;
+      throw err;
+    });
+    if (merged) return merged;
+  }
+  return { ...(await readRunnerFilesSerially(paths, readOpts)), parts: 1 };
 }
 
-interface Merged {
-  merged: MergedRunners;
-  /** The files' own warnings, in file order. */
-  warnings: string[];
-}
-
-const runnerName = (h: K6WindowsHeader, file: string): string => h.runner ?? basename(file);
-
-async function readThenMerge(files: string[], opts: ReadK6WindowsOptions): Promise<Merged> {
-  const read = [];
-  for (const file of files) read.push(await readK6WindowsLines(file, opts));
-  const merged = mergeRunners(read.map((r) => ({ runner: runnerName(r.header, r.file), segment: null, lines: r.lines, source: r.file })));
-  return { merged, warnings: read.flatMap((r) => r.warnings) };
-}
-
-/**
- * Bytes each runner file is read by at a time when the files are read side by side: a runner's windows
- * wait in the merge until every runner has passed them, so a smaller read keeps fewer of them held.
- */
-const SIDE_BY_SIDE_CHUNK = 256 << 10;
-
-/** A runner's windows are not in time order: only the sorting reader can merge them. */
-class OutOfOrder extends Error {}
-
-/**
- * The merge of mergeRunners, fed as the files are read: headers first (in file order, as mergeRunners
- * adds them), then windows as they arrive, then each runner's abort and summary lines in file order.
- * The merged windows are summed as they are merged (`label` names the inputs in messages), so the run's
- * totals need no second decode. Null when a file's windows are out of order.
- */
-async function mergeAsRead(files: string[], label: string, opts: ReadK6WindowsOptions): Promise<Merged | null> {
-  const n = files.length;
-  const headers: (K6WindowsHeader | undefined)[] = new Array<K6WindowsHeader | undefined>(n);
-  const names: string[] = new Array<string>(n);
-  const early: K6WindowLine[][] = files.map(() => []);
-  const tails: { aborts: K6AbortLine[]; summary: K6SummaryLine | null }[] = files.map(() => ({ aborts: [], summary: null }));
-  const lastStart = files.map(() => Number.NEGATIVE_INFINITY);
-  let merge: LiveMerge | null = null;
-  let headersSeen = 0;
-  let fed = 0;
-  const feed = (m: LiveMerge, i: number, line: K6WindowsLine): void => {
-    m.add(names[i]!, line, files[i]!);
-    // Merge the windows every runner has passed, so their runner windows are released as we go.
-    if (line.type === 'window' && ++fed % 64 === 0) m.closed();
-  };
-  const start = (): LiveMerge => {
-    const hs = headers as K6WindowsHeader[];
-    const aligned = hs.every((h) => h.alignedWindows === true);
-    const m = new LiveMerge(aligned ? { windowTotals: label } : { originMs: Math.min(...hs.map((h) => h.startMs)), windowTotals: label });
-    hs.forEach((h, i) => m.add(names[i]!, h, files[i]!));
-    early.forEach((ws, i) => ws.forEach((w) => feed(m, i, w)));
-    early.length = 0;
-    return m;
-  };
+async function mergeInParts(files: string[], label: string, parts: number, opts: ReadK6WindowsOptions): Promise<SplitMergedRunnerFiles | null> {
+  // The main thread's part (the last) is a little bigger: the threads of the others start, and hand
+  // their windows over, while it merges.
+  const plan = planSplit(files, parts, Array.from({ length: parts }, (_, k) => (k === parts - 1 ? MAIN_PART_WEIGHT : 1)));
+  if (!plan) return null;
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
-  const sinkOf = (i: number): K6WindowsSink => ({
-    header: (h) => {
-      headers[i] = h;
-      names[i] = runnerName(h, files[i]!);
-      if (++headersSeen === n) merge = start();
-    },
-    window: (w) => {
-      if (w.startMs < lastStart[i]!) throw new OutOfOrder();
-      lastStart[i] = w.startMs;
-      if (merge) feed(merge, i, w);
-      else early[i]!.push(w);
-    },
-    abort: (a) => tails[i]!.aborts.push(a),
-    summary: (s) => (tails[i]!.summary = s),
+  // The last part merges here, between the events of the others (their results arriving): a thread less.
+  const threads = existsSync(fileURLToPath(WORKER));
+  const last = plan.parts.length - 1;
+  const running = plan.parts.map((p, k) => {
+    const job: PartJob = { files, headerLines: plan.headerLines, bytes: p.bytes, range: p.range, lenient: opts.lenient ?? false };
+    const part = threads && k < last ? runPartOnThread(job, signal) : runPartJobStepwise(job, signal);
+    // One part failing stops the others: the serial merge takes over.
+    part.catch(() => stop.abort());
+    return part;
   });
-  let results: { warnings: string[] }[];
   try {
-    results = await Promise.all(
-      files.map((file, i) =>
-        streamK6WindowsFile(file, { ...opts, signal, chunkBytes: SIDE_BY_SIDE_CHUNK }, sinkOf(i)).catch((err: unknown) => {
-          stop.abort();
-          throw err;
-        }),
-      ),
-    );
-  } catch (err) {
-    if (err instanceof OutOfOrder) return null;
-    throw err;
+    return joinParts(files, label, plan, await Promise.all(running));
+  } finally {
+    stop.abort();
+    await Promise.allSettled(running);
   }
-  const m = merge as LiveMerge | null;
-  if (!m) throw new Error('every runner file has a header, yet the merge did not start');
-  tails.forEach((t, i) => {
-    for (const a of t.aborts) m.add(names[i]!, a, files[i]!);
-    if (t.summary) m.add(names[i]!, t.summary, files[i]!);
+}
+
+/** The parts joined in order into the merge of the whole, as the serial merge ends it (aborts, then the summary, file by file). */
+function joinParts(files: string[], label: string, plan: SplitPlan, results: PartResult[]): SplitMergedRunnerFiles | null {
+  const { headers } = plan;
+  const names = headers.map((h, i) => runnerNameOf(h, files[i]!));
+  const aligned = headers.every((h) => h.alignedWindows === true);
+  const m = new LiveMerge(aligned ? {} : { originMs: Math.min(...headers.map((h) => h.startMs)) });
+  headers.forEach((h, i) => m.add(names[i]!, h, files[i]!));
+  for (const r of results) {
+    // A part without windows cannot say where the merge starts or ends: the serial merge can.
+    if (r.merge.runners.every((x) => x.windows === 0)) return null;
+    m.absorb(r.merge);
+  }
+  files.forEach((file, i) => {
+    for (const r of results) for (const a of r.tails[i]!.aborts) m.add(names[i]!, a, file);
+    const summary = results.map((r) => r.tails[i]!.summary).filter((s) => s !== null).at(-1);
+    if (summary) m.add(names[i]!, summary, file);
   });
-  return { merged: m.finish(), warnings: results.flatMap((r) => r.warnings) };
+  const merged = m.finish();
+  const run = k6RunOfLines(merged.lines, label, merged.warnings, windowTotalsOf(merged.lines, label, results));
+  return { run, lines: merged.lines, runners: merged.runners, files, label, parts: results.length };
+}
+
+/**
+ * The run's totals when it has no summary line, as the serial merge sums them: the merged windows'
+ * figures added in window order, their histograms joined from the parts' sums (no decode).
+ */
+function windowTotalsOf(lines: readonly K6WindowsLine[], label: string, results: PartResult[]): ReturnType<typeof encodeSeriesSet> | undefined {
+  if (lines.some((l) => l.type === 'summary')) return undefined;
+  const states = results.map((r) => r.merge.totals);
+  if (states.some((s) => s === null)) return undefined;
+  const sum = new SeriesSetSum(label);
+  for (const l of lines) if (l.type === 'window') sum.addFigures(l);
+  sum.joinHistograms(states as TrendHistogramState[][]);
+  return encodeSeriesSet(sum.open());
+}
+
+/** Runs a part on a worker thread (runner-merge-worker.ts). */
+function runPartOnThread(job: PartJob, signal: AbortSignal): Promise<PartResult> {
+  return new Promise<PartResult>((resolve, reject) => {
+    const worker = new Worker(WORKER, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+    const stop = (): void => void worker.terminate();
+    signal.addEventListener('abort', stop, { once: true });
+    let settled = false;
+    const settle = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', stop);
+      fn();
+    };
+    worker.once('message', (msg: { ok: true; result: PartResult } | { ok: false; mismatch: boolean; message: string }) =>
+      settle(() => (msg.ok ? resolve(msg.result) : reject(msg.mismatch ? new MergePartMismatch(msg.message) : new Error(`a merge part failed: ${msg.message}`)))),
+    );
+    // A thread that dies (out of memory, killed) leaves its part to the serial merge; an error of the part's
+    // own code (a bug) is passed on.
+    worker.once('error', (err) => settle(() => reject(new MergePartMismatch(`a merge part's thread failed: ${err.message}`))));
+    worker.once('exit', (code) => settle(() => reject(new MergePartMismatch(signal.aborted ? 'stopped' : `a merge part's thread exited (${code}) without its part`))));
+  });
 }

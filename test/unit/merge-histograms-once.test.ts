@@ -1,3 +1,4 @@
+import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   countAboveMs,
@@ -66,6 +67,62 @@ describe('merging window histograms into one accumulator', () => {
     expect(t!.count).toBe(136);
     expect(t!.max).toBe(150);
     expect(t!.histogram).toBe(encodeHistogram(mergeThePairwiseWay(encoded)));
+  });
+
+  it('adds open sums (a run total from its merged windows) exactly as adding their encodings', () => {
+    for (const seed of [3, 11]) {
+      const bySum = new HistogramSum();
+      const byEncoding = new HistogramSum();
+      for (let w = 0; w < 12; w++) {
+        // Window sums of 1 to 7 runner histograms each, of very different ranges (sparse marks, far apart).
+        const one = new HistogramSum();
+        for (const e of windows(1 + (w % 7), seed + w)) one.add(e, 'x');
+        bySum.addSum(one);
+        byEncoding.add(one.encode(), 'x');
+      }
+      expect(latencyStats(bySum.histogram())).toEqual(latencyStats(byEncoding.histogram()));
+      expect(bySum.encode()).toBe(byEncoding.encode());
+    }
+  });
+
+  it('names what is wrong with corrupt counts: past the payload, beyond the trackable range, beyond the largest integer', () => {
+    /** A V2 compressed encoding of these ZigZag tokens (LEB128), with an extra byte claimed when `truncate`. */
+    const encoding = (tokens: bigint[], truncate = false): string => {
+      const body: number[] = [];
+      for (const t of tokens) {
+        let z = t >= 0n ? t * 2n : -t * 2n - 1n;
+        for (let i = 0; i < 8 && z >= 128n; i++, z >>= 7n) body.push(Number(z & 127n) | 128);
+        body.push(Number(z & 255n));
+      }
+      if (truncate) body.push(0x80);
+      const raw = Buffer.alloc(40 + body.length);
+      raw.writeInt32BE(0x1c849303 | 0x10, 0);
+      raw.writeInt32BE(body.length, 4);
+      raw.writeInt32BE(1, 8);
+      raw.writeInt32BE(3, 12);
+      raw.writeBigInt64BE(1n, 16);
+      raw.writeBigInt64BE(3_600_000_000n, 24);
+      raw.writeBigInt64BE(1n, 32);
+      Buffer.from(body).copy(raw, 40);
+      const z = deflateSync(raw);
+      const out = Buffer.alloc(8 + z.length);
+      out.writeInt32BE(0x1c849304 | 0x10, 0);
+      out.writeInt32BE(z.length, 4);
+      z.copy(out, 8);
+      return out.toString('base64');
+    };
+    const problem = (base64: string): string => {
+      try {
+        new HistogramSum().add(base64, 'w');
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'none';
+    };
+    expect(problem(encoding([-1000n, 5n, 7n]))).toBe('none');
+    expect(problem(encoding([-1000n, 5n], true))).toBe('w has a corrupt histogram (its counts run past the payload)');
+    expect(problem(encoding([-(2n ** 40n), 1n]))).toBe('w has a corrupt histogram (counts beyond the largest trackable value)');
+    expect(problem(encoding([-1000n, 2n ** 60n]))).toBe('w has a corrupt histogram (a count beyond the largest integer)');
   });
 
   it('still refuses a corrupt histogram with a user error', () => {
