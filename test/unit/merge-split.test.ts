@@ -120,6 +120,13 @@ describe('the split merge of runner files (parts side by side, joined in order)'
     await expectSameMerge(runnerFiles(4, [{ windows: 80 }, { windows: 80, shiftMs: 300 }, { windows: 80, shiftMs: 700 }], { aligned: false }));
   });
 
+  it('reads lines as the serial reader does: CRLF line ends, blank lines, no newline at the end', async () => {
+    const dir = runnerFiles(8, [{ windows: 70, summary: true }, { windows: 70 }]);
+    const a = join(dir, 'r0.perf.ndjson');
+    writeFileSync(a, readFileSync(a, 'utf8').trimEnd().split('\n').join('\r\n\r\n'));
+    await expectSameMerge(dir);
+  });
+
   it('leaves what it cannot vouch for to the serial merge: a truncated last line, windows out of order, a corrupt line', async () => {
     const truncated = runnerFiles(5, [{ windows: 60 }, { windows: 60 }]);
     writeFileSync(join(truncated, 'r1.perf.ndjson'), '{"type":"window","index":60,"startMs', { flag: 'a' });
