@@ -62,6 +62,24 @@ describe('perf loadtest --k6-out', () => {
     expect(Number(p95[0]!.value[1])).toBeGreaterThan(0);
   });
 
+  it('--parallel 2 into one Prometheus: each runner tags its samples, so the series sum to the whole test', async () => {
+    const testid = `perf-par-${Date.now()}`;
+    const r = await run(process.execPath, [CLI, 'loadtest', '--scenario', 'baseline', '--quick', '--rate', '20', '--warmup', '0s', '--parallel', '2', '--k6-out', 'experimental-prometheus-rw', '--', '--tag', `testid=${testid}`], {
+      cwd: repo,
+      env: { ...process.env, PERF_QUICK_TOTAL: '8s', K6_PROMETHEUS_RW_SERVER_URL: `${prom.url}/api/v1/write` },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('each runner tags its samples runner=r0, runner=r1');
+    const l = JSON.parse(readFileSync(join(repo, '.aiwg/working/performance/loadtest.json'), 'utf8')) as { overall: { requests: number }; runners: Array<{ runner: string; requests: number }> };
+    expect(l.runners.map((x) => x.runner)).toEqual(['r0', 'r1']);
+    // Without the tag both runners write the same series and Prometheus keeps one runner's counter, not the sum.
+    const per = await prom.query(`sum by (runner) (k6_http_reqs_total{testid="${testid}"})`);
+    expect(per.map((s) => s.metric.runner).sort()).toEqual(['r0', 'r1']);
+    for (const s of per) expect(Number(s.value[1]), `runner ${s.metric.runner}`).toBe(l.runners.find((x) => x.runner === s.metric.runner)!.requests);
+    const all = await prom.query(`sum(k6_http_reqs_total{testid="${testid}"})`);
+    expect(Number(all[0]!.value[1])).toBe(l.overall.requests);
+  });
+
   it('ships a Grafana dashboard whose Prometheus queries name series that the run landed', async () => {
     const dashboard = JSON.parse(readFileSync(join(ROOT, 'docs/grafana/perf-k6-dashboard.json'), 'utf8')) as { panels: Array<{ targets?: Array<{ expr?: string }> }> };
     const names = new Set(await prom.metricNames());

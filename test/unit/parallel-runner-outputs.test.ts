@@ -1,6 +1,6 @@
 // `perf loadtest --parallel N` with the user's own k6 outputs: N runners never share one file.
 import { describe, expect, it } from 'vitest';
-import { planRunnerOutputs, runnerK6Args, runnerOutput, runnerPath } from '../../k6-scripts/src/parallel/runner-outputs.js';
+import { planRunnerOutputs, runnerK6Args, runnerOutput, runnerPath, runnerTagArgs } from '../../k6-scripts/src/parallel/runner-outputs.js';
 import { isPerfError } from '../../core/errors.js';
 
 describe('--parallel: the user\'s k6 outputs, per runner', () => {
@@ -50,6 +50,27 @@ describe('--parallel: the user\'s k6 outputs, per runner', () => {
     expect(planRunnerOutputs(['csv=results.csv', 'experimental-prometheus-rw'], ['--out', 'json=x.json'], ['r0', 'r1'])).toEqual([
       '--out csv=results.csv with --parallel: each runner writes its own file (csv=results.r0.csv, csv=results.r1.csv)',
       '--out json=x.json with --parallel: each runner writes its own file (json=x.r0.json, json=x.r1.json)',
+      '--out experimental-prometheus-rw with --parallel: each runner tags its samples runner=r0, runner=r1 (one series per runner in the service; sum over "runner" for the whole test)',
     ]);
+    expect(planRunnerOutputs(['csv=results.csv'], ['--tag', 'runner=x'], ['r0', 'r1'])).toHaveLength(1);
+  });
+
+  it('tags each runner\'s samples when a service output receives them all, and only then', () => {
+    expect(runnerTagArgs(['experimental-prometheus-rw'], [], 'r1')).toEqual(['--tag', 'runner=r1']);
+    expect(runnerTagArgs([], ['-o', 'influxdb=http://127.0.0.1:8086/k6'], 'r0')).toEqual(['--tag', 'runner=r0']);
+    expect(runnerTagArgs(['csv=results.csv'], ['--out=json=a.json', '--tag', 'x=y'], 'r0')).toEqual([]);
+  });
+
+  it('refuses the user\'s own --tag runner= beside a service output, before any load (exit 2)', () => {
+    for (const args of [['--tag', 'runner=me'], ['--tag=runner=me']]) {
+      let err: unknown;
+      try {
+        planRunnerOutputs(['experimental-prometheus-rw'], args, ['r0', 'r1']);
+      } catch (e) {
+        err = e;
+      }
+      expect(isPerfError(err) && err.exitCode, args.join(' ')).toBe(2);
+      expect((err as Error).message).toContain('--tag runner=… cannot run with --parallel and --out experimental-prometheus-rw');
+    }
   });
 });

@@ -15,7 +15,7 @@ import { Interrupted, RuntimeFailure } from '../../../core/errors.js';
 import { FileTail } from '../file-tail.js';
 import { k6Completed, k6NotStarted, startK6, type K6Exit, type K6Process, type K6RunRequest } from '../run-k6.js';
 import { freeLoopbackPorts, k6Answers, resumeK6 } from './k6-rest.js';
-import { runnerK6Args, runnerOutput } from './runner-outputs.js';
+import { runnerK6Args, runnerOutput, runnerTagArgs } from './runner-outputs.js';
 import type { ParallelPlan, RunnerSlot } from './segments.js';
 
 /** How long the runners may take to load the script and open their REST API. */
@@ -68,7 +68,8 @@ export async function runParallelK6(req: ParallelRunRequest): Promise<ParallelOu
       ...req,
       // The user's own k6 outputs: one file per runner (checked before load: planRunnerOutputs).
       ...(req.extraOutputs ? { extraOutputs: req.extraOutputs.map((o) => runnerOutput(o, slot.runner)) } : {}),
-      ...(req.extraArgs ? { extraArgs: runnerK6Args(req.extraArgs, slot.runner) } : {}),
+      // A service output receives every runner's samples: each runner tags its own (runner=r0, …).
+      extraArgs: [...runnerTagArgs(req.extraOutputs ?? [], req.extraArgs ?? [], slot.runner), ...runnerK6Args(req.extraArgs ?? [], slot.runner)],
       outFile: file,
       keepThresholds: false,
       segment: { segment: slot.segment, sequence: req.plan.sequence },

@@ -5,7 +5,10 @@
  * bare `csv` is k6's `file.csv`); json to stdout (`json`, `json=-`) and outputs that send to a
  * service (Prometheus, InfluxDB, StatsD, OpenTelemetry, cloud) pass unchanged; `web-dashboard` (one HTTP
  * port and one report file per process) is refused before any load, as is any output this module does
- * not know. PURE.
+ * not know. A service receives every runner's samples: with a service output, each runner tags its own
+ * (`--tag runner=r0`, the test-wide tag k6's maintainers advise for k6 instances sharing one Prometheus),
+ * so their series stay apart in the service and sum to the whole test. perf's own output keys series by
+ * journey, name, scenario and status only, so the tag does not split perf's figures. PURE.
  */
 import { UserError } from '../../../core/errors.js';
 
@@ -25,11 +28,15 @@ function refuse(output: string, why: string): UserError {
   });
 }
 
+/** The test-wide tag that keeps runners' series apart in a service (`--tag runner=r0`). */
+export const RUNNER_TAG = 'runner';
+
+const outputName = (output: string): string => (output.includes('=') ? output.slice(0, output.indexOf('=')) : output);
+
 /** One `--out` value as runner `runner` must get it; a UserError (exit 2) when N runners cannot share it. */
 export function runnerOutput(output: string, runner: string): string {
-  const eq = output.indexOf('=');
-  const name = eq < 0 ? output : output.slice(0, eq);
-  const arg = eq < 0 ? '' : output.slice(eq + 1);
+  const name = outputName(output);
+  const arg = name.length < output.length ? output.slice(name.length + 1) : '';
   switch (name) {
     case 'json':
       return arg === '' || arg === '-' ? output : `json=${runnerPath(arg, runner)}`;
@@ -67,15 +74,49 @@ function outValues(args: readonly string[]): string[] {
   return args.flatMap((a, i) => OUT_FLAG.exec(a)?.[2] ?? ((args[i - 1] === '--out' || args[i - 1] === '-o') ? [a] : []));
 }
 
+const TAG_FLAG = /^--tag(?:=(.*))?$/;
+
+/** The `--tag` values among `k6 run` arguments (`--tag k=v`, `--tag=k=v`). */
+function tagValues(args: readonly string[]): string[] {
+  return args.flatMap((a, i) => {
+    const m = TAG_FLAG.exec(a);
+    if (!m) return [];
+    const v = m[1] ?? args[i + 1];
+    return v === undefined ? [] : [v];
+  });
+}
+
+/** The service outputs among the user's outputs and `k6 run` arguments. */
+const serviceOutputs = (outputs: readonly string[], args: readonly string[]): string[] =>
+  [...outputs, ...outValues(args)].filter((o) => SERVICE_OUTPUTS.has(outputName(o)));
+
+/** The `k6 run` arguments that tag runner `runner`'s samples: `--tag runner=<runner>` when a service output is used, else none. */
+export function runnerTagArgs(outputs: readonly string[], args: readonly string[], runner: string): string[] {
+  return serviceOutputs(outputs, args).length > 0 ? ['--tag', `${RUNNER_TAG}=${runner}`] : [];
+}
+
 /**
- * Checked before any load: a UserError (exit 2) when N runners cannot share an output; else what each
- * runner writes instead of the file the user named, one note per output ([] when nothing changes).
+ * Checked before any load: a UserError (exit 2) when N runners cannot share an output (or the user's own
+ * `--tag runner=` would hide which runner sent a series); else what each runner does differently, one
+ * note per output ([] when nothing changes).
  */
 export function planRunnerOutputs(outputs: readonly string[], args: readonly string[], runners: readonly string[]): string[] {
   const notes: string[] = [];
   for (const o of [...outputs, ...outValues(args)]) {
     const per = runners.map((r) => runnerOutput(o, r));
     if (per[0] !== o) notes.push(`--out ${o} with --parallel: each runner writes its own file (${per.join(', ')})`);
+  }
+  const services = serviceOutputs(outputs, args);
+  if (services.length > 0) {
+    if (tagValues(args).some((t) => t.startsWith(`${RUNNER_TAG}=`))) {
+      throw new UserError(`--tag ${RUNNER_TAG}=… cannot run with --parallel and --out ${services[0]}`, {
+        where: 'the k6 arguments after --',
+        fix: `drop it, or name your tag otherwise: perf tags each runner's samples ${RUNNER_TAG}=${runners[0]}, ${RUNNER_TAG}=${runners[1] ?? '…'} so that their series stay apart in the service`,
+      });
+    }
+    notes.push(
+      `--out ${services.join(', ')} with --parallel: each runner tags its samples ${runners.map((r) => `${RUNNER_TAG}=${r}`).join(', ')} (one series per runner in the service; sum over "${RUNNER_TAG}" for the whole test)`,
+    );
   }
   return notes;
 }
