@@ -79,12 +79,22 @@ export interface LoadtestK8s extends K8sResult {
 export type LoadtestResult = LoadtestRun | LoadtestK8s;
 
 /** Flag combinations that cannot run, found before anything starts (exit 2). */
-export function checkLoadtestRequest(r: Pick<LoadtestRequest, 'scenario' | 'script' | 'k8s' | 'apply'>): void {
+export function checkLoadtestRequest(r: Pick<LoadtestRequest, 'scenario' | 'script' | 'k8s' | 'apply'> & Partial<Pick<LoadtestRequest, 'k6Outputs' | 'k6Args'>>): void {
   if (!r.scenario && !r.script) {
     throw new UserError('no scenario given', { where: '--scenario', fix: `pass --scenario ${SCENARIO_NAMES.join('|')} (or --script <file> to run your own k6 script)` });
   }
   if (r.apply && !r.k8s) throw new UserError('--apply needs --k8s', { where: '--apply', fix: 'pass --k8s <dir> --apply (or drop --apply)' });
   if (r.k8s && r.script) throw new UserError('--k8s runs a generated scenario', { where: '--script', fix: 'pass --scenario with --k8s (not --script)' });
+  // The TestRun's runners get one `arguments` string, and a user's output needs its own settings (K6_*
+  // variables, often credentials) in the runner pods: perf writes neither, and says so instead of dropping them.
+  const outputs = r.k6Outputs ?? [];
+  if (r.k8s && (outputs.length > 0 || (r.k6Args ?? []).length > 0)) {
+    const what = outputs.length > 0 ? `--k6-out ${outputs.map((o) => o.split('=')[0]).join(', ')} (or K6_OUT)` : `the k6 arguments after -- (${r.k6Args!.length})`;
+    throw new UserError(`${what} cannot be carried into a k6-operator TestRun`, {
+      where: outputs.length > 0 ? '--k6-out / K6_OUT' : 'the k6 arguments after --',
+      fix: 'run --k8s without them, then add them to spec.arguments (and the output\'s K6_* settings to spec.runner.env) of the written testrun.yaml yourself. k6-operator gives every runner the same arguments, so a service receives all runners\' series under the same tags; perf\'s collector merges the whole test either way',
+    });
+  }
 }
 
 /** --parallel N checked against its range: this machine's cores for local runners, 1..256 for a TestRun. */

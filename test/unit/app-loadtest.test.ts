@@ -33,6 +33,22 @@ describe('perf loadtest: flags that cannot run are refused before anything start
     expect(() => checkLoadtestRequest({ scenario: 'soak', k8s: { dir: 'k8s', apply: true }, apply: true })).not.toThrow();
   });
 
+  it('refuses --k6-out and k6 arguments with --k8s instead of leaving them out of the TestRun, naming no credentials', () => {
+    const k8s = { dir: 'k8s', apply: false };
+    expect(() => checkLoadtestRequest({ scenario: 'soak', k8s, apply: false, k6Outputs: ['influxdb=http://user:secret@db:8086/k6'], k6Args: [] })).toThrow(
+      /--k6-out influxdb \(or K6_OUT\) cannot be carried into a k6-operator TestRun/,
+    );
+    let message = '';
+    try {
+      checkLoadtestRequest({ scenario: 'soak', k8s, apply: false, k6Outputs: ['influxdb=http://user:secret@db:8086/k6'], k6Args: [] });
+    } catch (err) {
+      message = `${(err as Error).message} ${JSON.stringify(err)}`;
+    }
+    expect(message).not.toContain('secret');
+    expect(() => checkLoadtestRequest({ scenario: 'soak', k8s, apply: false, k6Outputs: [], k6Args: ['--tag', 'x=y'] })).toThrow(/the k6 arguments after -- \(2\)/);
+    expect(() => checkLoadtestRequest({ scenario: 'soak', apply: false, k6Outputs: ['experimental-prometheus-rw'], k6Args: ['--tag', 'x=y'] })).not.toThrow();
+  });
+
   it('lets a TestRun have more runners than this machine has cores, but not local runners', () => {
     expect(loadtestParallelism(undefined, false)).toBeUndefined();
     expect(loadtestParallelism(64, true)).toBe(64);
