@@ -10,6 +10,8 @@
  * The bytes are a view of a reused buffer, valid until the next call.
  */
 
+import { adler32 } from './adler32.js';
+
 /** Longest code deflate allows for literals/lengths and for the code-length alphabet. */
 const MAX_BITS = 15;
 const MAX_CL_BITS = 7;
@@ -146,21 +148,6 @@ function put(value: number, bits: number): void {
     bitBuf >>>= 8;
     bitCnt -= 8;
   }
-}
-
-function adler32(b: Uint8Array, n: number): number {
-  let a = 1;
-  let s = 0;
-  for (let i = 0; i < n; ) {
-    const stop = Math.min(n, i + 5552);
-    for (; i < stop; i++) {
-      a += b[i]!;
-      s += a;
-    }
-    a %= 65521;
-    s %= 65521;
-  }
-  return ((s << 16) | a) >>> 0;
 }
 
 /** Run-length codes of the code lengths len[0, n) (symbols 16, 17, 18 of RFC 1951 3.2.7); returns how many. */

@@ -624,17 +624,9 @@ function readZigZagValue(b: Buffer, pos: number): number {
   return value;
 }
 
-/** One LEB128-64b9B ZigZag value at `pos`, as hdr-histogram-js's ZigZagEncoding.decode reads it. */
+/** One LEB128-64b9B ZigZag value at `pos`, as hdr-histogram-js's ZigZagEncoding.decode reads it (the cursor in zigZagEnd). */
 function readZigZag(b: Buffer, pos: number): number {
-  let v = b[pos++] ?? 0;
-  let value = v & 0x7f;
-  let scale = 128;
-  for (let i = 1; i < 9 && v & 0x80; i++) {
-    v = b[pos++] ?? 0;
-    value += (v & 0x7f) * scale;
-    scale *= 128;
-  }
-  zigZagEnd = pos;
+  const value = readZigZagValue(b, pos);
   return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
 }
 

@@ -164,6 +164,21 @@ export class K6WindowsLineChecker {
     this.tracker = new CorruptLineTracker(file, lenient, 'perf.k6-windows/v1 NDJSON');
   }
 
+  /**
+   * A window or summary line's series checked: false (the line counted corrupt) when it breaks the
+   * contract (`problem` first, then its series); an out-of-range figure throws; true when it is good.
+   */
+  private seriesOk(o: Record<string, unknown>, lineNo: number, what: 'window' | 'summary', problem: string | null): boolean {
+    const why = problem ?? seriesProblem(o);
+    if (why) {
+      this.tracker.corrupt(lineNo, why);
+      return false;
+    }
+    checkSeriesRanges(o, this.file, lineNo, what);
+    this.tracker.ok();
+    return true;
+  }
+
   line(line: string, lineNo: number): void {
     const { file, tracker, sink } = this;
     let o: unknown;
@@ -193,13 +208,7 @@ export class K6WindowsLineChecker {
     }
     switch (o.type) {
       case 'window': {
-        const problem = !isNum(o.startMs) || !isNum(o.endMs) ? 'window has no numeric startMs/endMs' : seriesProblem(o);
-        if (problem) {
-          tracker.corrupt(lineNo, problem);
-          return;
-        }
-        checkSeriesRanges(o, file, lineNo, 'window');
-        tracker.ok();
+        if (!this.seriesOk(o, lineNo, 'window', !isNum(o.startMs) || !isNum(o.endMs) ? 'window has no numeric startMs/endMs' : null)) return;
         sink.window({
           type: 'window',
           index: isNum(o.index) ? o.index : this.windows,
@@ -226,13 +235,7 @@ export class K6WindowsLineChecker {
         return;
       }
       case 'summary': {
-        const problem = seriesProblem(o);
-        if (problem) {
-          tracker.corrupt(lineNo, problem);
-          return;
-        }
-        checkSeriesRanges(o, file, lineNo, 'summary');
-        tracker.ok();
+        if (!this.seriesOk(o, lineNo, 'summary', null)) return;
         sink.summary({
           ...(o as unknown as K6SummaryLine),
           trends: normaliseSeries(o.trends),
