@@ -18,7 +18,7 @@ import { encodeSeriesSet, SeriesSetSum, type TrendHistogramState } from '../../a
 import { k6RunOfLines, type ReadK6WindowsOptions } from '../../analyzers/parsers/k6-windows.js';
 import type { K6WindowsLine } from '../../core/artifacts/k6-windows.js';
 import { UserError } from '../../core/errors.js';
-import { runPartJobStepwise, type PartJob } from './runner-part.js';
+import { runPartJobStepwise, unpackPartResult, type PackedPartResult, type PartJob } from './runner-part.js';
 import { planSplit, type SplitPlan } from './runner-split.js';
 
 export { isRunnerSet, runnerFilesOf, type MergedRunnerFiles } from './runner-files-serial.js';
@@ -133,8 +133,8 @@ function runPartOnThread(job: PartJob, signal: AbortSignal): Promise<PartResult>
       signal.removeEventListener('abort', stop);
       fn();
     };
-    worker.once('message', (msg: { ok: true; result: PartResult } | { ok: false; mismatch: boolean; message: string }) =>
-      settle(() => (msg.ok ? resolve(msg.result) : reject(msg.mismatch ? new MergePartMismatch(msg.message) : new Error(`a merge part failed: ${msg.message}`)))),
+    worker.once('message', (msg: { ok: true; packed: PackedPartResult } | { ok: false; mismatch: boolean; message: string }) =>
+      settle(() => (msg.ok ? resolve(unpackPartResult(msg.packed)) : reject(msg.mismatch ? new MergePartMismatch(msg.message) : new Error(`a merge part failed: ${msg.message}`)))),
     );
     // A thread that dies (out of memory, killed) leaves its part to the serial merge; an error of the part's
     // own code (a bug) is passed on.

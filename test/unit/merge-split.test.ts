@@ -1,94 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeHistogram, encodeHistogram, latencyStats, newHistogram, recordMs } from '../../analyzers/histogram.js';
+import { decodeHistogram, latencyStats } from '../../analyzers/histogram.js';
 import { readRunnerFiles as readSerially } from '../../capture/results/runner-files-serial.js';
-import type { K6WindowLine } from '../../core/artifacts/k6-windows.js';
-import { seededRandom } from '../../core/random.js';
 import { readRunnerFiles } from '../../capture/results/runner-files.js';
+import { removeRunnerFiles, runnerFiles } from '../helpers/runner-files.js';
 
 // The split merge (capture/results: the files cut in time, parts merged side by side, joined) must give
 // exactly the serial merge (analyzers/merge), the reference: the same lines, runners, totals and warnings,
 // and the same errors. Under vitest the parts run in-process (no compiled worker): the cut, the parts and
 // the join are what is tested here; bench/merge runs them on threads.
 
-const W = 1000;
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-interface RunnerSpec {
-  windows: number;
-  /** Window indices the runner skipped (a stall: no window written). */
-  gaps?: number[];
-  summary?: boolean;
-  abortAt?: number;
-  /** Milliseconds the runner's windows are shifted by (unaligned files). */
-  shiftMs?: number;
-}
-
-/** Runner files of one run: trends with histograms of very different ranges (so the totals resize), counters, rates, gauges. */
-function runnerFiles(seed: number, specs: RunnerSpec[], opts: { aligned?: boolean } = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'perf-merge-split-'));
-  dirs.push(dir);
-  const rand = seededRandom(seed);
-  const start = Math.floor(Date.UTC(2026, 0, 1) / W) * W;
-  specs.forEach((spec, r) => {
-    const shift = spec.shiftMs ?? 0;
-    const lines: unknown[] = [
-      {
-        schema: 'perf.k6-windows/v1', type: 'header', startMs: start + shift, windowMs: W, k6Version: 'v2.0.0', extensionVersion: 'test', slos: [], guard: null,
-        runId: 'run', runner: `r${r}`, segment: `${r}/${specs.length}:${r + 1}/${specs.length}`, segmentSequence: null, ...(opts.aligned === false ? {} : { alignedWindows: true }),
-      },
-    ];
-    let n = 0;
-    let reqs = 0;
-    for (let i = 0; i < spec.windows; i++) {
-      if (spec.gaps?.includes(i)) continue;
-      const trends = [];
-      const counters = [];
-      const rates = [];
-      for (const journey of ['browse', 'checkout']) {
-        for (const status of rand() < 0.25 ? ['2xx', '5xx'] : ['2xx']) {
-          const h = newHistogram();
-          const count = 1 + Math.floor(rand() * 30);
-          // Mostly tens of ms; now and then minutes, at any time, so the run totals resize at different points.
-          const scale = rand() < 0.03 ? 200_000 : rand() < 0.1 ? 0.5 : 50;
-          let sum = 0;
-          let min = Infinity;
-          let max = 0;
-          for (let k = 0; k < count; k++) {
-            const ms = 0.01 + rand() * scale;
-            recordMs(h, ms);
-            sum += ms;
-            min = Math.min(min, ms);
-            max = Math.max(max, ms);
-          }
-          const tags = { journey, name: journey === 'browse' ? 'GET /' : 'POST /order', status };
-          trends.push({ metric: 'http_req_duration', tags, count, min, max, sum, histogram: encodeHistogram(h) });
-          counters.push({ metric: 'http_reqs', tags, value: count });
-          rates.push({ metric: 'http_req_failed', tags, trues: status === '5xx' ? count : 0, total: count });
-          reqs += count;
-        }
-      }
-      counters.push({ metric: 'data_received', tags: {}, value: rand() * 1e6 });
-      const w: K6WindowLine = {
-        type: 'window', index: n++, startMs: start + shift + i * W, endMs: start + shift + (i + 1) * W,
-        trends, counters, rates, gauges: [{ metric: 'vus', tags: {}, value: 1 + Math.floor(rand() * 9), max: 10 }],
-      };
-      lines.push(w);
-      if (spec.abortAt === i) lines.push({ type: 'abort', atMs: w.endMs, slo: 'latency', reason: 'burn rate', longBurnRate: 20, shortBurnRate: 30 });
-    }
-    if (spec.summary) {
-      lines.push({
-        type: 'summary', startMs: start + shift, endMs: start + shift + spec.windows * W, windows: n, aborted: null,
-        trends: [], counters: [{ metric: 'http_reqs', tags: {}, value: reqs }], rates: [], gauges: [],
-      });
-    }
-    writeFileSync(join(dir, `r${r}.perf.ndjson`), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-  });
-  return dir;
-}
+afterAll(removeRunnerFiles);
 
 /** The split merge gives the serial one, in `parts` parts (or serially: 1, when it should not vouch for the input). */
 async function expectSameMerge(dir: string, ranIn: (parts: number) => number = (p) => p): Promise<void> {
