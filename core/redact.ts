@@ -3,6 +3,11 @@ const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-a
 /** A header whose value is a secret whatever it holds (Authorization, Cookie, API keys). */
 export const isSecretHeader = (name: string): boolean => SECRET_HEADER.test(name);
 const SECRET_KEY = /(token|secret|password|passwd|pwd|apikey|api_key|authorization|cookie|session|credential|private_key|dsn|database_url|db_url)/i;
+/**
+ * Well-known variables whose names match SECRET_KEY but hold no secret: the shell's working directories
+ * (PWD, OLDPWD: every path under them would read [REDACTED]) and a desktop session's description.
+ */
+const NOT_SECRET_ENV = /^(PWD|OLDPWD|DESKTOP_SESSION|SESSION_MANAGER|DBUS_SESSION_BUS_ADDRESS|XDG_SESSION_[A-Z_]+)$/;
 /** Credentials inside a URL: scheme://user:password@host. */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
 
@@ -50,7 +55,7 @@ export class SecretSet {
   addEnv(env: Record<string, string | undefined>, templates: Record<string, string> = {}): void {
     for (const [name, value] of Object.entries(env)) {
       if (value === undefined) continue;
-      if (SECRET_KEY.test(name) || /\$\{/.test(templates[name] ?? '')) this.add(value);
+      if ((SECRET_KEY.test(name) && !NOT_SECRET_ENV.test(name)) || /\$\{/.test(templates[name] ?? '')) this.add(value);
     }
   }
 
