@@ -74,15 +74,36 @@ export function describeExit(exit: RunnerExit | undefined): string {
   return exit.signal ? `killed by ${exit.signal}` : `exit ${exit.code ?? 'unknown'}`;
 }
 
+/**
+ * Runners grouped by `key`, in runner order, a group's runners named once: 16 runners that stopped the
+ * same way read as one group ("r0, r1, r2, r3, r4 … r15"), not 16 repeats of the same words.
+ */
+function groupBy(runners: readonly RunnerRecord[], key: (r: RunnerRecord) => string): { runners: RunnerRecord[]; key: string }[] {
+  const groups = new Map<string, RunnerRecord[]>();
+  for (const r of runners) {
+    const k = key(r);
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
+  }
+  return [...groups].map(([k, rs]) => ({ runners: rs, key: k }));
+}
+
+/** Names of a group's runners: all up to 6, else the first five and the last. */
+function namesOf(runners: readonly RunnerRecord[]): string {
+  const names = runners.map((r) => r.runner);
+  return names.length <= 6 ? names.join(', ') : `${names.slice(0, 5).join(', ')} … ${names.at(-1)!}`;
+}
+
 /** The runners that fell short, in one sentence for a verdict; null when every runner ran its whole share. */
 export function shortLoad(runners: readonly RunnerRecord[]): string | null {
   const short = runners.filter((r) => r.short);
   if (short.length === 0) return null;
-  const one = (r: RunnerRecord): string => {
-    const how = r.exitStatus ? `, ${describeExit(r.exitStatus)}` : '';
-    return `runner ${r.runner}${r.segment ? ` (segment ${r.segment})` : ''}${how}: ${r.shortReason ?? 'short'}`;
-  };
-  return `${short.length} of ${runners.length} runners fell short (${short.map(one).join('; ')})`;
+  const how = (r: RunnerRecord): string => `${r.exitStatus ? `, ${describeExit(r.exitStatus)}` : ''}: ${r.shortReason ?? 'short'}`;
+  const parts = groupBy(short, how).map(({ runners: rs, key }) =>
+    rs.length === 1 ? `runner ${rs[0]!.runner}${rs[0]!.segment ? ` (segment ${rs[0]!.segment})` : ''}${key}` : `${rs.length} runners (${namesOf(rs)})${key}`,
+  );
+  return `${short.length} of ${runners.length} runners fell short (${parts.join('; ')})`;
 }
 
 export interface MergedRunners {
@@ -291,7 +312,10 @@ export class LiveMerge {
       );
     }
     for (const [runner, n] of this.late) out.push(`${n} window(s) of runner "${runner}" arrived after their merged window was closed; they count in the next merged window`);
-    for (const r of runners) if (r.short) out.push(`runner "${r.runner}"${r.segment ? ` (segment ${r.segment})` : ''} is short: ${r.shortReason}; the merged load is short of the test's`);
+    for (const { runners: rs, key } of groupBy(runners.filter((r) => r.short), (r) => r.shortReason ?? 'short')) {
+      const who = rs.length === 1 ? `runner "${rs[0]!.runner}"${rs[0]!.segment ? ` (segment ${rs[0]!.segment})` : ''} is` : `${rs.length} runners (${namesOf(rs)}) are`;
+      out.push(`${who} short: ${key}; the merged load is short of the test's`);
+    }
     return out;
   }
 
@@ -575,6 +599,6 @@ export function mergeRunners(inputs: RunnerInput[]): MergedRunners {
 export function describeRunners(runners: readonly RunnerRecord[]): string {
   const names = runners.map((r) => (r.segment ? `${r.runner} ${r.segment}` : r.runner)).join(', ');
   const short = runners.filter((r) => r.short);
-  return `${runners.length} runner${runners.length === 1 ? '' : 's'} (${names}), ${short.length === 0 ? 'none short' : `${short.length} short: ${short.map((r) => `${r.runner} — ${r.shortReason}`).join('; ')}`}`;
+  const groups = groupBy(short, (r) => r.shortReason ?? 'short').map(({ runners: rs, key }) => `${namesOf(rs)} — ${key}`);
+  return `${runners.length} runner${runners.length === 1 ? '' : 's'} (${names}), ${short.length === 0 ? 'none short' : `${short.length} short: ${groups.join('; ')}`}`;
 }
-

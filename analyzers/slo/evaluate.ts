@@ -1,5 +1,6 @@
 import type { SloPayload, SloResult, SloStatus } from '../../core/artifacts/schemas.js';
 import { burnRateAlerts, type WindowEvents } from './alerts.js';
+import { fmtBurnRate } from '../../core/format.js';
 import { dec } from './decimal.js';
 import { allowedBadFraction, badEvents, errorBudget } from './error-budget.js';
 import { percentileLabel, type Aggregate, type EvalSlo, type SloInput } from './model.js';
@@ -93,7 +94,7 @@ function evaluateOne(slo: EvalSlo, input: SloInput, margin: number): SloResult {
       if (actual > threshold || budgetFail) status = 'FAIL';
       else if (actual > threshold * (1 - margin) || (bad !== null && burnRate > 1 - margin)) status = 'PARTIAL';
       else status = 'PASS';
-      if (actual <= threshold && budgetFail) notes.push(`${percentileLabel(p)} is within ${threshold} ms but the error budget is overspent (burn rate ${burnRate})`);
+      if (actual <= threshold && budgetFail) notes.push(`${percentileLabel(p)} is within ${threshold} ms but the error budget is overspent (burn rate ${fmtBurnRate(burnRate)})`);
     }
   } else {
     actual = bad === null || agg.total === 0 ? null : slo.sli === 'availability' ? dec((1 - badN / agg.total) * 100) : dec((badN / agg.total) * 100);

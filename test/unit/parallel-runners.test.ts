@@ -1,7 +1,7 @@
 // perf loadtest --parallel: the k6 command line of one runner, where its file goes, and the sentence
 // the verdict gives when runners fall short.
 import { describe, expect, it } from 'vitest';
-import { describeExit, shortLoad, type RunnerRecord } from '../../analyzers/merge/index.js';
+import { describeExit, describeRunners, shortLoad, type RunnerRecord } from '../../analyzers/merge/index.js';
 import { runDidNotHappen } from '../../analyzers/slo/run-validity.js';
 import { runnerFile } from '../../k6-scripts/src/parallel/run-parallel.js';
 import { k6Args, k6Completed } from '../../k6-scripts/src/run-k6.js';
@@ -70,5 +70,15 @@ describe('the short-load verdict', () => {
     expect(text).toBe('1 of 2 runners fell short (runner r1 (segment 1/2:1), killed by SIGKILL: no summary line (its k6 process died): its load ended early)');
     // … and the gate cannot pass it, whatever the SLOs say.
     expect(runDidNotHappen({ requests: 700, failed: 0, shortLoad: text })).toEqual([`the load was short: ${text}; the merged figures cover less than the planned load`]);
+  });
+
+  it('says once what many runners share: 16 runners without a summary are one group, a runner that ended otherwise its own', () => {
+    const stopped = 'no summary line: k6 stopped before finishing';
+    const runners = Array.from({ length: 16 }, (_, i) => record({ runner: `r${i}`, segment: `${i}/16:${i + 1}/16`, complete: false, short: i !== 3, shortReason: i === 3 ? null : stopped }));
+    runners[7] = { ...runners[7]!, shortReason: 'its last window ends 20 s before the other runners\' last', complete: true };
+    expect(shortLoad(runners)).toBe(
+      `15 of 16 runners fell short (14 runners (r0, r1, r2, r4, r5 … r15): ${stopped}; runner r7 (segment 7/16:8/16): its last window ends 20 s before the other runners' last)`,
+    );
+    expect(describeRunners(runners)).toMatch(new RegExp(`, 15 short: r0, r1, r2, r4, r5 … r15 — ${stopped}; r7 — its last window ends 20 s`));
   });
 });

@@ -101,6 +101,16 @@ describe('SLO test vectors (hand-computed error budget and burn rate)', () => {
     expect(r.note).toMatch(/within 100 ms but the error budget is overspent/);
   });
 
+  it('says the burn rate of an overspent budget as the rest of the verdict does (rounded, not 12 digits)', () => {
+    const r = evaluateSlos(
+      [slo({ sli: 'latency', objective: 99, percentile: 99, thresholdMs: 100 })],
+      input({ total: 3000, failed: 0, slow: 502, pct: { 99: 95 }, durationMs: 10 * 60_000 }),
+    ).slos[0]!;
+    // 502/3000 = 0.16733…, allowed 0.01: burn rate 16.7333333333
+    expect(r.burnRate).toBe(16.7333333333);
+    expect(r.note).toMatch(/the error budget is overspent \(burn rate 16\.7\)/);
+  });
+
   it('6: latency above 90 % of its threshold is PARTIAL, above the threshold FAIL', () => {
     const mk = (p95: number) =>
       evaluateSlos([slo({ sli: 'latency', objective: 99, percentile: 95, thresholdMs: 300 })], input({ total: 1000, failed: 0, slow: 0, pct: { 95: p95 }, durationMs: HOUR })).slos[0]!.status;
