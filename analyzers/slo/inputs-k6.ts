@@ -1,5 +1,5 @@
 import type { CounterSeries, K6Run, RateSeries, SeriesTags, TrendSeries } from '../../core/artifacts/k6-windows.js';
-import { countAboveMs, decodeHistogram, mergeHistograms, percentileMs, type Histogram } from '../histogram.js';
+import { countAboveEncodedMs, decodeHistogram, mergeHistograms, percentileMs, type Histogram } from '../histogram.js';
 import { UserError } from '../../core/errors.js';
 import type { Aggregate, InputWindow, SloInput } from './model.js';
 
@@ -14,15 +14,7 @@ const FAILED_CLASSES = new Set(['5xx', '0xx']);
 /** Status classes whose slow requests are not already failures. */
 const NOT_SLOW_CANDIDATES = new Set(['4xx', '5xx', '0xx']);
 
-const decoded = new WeakMap<TrendSeries, Histogram>();
-const hist = (t: TrendSeries, file: string): Histogram => {
-  let h = decoded.get(t);
-  if (!h) {
-    h = decodeHistogram(t.histogram, `${file ? `${file}: ` : ''}series ${t.metric} ${JSON.stringify(t.tags)}`, { resizable: false });
-    decoded.set(t, h);
-  }
-  return h;
-};
+const seriesName = (t: TrendSeries, file: string): string => `${file ? `${file}: ` : ''}series ${t.metric} ${JSON.stringify(t.tags)}`;
 
 interface SeriesSet {
   trends: TrendSeries[];
@@ -51,7 +43,7 @@ export function k6Aggregate(set: SeriesSet, journey: string | undefined, duratio
     failedSource = 'status >= 500';
   }
   let merged: Histogram | null = null;
-  const all = (): Histogram => (merged ??= mergeHistograms(trends.map((t) => hist(t, file))));
+  const all = (): Histogram => (merged ??= mergeHistograms(trends.map((t) => decodeHistogram(t.histogram, seriesName(t, file), { resizable: false }))));
   return {
     total,
     failed,
@@ -61,7 +53,7 @@ export function k6Aggregate(set: SeriesSet, journey: string | undefined, duratio
       for (const t of trends) {
         if (t.tags.status !== undefined && NOT_SLOW_CANDIDATES.has(t.tags.status)) continue;
         if (t.max <= thresholdMs) continue;
-        n += countAboveMs(hist(t, file), thresholdMs);
+        n += countAboveEncodedMs(t.histogram, thresholdMs, seriesName(t, file));
       }
       return n;
     },

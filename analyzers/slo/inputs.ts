@@ -1,6 +1,6 @@
 import type { LoadFigures } from '../../core/artifacts/schemas.js';
 import { UserError } from '../../core/errors.js';
-import { countAboveMs, decodeHistogram, percentileMs, type Histogram } from '../histogram.js';
+import { countAboveEncodedMs, decodeHistogram, percentileMs, type Histogram } from '../histogram.js';
 import { checkFigure, outOfRange } from '../parsers/figures.js';
 import { documentFormat, describeDocument, type InputFormat } from '../parsers/detect.js';
 import { parseK6Summary, type K6Summary, type SummaryMetric } from '../parsers/k6-summary.js';
@@ -44,13 +44,27 @@ export function sloInputFromDocument(doc: unknown, format: InputFormat, file: st
   }
 }
 
-function decodeOrFail(b64: unknown, file: string, what: string): Histogram {
-  if (typeof b64 !== 'string' || b64 === '') throw new UserError(`${what} has no histogram`, { where: file, fix: 'pass the artifact perf wrote, unchanged' });
-  return decodeHistogram(b64, `${file}: ${what}`);
+/**
+ * An artifact's histogram (checked present when first used): slow requests are counted straight from its
+ * encoding, and it is decoded once, when a percentile is asked. A window's is never held decoded: a long
+ * run's windows would hold a counts array each.
+ */
+interface ArtifactHistogram {
+  countAboveMs(thresholdMs: number): number;
+  decoded(): Histogram;
+}
+
+function artifactHistogram(b64: unknown, file: string, what: string): ArtifactHistogram {
+  const encoded = (): string => {
+    if (typeof b64 !== 'string' || b64 === '') throw new UserError(`${what} has no histogram`, { where: file, fix: 'pass the artifact perf wrote, unchanged' });
+    return b64;
+  };
+  const decoded = lazy(() => decodeHistogram(encoded(), `${file}: ${what}`, { resizable: false }));
+  return { countAboveMs: (ms) => countAboveEncodedMs(encoded(), ms, `${file}: ${what}`), decoded };
 }
 
 /** An aggregate over requests/errors/histogram figures (perf artifacts). Errors are the failures. */
-function figuresAggregate(requests: number, errors: number, histogram: () => Histogram): Aggregate {
+function figuresAggregate(requests: number, errors: number, histogram: ArtifactHistogram): Aggregate {
   return {
     total: requests,
     failed: errors,
@@ -58,10 +72,10 @@ function figuresAggregate(requests: number, errors: number, histogram: () => His
     slowerThan(thresholdMs) {
       // The artifact's histogram covers every request, failed ones too: count slow ones, then the caller
       // caps failed + slow at the total (a slow failure may count twice when both are present).
-      return countAboveMs(histogram(), thresholdMs);
+      return histogram.countAboveMs(thresholdMs);
     },
     percentile(p) {
-      const h = histogram();
+      const h = histogram.decoded();
       return h.totalCount === 0 ? null : percentileMs(h, p);
     },
   };
@@ -100,10 +114,10 @@ function fromArtifact(doc: unknown, format: 'perf.baseline/v1' | 'perf.loadtest/
   const overall = checkFigures(doc.overall, file, '"overall"');
   if (!Array.isArray(doc.journeys)) throw new UserError('"journeys" is not an array', { where: file, fix: 'pass the artifact perf wrote, unchanged' });
   const journeys = doc.journeys.map((j, i) => checkFigures(j, file, `journeys[${i}]`));
-  const hists = new Map<string, () => Histogram>();
-  const histOf = (f: LoadFigures, what: string): (() => Histogram) => {
+  const hists = new Map<string, ArtifactHistogram>();
+  const histOf = (f: LoadFigures, what: string): ArtifactHistogram => {
     let h = hists.get(what);
-    if (!h) hists.set(what, (h = lazy(() => decodeOrFail(f.histogram, file, what))));
+    if (!h) hists.set(what, (h = artifactHistogram(f.histogram, file, what)));
     return h;
   };
   const aggregate = (journey?: string): Aggregate | null => {
@@ -122,16 +136,15 @@ function fromArtifact(doc: unknown, format: 'perf.baseline/v1' | 'perf.loadtest/
         checkCounts(w, file, `windows[${i}]`);
         if (w.endMs < w.startMs) throw outOfRange(file, `windows[${i}].endMs`, `(${w.endMs}) is before startMs (${w.startMs})`);
         const js = isObj(w.journeys) ? w.journeys : {};
-        const whole = lazy(() => decodeOrFail(w.histogram, file, `windows[${i}]`));
         return {
           startMs: w.startMs,
           endMs: w.endMs,
           aggregate(journey?: string) {
-            if (journey === undefined) return figuresAggregate(w.requests as number, w.errors as number, whole);
+            if (journey === undefined) return figuresAggregate(w.requests as number, w.errors as number, artifactHistogram(w.histogram, file, `windows[${i}]`));
             const j = js[journey];
             if (!isObj(j) || !isNum(j.requests) || !isNum(j.errors)) return null;
             checkCounts(j, file, `windows[${i}].journeys.${journey}`);
-            return figuresAggregate(j.requests, j.errors, lazy(() => decodeOrFail(j.histogram, file, `windows[${i}].journeys.${journey}`)));
+            return figuresAggregate(j.requests, j.errors, artifactHistogram(j.histogram, file, `windows[${i}].journeys.${journey}`));
           },
         };
       });

@@ -1,4 +1,4 @@
-import { countAboveMs, decodeHistogram } from '../../analyzers/histogram.js';
+import { countAboveEncodedMs } from '../../analyzers/histogram.js';
 import { allowedBadFraction, badEvents, burnRate, consumedSeries, type BudgetSlo } from '../../analyzers/slo/error-budget.js';
 import type { LoadTestPayload, LoadWindow, SloPayload, SloResult } from '../../core/artifacts/schemas.js';
 import type { Artifact } from '../../core/artifacts/store.js';
@@ -65,7 +65,7 @@ function windowEvents(w: LoadWindow, i: number, slo: BudgetSlo, journey: string 
   const { bad } = badEvents(slo, {
     total: src.requests,
     failed: src.errors,
-    slowerThan: (ms) => (typeof hist === 'string' && hist !== '' ? countAboveMs(decodeHistogram(hist, `windows[${i}]`, { resizable: false }), ms) : null),
+    slowerThan: (ms) => (typeof hist === 'string' && hist !== '' ? countAboveEncodedMs(hist, ms, `windows[${i}]`) : null),
   });
   if (slo.sli === 'latency' && (typeof hist !== 'string' || hist === '')) return undefined;
   return { total: src.requests, bad: bad ?? 0 };

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { countAboveMs, decodeHistogram } from '../../analyzers/histogram.js';
+import { countAboveEncodedMs, countAboveMs, decodeHistogram } from '../../analyzers/histogram.js';
 import { burnDown } from '../../report/charts/burn-down.js';
 import { burnRate, consumedPct } from '../../analyzers/slo/error-budget.js';
 import { distributionsOf, percentileCurve } from '../../report/charts/distribution.js';
@@ -180,6 +180,8 @@ describe('count of slow requests', () => {
         const enc = encodeHistogram(h);
         expect(countAboveMs(decodeHistogram(enc), thr)).toBe(countAboveMs(h, thr));
         expect(countAboveMs(decodeHistogram(enc, 'test', { resizable: false }), thr)).toBe(countAboveMs(h, thr));
+        // … and counted from the encoding, without decoding it (what slo-check does for every window).
+        expect(countAboveEncodedMs(enc, thr)).toBe(countAboveMs(h, thr));
       }),
       { numRuns: 200 },
     );

@@ -211,7 +211,7 @@ describe('multi-window burn-rate alerts (SRE workbook)', () => {
 
 describe('count above a latency threshold', () => {
   it('counts every value whose HDR bucket starts above the threshold, on recorded and decoded histograms', async () => {
-    const { countAboveMs, decodeHistogram, newHistogram, recordMs, encodeHistogram } = await import('../../analyzers/histogram.js');
+    const { countAboveEncodedMs, countAboveMs, decodeHistogram, newHistogram, recordMs, encodeHistogram } = await import('../../analyzers/histogram.js');
     const h = newHistogram();
     const values: number[] = [];
     let x = 1;
@@ -228,6 +228,20 @@ describe('count above a latency threshold', () => {
     for (const t of [0, 0.001, 0.5, 1, 10, 99.99, 100, 250, 512.3, 1030, 2999, 3001, 4000, 1e6]) {
       expect(countAboveMs(h, t), `threshold ${t}`).toBe(oracle(t));
       expect(countAboveMs(d, t), `decoded, threshold ${t}`).toBe(oracle(t));
+      expect(countAboveEncodedMs(encodeHistogram(h), t), `from the encoding, threshold ${t}`).toBe(oracle(t));
     }
+  });
+
+  it('counted from the encoding: another layout is decoded as before, a corrupt payload is an input error naming it', async () => {
+    const hdr = await import('hdr-histogram-js');
+    const { countAboveEncodedMs, countAboveMs, decodeHistogram } = await import('../../analyzers/histogram.js');
+    const { UserError } = await import('../../core/errors.js');
+    const two = hdr.build({ numberOfSignificantValueDigits: 2, bitBucketSize: 32 });
+    for (let i = 1; i <= 400; i++) two.recordValue(i * 997);
+    const enc = hdr.encodeIntoCompressedBase64(two);
+    for (const t of [0, 50, 200, 399]) expect(countAboveEncodedMs(enc, t)).toBe(countAboveMs(decodeHistogram(enc), t));
+    const bad = () => countAboveEncodedMs('HISTFAAAAAh42gEAAP//AAAAAQ==', 10, 'windows[3]');
+    expect(bad).toThrow(UserError);
+    expect(bad).toThrow(/windows\[3\] has a corrupt histogram/);
   });
 });
