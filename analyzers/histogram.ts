@@ -126,24 +126,14 @@ export function countAboveEncodedMs(base64: string, thresholdMs: number, what = 
   const from = Math.max(0, LAYOUT.countsArrayIndex(Math.max(0, limitUs)) + 1);
   // The library's decoder refuses counts past the counts array its header's range sizes.
   const length = LAYOUT.determineArrayLengthNeeded(enc.highest);
-  const raw = enc.raw;
-  const end = 40 + enc.payloadLength;
-  let pos = 40;
-  let index = 0;
   let n = 0;
-  while (pos < end) {
-    const v = readZigZag(raw, pos);
-    pos = zigZagEnd;
-    if (v < 0) index -= v;
-    else {
-      if (v > 0) {
-        if (index >= length) throw enc.bad('its counts do not decode');
-        if (index >= from) n += v;
-      }
-      index++;
-    }
-  }
-  if (pos !== end) throw enc.bad('its counts run past the payload');
+  let tooFar = false;
+  const complete = forEachCount(enc.raw, 40 + enc.payloadLength, (index, count) => {
+    if (index >= length) tooFar = true;
+    else if (index >= from) n += count;
+  });
+  if (tooFar) throw enc.bad('its counts do not decode');
+  if (!complete) throw enc.bad('its counts run past the payload');
   return n;
 }
 
@@ -226,50 +216,29 @@ function giveBackCounts(counts: Counts, lo: number, hi: number): void {
   if (countsPool.length < 64) countsPool.push(counts);
 }
 
-/** What walkPayload found: the highest and lowest non-zero index, the lowest above 0 (value 0 aside; -1: none), and the counts' sum. */
+/** What addPayload found: the highest and lowest non-zero index, the lowest above 0 (value 0 aside; -1: none), and the counts' sum. */
 let walkMaxIndex = -1;
 let walkLowIndex = -1;
 let walkMinNonZeroIndex = -1;
 let walkTotal = 0;
 
 /**
- * Walks an encoding's counts once (sets the walk* figures), adding them into `into` when given (sized
- * for them). Returns why the counts are corrupt, or null.
+ * Visits an encoding's non-zero counts in index order: the walk of its ZigZag tokens off the hot path
+ * (HistogramSum.addPayload has its own, inlined). False when the tokens run past the payload.
  */
-function walkPayload(raw: Buffer, end: number, into: Counts | null): string | null {
-  const values = into?.values;
-  const marks = into?.marks;
+function forEachCount(raw: Buffer, end: number, visit: (index: number, count: number) => void): boolean {
   let pos = 40;
   let index = 0;
-  let maxIndex = -1;
-  let lowIndex = -1;
-  let minNonZeroIndex = -1;
-  let total = 0;
   while (pos < end) {
     const v = readZigZag(raw, pos);
     pos = zigZagEnd;
     if (v < 0) index -= v;
     else {
-      if (v > 0) {
-        maxIndex = index;
-        if (lowIndex === -1) lowIndex = index;
-        if (minNonZeroIndex === -1 && index !== 0) minNonZeroIndex = index;
-        total += v;
-        if (values) {
-          const sum = values[index]! + v;
-          if (sum > Number.MAX_SAFE_INTEGER) return 'a count beyond the largest integer';
-          values[index] = sum;
-          marks![index >>> 5] = marks![index >>> 5]! | (1 << (index & 31));
-        }
-      }
+      if (v > 0) visit(index, v);
       index++;
     }
   }
-  walkMaxIndex = maxIndex;
-  walkLowIndex = lowIndex;
-  walkMinNonZeroIndex = minNonZeroIndex;
-  walkTotal = total;
-  return pos === end ? null : 'its counts run past the payload';
+  return pos === end;
 }
 
 /**
@@ -317,9 +286,9 @@ export class HistogramSum {
     // One walk adds the counts, their storage grown as indices come; the resize the encoding names then
     // follows the max index, as if sized for it first. A problem: the checking walk says which, as before.
     if (!this.addPayload(raw, end)) {
-      const corrupt = walkPayload(raw, end, null);
-      if (corrupt) throw enc.bad(corrupt);
-      if (!(highestAt(walkMaxIndex) <= MAX_TRACKABLE)) throw enc.bad('counts beyond the largest trackable value');
+      let maxIndex = -1;
+      if (!forEachCount(raw, end, (i) => (maxIndex = i))) throw enc.bad('its counts run past the payload');
+      if (!(highestAt(maxIndex) <= MAX_TRACKABLE)) throw enc.bad('counts beyond the largest trackable value');
       throw enc.bad('a count beyond the largest integer');
     }
     const maxIndex = walkMaxIndex;
@@ -334,8 +303,8 @@ export class HistogramSum {
 
   /**
    * Adds an encoding's counts into the storage (grown to the indices met, up to the largest trackable),
-   * setting the walk* figures as walkPayload does; false on anything walkPayload would call corrupt, an
-   * index beyond the trackable, or a count beyond the largest integer (the sum is then not to be used).
+   * setting the walk* figures; false on tokens that run past the payload, an index beyond the trackable,
+   * or a count beyond the largest integer (the sum is then not to be used: `add` then says which).
    */
   private addPayload(raw: Buffer, end: number): boolean {
     let values = this.counts?.values;
