@@ -54,6 +54,13 @@ export function bucketOfWindow(headers: readonly K6WindowsHeader[], startMs: num
   return Math.floor(((startMs + endMs) / 2 - origin) / headers[0]!.windowMs);
 }
 
+/**
+ * A stream perf merged from runners' streams (LiveMerge's header): a segment sequence, but no runner and
+ * no segment of its own. The perf output writes its runner and segment with every segment sequence, so
+ * no runner's file reads this way. Merging such a stream with its runners would count them twice.
+ */
+export const isMergedStream = (h: K6WindowsHeader): boolean => h.segmentSequence !== undefined && h.segment === undefined && h.runner === undefined;
+
 /** A runner file's runner: its header's `runner`, else the file's name. */
 export const runnerNameOf = (h: K6WindowsHeader, file: string): string => h.runner ?? basename(file);
 
@@ -204,6 +211,8 @@ export class LiveMerge {
   private readonly notes = new Set<string>();
   private finished = false;
   private readonly totals: SeriesSetSum | null;
+  /** Where a merged stream (isMergedStream) came from, when one was added. */
+  private mergedSource: string | null = null;
 
   constructor(private readonly opts: LiveMergeOptions = {}) {
     this.originMs = opts.originMs ?? null;
@@ -321,6 +330,14 @@ export class LiveMerge {
 
   private addHeader(runner: string, h: K6WindowsHeader, source: string): void {
     const f = this.first;
+    if (isMergedStream(h)) this.mergedSource ??= source;
+    if (f && this.mergedSource !== null) {
+      throw mismatch(
+        `perf's merge of runner files (its header has a segment sequence but no runner) given with other runner files: their requests would count twice`,
+        this.mergedSource,
+        'pass the runner files without it, or the merged file alone',
+      );
+    }
     if (f) {
       const firstSource = [...this.state.values()][0]!.source;
       if (h.windowMs !== f.windowMs) {

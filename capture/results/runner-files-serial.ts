@@ -10,7 +10,7 @@ import type { K6AbortLine, K6Run, K6SummaryLine, K6WindowLine, K6WindowsHeader, 
 import type { RunnerRecord } from '../../core/contract/artifacts.js';
 import { UserError } from '../../core/errors.js';
 import { k6RunOfLines } from '../../analyzers/parsers/k6-windows.js';
-import { LiveMerge, mergeRunners, runnerNameOf, type MergedRunners } from '../../analyzers/merge/runners.js';
+import { isMergedStream, LiveMerge, mergeRunners, runnerNameOf, type MergedRunners } from '../../analyzers/merge/runners.js';
 import { openHead } from './file-lines.js';
 import { K6_WINDOWS_SCHEMA, readK6WindowsLines, streamK6WindowsFile, type K6WindowsSink, type ReadK6WindowsOptions } from './k6-files.js';
 
@@ -37,32 +37,68 @@ export function isRunnerSet(paths: readonly string[]): boolean {
   return paths.length > 1 || (paths.length === 1 && isDir(paths[0]!));
 }
 
-/** The perf.k6-windows/v1 files a folder holds (by their first line, not their name), sorted by name. */
-async function windowsFilesIn(dir: string): Promise<string[]> {
-  const out: string[] = [];
+/** The runner files of the paths given, and what was left out of a folder, in words (for the warnings). */
+export interface RunnerFileSet {
+  files: string[];
+  leftOut: string[];
+}
+
+/**
+ * The perf.k6-windows/v1 files a folder holds (by their first line, not their name), sorted by name. A
+ * stream perf merged from the folder's runner files (perf loadtest --parallel writes it beside them) is
+ * left out when runner files are there: with them, it would count every request twice.
+ */
+async function windowsFilesIn(dir: string): Promise<RunnerFileSet> {
+  const found: { path: string; merged: boolean }[] = [];
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
     if (!statSync(p).isFile()) continue;
-    const head = await openHead(p, 4096);
-    if ((head.split('\n', 1)[0] ?? '').includes(`"${K6_WINDOWS_SCHEMA}"`)) out.push(p);
+    const first = (await openHead(p)).split('\n', 1)[0] ?? '';
+    if (!first.includes(`"${K6_WINDOWS_SCHEMA}"`)) continue;
+    found.push({ path: p, merged: headerIsMerged(first) });
   }
-  if (out.length === 0) {
+  if (found.length === 0) {
     throw new UserError(`the folder holds no perf.k6-windows/v1 file`, { where: dir, fix: 'pass the folder the runners wrote their "k6 run --out perf=…" files to, or the files themselves' });
   }
-  return out;
+  const runners = found.filter((f) => !f.merged);
+  if (runners.length === 0 || runners.length === found.length) return { files: found.map((f) => f.path), leftOut: [] };
+  const merged = found.filter((f) => f.merged).map((f) => f.path);
+  return {
+    files: runners.map((f) => f.path),
+    leftOut: [`${merged.join(', ')}: left out, perf's merge of the ${runners.length} runner file(s) beside it (merged again with them, every request would count twice)`],
+  };
+}
+
+/** Whether a file's first line is the header of a stream perf merged (isMergedStream); false when it does not parse. */
+function headerIsMerged(line: string): boolean {
+  try {
+    const h: unknown = JSON.parse(line);
+    return typeof h === 'object' && h !== null && isMergedStream(h as K6WindowsHeader);
+  } catch {
+    return false;
+  }
 }
 
 /** Files and folders as given → the runner files, each once. */
-export async function runnerFilesOf(paths: readonly string[]): Promise<string[]> {
+export async function runnerFilesOf(paths: readonly string[]): Promise<RunnerFileSet> {
   const files: string[] = [];
-  for (const p of paths) files.push(...(isDir(p) ? await windowsFilesIn(p) : [p]));
+  const leftOut: string[] = [];
+  for (const p of paths) {
+    if (!isDir(p)) {
+      files.push(p);
+      continue;
+    }
+    const inDir = await windowsFilesIn(p);
+    files.push(...inDir.files);
+    leftOut.push(...inDir.leftOut);
+  }
   const seen = new Set<string>();
   for (const f of files) {
     const abs = resolve(f);
     if (seen.has(abs)) throw new UserError('the same runner file is given twice', { where: f, fix: 'pass each runner file once (a folder already includes its files)' });
     seen.add(abs);
   }
-  return files;
+  return { files, leftOut };
 }
 
 /**
@@ -73,10 +109,10 @@ export async function runnerFilesOf(paths: readonly string[]): Promise<string[]>
  * not the files; files whose windows are out of order take the read-then-merge path.
  */
 export async function readRunnerFiles(paths: readonly string[], opts: ReadK6WindowsOptions = {}): Promise<MergedRunnerFiles> {
-  const files = await runnerFilesOf(paths);
+  const { files, leftOut } = await runnerFilesOf(paths);
   const label = runnerSetLabel(paths, files);
   const { merged, warnings } = (await mergeAsRead(files, label, opts)) ?? (await readThenMerge(files, opts));
-  const run = k6RunOfLines(merged.lines, label, [...warnings, ...merged.warnings], merged.windowTotals);
+  const run = k6RunOfLines(merged.lines, label, [...leftOut, ...warnings, ...merged.warnings], merged.windowTotals);
   return { run, lines: merged.lines, runners: merged.runners, files, label };
 }
 

@@ -46,11 +46,11 @@ export type SplitMergedRunnerFiles = MergedRunnerFiles & { parts: number };
 /** readRunnerFiles of runner-files-serial.ts, over the cores (see above). */
 export async function readRunnerFiles(paths: readonly string[], opts: ReadRunnerFilesOptions = {}): Promise<SplitMergedRunnerFiles> {
   const { parts: wanted, minBytes, ...readOpts } = opts;
-  const files = await runnerFilesOf(paths);
+  const { files, leftOut } = await runnerFilesOf(paths);
   const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
   const parts = wanted ?? (bytes >= (minBytes ?? DEFAULT_MIN_BYTES) ? Math.min(4, availableParallelism()) : 1);
   if (parts > 1 && !readOpts.signal?.aborted) {
-    const merged = await mergeInParts(files, runnerSetLabel(paths, files), parts, readOpts).catch((err: unknown) => {
+    const merged = await mergeInParts(files, runnerSetLabel(paths, files), parts, readOpts, leftOut).catch((err: unknown) => {
       if (err instanceof MergePartMismatch || err instanceof UserError || readOpts.signal?.aborted) return null;
       throw err;
     });
@@ -59,7 +59,7 @@ export async function readRunnerFiles(paths: readonly string[], opts: ReadRunner
   return { ...(await readRunnerFilesSerially(paths, readOpts)), parts: 1 };
 }
 
-async function mergeInParts(files: string[], label: string, parts: number, opts: ReadK6WindowsOptions): Promise<SplitMergedRunnerFiles | null> {
+async function mergeInParts(files: string[], label: string, parts: number, opts: ReadK6WindowsOptions, leftOut: string[]): Promise<SplitMergedRunnerFiles | null> {
   // The main thread's part (the last) is a little bigger: the threads of the others start, and hand
   // their windows over, while it merges.
   const plan = planSplit(files, parts, Array.from({ length: parts }, (_, k) => (k === parts - 1 ? MAIN_PART_WEIGHT : 1)));
@@ -77,7 +77,7 @@ async function mergeInParts(files: string[], label: string, parts: number, opts:
     return part;
   });
   try {
-    return joinParts(files, label, plan, await Promise.all(running));
+    return joinParts(files, label, plan, await Promise.all(running), leftOut);
   } finally {
     stop.abort();
     await Promise.allSettled(running);
@@ -85,7 +85,7 @@ async function mergeInParts(files: string[], label: string, parts: number, opts:
 }
 
 /** The parts joined in order into the merge of the whole, as the serial merge ends it (aborts, then the summary, file by file). */
-function joinParts(files: string[], label: string, plan: SplitPlan, results: PartResult[]): SplitMergedRunnerFiles | null {
+function joinParts(files: string[], label: string, plan: SplitPlan, results: PartResult[], leftOut: string[]): SplitMergedRunnerFiles | null {
   const { headers } = plan;
   const names = headers.map((h, i) => runnerNameOf(h, files[i]!));
   const aligned = headers.every((h) => h.alignedWindows === true);
@@ -102,7 +102,7 @@ function joinParts(files: string[], label: string, plan: SplitPlan, results: Par
     if (summary) m.add(names[i]!, summary, file);
   });
   const merged = m.finish();
-  const run = k6RunOfLines(merged.lines, label, merged.warnings, windowTotalsOf(merged.lines, label, results));
+  const run = k6RunOfLines(merged.lines, label, [...leftOut, ...merged.warnings], windowTotalsOf(merged.lines, label, results));
   return { run, lines: merged.lines, runners: merged.runners, files, label, parts: results.length };
 }
 

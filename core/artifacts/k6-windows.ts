@@ -78,7 +78,8 @@ export interface K6WindowsHeader {
    * `--execution-segment` ("0:1/2") and `segmentSequence` the `--execution-segment-sequence`
    * ("0,1/2,1"), null when k6 ran unsegmented. With `alignedWindows`, window boundaries are multiples
    * of `windowMs` since the Unix epoch (the first window starts at `startMs` and may be short), so the
-   * windows of different runners line up exactly.
+   * windows of different runners line up exactly. A stream perf merged from runners' streams has a
+   * `segmentSequence` but no `runner` and no `segment` (isMergedStream in analyzers/merge/runners.ts).
    */
   runId?: string;
   runner?: string;

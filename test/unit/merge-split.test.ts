@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeHistogram, latencyStats } from '../../analyzers/histogram.js';
@@ -68,5 +68,29 @@ describe('the split merge of runner files (parts side by side, joined in order)'
     const serial = await readSerially([corrupt]).catch((e: Error) => e.message);
     expect(serial).toMatch(/corrupt line/);
     expect(await readRunnerFiles([corrupt], { parts: 3, minBytes: 0 }).catch((e: Error) => e.message)).toBe(serial);
+  });
+
+  it('a folder holding the runner files and perf\'s merge of them (as perf loadtest --parallel writes it): the merge is left out, with a warning', async () => {
+    const dir = runnerFiles(9, [{ windows: 60, summary: true }, { windows: 60, summary: true }]);
+    const runnersOnly = await readSerially([dir]);
+    writeFileSync(join(dir, 'baseline.perf.ndjson'), runnersOnly.lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    for (const read of [readSerially, (paths: string[]) => readRunnerFiles(paths, { parts: 2, minBytes: 0 })]) {
+      const r = await read([dir]);
+      expect(r.files.map((f) => f.slice(dir.length + 1))).toEqual(['r0.perf.ndjson', 'r1.perf.ndjson']);
+      expect(r.lines).toEqual(runnersOnly.lines);
+      expect(r.run.totals).toEqual(runnersOnly.run.totals);
+      expect(r.run.warnings[0]).toMatch(/baseline\.perf\.ndjson: left out, perf's merge of the 2 runner file\(s\) beside it/);
+    }
+    // Named one by one beside a runner file, it is refused: its requests would count twice.
+    const both = [join(dir, 'r0.perf.ndjson'), join(dir, 'baseline.perf.ndjson')];
+    for (const read of [readSerially, (paths: string[]) => readRunnerFiles(paths, { parts: 2, minBytes: 0 })]) {
+      await expect(read(both)).rejects.toMatchObject({ message: expect.stringMatching(/^perf's merge of runner files .* their requests would count twice/) as unknown, where: both[1], exitCode: 2 });
+    }
+    // Alone in a folder, the merge reads as itself.
+    const alone = runnerFiles(10, [{ windows: 5 }]);
+    const single = await readSerially([alone]);
+    rmSync(join(alone, 'r0.perf.ndjson'));
+    writeFileSync(join(alone, 'merged.perf.ndjson'), single.lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    expect((await readSerially([alone])).run.totals).toEqual(single.run.totals);
   });
 });
